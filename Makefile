@@ -1,0 +1,42 @@
+# Two commands matter: `make run` and `make test` (see README.md).
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export QT_QPA_PLATFORM ?= offscreen
+
+.PHONY: run test lint typecheck unit system-deps venv sandbox clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## make run: open the console on the built-in sandbox platform.
+run: QT_QPA_PLATFORM =
+run: $(STAMP)
+	$(VENV)/bin/vending-console
+
+## make test: install what the tests need, lint, type-check, run the whole suite.
+test: system-deps $(STAMP) lint typecheck
+	$(PY) -m pytest -m "not keyring" $(PYTEST_ARGS)
+	dbus-run-session -- scripts/with-keyring.sh $(PY) -m pytest -m keyring $(PYTEST_ARGS)
+
+system-deps:
+	scripts/system-deps.sh
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check console tests
+	$(VENV)/bin/ruff format --check console tests
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+sandbox: $(STAMP)
+	$(VENV)/bin/vendctl sandbox
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The platform's Open API: signing, payload codec and HTTP client."""

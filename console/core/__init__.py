@@ -1,0 +1,1 @@
+"""Pure domain: dataclasses, enums and rules. No Qt, no I/O."""
