@@ -1,0 +1,1068 @@
+"""``vendctl``: the console's headless face, over the same core.
+
+Exit codes: 0 ok; 1 the platform refused; 2 bad input (nothing sent);
+3 transport failure; 4 credentials missing or keyring unusable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, is_dataclass
+from typing import Any, NoReturn, TextIO
+
+from console import __version__
+from console.api import client as api
+from console.api.errors import ApiError, ConfigError, PlatformRefused, TransportError
+from console.api.signing import PayloadError, decode_payload, encode_payload, sign, verify
+from console.core.faults import fault_meaning
+from console.core.rules import (
+    DEVICE_TIMEOUT_S,
+    ORDER_WINDOW_S,
+    BadInput,
+    check_id,
+    check_machine_no,
+    check_trade_id,
+)
+from console.core.status import (
+    RECORD_NOT_PICKED_UP,
+    OrderStatus,
+    is_dispensable,
+    parse_status,
+    query_text_label,
+)
+from console.credentials import CredentialsError, KeyringStore, Profile, ProfileStore
+from console.paths import app_paths
+
+EXIT_OK = 0
+EXIT_REFUSED = 1
+EXIT_BAD_INPUT = 2
+EXIT_TRANSPORT = 3
+EXIT_CREDENTIALS = 4
+
+ENV_APPID = "VENDCTL_APPID"
+ENV_APP_SECRET = "VENDCTL_APP_SECRET"  # noqa: S105 - a variable name, not a secret
+ENV_SIGN_KEY = "VENDCTL_SIGN_KEY"
+ENV_BASE_URL = "VENDCTL_BASE_URL"
+ENV_NOTIFY_URL = "VENDCTL_NOTIFY_URL"
+
+# Delivery statuses that mean the machine has not reported yet.
+_PENDING_DELIVERY = frozenset({"", "dispensing", "pending", "processing", "waiting"})
+
+
+class CliExit(Exception):
+    def __init__(self, code: int, message: str = "") -> None:
+        self.code = code
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Creds:
+    base_url: str
+    appid: str
+    app_secret: str
+    sign_key: str
+    profile: str
+    notify_url: str = ""
+    connect_timeout: float = 5.0
+    read_timeout: float = 15.0
+
+
+class Out:
+    """Where the CLI writes: human lines, or one JSON document with --json."""
+
+    def __init__(self, as_json: bool, stdout: TextIO, stderr: TextIO) -> None:
+        self.as_json = as_json
+        self.stdout = stdout
+        self.stderr = stderr
+
+    def line(self, text: str = "") -> None:
+        if not self.as_json:
+            print(text, file=self.stdout, flush=True)
+
+    def warn(self, text: str) -> None:
+        print(f"warning: {text}", file=self.stderr, flush=True)
+
+    def json(self, obj: Any) -> None:
+        if self.as_json:
+            print(
+                json.dumps(_plain(obj), ensure_ascii=False, indent=2), file=self.stdout, flush=True
+            )
+
+
+def _plain(obj: Any) -> Any:
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return _plain(asdict(obj))
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_plain(v) for v in obj]
+    return obj
+
+
+# -- argument parsing -----------------------------------------------------------
+
+
+def _global_options(suppress: bool) -> argparse.ArgumentParser:
+    """Options accepted before or after the sub-command.
+
+    On sub-parsers the defaults are suppressed so that a value given before
+    the sub-command is not overwritten by the sub-parser's default.
+    """
+    d: Any = argparse.SUPPRESS if suppress else None
+    p = argparse.ArgumentParser(add_help=False)
+    g = p.add_argument_group("global options")
+    g.add_argument("--profile", default=d, help="use a saved profile (secrets from the OS keyring)")
+    g.add_argument("--base-url", default=d, help=f"platform address (overrides ${ENV_BASE_URL})")
+    g.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="machine-readable output",
+    )
+    g.add_argument("--timeout", type=float, default=d, help="read timeout in seconds (default 15)")
+    g.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="show every request and answer (secrets masked) on stderr",
+    )
+    return p
+
+
+def _write_options(p: argparse.ArgumentParser, confirm: bool = True) -> None:
+    if confirm:
+        p.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the exact request as curl (secrets masked); send nothing",
+    )
+    p.add_argument(
+        "--timestamp", help="pin the payload timestamp (reproduce a payload seen elsewhere)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="vendctl",
+        description="Vending Console command line: talk to the vending platform's Open API.",
+        parents=[_global_options(False)],
+        epilog="Exit codes: 0 ok, 1 platform refused, 2 bad input, 3 transport failure, "
+        "4 credentials missing or keyring unusable.",
+    )
+    top.add_argument("--version", action="version", version=f"vendctl {__version__}")
+    common = _global_options(True)
+    sub = top.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    def add(name: str, help_: str, **kw: Any) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_, parents=[common], description=help_, **kw)
+
+    add("ping", "check that the platform answers, and how fast")
+    add("machines", "list the merchant's machines")
+    p = add("machine", "show one machine")
+    p.add_argument("machine_no", metavar="NO")
+    p = add("products", "list a machine's slots and products (all pages)")
+    p.add_argument("machine_no", metavar="NO")
+    p.add_argument("--cabinet", help="only this cabinet (e.g. A)")
+
+    p = add("order", "show, create or set the status of an order")
+    osub = p.add_subparsers(dest="order_command", metavar="ACTION")
+    osub.required = True
+    q = osub.add_parser("show", help="show an order", parents=[common])
+    q.add_argument("order_id", metavar="ID")
+    q.add_argument("--machine", required=True, metavar="NO")
+    q = osub.add_parser(
+        "create", help="create an order (unpaid until its status is set)", parents=[common]
+    )
+    q.add_argument("--machine", required=True, metavar="NO")
+    q.add_argument(
+        "--product",
+        action="append",
+        required=True,
+        metavar="ID[:QTY]",
+        help="product id and quantity (repeat for more products)",
+    )
+    q.add_argument("--trade-id", help="your unique trade id, 20-32 characters (default: generated)")
+    q.add_argument(
+        "--notify-url", help=f"where dispense results are POSTed (default ${ENV_NOTIFY_URL})"
+    )
+    _write_options(q, confirm=False)
+    q = osub.add_parser(
+        "set-status",
+        help="set an order's status: 1-6 or paid, refund, closed, revoked, paying, failed",
+        parents=[common],
+    )
+    q.add_argument("order_id", metavar="ID")
+    q.add_argument("status", metavar="STATUS")
+    q.add_argument("--machine", required=True, metavar="NO")
+    _write_options(q)
+
+    p = add("dispense", "dispense a paid order's records (one after another)")
+    p.add_argument("order_id", metavar="ORDER")
+    p.add_argument("--machine", required=True, metavar="NO")
+    p.add_argument(
+        "--record", metavar="ID", help="only this record (default: every record not yet dispensed)"
+    )
+    _write_options(p)
+
+    p = add("delivery", "query a dispense")
+    p.add_argument("delivery_id", metavar="ID")
+    p.add_argument("--machine", required=True, metavar="NO")
+
+    p = add("test-dispense", "test-dispense one slot (troubleshooting; an item drops)")
+    p.add_argument("--machine", required=True, metavar="NO")
+    p.add_argument("--slot", required=True, metavar="NAME", help="slot name, e.g. A20")
+    p.add_argument("--notify-url", help=f"where the result is POSTed (default ${ENV_NOTIFY_URL})")
+    _write_options(p)
+
+    p = add("pickup-codes", "list a product's pickup codes")
+    p.add_argument("product_id", metavar="PRODUCT")
+    p.add_argument("--machine", required=True, metavar="NO")
+
+    p = add("payload", "encode or decode a signed payload")
+    psub = p.add_subparsers(dest="payload_command", metavar="ACTION")
+    psub.required = True
+    q = psub.add_parser(
+        "encode", help="sign parameters and print the base64 payload", parents=[common]
+    )
+    q.add_argument("params", nargs="*", metavar="KEY=VALUE", help="parameters (or --params-json)")
+    q.add_argument("--params-json", help="parameters as one JSON object")
+    q.add_argument("--sign-key", help=f"sign key (default ${ENV_SIGN_KEY} or the profile's)")
+    q.add_argument("--timestamp", help="pin the timestamp")
+    q = psub.add_parser(
+        "decode", help="decode a payload; check its sign when a key is known", parents=[common]
+    )
+    q.add_argument("payload", metavar="PAYLOAD")
+    q.add_argument("--sign-key", help=f"sign key (default ${ENV_SIGN_KEY} or the profile's)")
+
+    p = add("sandbox", "run the built-in sandbox platform until interrupted")
+    p.add_argument("--port", type=int, default=0, help="port to listen on (default: any free port)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--appid")
+    p.add_argument("--app-secret")
+    p.add_argument("--sign-key")
+    p.add_argument("--seed", type=int, default=1, help="demo data seed (default 1)")
+    p.add_argument(
+        "--inject",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="fault rule ACTION:KIND[=ARG][#COUNT], e.g. dispense:status=503#1 or device:fail=2,Goods are Stuck",
+    )
+
+    p = add("profile", "manage saved profiles (secrets go to the OS keyring)")
+    prsub = p.add_subparsers(dest="profile_command", metavar="ACTION")
+    prsub.required = True
+    prsub.add_parser("list", help="list profiles", parents=[common])
+    q = prsub.add_parser(
+        "add",
+        help="add or update a profile; secrets are read from the environment or asked for",
+        parents=[common],
+    )
+    q.add_argument("name")
+    q.add_argument("--appid", required=True)
+    q.add_argument(
+        "--notify-url", default="", help="public notify URL, if the receiver is behind a proxy"
+    )
+    q = prsub.add_parser("remove", help="remove a profile and its secrets", parents=[common])
+    q.add_argument("name")
+    return top
+
+
+# -- credentials and plumbing ------------------------------------------------------
+
+
+def _env(name: str) -> str:
+    return os.environ.get(name, "").strip()
+
+
+def resolve_creds(args: argparse.Namespace, *, need_secrets: bool = True) -> Creds:
+    timeout = float(args.timeout) if args.timeout else 15.0
+    connect = min(5.0, timeout)
+    if args.profile:
+        try:
+            prof = ProfileStore(app_paths().profiles_file).get(args.profile)
+            store = KeyringStore()
+            secret = store.get(prof.name, "app_secret") or ""
+            sign_key = store.get(prof.name, "sign_key") or ""
+        except CredentialsError as exc:
+            raise CliExit(EXIT_CREDENTIALS, str(exc)) from None
+        missing = [n for n, v in (("AppSecret", secret), ("sign key", sign_key)) if not v]
+        if missing and need_secrets:
+            raise CliExit(
+                EXIT_CREDENTIALS,
+                f"profile {prof.name!r} has no {' or '.join(missing)} in the OS keyring "
+                f"(set them with: vendctl profile add {prof.name} --appid ...)",
+            )
+        return Creds(
+            base_url=args.base_url or prof.base_url,
+            appid=prof.appid,
+            app_secret=secret,
+            sign_key=sign_key,
+            profile=prof.name,
+            notify_url=prof.public_notify_url,
+            connect_timeout=connect if args.timeout else prof.connect_timeout,
+            read_timeout=timeout if args.timeout else prof.read_timeout,
+        )
+    values = {
+        ENV_APPID: _env(ENV_APPID),
+        ENV_APP_SECRET: _env(ENV_APP_SECRET),
+        ENV_SIGN_KEY: _env(ENV_SIGN_KEY),
+        ENV_BASE_URL: args.base_url or _env(ENV_BASE_URL),
+    }
+    missing = [k for k, v in values.items() if not v]
+    if missing and need_secrets:
+        raise CliExit(
+            EXIT_CREDENTIALS,
+            "credentials missing: set "
+            + ", ".join(missing)
+            + " (or use --profile NAME"
+            + (" / --base-url" if ENV_BASE_URL in missing else "")
+            + ")",
+        )
+    return Creds(
+        base_url=values[ENV_BASE_URL],
+        appid=values[ENV_APPID],
+        app_secret=values[ENV_APP_SECRET],
+        sign_key=values[ENV_SIGN_KEY],
+        profile="env",
+        notify_url=_env(ENV_NOTIFY_URL),
+        connect_timeout=connect,
+        read_timeout=timeout,
+    )
+
+
+def _now_fn(args: argparse.Namespace) -> Callable[[], float]:
+    ts = getattr(args, "timestamp", None)
+    if ts is None:
+        return time.time
+    t = str(ts).strip()
+    if not t.isdigit():
+        raise BadInput(f"--timestamp {ts!r} must be a Unix time in seconds")
+    return lambda: float(t)
+
+
+def make_client(args: argparse.Namespace, out: Out, creds: Creds | None = None) -> api.Client:
+    c = creds or resolve_creds(args)
+    observer = _verbose_observer(out) if args.verbose else None
+    try:
+        return api.Client(
+            c.base_url,
+            c.appid,
+            c.app_secret,
+            c.sign_key,
+            connect_timeout=c.connect_timeout,
+            read_timeout=c.read_timeout,
+            observer=observer,
+            now=_now_fn(args),
+        )
+    except ConfigError as exc:
+        raise BadInput(str(exc)) from None
+
+
+def _verbose_observer(out: Out) -> api.Observer:
+    def show(ex: api.Exchange) -> None:
+        print(f"> {ex.method} {ex.url} (try {ex.attempt})", file=out.stderr)
+        for k, v in ex.request_headers.items():
+            print(f">   {k}: {v}", file=out.stderr)
+        if ex.payload is not None:
+            print(f">   payload: {json.dumps(ex.payload, ensure_ascii=False)}", file=out.stderr)
+        elif ex.request_body:
+            print(f">   body: {ex.request_body}", file=out.stderr)
+        status = ex.http_status if ex.http_status is not None else "-"
+        print(
+            f"< HTTP {status} in {ex.duration_s * 1000:.0f} ms: {ex.response_text[:500]}",
+            file=out.stderr,
+        )
+        if ex.error:
+            print(f"< {ex.error}", file=out.stderr)
+
+    return show
+
+
+def _machine_arg(text: str, out: Out) -> str:
+    m = check_machine_no(text)
+    if m.warning:
+        out.warn(m.warning)
+    return m.value
+
+
+def _confirm(args: argparse.Namespace, question: str, out: Out) -> None:
+    """Ask on a terminal; ``--yes`` skips; no terminal and no ``--yes`` refuses."""
+    if getattr(args, "yes", False):
+        return
+    if not sys.stdin.isatty():
+        raise CliExit(
+            EXIT_BAD_INPUT,
+            "this changes something that cannot be undone; confirm on a terminal or pass --yes "
+            "(nothing was sent)",
+        )
+    print(question, file=out.stderr)
+    try:
+        answer = input("Type 'yes' to go ahead [no]: ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() not in {"y", "yes"}:
+        raise CliExit(EXIT_BAD_INPUT, "not confirmed: nothing was sent")
+
+
+def _dry_run(client: api.Client, call: api.Call, out: Out) -> None:
+    prepared = client.prepare(call)
+    if out.as_json:
+        out.json(
+            {
+                "dry_run": True,
+                "method": prepared.method,
+                "url": client.masked(prepared.url),
+                "payload": prepared.payload,
+                "body": None if prepared.body is None else client.masked(prepared.body),
+                "curl": client.curl(prepared),
+            }
+        )
+    else:
+        if prepared.payload is not None:
+            print(f"# payload: {json.dumps(prepared.payload, ensure_ascii=False)}", file=out.stdout)
+        print(client.curl(prepared), file=out.stdout)
+
+
+@contextmanager
+def _journal(profile: str) -> Iterator[Any]:
+    """The shared journal, for recording actions before they are sent."""
+    from console.journal import Journal
+
+    paths = app_paths().ensure()
+    j = Journal.open(paths.journal_file, profile)
+    try:
+        yield j
+    finally:
+        j.close()
+
+
+def _journalled(
+    journal: Any,
+    kind: str,
+    machine_no: str,
+    order_id: int | None,
+    request: dict[str, Any],
+    fn: Callable[[], Any],
+) -> Any:
+    """Record the intent, run ``fn``, record the outcome, re-raise failures."""
+    action_id = journal.begin_action(kind, machine_no, order_id, request)
+    try:
+        result = fn()
+    except PlatformRefused as exc:
+        journal.finish_action(
+            action_id, "refused", code=exc.code, message=exc.message, response={"data": exc.data}
+        )
+        raise
+    except TransportError as exc:
+        journal.finish_action(action_id, "transport", message=exc.describe())
+        raise
+    except BaseException as exc:
+        journal.finish_action(action_id, "transport", message=f"{type(exc).__name__}: {exc}")
+        raise
+    journal.finish_action(action_id, "ok", response={"data": _plain(result)})
+    return result
+
+
+# -- commands ------------------------------------------------------------------
+
+
+def cmd_ping(args: argparse.Namespace, out: Out) -> int:
+    client = make_client(args, out)
+    t0 = time.perf_counter()
+    answer = client.ping()
+    ms = (time.perf_counter() - t0) * 1000
+    out.json({"ok": True, "data": answer, "latency_ms": round(ms, 1), "base_url": client.base_url})
+    out.line(f"{answer} from {client.base_url} in {ms:.0f} ms")
+    return EXIT_OK
+
+
+def cmd_machines(args: argparse.Namespace, out: Out) -> int:
+    machines = make_client(args, out).machines()
+    out.json({"ok": True, "data": machines})
+    for m in machines:
+        state = "online " if m.is_online else "OFFLINE"
+        notice = f"  [{m.notify_message}]" if m.notify_message else ""
+        out.line(f"{m.machine_no}  {state}  {m.machine_name}  {m.address}{notice}")
+    if not machines:
+        out.line("no machines")
+    return EXIT_OK
+
+
+def cmd_machine(args: argparse.Namespace, out: Out) -> int:
+    no = _machine_arg(args.machine_no, out)
+    m = make_client(args, out).machine(no)
+    out.json({"ok": True, "data": m})
+    out.line(f"{m.machine_no}  {m.machine_name}  ({'online' if m.is_online else 'OFFLINE'})")
+    out.line(f"  type: {m.machine_type_name}   cabinets: {', '.join(m.cabinet_names) or '-'}")
+    out.line(f"  address: {m.address or '-'}")
+    out.line(f"  currency: {m.currency.code or '-'} {m.currency.symbol}")
+    if m.categories:
+        out.line("  categories: " + ", ".join(f"{c.id} {c.title}" for c in m.categories))
+    if m.announcement:
+        out.line(f"  announcement: {m.announcement}")
+    return EXIT_OK
+
+
+def cmd_products(args: argparse.Namespace, out: Out) -> int:
+    no = _machine_arg(args.machine_no, out)
+    filters = {"cabinet_name": args.cabinet} if args.cabinet else {}
+    products = make_client(args, out).all_products(no, **filters)
+    out.json({"ok": True, "data": products})
+    for p in products:
+        stock = f"{p.current_inventory}/{p.inventory}"
+        flag = (
+            "  EMPTY"
+            if p.current_inventory == 0
+            else ("  low" if p.current_inventory * 5 <= p.inventory else "")
+        )
+        out.line(f"{p.channel.name:<6} {p.id:>6}  {p.name}  {p.price}  stock {stock}{flag}")
+    if not products:
+        out.line("no products")
+    return EXIT_OK
+
+
+def _print_order(order: Any, out: Out, first_seen: float | None) -> None:
+    out.line(f"order {order.order_id}  trade {order.trade_id or '-'}  date {order.date or '-'}")
+    out.line(
+        f"  status: {order.status or '-'} ({query_text_label(order.status)})   amount: {order.amount}"
+    )
+    if first_seen is None:
+        out.line("  20-minute window: age unknown (first seen elsewhere; the platform decides)")
+    else:
+        left = first_seen + ORDER_WINDOW_S - time.time()
+        out.line(
+            f"  20-minute window: {int(left // 60)} min {int(left % 60)} s left"
+            if left > 0
+            else "  20-minute window: EXPIRED — the platform will refuse to dispense it"
+        )
+    out.line(f"  callbacks sent by the platform: {order.notify_send_count}")
+    for r in order.records:
+        out.line(
+            f"  record {r.id}: product {r.product_id} x{r.quantity} @ {r.price}  "
+            f"{r.status or '-'}{'  (notified)' if r.notify_sent else ''}"
+        )
+
+
+def _first_seen(profile: str, order_id: int) -> float | None:
+    try:
+        with _journal(profile) as j:
+            value: float | None = j.order_first_seen(order_id)
+            return value
+    except Exception:  # the journal is a help here, never a reason to fail a read
+        return None
+
+
+def cmd_order_show(args: argparse.Namespace, out: Out) -> int:
+    oid = check_id(args.order_id, "order id")
+    no = _machine_arg(args.machine, out)
+    creds = resolve_creds(args)
+    order = make_client(args, out, creds).get_order(oid, no)
+    first = _first_seen(creds.profile, oid)
+    out.json({"ok": True, "data": order, "first_seen": first})
+    _print_order(order, out, first)
+    return EXIT_OK
+
+
+def _parse_products(items: Sequence[str]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for item in items:
+        pid, _, qty = item.partition(":")
+        out.append((check_id(pid, "product id"), check_id(qty or "1", "quantity")))
+    return out
+
+
+def cmd_order_create(args: argparse.Namespace, out: Out) -> int:
+    no = _machine_arg(args.machine, out)
+    products = _parse_products(args.product)
+    creds = resolve_creds(args)
+    notify_url = args.notify_url or creds.notify_url
+    if not notify_url:
+        raise BadInput(f"a notify URL is needed: --notify-url URL or ${ENV_NOTIFY_URL}")
+    trade_id = check_trade_id(args.trade_id) if args.trade_id else _new_trade_id()
+    client = make_client(args, out, creds)
+    call = api.call_order_create(no, notify_url, trade_id, products)
+    if args.dry_run:
+        _dry_run(client, call, out)
+        return EXIT_OK
+    request = {"trade_id": trade_id, "products": products, "notify_url": client.masked(notify_url)}
+    with _journal(creds.profile) as j:
+        oid = _journalled(
+            j,
+            "order_create",
+            no,
+            None,
+            request,
+            lambda: client.create_order(no, notify_url, trade_id, products),
+        )
+        j.note_order(oid, no, trade_id=trade_id, created_here=True, first_seen=time.time())
+    out.json({"ok": True, "data": {"order_id": oid, "trade_id": trade_id}})
+    out.line(f"order {oid} created (trade {trade_id}); it is unpaid until its status is set")
+    return EXIT_OK
+
+
+def _new_trade_id() -> str:
+    import secrets
+
+    return time.strftime("VC%Y%m%d%H%M%S") + secrets.token_hex(5)
+
+
+def cmd_set_status(args: argparse.Namespace, out: Out) -> int:
+    oid = check_id(args.order_id, "order id")
+    try:
+        status = parse_status(args.status)
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+    no = _machine_arg(args.machine, out)
+    creds = resolve_creds(args)
+    client = make_client(args, out, creds)
+    call = api.call_set_status(oid, no, status)
+    if args.dry_run:
+        _dry_run(client, call, out)
+        return EXIT_OK
+    first = _first_seen(creds.profile, oid)
+    if status is OrderStatus.PAID and first is not None and time.time() - first > ORDER_WINDOW_S:
+        out.warn(
+            f"order {oid} is older than 20 minutes: the platform will accept 'paid' "
+            "but refuse to dispense it"
+        )
+    if status.is_destructive:
+        _confirm(
+            args,
+            f"Set order {oid} on machine {no} to {int(status)} ({status.label_en} / {status.label_zh})?\n"
+            "The ordered items go back to the machine's stock and the order can no longer be dispensed.",
+            out,
+        )
+    with _journal(creds.profile) as j:
+        j.note_order(oid, no)
+        _journalled(
+            j,
+            "set_status",
+            no,
+            oid,
+            {"status": int(status), "status_name": status.name.lower()},
+            lambda: client.set_order_status(oid, no, status),
+        )
+    out.json(
+        {
+            "ok": True,
+            "data": {"order_id": oid, "status": int(status), "status_name": status.name.lower()},
+        }
+    )
+    out.line(f"order {oid} on machine {no} set to {int(status)} ({status.label_en})")
+    if status is OrderStatus.PAID:
+        out.line(f"next: vendctl dispense {oid} --machine {no}")
+    return EXIT_OK
+
+
+def _wait_delivery(client: api.Client, delivery_id: int, no: str, out: Out) -> Any:
+    """Poll a dispense until the machine reports (the machine is locked until then)."""
+    deadline = time.monotonic() + DEVICE_TIMEOUT_S + 15
+    delivery = None
+    while time.monotonic() < deadline:
+        try:
+            delivery = client.get_delivery(delivery_id, no)
+        except ApiError as exc:
+            out.warn(f"could not read the result of delivery {delivery_id}: {exc}")
+            return None
+        if (
+            delivery.status.lower() not in _PENDING_DELIVERY or delivery.fail_reason
+        ):
+            return delivery
+        time.sleep(0.5)
+    return delivery
+
+
+def cmd_dispense(args: argparse.Namespace, out: Out) -> int:
+    oid = check_id(args.order_id, "order id")
+    rid = check_id(args.record, "record id") if args.record else None
+    no = _machine_arg(args.machine, out)
+    creds = resolve_creds(args)
+    client = make_client(args, out, creds)
+    if args.dry_run:
+        if rid is None:
+            raise BadInput("--dry-run needs --record ID (which record to show)")
+        _dry_run(client, api.call_dispense(no, oid, rid), out)
+        return EXIT_OK
+    order = client.get_order(oid, no)
+    if not is_dispensable(order.status):
+        raise CliExit(
+            EXIT_REFUSED,
+            f"order {oid} is {order.status or 'unknown'} ({query_text_label(order.status)}): only paid or "
+            "pickup-code orders can be dispensed; nothing was sent",
+        )
+    if rid is not None:
+        if rid not in {r.id for r in order.records}:
+            raise BadInput(
+                f"record {rid} is not in order {oid} (records: {[r.id for r in order.records]})"
+            )
+        targets = [r for r in order.records if r.id == rid]
+    else:
+        targets = [r for r in order.records if r.status in ("", RECORD_NOT_PICKED_UP)]
+        if not targets:
+            raise CliExit(
+                EXIT_REFUSED, f"order {oid} has no record left to dispense; nothing was sent"
+            )
+    first = _first_seen(creds.profile, oid)
+    if first is not None and time.time() - first > ORDER_WINDOW_S:
+        out.warn(f"order {oid} is older than 20 minutes: the platform will probably refuse it")
+    items = ", ".join(f"record {r.id} (product {r.product_id} x{r.quantity})" for r in targets)
+    _confirm(
+        args,
+        f"Dispense order {oid} on machine {no}: {items}?\nAn item will drop for each record.",
+        out,
+    )
+    results: list[dict[str, Any]] = []
+    exit_code = EXIT_OK
+    with _journal(creds.profile) as j:
+        j.note_order(oid, no)
+        for n, rec in enumerate(targets, 1):
+            request = {"record_id": rec.id, "paid": order.status == "SUCCESS"}
+            delivery = _journalled(
+                j, "dispense", no, oid, request, lambda rec=rec: client.dispense(no, oid, rec.id)
+            )
+            out.line(
+                f"record {rec.id}: dispense sent (delivery {delivery.delivery_id}); waiting for the machine…"
+            )
+            final = (
+                _wait_delivery(client, delivery.delivery_id, no, out)
+                if delivery.delivery_id
+                else delivery
+            )
+            result = {"record_id": rec.id, "delivery_id": delivery.delivery_id, "delivery": final}
+            results.append(result)
+            status = (final.status if final else "") or "unknown"
+            if final is not None and final.fail_reason:
+                meaning = fault_meaning(final.fail_reason)
+                out.line(f"record {rec.id}: FAILED — {final.fail_reason}: {meaning.text()}")
+            else:
+                out.line(f"record {rec.id}: {status}")
+            if status.lower() != "success":
+                exit_code = EXIT_REFUSED
+                rest = [r.id for r in targets[n:]]
+                if rest:
+                    out.line(f"stopped: records {rest} were not dispensed")
+                break
+    out.json({"ok": exit_code == EXIT_OK, "data": results})
+    return exit_code
+
+
+def cmd_delivery(args: argparse.Namespace, out: Out) -> int:
+    did = check_id(args.delivery_id, "delivery id")
+    no = _machine_arg(args.machine, out)
+    d = make_client(args, out).get_delivery(did, no)
+    out.json({"ok": True, "data": d})
+    out.line(f"delivery {d.delivery_id}: {d.status or '-'}")
+    if d.delivered_at:
+        out.line(f"  delivered at {d.delivered_at}")
+    if d.pickup_at:
+        out.line(f"  picked up at {d.pickup_at}")
+    if d.fail_reason:
+        out.line(f"  failed: {d.fail_reason} — {fault_meaning(d.fail_reason).text()}")
+    return EXIT_OK
+
+
+def cmd_test_dispense(args: argparse.Namespace, out: Out) -> int:
+    no = _machine_arg(args.machine, out)
+    slot = args.slot.strip().upper()
+    creds = resolve_creds(args)
+    notify_url = args.notify_url or creds.notify_url
+    if not notify_url:
+        raise BadInput(
+            f"a notify URL is needed for the result: --notify-url URL or ${ENV_NOTIFY_URL}"
+        )
+    client = make_client(args, out, creds)
+    call = api.call_test_dispense(no, slot, notify_url)
+    if args.dry_run:
+        _dry_run(client, call, out)
+        return EXIT_OK
+    _confirm(
+        args, f"Test-dispense slot {slot} on machine {no}?\nAn item will drop from that slot.", out
+    )
+    with _journal(creds.profile) as j:
+        d = _journalled(
+            j,
+            "test_dispense",
+            no,
+            None,
+            {"slot": slot},
+            lambda: client.test_dispense(no, slot, notify_url),
+        )
+    out.json({"ok": True, "data": d})
+    out.line(
+        f"test dispense of {slot} sent (delivery {d.delivery_id or '-'}); the result goes to the notify URL"
+    )
+    return EXIT_OK
+
+
+def cmd_pickup_codes(args: argparse.Namespace, out: Out) -> int:
+    pid = check_id(args.product_id, "product id")
+    no = _machine_arg(args.machine, out)
+    codes = make_client(args, out).pickup_codes(pid, no)
+    out.json({"ok": True, "data": codes})
+    for c in codes:
+        out.line(f"{c.code}  {c.status}  x{c.quantity}  expires {c.expired_at or '-'}")
+    if not codes:
+        out.line("no pickup codes")
+    return EXIT_OK
+
+
+def _sign_key_for(args: argparse.Namespace) -> str:
+    if args.sign_key:
+        return str(args.sign_key)
+    if args.profile:
+        return resolve_creds(args, need_secrets=False).sign_key
+    return _env(ENV_SIGN_KEY)
+
+
+def cmd_payload_encode(args: argparse.Namespace, out: Out) -> int:
+    params: dict[str, Any] = {}
+    if args.params_json:
+        try:
+            loaded = json.loads(args.params_json)
+        except json.JSONDecodeError as exc:
+            raise BadInput(f"--params-json is not JSON: {exc}") from None
+        if not isinstance(loaded, dict):
+            raise BadInput("--params-json must be a JSON object")
+        params.update(loaded)
+    for item in args.params:
+        key, eq, value = item.partition("=")
+        if not eq or not key:
+            raise BadInput(f"parameter {item!r} must look like key=value")
+        params[key] = value
+    if not params:
+        raise BadInput("no parameters: give KEY=VALUE pairs or --params-json")
+    key = _sign_key_for(args)
+    if not key:
+        raise CliExit(EXIT_CREDENTIALS, f"no sign key: --sign-key, ${ENV_SIGN_KEY} or --profile")
+    if args.timestamp is not None:
+        params["timestamp"] = str(int(_now_fn(args)()))
+    payload = encode_payload(params, key)
+    decoded = decode_payload(payload)
+    out.json({"ok": True, "payload": payload, "decoded": decoded})
+    out.line(payload)
+    return EXIT_OK
+
+
+def cmd_payload_decode(args: argparse.Namespace, out: Out) -> int:
+    try:
+        obj = decode_payload(args.payload)
+    except PayloadError as exc:
+        raise BadInput(str(exc)) from None
+    key = _sign_key_for(args)
+    verdict: str
+    if not key:
+        verdict = "not checked (no sign key)"
+    elif verify(obj, key):
+        verdict = "valid"
+    else:
+        verdict = f"INVALID (expected {sign(obj, key)})"
+    out.json({"ok": not verdict.startswith("INVALID"), "decoded": obj, "sign": verdict})
+    out.line(json.dumps(obj, ensure_ascii=False, sort_keys=True))
+    out.line(f"sign: {verdict}")
+    return EXIT_REFUSED if verdict.startswith("INVALID") else EXIT_OK
+
+
+def cmd_sandbox(args: argparse.Namespace, out: Out) -> int:
+    from console.sandbox import DEFAULT_CREDENTIALS, Credentials, parse_fault, run_standalone
+
+    given = [args.appid, args.app_secret, args.sign_key]
+    if any(given) and not all(given):
+        raise BadInput("give all three of --appid, --app-secret and --sign-key, or none")
+    creds = (
+        Credentials(args.appid, args.app_secret, args.sign_key)
+        if all(given)
+        else DEFAULT_CREDENTIALS
+    )
+    faults = []
+    for rule in args.inject:
+        try:
+            faults.append(parse_fault(rule))
+        except ValueError as exc:
+            raise BadInput(f"--inject {rule!r}: {exc}") from None
+    return int(
+        run_standalone(
+            port=args.port,
+            credentials=creds,
+            faults=faults,
+            seed=args.seed,
+            out=out.stdout,
+            host=args.host,
+        )
+    )
+
+
+def cmd_profile_list(args: argparse.Namespace, out: Out) -> int:
+    try:
+        profiles = ProfileStore(app_paths().profiles_file).load()
+    except CredentialsError as exc:
+        raise CliExit(EXIT_CREDENTIALS, str(exc)) from None
+    out.json({"ok": True, "data": list(profiles.values())})
+    for p in profiles.values():
+        out.line(f"{p.name}  {p.base_url}  appid {p.appid}")
+    if not profiles:
+        out.line("no profiles (add one with: vendctl profile add NAME --base-url URL --appid ID)")
+    return EXIT_OK
+
+
+def _secret_input(env_name: str, prompt: str) -> str:
+    value = _env(env_name)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise CliExit(EXIT_CREDENTIALS, f"{prompt} missing: set ${env_name} or run on a terminal")
+    import getpass
+
+    return getpass.getpass(f"{prompt}: ").strip()
+
+
+def cmd_profile_add(args: argparse.Namespace, out: Out) -> int:
+    base_url = args.base_url or _env(ENV_BASE_URL)
+    if not base_url:
+        raise BadInput("--base-url is needed for a profile")
+    try:
+        base_url = api.normalise_base_url(base_url)
+    except ConfigError as exc:
+        raise BadInput(str(exc)) from None
+    try:
+        store = KeyringStore()
+        secret = _secret_input(ENV_APP_SECRET, "AppSecret")
+        key = _secret_input(ENV_SIGN_KEY, "sign key (merchant id)")
+        if not secret or not key:
+            raise CliExit(EXIT_CREDENTIALS, "AppSecret and sign key must not be empty")
+        store.set(args.name, "app_secret", secret)
+        store.set(args.name, "sign_key", key)
+        ProfileStore(app_paths().ensure().profiles_file).save(
+            Profile(
+                name=args.name,
+                base_url=base_url,
+                appid=args.appid,
+                public_notify_url=args.notify_url,
+            )
+        )
+    except CredentialsError as exc:
+        raise CliExit(EXIT_CREDENTIALS, str(exc)) from None
+    out.json({"ok": True, "data": {"profile": args.name, "keyring": store.describe()}})
+    out.line(f"profile {args.name!r} saved; secrets are in the {store.describe()}")
+    return EXIT_OK
+
+
+def cmd_profile_remove(args: argparse.Namespace, out: Out) -> int:
+    try:
+        store = KeyringStore()
+        for kind in ("app_secret", "sign_key", "notify_token"):
+            store.delete(args.name, kind)
+        ProfileStore(app_paths().profiles_file).delete(args.name)
+    except CredentialsError as exc:
+        raise CliExit(EXIT_CREDENTIALS, str(exc)) from None
+    out.json({"ok": True})
+    out.line(f"profile {args.name!r} removed")
+    return EXIT_OK
+
+
+COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Out], int]] = {
+    ("ping", None): cmd_ping,
+    ("machines", None): cmd_machines,
+    ("machine", None): cmd_machine,
+    ("products", None): cmd_products,
+    ("order", "show"): cmd_order_show,
+    ("order", "create"): cmd_order_create,
+    ("order", "set-status"): cmd_set_status,
+    ("dispense", None): cmd_dispense,
+    ("delivery", None): cmd_delivery,
+    ("test-dispense", None): cmd_test_dispense,
+    ("pickup-codes", None): cmd_pickup_codes,
+    ("payload", "encode"): cmd_payload_encode,
+    ("payload", "decode"): cmd_payload_decode,
+    ("sandbox", None): cmd_sandbox,
+    ("profile", "list"): cmd_profile_list,
+    ("profile", "add"): cmd_profile_add,
+    ("profile", "remove"): cmd_profile_remove,
+}
+
+
+def _fail(out: Out, exit_code: int, kind: str, message: str, **extra: Any) -> int:
+    if out.as_json:
+        out.json({"ok": False, "error": {"kind": kind, "message": message, **extra}})
+    print(f"vendctl: {message}", file=out.stderr, flush=True)
+    return exit_code
+
+
+def main(
+    argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
+        return int(exc.code or 0)
+    out = Out(bool(args.json), stdout, stderr)
+    sub = getattr(args, "order_command", None) or getattr(args, "payload_command", None)
+    sub = sub or getattr(args, "profile_command", None)
+    handler = COMMANDS[(args.command, sub)]
+    try:
+        return handler(args, out)
+    except BadInput as exc:
+        return _fail(out, EXIT_BAD_INPUT, "bad_input", str(exc))
+    except CliExit as exc:
+        kind = {1: "refused", 2: "bad_input", 3: "transport", 4: "credentials"}.get(
+            exc.code, "error"
+        )
+        return _fail(out, exc.code, kind, exc.message)
+    except PlatformRefused as exc:
+        return _fail(
+            out,
+            EXIT_REFUSED,
+            "refused",
+            f"platform refused: code {exc.code}, message {exc.message!r}\n"
+            f"  meaning: {exc.explanation('en')} / {exc.explanation('zh')}",
+            code=exc.code,
+            platform_message=exc.message,
+            http_status=exc.http_status,
+            explanation_en=exc.explanation("en"),
+            explanation_zh=exc.explanation("zh"),
+        )
+    except TransportError as exc:
+        note = (
+            "\n  the request may have reached the platform: check (vendctl order show) before trying again"
+            if exc.sent
+            else ""
+        )
+        return _fail(
+            out,
+            EXIT_TRANSPORT,
+            "transport",
+            exc.describe() + note,
+            transport_kind=exc.kind,
+            http_status=exc.http_status,
+            excerpt=exc.excerpt,
+            may_have_been_sent=exc.sent,
+        )
+    except ConfigError as exc:
+        return _fail(out, EXIT_BAD_INPUT, "bad_input", str(exc))
+    except CredentialsError as exc:
+        return _fail(out, EXIT_CREDENTIALS, "credentials", str(exc))
+    except ApiError as exc:
+        return _fail(out, EXIT_TRANSPORT, "error", str(exc))
+    except KeyboardInterrupt:
+        return _fail(out, 130, "interrupted", "interrupted")
+
+
+def _entry() -> NoReturn:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    _entry()

@@ -1,0 +1,281 @@
+"""vendctl against the real sandbox: commands, exit codes, confirmation, dry runs."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import pty
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from console.cli import main
+from console.sandbox import Sandbox
+
+from .conftest import CANTEEN, LOBBY, WAREHOUSE
+
+VENDCTL = str(Path(sys.executable).with_name("vendctl"))
+
+
+class Run:
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+    @property
+    def json(self) -> dict:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def env(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    c = sandbox.credentials
+    values = {
+        "VENDCTL_BASE_URL": sandbox.base_url,
+        "VENDCTL_APPID": c.appid,
+        "VENDCTL_APP_SECRET": c.app_secret,
+        "VENDCTL_SIGN_KEY": c.sign_key,
+    }
+    for k, v in values.items():
+        monkeypatch.setenv(k, v)
+    return values
+
+
+def vendctl(*argv: str) -> Run:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+def test_reads(env: dict[str, str], sandbox: Sandbox) -> None:
+    r = vendctl("ping")
+    assert r.code == 0 and r.out.startswith("pong from http://127.0.0.1:")
+    r = vendctl("machines")
+    assert r.code == 0 and f"{WAREHOUSE}  OFFLINE" in r.out and f"{LOBBY}  online" in r.out
+    r = vendctl("machine", CANTEEN, "--json")
+    assert r.code == 0 and r.json["data"]["machine_name"] == "Canteen (faulty)"
+    r = vendctl("products", CANTEEN)
+    assert r.code == 0 and "EMPTY" in r.out and len(r.out.splitlines()) == 12
+    r = vendctl("order", "show", "61", "--machine", LOBBY)
+    assert r.code == 0 and "record 79" in r.out and "age unknown" in r.out
+
+
+def test_global_options_before_or_after_the_subcommand(env: dict[str, str]) -> None:
+    a = vendctl("--json", "machine", LOBBY)
+    b = vendctl("machine", LOBBY, "--json")
+    assert a.code == b.code == 0 and a.json == b.json
+    c = vendctl("--timeout", "7", "ping", "--base-url", env["VENDCTL_BASE_URL"])
+    assert c.code == 0
+
+
+def test_mark_paid_and_dispense_every_record_in_turn(env: dict[str, str], sandbox: Sandbox) -> None:
+    oid = sandbox.demo_order("paid_multi")
+    r = vendctl("dispense", str(oid), "--machine", LOBBY, "--yes", "--json")
+    assert r.code == 0, r.err
+    assert [x["delivery"]["status"] for x in r.json["data"]] == ["success"] * 3
+    # One after another: each dispense went out only after the previous result.
+    assert len(sandbox.requests_for("dispense")) == 3
+    r = vendctl("order", "show", str(oid), "--machine", LOBBY, "--json")
+    assert {rec["status"] for rec in r.json["data"]["records"]} == {"已取货"}
+    again = vendctl("dispense", str(oid), "--machine", LOBBY, "--yes")
+    assert again.code == 1 and "no record left" in again.err
+    assert len(sandbox.requests_for("dispense")) == 3
+
+
+def test_set_status_by_name_and_number(env: dict[str, str], sandbox: Sandbox) -> None:
+    oid = sandbox.demo_order("unpaid")
+    r = vendctl("order", "set-status", str(oid), "paid", "--machine", LOBBY)
+    assert r.code == 0 and "set to 1" in r.out
+    r = vendctl("order", "set-status", str(oid), "1", "--machine", LOBBY)
+    assert r.code == 1 and "6049" in r.err and "already paid" in r.err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("order", "set-status", "62", "2", "--machine", LOBBY),
+        ("order", "set-status", "62", "closed", "--machine", LOBBY),
+        ("order", "set-status", "62", "revoked", "--machine", LOBBY),
+        ("order", "set-status", "62", "6", "--machine", LOBBY),
+        ("dispense", "60", "--machine", LOBBY),
+        (
+            "test-dispense",
+            "--machine",
+            LOBBY,
+            "--slot",
+            "A10",
+            "--notify-url",
+            "http://127.0.0.1:9/n",
+        ),
+    ],
+)
+def test_irreversible_commands_refuse_without_a_terminal_or_yes(
+    env: dict[str, str], sandbox: Sandbox, argv: tuple[str, ...]
+) -> None:
+    r = vendctl(*argv)
+    assert r.code == 2 and "--yes" in r.err and "nothing was sent" in r.err
+    for action in ("order_set_status", "dispense", "test_dispense"):
+        assert sandbox.requests_for(action) == []
+
+
+@pytest.mark.parametrize(
+    "argv, reason",
+    [
+        (("order", "show", "61", "--machine", "1632712"), "machine number"),
+        (("order", "show", "6x", "--machine", LOBBY), "order id"),
+        (("order", "set-status", "62", "success", "--machine", LOBBY, "--yes"), "unknown status"),
+        (("order", "set-status", "62", "9", "--machine", LOBBY, "--yes"), "unknown status"),
+        (("dispense", "60", "--machine", LOBBY, "--record", "r1", "--yes"), "record id"),
+        (("delivery", "abc", "--machine", LOBBY), "delivery id"),
+    ],
+)
+def test_bad_input_exits_2_with_a_reason_and_sends_nothing(
+    env: dict[str, str], sandbox: Sandbox, argv: tuple[str, ...], reason: str
+) -> None:
+    r = vendctl(*argv)
+    assert r.code == 2 and reason in r.err and len(r.err.strip().splitlines()) == 1
+    assert sandbox.requests == []
+
+
+def test_long_machine_numbers_are_accepted_with_a_warning(
+    env: dict[str, str], sandbox: Sandbox
+) -> None:
+    r = vendctl("machine", "1632712900")
+    assert "warning:" in r.err and "special merchants" in r.err
+    assert r.code == 1  # sent; the sandbox has no such machine
+
+
+def test_refusals_exit_1_with_code_message_and_meaning(
+    env: dict[str, str], sandbox: Sandbox
+) -> None:
+    r = vendctl("dispense", str(sandbox.demo_order("expired")), "--machine", LOBBY, "--yes")
+    assert r.code == 1 and "40005" in r.err and "20 minutes" in r.err and "订单已过期" in r.err
+    sandbox.inject("order_get:code0#1")
+    r = vendctl("--json", "order", "show", "60", "--machine", LOBBY)
+    assert (
+        r.code == 1
+        and r.json["error"]["code"] == 0
+        and r.json["error"]["platform_message"] == "订单未支付"
+    )
+
+
+@pytest.mark.parametrize("rule", ["machines:html", "machines:malformed", "machines:empty"])
+def test_transport_failures_exit_3(env: dict[str, str], sandbox: Sandbox, rule: str) -> None:
+    sandbox.inject(rule)
+    r = vendctl("machines")
+    assert r.code == 3 and "transport failure" in r.err
+
+
+def test_timeout_exits_3_and_says_the_write_may_have_happened(
+    env: dict[str, str], sandbox: Sandbox
+) -> None:
+    sandbox.inject("order_set_status:latency=3")
+    r = vendctl("order", "set-status", "62", "paid", "--machine", LOBBY, "--timeout", "0.5")
+    assert r.code == 3 and "may have reached the platform" in r.err
+    assert len(sandbox.requests_for("order_set_status")) == 1
+
+
+def test_credentials_missing_exit_4(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VENDCTL_SIGN_KEY")
+    r = vendctl("ping")
+    assert r.code == 4 and "VENDCTL_SIGN_KEY" in r.err
+
+
+def test_dry_run_prints_curl_with_secrets_masked_and_sends_nothing(
+    env: dict[str, str], sandbox: Sandbox
+) -> None:
+    r = vendctl(
+        "order",
+        "set-status",
+        "60",
+        "refund",
+        "--machine",
+        LOBBY,
+        "--dry-run",
+        "--timestamp",
+        "1714128358",
+    )
+    assert r.code == 0 and sandbox.requests == []
+    assert "curl" in r.out and "AppSecret: ****" in r.out and "-X PUT" in r.out
+    assert env["VENDCTL_APP_SECRET"] not in r.out and env["VENDCTL_SIGN_KEY"] not in r.out
+    assert '"timestamp": "1714128358"' in r.out and '"status": 2' in r.out
+
+
+def test_pinned_timestamp_reproduces_the_same_payload(env: dict[str, str]) -> None:
+    a = vendctl("payload", "encode", "machine_no=16327129", "--timestamp", "1714128358")
+    b = vendctl("payload", "encode", "machine_no=16327129", "--timestamp", "1714128358")
+    assert a.code == 0 and a.out == b.out
+    d = vendctl("payload", "decode", a.out.strip())
+    assert d.code == 0 and "sign: valid" in d.out
+    bad = vendctl("payload", "decode", a.out.strip(), "--sign-key", "other")
+    assert bad.code == 1 and "INVALID" in bad.out
+
+
+def _env_for_subprocess(env: dict[str, str], home: Path) -> dict[str, str]:
+    e = {k: v for k, v in os.environ.items() if not k.startswith("VENDCTL_")}
+    e.update(env)
+    e["VENDING_CONSOLE_HOME"] = str(home)
+    return e
+
+
+def test_confirmation_on_a_terminal(
+    env: dict[str, str], sandbox: Sandbox, console_home: Path
+) -> None:
+    """On a terminal the question is asked; 'no' sends nothing, 'yes' sends once."""
+    oid = sandbox.demo_order("unpaid")
+    for answer, expected_requests in ((b"no\n", 0), (b"yes\n", 1)):
+        pid, fd = pty.fork()
+        if pid == 0:  # child: vendctl on a terminal
+            os.execve(
+                VENDCTL,
+                [VENDCTL, "order", "set-status", str(oid), "refund", "--machine", LOBBY],
+                _env_for_subprocess(env, console_home),
+            )
+        seen = b""
+        deadline = time.monotonic() + 30
+        while b"[no]:" not in seen and time.monotonic() < deadline:
+            seen += os.read(fd, 4096)
+        assert b"Stock goes back" in seen or b"stock" in seen
+        os.write(fd, answer)
+        rest = b""
+        try:
+            while chunk := os.read(fd, 4096):
+                rest += chunk
+        except OSError:
+            pass
+        _, status = os.waitpid(pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        assert code == (0 if answer == b"yes\n" else 2), rest
+        assert len(sandbox.requests_for("order_set_status")) == expected_requests
+
+
+def test_installed_entry_point_and_exit_codes(env: dict[str, str], console_home: Path) -> None:
+    e = _env_for_subprocess(env, console_home)
+    ok = subprocess.run([VENDCTL, "ping"], env=e, capture_output=True, text=True, timeout=60)
+    assert ok.returncode == 0 and "pong" in ok.stdout
+    bad = subprocess.run(
+        [VENDCTL, "order", "set-status", "62", "refund", "--machine", LOBBY],
+        env=e, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert bad.returncode == 2
+
+
+def test_every_write_is_journalled_before_and_after(env: dict[str, str], sandbox: Sandbox) -> None:
+    from console.journal import Journal
+    from console.paths import app_paths
+
+    oid = sandbox.demo_order("unpaid")
+    assert vendctl("order", "set-status", str(oid), "paid", "--machine", LOBBY).code == 0
+    sandbox.inject("dispense:status=503#1")
+    r = vendctl("dispense", str(oid), "--machine", LOBBY, "--yes")
+    assert r.code == 3
+    j = Journal.open(app_paths().journal_file, "env")
+    try:
+        actions = {a.kind: a for a in j.list_actions(10)}
+        assert actions["set_status"].outcome == "ok"
+        assert actions["dispense"].outcome == "transport"
+    finally:
+        j.close()
