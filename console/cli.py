@@ -7,6 +7,7 @@ Exit codes: 0 ok; 1 the platform refused; 2 bad input (nothing sent);
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -675,9 +676,7 @@ def _wait_delivery(client: api.Client, delivery_id: int, no: str, out: Out) -> A
         except ApiError as exc:
             out.warn(f"could not read the result of delivery {delivery_id}: {exc}")
             return None
-        if (
-            delivery.status.lower() not in _PENDING_DELIVERY or delivery.fail_reason
-        ):
+        if delivery.status.lower() not in _PENDING_DELIVERY or delivery.fail_reason:
             return delivery
         time.sleep(0.5)
     return delivery
@@ -729,7 +728,7 @@ def cmd_dispense(args: argparse.Namespace, out: Out) -> int:
         for n, rec in enumerate(targets, 1):
             request = {"record_id": rec.id, "paid": order.status == "SUCCESS"}
             delivery = _journalled(
-                j, "dispense", no, oid, request, lambda rec=rec: client.dispense(no, oid, rec.id)
+                j, "dispense", no, oid, request, functools.partial(client.dispense, no, oid, rec.id)
             )
             out.line(
                 f"record {rec.id}: dispense sent (delivery {delivery.delivery_id}); waiting for the machine…"

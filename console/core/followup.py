@@ -1,0 +1,118 @@
+"""Follow-ups: a failed dispense the merchant still has to resolve, as a state machine.
+
+A failed (or unanswered, or refused) dispense of a paid order usually means the
+customer paid and got nothing. The console keeps one follow-up per failure
+until a person resolves it::
+
+    open ──► refund_requested ──► refunded
+      │              │
+      └──────────────┴──────────► dismissed
+
+``refunded`` needs a note (e.g. the payment channel's refund reference) and
+``dismissed`` a reason; both are final. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from console.core.faults import TIMEOUT_MEANING, fault_meaning, floor_meaning
+
+
+class FollowupError(ValueError):
+    """An illegal follow-up transition, or one without its required note."""
+
+
+class FollowupState(enum.StrEnum):
+    OPEN = "open"
+    REFUND_REQUESTED = "refund_requested"
+    REFUNDED = "refunded"
+    DISMISSED = "dismissed"
+
+    @property
+    def is_final(self) -> bool:
+        return self in (FollowupState.REFUNDED, FollowupState.DISMISSED)
+
+    @property
+    def is_active(self) -> bool:
+        return not self.is_final
+
+
+class FollowupSource(enum.StrEnum):
+    CALLBACK = "callback"  # a result callback said the dispense failed
+    TIMEOUT = "timeout"  # a dispense was sent, no result came within 120 s
+    REFUSED_DISPENSE = "refused_dispense"  # the platform refused to dispense a paid order
+
+
+TRANSITIONS: dict[FollowupState, frozenset[FollowupState]] = {
+    FollowupState.OPEN: frozenset({FollowupState.REFUND_REQUESTED, FollowupState.DISMISSED}),
+    FollowupState.REFUND_REQUESTED: frozenset({FollowupState.REFUNDED, FollowupState.DISMISSED}),
+    FollowupState.REFUNDED: frozenset(),
+    FollowupState.DISMISSED: frozenset(),
+}
+
+# Transitions that must say why or how.
+NOTE_REQUIRED: dict[FollowupState, str] = {
+    FollowupState.REFUNDED: "say how the customer was refunded (e.g. the payment refund reference)",
+    FollowupState.DISMISSED: "say why no refund is needed",
+}
+
+REASON_REFUND = "customer may need a refund"
+
+
+def parse_state(text: str) -> FollowupState:
+    try:
+        return FollowupState(text)
+    except ValueError:
+        raise FollowupError(f"unknown follow-up state {text!r}") from None
+
+
+def transition(current: str, target: str, note: str = "") -> FollowupState:
+    """Check a transition and return the new state; raise ``FollowupError`` if not allowed."""
+    cur = parse_state(current)
+    new = parse_state(target)
+    if new not in TRANSITIONS[cur]:
+        if cur.is_final:
+            raise FollowupError(f"follow-up is already {cur.value}; it cannot become {new.value}")
+        allowed = ", ".join(sorted(s.value for s in TRANSITIONS[cur]))
+        raise FollowupError(
+            f"a follow-up that is {cur.value} cannot become {new.value} (only: {allowed})"
+        )
+    if new in NOTE_REQUIRED and not note.strip():
+        raise FollowupError(f"a note is required to mark it {new.value}: {NOTE_REQUIRED[new]}")
+    return new
+
+
+def failure_meaning(error_msg: str | None, floor_status: str | None, lang: str = "en") -> str:
+    """Plain meaning of a failed dispense, e.g.
+    ``Slave Comm Error — The slave board cannot be reached; slot status 3: Slot motor fault``.
+    """
+    parts: list[str] = []
+    text = (error_msg or "").strip()
+    if text:
+        parts.append(f"{text} — {fault_meaning(text).short(lang)}")
+    else:
+        parts.append("未给出故障原因" if lang.startswith("zh") else "no fault text given")
+    if floor_status is not None and str(floor_status).strip() != "":
+        word = "货道状态" if lang.startswith("zh") else "slot status"
+        parts.append(f"{word} {floor_status}: {floor_meaning(floor_status).short(lang)}")
+    return "; ".join(parts)
+
+
+def timeout_meaning(timeout_s: float, lang: str = "en") -> str:
+    if lang.startswith("zh"):
+        return f"出货指令发出后 {timeout_s:g} 秒内未收到结果回调 — {TIMEOUT_MEANING.text(lang)}"
+    return (
+        f"no result callback within {timeout_s:g} s of the dispense — {TIMEOUT_MEANING.text(lang)}"
+    )
+
+
+def refused_meaning(code: int | None, message: str, explanation: str = "") -> str:
+    head = "the platform refused the dispense"
+    if code is not None:
+        head += f": code {code}"
+    if message:
+        head += f" {message!r}" if code is not None else f": {message!r}"
+    if explanation:
+        head += f" ({explanation})"
+    return head

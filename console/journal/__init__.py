@@ -1,0 +1,32 @@
+"""The console's journal: actions, callbacks, orders seen and follow-ups, in SQLite."""
+
+from console.journal.rows import (
+    ACTION_KINDS,
+    ACTION_OUTCOMES,
+    CROSS_CHECK_VERDICTS,
+    MALFORMED,
+    ActionRow,
+    CallbackRow,
+    FollowupEventRow,
+    FollowupRow,
+    HistoryItem,
+    OrderSummary,
+)
+from console.journal.schema import SCHEMA_VERSION
+from console.journal.store import Journal, JournalError
+
+__all__ = [
+    "ACTION_KINDS",
+    "ACTION_OUTCOMES",
+    "CROSS_CHECK_VERDICTS",
+    "MALFORMED",
+    "SCHEMA_VERSION",
+    "ActionRow",
+    "CallbackRow",
+    "FollowupEventRow",
+    "FollowupRow",
+    "HistoryItem",
+    "Journal",
+    "JournalError",
+    "OrderSummary",
+]

@@ -1,0 +1,182 @@
+"""What the journal hands out: frozen rows, plain data, safe to pass between threads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+# Action kinds the console journals (write actions must be; reads may be).
+ACTION_KINDS = frozenset(
+    {"set_status", "dispense", "test_dispense", "order_create", "delivery_query", "order_get"}
+)
+# States an action row goes through: in_flight, then one outcome, or "unknown"
+# when the process that sent it stopped before recording the answer.
+ACTION_OUTCOMES = frozenset({"ok", "refused", "transport", "cancelled"})
+ACTION_IN_FLIGHT = "in_flight"
+ACTION_UNKNOWN = "unknown"
+
+CROSS_CHECK_VERDICTS = frozenset({"ok", "suspicious", "unchecked", "error"})
+
+# Outcome stored for a body that could not be parsed at all.
+MALFORMED = "malformed"
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One request the console sent (or was about to send) to the platform.
+
+    ``state`` is ``in_flight`` until ``finish_action``; then ``ok``, ``refused``
+    (the platform answered with an error), ``transport`` (no usable answer:
+    the request may or may not have arrived) or ``cancelled``; ``unknown`` when
+    the process stopped in between. ``check`` says what to verify before acting
+    again whenever the outcome is uncertain.
+    """
+
+    id: int
+    ts: float
+    ts_iso: str
+    profile: str
+    kind: str
+    machine_no: str
+    order_id: int | None
+    record_id: int | None
+    request: dict[str, Any]
+    state: str
+    code: int | None
+    message: str
+    response: dict[str, Any] | None
+    detail: str
+    check: str
+    finished_ts: float | None
+    finished_iso: str | None
+
+    @property
+    def outcome(self) -> str:
+        return self.state
+
+    @property
+    def is_uncertain(self) -> bool:
+        return self.state in (ACTION_IN_FLIGHT, ACTION_UNKNOWN, "transport")
+
+
+@dataclass(frozen=True)
+class CallbackRow:
+    """One body received on the notify URL, as journalled.
+
+    ``outcome`` is the parsed callback's (success, failure, invalid, event) or
+    ``malformed`` for a body that could not be parsed (``reason`` says why;
+    ``raw`` holds at most 64 KiB of it, ``raw_size`` its real length).
+    A repeat of an earlier callback has ``duplicate_of`` set, a replay from the
+    console ``replay_of``; neither counts as a new result. ``followup_id`` is
+    the follow-up this callback opened or was added to.
+    """
+
+    id: int
+    ts: float
+    ts_iso: str
+    profile: str
+    remote: str
+    content_type: str
+    method: str
+    order_id: int | None
+    record_id: int | None
+    deliver_status: str
+    floor_status: str | None
+    error_msg: str
+    channel_name: str | None
+    outcome: str
+    summary: str
+    reason: str
+    extra: dict[str, Any]
+    raw: bytes
+    raw_size: int
+    dedupe_key: str
+    duplicate_of: int | None
+    replay_of: int | None
+    followup_id: int | None
+    cross_check: str
+    cross_check_detail: str
+
+    @property
+    def is_duplicate(self) -> bool:
+        return self.duplicate_of is not None
+
+    @property
+    def is_replay(self) -> bool:
+        return self.replay_of is not None
+
+    @property
+    def counts(self) -> bool:
+        """A new result: not a repeat, not a replay, not malformed."""
+        return self.duplicate_of is None and self.replay_of is None and self.outcome != MALFORMED
+
+
+@dataclass(frozen=True)
+class FollowupRow:
+    """A failure someone still has to resolve (see ``console.core.followup``)."""
+
+    id: int
+    ts: float
+    ts_iso: str
+    profile: str
+    order_id: int
+    record_id: int | None
+    machine_no: str
+    reason: str
+    meaning: str
+    source: str
+    source_id: int | None
+    state: str
+    updated_ts: float
+    updated_iso: str
+    refund_action_id: int | None
+    note: str
+
+
+@dataclass(frozen=True)
+class FollowupEventRow:
+    """One step in a follow-up's life: opened, a transition, or a note."""
+
+    id: int
+    followup_id: int
+    ts: float
+    ts_iso: str
+    event: str
+    from_state: str | None
+    to_state: str
+    actor: str
+    note: str
+    action_id: int | None
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    """An order the console created, acted on or heard about.
+
+    ``first_seen`` is the console's only knowledge of the order's age: set when
+    it created the order or first saw it itself, else ``None`` (age unknown).
+    """
+
+    order_id: int
+    machine_no: str
+    trade_id: str
+    created_here: bool
+    first_seen: float | None
+    first_seen_iso: str | None
+    last_ts: float
+    last_iso: str
+    last_activity: str
+    open_followups: int
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    """One line of an order's history; ``kind`` is ``action``, ``action_result``,
+    ``callback`` or ``followup`` and ``ref_id`` the id of that row."""
+
+    ts: float
+    ts_iso: str
+    kind: str
+    ref_id: int
+    summary: str
+    detail: str

@@ -1,0 +1,133 @@
+"""The journal's tables, as a list of migrations; ``PRAGMA user_version`` says how many ran.
+
+Append a new tuple of statements for each schema change; never edit a released
+one. Times are stored twice: epoch seconds (``ts``, for sorting and arithmetic)
+and local ISO text with offset (``ts_iso``, for people and exports).
+"""
+
+from __future__ import annotations
+
+_V1: tuple[str, ...] = (
+    """
+    CREATE TABLE actions (
+        id              INTEGER PRIMARY KEY,
+        ts              REAL    NOT NULL,
+        ts_iso          TEXT    NOT NULL,
+        profile         TEXT    NOT NULL,
+        session         TEXT    NOT NULL,   -- which Journal instance wrote it
+        pid             INTEGER NOT NULL,   -- and in which process
+        kind            TEXT    NOT NULL,
+        machine_no      TEXT    NOT NULL DEFAULT '',
+        order_id        INTEGER,
+        record_id       INTEGER,
+        request         TEXT    NOT NULL DEFAULT '{}',   -- JSON, already masked
+        state           TEXT    NOT NULL,   -- in_flight|ok|refused|transport|cancelled|unknown
+        code            INTEGER,
+        message         TEXT    NOT NULL DEFAULT '',
+        response        TEXT,               -- JSON or NULL
+        detail          TEXT    NOT NULL DEFAULT '',
+        check_text      TEXT    NOT NULL DEFAULT '',
+        finished_ts     REAL,
+        finished_iso    TEXT,
+        awaiting_result INTEGER NOT NULL DEFAULT 0  -- dispense sent ok, no result callback yet
+    )
+    """,
+    "CREATE INDEX actions_order ON actions (profile, order_id, id)",
+    "CREATE INDEX actions_profile ON actions (profile, id)",
+    "CREATE INDEX actions_in_flight ON actions (state) WHERE state = 'in_flight'",
+    "CREATE INDEX actions_awaiting ON actions (profile, ts) WHERE awaiting_result = 1",
+    """
+    CREATE TABLE orders (
+        profile         TEXT    NOT NULL,
+        order_id        INTEGER NOT NULL,
+        machine_no      TEXT    NOT NULL DEFAULT '',
+        trade_id        TEXT    NOT NULL DEFAULT '',
+        created_here    INTEGER NOT NULL DEFAULT 0,
+        first_seen      REAL,               -- NULL: age unknown
+        first_seen_iso  TEXT,
+        last_ts         REAL    NOT NULL,
+        last_iso        TEXT    NOT NULL,
+        last_activity   TEXT    NOT NULL DEFAULT '',
+        PRIMARY KEY (profile, order_id)
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX orders_recent ON orders (profile, last_ts)",
+    """
+    CREATE TABLE callbacks (
+        id                  INTEGER PRIMARY KEY,
+        ts                  REAL    NOT NULL,
+        ts_iso              TEXT    NOT NULL,
+        profile             TEXT    NOT NULL,
+        remote              TEXT    NOT NULL DEFAULT '',
+        content_type        TEXT    NOT NULL DEFAULT '',
+        method              TEXT    NOT NULL DEFAULT '',
+        order_id            INTEGER,
+        record_id           INTEGER,
+        deliver_status      TEXT    NOT NULL DEFAULT '',
+        floor_status        TEXT,
+        error_msg           TEXT    NOT NULL DEFAULT '',
+        channel_name        TEXT,
+        outcome             TEXT    NOT NULL,   -- success|failure|invalid|event|malformed
+        summary             TEXT    NOT NULL DEFAULT '',
+        reason              TEXT    NOT NULL DEFAULT '',
+        extra               TEXT    NOT NULL DEFAULT '{}',
+        raw                 BLOB    NOT NULL,   -- at most 64 KiB
+        raw_size            INTEGER NOT NULL,
+        dedupe_key          TEXT    NOT NULL DEFAULT '',
+        duplicate_of        INTEGER,
+        replay_of           INTEGER,
+        followup_id         INTEGER,
+        cross_check         TEXT    NOT NULL DEFAULT 'unchecked',
+        cross_check_detail  TEXT    NOT NULL DEFAULT '',
+        cross_check_ts      REAL
+    )
+    """,
+    "CREATE INDEX callbacks_order ON callbacks (profile, order_id, id)",
+    "CREATE INDEX callbacks_dedupe ON callbacks (profile, dedupe_key, id)",
+    "CREATE INDEX callbacks_profile ON callbacks (profile, id)",
+    """
+    CREATE TABLE followups (
+        id                  INTEGER PRIMARY KEY,
+        ts                  REAL    NOT NULL,
+        ts_iso              TEXT    NOT NULL,
+        profile             TEXT    NOT NULL,
+        order_id            INTEGER NOT NULL,
+        record_id           INTEGER,
+        machine_no          TEXT    NOT NULL DEFAULT '',
+        reason              TEXT    NOT NULL,
+        meaning             TEXT    NOT NULL,
+        source              TEXT    NOT NULL,   -- callback|timeout|refused_dispense
+        source_id           INTEGER,            -- callbacks.id or actions.id
+        state               TEXT    NOT NULL,   -- open|refund_requested|refunded|dismissed
+        updated_ts          REAL    NOT NULL,
+        updated_iso         TEXT    NOT NULL,
+        refund_action_id    INTEGER,
+        note                TEXT    NOT NULL DEFAULT ''
+    )
+    """,
+    "CREATE INDEX followups_order ON followups (profile, order_id, record_id)",
+    "CREATE INDEX followups_state ON followups (profile, state, id)",
+    """
+    CREATE UNIQUE INDEX followups_source ON followups (profile, source, source_id)
+        WHERE source_id IS NOT NULL
+    """,
+    """
+    CREATE TABLE followup_events (
+        id              INTEGER PRIMARY KEY,
+        followup_id     INTEGER NOT NULL REFERENCES followups (id),
+        ts              REAL    NOT NULL,
+        ts_iso          TEXT    NOT NULL,
+        profile         TEXT    NOT NULL,
+        event           TEXT    NOT NULL,   -- opened|refund_requested|refunded|dismissed|note
+        from_state      TEXT,
+        to_state        TEXT    NOT NULL,
+        actor           TEXT    NOT NULL,
+        note            TEXT    NOT NULL DEFAULT '',
+        action_id       INTEGER
+    )
+    """,
+    "CREATE INDEX followup_events_followup ON followup_events (followup_id, id)",
+)
+
+MIGRATIONS: list[tuple[str, ...]] = [_V1]
+SCHEMA_VERSION = len(MIGRATIONS)
