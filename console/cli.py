@@ -15,12 +15,14 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, is_dataclass
+from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from console import __version__
 from console.api import client as api
 from console.api.errors import ApiError, ConfigError, PlatformRefused, TransportError
 from console.api.signing import PayloadError, decode_payload, encode_payload, sign, verify
+from console.core.callback import safe_excerpt
 from console.core.faults import fault_meaning
 from console.core.rules import (
     DEVICE_TIMEOUT_S,
@@ -51,6 +53,7 @@ ENV_APP_SECRET = "VENDCTL_APP_SECRET"  # noqa: S105 - a variable name, not a sec
 ENV_SIGN_KEY = "VENDCTL_SIGN_KEY"
 ENV_BASE_URL = "VENDCTL_BASE_URL"
 ENV_NOTIFY_URL = "VENDCTL_NOTIFY_URL"
+ENV_NOTIFY_TOKEN = "VENDCTL_NOTIFY_TOKEN"  # noqa: S105 - a variable name, not a secret
 
 # Delivery statuses that mean the machine has not reported yet.
 _PENDING_DELIVERY = frozenset({"", "dispensing", "pending", "processing", "waiting"})
@@ -104,6 +107,8 @@ def _plain(obj: Any) -> Any:
         return {str(k): _plain(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
         return [_plain(v) for v in obj]
+    if isinstance(obj, bytes):
+        return safe_excerpt(obj, 4000)
     return obj
 
 
@@ -259,6 +264,61 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="RULE",
         help="fault rule ACTION:KIND[=ARG][#COUNT], e.g. dispense:status=503#1 or device:fail=2,Goods are Stuck",
     )
+
+    p = add("listen", "run the callback receiver: journal every dispense result and show it")
+    p.add_argument(
+        "--host", default=None, help="address to bind (default 127.0.0.1 or the profile's)"
+    )
+    p.add_argument(
+        "--port", type=int, default=None, help="port (default: the profile's, else any free port)"
+    )
+
+    p = add("journal", "what was sent and what came back: orders, callbacks, actions")
+    jsub = p.add_subparsers(dest="journal_command", metavar="ACTION")
+    jsub.required = True
+    for kind in ("orders", "callbacks", "actions", "followups"):
+        q = jsub.add_parser(kind, help=f"recent {kind}", parents=[common])
+        q.add_argument("--limit", type=int, default=50)
+        q.add_argument(
+            "--export", choices=("csv", "json"), help=f"export every {kind[:-1]} (to stdout)"
+        )
+    q = jsub.add_parser("history", help="an order's full history", parents=[common])
+    q.add_argument("order_id", metavar="ORDER")
+    q = jsub.add_parser(
+        "replay",
+        help="re-deliver a stored callback to the running receiver (marked as a replay)",
+        parents=[common],
+    )
+    q.add_argument("callback_id", metavar="CALLBACK_ID")
+    q.add_argument(
+        "--url", help="the receiver's notify URL (default: the running `vendctl listen`)"
+    )
+
+    p = add("followup", "failed dispenses to follow up: refund, resolve or dismiss")
+    fsub = p.add_subparsers(dest="followup_command", metavar="ACTION")
+    fsub.required = True
+    q = fsub.add_parser("list", help="follow-ups (default: the ones still to do)", parents=[common])
+    q.add_argument(
+        "--state",
+        default="active",
+        choices=("active", "open", "refund_requested", "refunded", "dismissed", "all"),
+    )
+    q = fsub.add_parser(
+        "refund", help="send the order's refund status (2) to the platform", parents=[common]
+    )
+    q.add_argument("followup_id", metavar="ID")
+    q.add_argument("--note", default="", help="a note for the record")
+    _write_options(q)
+    q = fsub.add_parser(
+        "resolve", help="the customer was refunded: close it with a note", parents=[common]
+    )
+    q.add_argument("followup_id", metavar="ID")
+    q.add_argument("--note", required=True, help="e.g. the payment channel's refund reference")
+    q = fsub.add_parser(
+        "dismiss", help="no refund needed: close it with a reason", parents=[common]
+    )
+    q.add_argument("followup_id", metavar="ID")
+    q.add_argument("--reason", required=True)
 
     p = add("profile", "manage saved profiles (secrets go to the OS keyring)")
     prsub = p.add_subparsers(dest="profile_command", metavar="ACTION")
@@ -455,9 +515,12 @@ def _journalled(
     order_id: int | None,
     request: dict[str, Any],
     fn: Callable[[], Any],
-) -> Any:
-    """Record the intent, run ``fn``, record the outcome, re-raise failures."""
-    action_id = journal.begin_action(kind, machine_no, order_id, request)
+) -> tuple[Any, int]:
+    """Record the intent, run ``fn``, record the outcome; re-raise failures.
+
+    Returns ``fn``'s result and the journal's action id.
+    """
+    action_id: int = journal.begin_action(kind, machine_no, order_id, request)
     try:
         result = fn()
     except PlatformRefused as exc:
@@ -472,7 +535,7 @@ def _journalled(
         journal.finish_action(action_id, "transport", message=f"{type(exc).__name__}: {exc}")
         raise
     journal.finish_action(action_id, "ok", response={"data": _plain(result)})
-    return result
+    return result, action_id
 
 
 # -- commands ------------------------------------------------------------------
@@ -587,9 +650,7 @@ def cmd_order_create(args: argparse.Namespace, out: Out) -> int:
     no = _machine_arg(args.machine, out)
     products = _parse_products(args.product)
     creds = resolve_creds(args)
-    notify_url = args.notify_url or creds.notify_url
-    if not notify_url:
-        raise BadInput(f"a notify URL is needed: --notify-url URL or ${ENV_NOTIFY_URL}")
+    notify_url = args.notify_url or _default_notify_url(creds, out)
     trade_id = check_trade_id(args.trade_id) if args.trade_id else _new_trade_id()
     client = make_client(args, out, creds)
     call = api.call_order_create(no, notify_url, trade_id, products)
@@ -598,14 +659,15 @@ def cmd_order_create(args: argparse.Namespace, out: Out) -> int:
         return EXIT_OK
     request = {"trade_id": trade_id, "products": products, "notify_url": client.masked(notify_url)}
     with _journal(creds.profile) as j:
-        oid = _journalled(
+        created, _ = _journalled(
             j,
             "order_create",
             no,
             None,
             request,
-            lambda: client.create_order(no, notify_url, trade_id, products),
+            lambda: {"order_id": client.create_order(no, notify_url, trade_id, products)},
         )
+        oid = int(created["order_id"])
         j.note_order(oid, no, trade_id=trade_id, created_here=True, first_seen=time.time())
     out.json({"ok": True, "data": {"order_id": oid, "trade_id": trade_id}})
     out.line(f"order {oid} created (trade {trade_id}); it is unpaid until its status is set")
@@ -727,7 +789,7 @@ def cmd_dispense(args: argparse.Namespace, out: Out) -> int:
         j.note_order(oid, no)
         for n, rec in enumerate(targets, 1):
             request = {"record_id": rec.id, "paid": order.status == "SUCCESS"}
-            delivery = _journalled(
+            delivery, _ = _journalled(
                 j, "dispense", no, oid, request, functools.partial(client.dispense, no, oid, rec.id)
             )
             out.line(
@@ -789,7 +851,7 @@ def cmd_test_dispense(args: argparse.Namespace, out: Out) -> int:
         args, f"Test-dispense slot {slot} on machine {no}?\nAn item will drop from that slot.", out
     )
     with _journal(creds.profile) as j:
-        d = _journalled(
+        d, _ = _journalled(
             j,
             "test_dispense",
             no,
@@ -969,6 +1031,413 @@ def cmd_profile_remove(args: argparse.Namespace, out: Out) -> int:
     return EXIT_OK
 
 
+# -- callbacks, journal, follow-ups --------------------------------------------------
+
+
+def _notify_token(profile: str, out: Out, *, create: bool) -> str:
+    """The profile's notify-URL token: from the environment, else the OS keyring.
+
+    ``listen`` (``create=True``) makes one and keeps it in the keyring the first
+    time; without a usable keyring its token lives for that run only, and we
+    say so. Other commands only look it up (``create=False``).
+    """
+    from console.receiver import new_token
+
+    env_token = _env(ENV_NOTIFY_TOKEN)
+    if env_token:
+        return env_token
+    try:
+        store = KeyringStore()
+        token = store.get(profile, "notify_token")
+        if not token and create:
+            token = new_token()
+            store.set(profile, "notify_token", token)
+    except CredentialsError as exc:
+        if not create:
+            raise BadInput(
+                f"the running receiver's token is not in a keyring ({exc}); pass --notify-url "
+                f"(or --url) with the URL `vendctl listen` printed, or set ${ENV_NOTIFY_TOKEN}"
+            ) from None
+        out.warn(f"{exc} — using a notify token for this run only: the URL changes next time")
+        return new_token()
+    if not token:
+        raise BadInput(f"no notify token for profile {profile!r}: start `vendctl listen` first")
+    return token
+
+
+def _default_notify_url(creds: Creds, out: Out) -> str:
+    """Where results should go: the profile's public notify URL or $VENDCTL_NOTIFY_URL,
+    else the `vendctl listen` running on this computer for the same profile."""
+    if creds.notify_url:
+        return creds.notify_url
+    try:
+        info = json.loads(_runtime_file(creds.profile).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise BadInput(
+            f"a notify URL is needed: --notify-url URL, ${ENV_NOTIFY_URL}, the profile's public "
+            "notify URL, or a running `vendctl listen`"
+        ) from None
+    return f"http://{info['host']}:{info['port']}/notify/{_notify_token(creds.profile, out, create=False)}"
+
+
+def _runtime_file(profile: str) -> Path:
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in profile)
+    return app_paths().ensure().data_dir / f"receiver-{safe}.json"
+
+
+def _callback_line(row: Any) -> dict[str, Any]:
+    from console.core.faults import floor_meaning
+
+    fault = fault_meaning(row.error_msg) if row.error_msg else None
+    floor = floor_meaning(row.floor_status) if row.floor_status not in (None, "") else None
+    return {
+        "kind": "callback",
+        "id": row.id,
+        "time": row.ts_iso,
+        "order_id": row.order_id,
+        "record_id": row.record_id,
+        "channel_name": row.channel_name,
+        "outcome": row.outcome,
+        "deliver_status": row.deliver_status,
+        "floor_status": row.floor_status,
+        "floor_meaning": floor.short() if floor else "",
+        "error_msg": row.error_msg,
+        "fault_meaning": fault.text() if fault else "",
+        "duplicate_of": row.duplicate_of,
+        "replay_of": row.replay_of,
+        "followup_id": row.followup_id,
+        "summary": row.summary,
+        "reason": row.reason,
+    }
+
+
+def _callback_text(d: dict[str, Any]) -> str:
+    if d["outcome"] == "malformed":
+        return f"{d['time']}  #{d['id']}  MALFORMED body rejected (400): {d['reason']}"
+    target = (
+        f"order {d['order_id']} record {d['record_id']}"
+        if d["order_id"] is not None
+        else (f"test slot {d['channel_name']}" if d["channel_name"] else "no order")
+    )
+    parts = [f"{d['time']}  #{d['id']}  {target}  {str(d['outcome']).upper()}"]
+    if d["floor_status"] not in (None, ""):
+        parts.append(f"slot status {d['floor_status']} ({d['floor_meaning']})")
+    if d["error_msg"]:
+        parts.append(f"{d['error_msg']} — {d['fault_meaning']}")
+    if d["duplicate_of"]:
+        parts.append(f"[duplicate of #{d['duplicate_of']}: not counted again]")
+    if d["replay_of"]:
+        parts.append(f"[replay of #{d['replay_of']}]")
+    if d["followup_id"]:
+        parts.append(f"→ follow-up #{d['followup_id']}: customer may need a refund")
+    return "  ".join(parts)
+
+
+def cmd_listen(args: argparse.Namespace, out: Out) -> int:
+    import signal
+    import threading
+
+    from console.receiver import Receiver
+    from console.receiver.crosscheck import CrossChecker
+
+    creds = resolve_creds(args, need_secrets=False)
+    profile = None
+    if args.profile:
+        profile = ProfileStore(app_paths().profiles_file).get(args.profile)
+    host = args.host or (profile.receiver_host if profile else "127.0.0.1")
+    port = args.port if args.port is not None else (profile.receiver_port if profile else 0)
+    token = _notify_token(creds.profile, out, create=True)
+    printing = threading.Lock()
+
+    def emit(obj: dict[str, Any], text: str) -> None:
+        with printing:
+            if out.as_json:
+                print(json.dumps(obj, ensure_ascii=False), file=out.stdout, flush=True)
+            else:
+                print(text, file=out.stdout, flush=True)
+
+    def on_callback(row: Any) -> None:
+        d = _callback_line(row)
+        emit(d, _callback_text(d))
+
+    def on_checked(callback_id: int, verdict: str, detail: str) -> None:
+        mark = "" if verdict == "ok" else "  !!"
+        emit(
+            {
+                "kind": "cross_check",
+                "callback_id": callback_id,
+                "verdict": verdict,
+                "detail": detail,
+            },
+            f"    cross-check #{callback_id}: {verdict.upper()} — {detail}{mark}",
+        )
+
+    complete = all((creds.base_url, creds.appid, creds.app_secret, creds.sign_key))
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: Any) -> None:
+        stop.set()
+
+    with _journal(creds.profile) as j:
+        client = make_client(args, out, creds) if complete else None
+        checker = CrossChecker(client, j) if client is not None else None
+        receiver = Receiver(
+            j,
+            token,
+            host=host,
+            port=port or 0,
+            on_callback=on_callback,
+            cross_check=checker,
+            on_cross_checked=on_checked,
+        )
+        try:
+            receiver.start()
+        except OSError as exc:
+            raise CliExit(EXIT_BAD_INPUT, f"cannot listen on {host}:{port}: {exc}") from None
+        runtime = _runtime_file(creds.profile)
+        runtime.write_text(
+            json.dumps({"host": host, "port": receiver.port, "pid": os.getpid()}), encoding="utf-8"
+        )
+        previous = signal.signal(signal.SIGTERM, on_signal)
+        try:
+            emit({"kind": "listening", "url": receiver.url}, receiver.url)
+            if profile is not None and profile.public_notify_url:
+                emit(
+                    {"kind": "public_url", "url": profile.public_notify_url},
+                    f"public notify URL (profile): {_masked_url(profile.public_notify_url)}",
+                )
+            if checker is None:
+                out.warn("no platform credentials: callbacks are journalled but not cross-checked")
+            print(
+                f"orders and test dispenses from another terminal: export {ENV_NOTIFY_URL}=<the URL above>",
+                file=out.stderr,
+                flush=True,
+            )
+            print(
+                "listening; every callback is journalled before it is answered. Ctrl+C to stop.",
+                file=out.stderr,
+                flush=True,
+            )
+            while not stop.wait(2.0):
+                for f in j.open_timeout_followups(time.time()):
+                    emit(
+                        {"kind": "followup", "id": f.id, "order_id": f.order_id, "record_id": f.record_id,
+                         "reason": f.reason, "meaning": f.meaning},
+                        f"follow-up #{f.id}: order {f.order_id} record {f.record_id} — {f.meaning}",
+                    )  # fmt: skip
+        except KeyboardInterrupt:
+            pass
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            receiver.stop()
+            runtime.unlink(missing_ok=True)
+    return EXIT_OK
+
+
+def _masked_url(url: str) -> str:
+    from console.receiver import mask_url
+
+    return mask_url(url)
+
+
+def _limit(args: argparse.Namespace) -> int:
+    if args.limit <= 0:
+        raise BadInput("--limit must be a positive number")
+    return int(args.limit)
+
+
+def cmd_journal_list(args: argparse.Namespace, out: Out) -> int:
+    kind = args.journal_command
+    profile = resolve_creds(args, need_secrets=False).profile
+    with _journal(profile) as j:
+        if args.export:
+            count = j.export(kind, args.export, out.stdout)
+            print(f"exported {count} {kind}", file=out.stderr)
+            return EXIT_OK
+        if kind == "orders":
+            rows: list[Any] = j.recent_orders(_limit(args))
+        elif kind == "callbacks":
+            rows = j.list_callbacks(_limit(args))
+        elif kind == "actions":
+            rows = j.list_actions(_limit(args))
+        else:
+            rows = j.list_followups(None, _limit(args))
+    out.json({"ok": True, "data": rows})
+    for r in rows:
+        out.line(_journal_row_text(kind, r))
+    if not rows:
+        out.line(f"no {kind} in the journal yet")
+    return EXIT_OK
+
+
+def _journal_row_text(kind: str, r: Any) -> str:
+    if kind == "orders":
+        age = "age unknown" if r.first_seen is None else f"first seen {r.first_seen_iso}"
+        extra = f"  {r.open_followups} open follow-up(s)" if r.open_followups else ""
+        return f"order {r.order_id}  machine {r.machine_no or '-'}  {age}  last: {r.last_activity}{extra}"
+    if kind == "callbacks":
+        return _callback_text(_callback_line(r)) + f"  [cross-check: {r.cross_check}]"
+    if kind == "actions":
+        code = f" code {r.code}" if r.code is not None else ""
+        text = f"#{r.id} {r.ts_iso}  {r.kind}  machine {r.machine_no}  order {r.order_id}  {r.state}{code}"
+        if r.message:
+            text += f"  {r.message}"
+        if r.check:
+            text += f"\n    check: {r.check}"
+        return text
+    return _followup_text(r)
+
+
+def _followup_text(f: Any) -> str:
+    rec = f" record {f.record_id}" if f.record_id is not None else ""
+    text = f"#{f.id}  {f.state.upper()}  order {f.order_id}{rec} on machine {f.machine_no}  {f.ts_iso}\n"
+    text += f"    {f.reason}: {f.meaning}"
+    if f.note:
+        text += f"\n    note: {f.note}"
+    return text
+
+
+def cmd_journal_history(args: argparse.Namespace, out: Out) -> int:
+    oid = check_id(args.order_id, "order id")
+    profile = resolve_creds(args, need_secrets=False).profile
+    with _journal(profile) as j:
+        items = j.order_history(oid)
+        summary = j.get_order(oid)
+    out.json({"ok": True, "order": summary, "data": items})
+    if summary is None and not items:
+        out.line(f"order {oid} is not in the journal")
+        return EXIT_OK
+    if summary is not None:
+        age = (
+            "age unknown" if summary.first_seen is None else f"first seen {summary.first_seen_iso}"
+        )
+        out.line(f"order {oid} on machine {summary.machine_no or '-'} ({age})")
+    for it in items:
+        out.line(f"{it.ts_iso}  {it.kind:<13} {it.summary}")
+    return EXIT_OK
+
+
+def cmd_journal_replay(args: argparse.Namespace, out: Out) -> int:
+    from console.receiver import ReplayError, replay
+
+    cid = check_id(args.callback_id, "callback id")
+    profile = resolve_creds(args, need_secrets=False).profile
+    url = args.url or _env(ENV_NOTIFY_URL)
+    if not url:
+        runtime = _runtime_file(profile)
+        try:
+            info = json.loads(runtime.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise CliExit(
+                EXIT_TRANSPORT, "no running receiver found: start `vendctl listen` or pass --url"
+            ) from None
+        url = f"http://{info['host']}:{info['port']}/notify/{_notify_token(profile, out, create=False)}"
+    with _journal(profile) as j:
+        if j.get_callback(cid) is None:
+            raise BadInput(f"callback {cid} is not in the journal")
+        try:
+            status = replay(j, cid, url)
+        except ReplayError as exc:
+            raise CliExit(EXIT_TRANSPORT, f"replay failed: {exc}") from None
+    out.json({"ok": 200 <= status < 300, "http_status": status})
+    out.line(f"callback {cid} replayed to {_masked_url(url)}: HTTP {status} (marked as a replay)")
+    return EXIT_OK if 200 <= status < 300 else EXIT_TRANSPORT
+
+
+def _get_followup(j: Any, text: str) -> Any:
+    fid = check_id(text, "follow-up id")
+    f = j.get_followup(fid)
+    if f is None:
+        raise BadInput(f"follow-up {fid} does not exist")
+    return f
+
+
+def cmd_followup_list(args: argparse.Namespace, out: Out) -> int:
+    profile = resolve_creds(args, need_secrets=False).profile
+    state = None if args.state == "all" else args.state
+    with _journal(profile) as j:
+        j.open_timeout_followups(time.time())
+        rows = j.list_followups(state)
+    out.json({"ok": True, "data": rows})
+    for f in rows:
+        out.line(_followup_text(f))
+    if not rows:
+        out.line("nothing to follow up" if state == "active" else "no follow-ups")
+    return EXIT_OK
+
+
+def cmd_followup_refund(args: argparse.Namespace, out: Out) -> int:
+    from console.core.followup import FollowupError
+
+    creds = resolve_creds(args)
+    client = make_client(args, out, creds)
+    with _journal(creds.profile) as j:
+        f = _get_followup(j, args.followup_id)
+        if f.state != "open":
+            raise BadInput(f"follow-up {f.id} is {f.state}: only an open follow-up can be refunded")
+        call = api.call_set_status(f.order_id, f.machine_no, OrderStatus.REFUND)
+        if args.dry_run:
+            _dry_run(client, call, out)
+            return EXIT_OK
+        _confirm(
+            args,
+            f"Refund order {f.order_id} on machine {f.machine_no} (follow-up #{f.id})?\n"
+            "This sets the order's status to 2 (moved to refund) on the platform; the order's "
+            "items go back to stock. Pay the customer back through your payment channel, then "
+            "resolve the follow-up with its refund reference.",
+            out,
+        )
+        try:
+            _, action_id = _journalled(
+                j,
+                "set_status",
+                f.machine_no,
+                f.order_id,
+                {"status": 2, "status_name": "refund", "followup_id": f.id},
+                lambda: client.set_order_status(f.order_id, f.machine_no, OrderStatus.REFUND),
+            )
+        except PlatformRefused:
+            j.followup_add_note(f.id, "refund status refused by the platform; see the journal")
+            raise
+        try:
+            row = j.followup_refund_requested(f.id, action_id, args.note)
+        except FollowupError as exc:
+            raise BadInput(str(exc)) from None
+    out.json({"ok": True, "data": row})
+    out.line(
+        f"follow-up #{f.id}: refund requested (order {f.order_id} set to 2). "
+        f"When the customer has the money: vendctl followup resolve {f.id} --note REF"
+    )
+    return EXIT_OK
+
+
+def _followup_close(args: argparse.Namespace, out: Out, resolve: bool) -> int:
+    from console.core.followup import FollowupError
+
+    profile = resolve_creds(args, need_secrets=False).profile
+    with _journal(profile) as j:
+        f = _get_followup(j, args.followup_id)
+        try:
+            row = (
+                j.followup_resolve(f.id, args.note)
+                if resolve
+                else j.followup_dismiss(f.id, args.reason)
+            )
+        except FollowupError as exc:
+            raise BadInput(str(exc)) from None
+    out.json({"ok": True, "data": row})
+    out.line(f"follow-up #{row.id} is now {row.state}")
+    return EXIT_OK
+
+
+def cmd_followup_resolve(args: argparse.Namespace, out: Out) -> int:
+    return _followup_close(args, out, resolve=True)
+
+
+def cmd_followup_dismiss(args: argparse.Namespace, out: Out) -> int:
+    return _followup_close(args, out, resolve=False)
+
+
 COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Out], int]] = {
     ("ping", None): cmd_ping,
     ("machines", None): cmd_machines,
@@ -984,6 +1453,17 @@ COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Out], int]]
     ("payload", "encode"): cmd_payload_encode,
     ("payload", "decode"): cmd_payload_decode,
     ("sandbox", None): cmd_sandbox,
+    ("listen", None): cmd_listen,
+    ("journal", "orders"): cmd_journal_list,
+    ("journal", "callbacks"): cmd_journal_list,
+    ("journal", "actions"): cmd_journal_list,
+    ("journal", "followups"): cmd_journal_list,
+    ("journal", "history"): cmd_journal_history,
+    ("journal", "replay"): cmd_journal_replay,
+    ("followup", "list"): cmd_followup_list,
+    ("followup", "refund"): cmd_followup_refund,
+    ("followup", "resolve"): cmd_followup_resolve,
+    ("followup", "dismiss"): cmd_followup_dismiss,
     ("profile", "list"): cmd_profile_list,
     ("profile", "add"): cmd_profile_add,
     ("profile", "remove"): cmd_profile_remove,
@@ -1009,7 +1489,8 @@ def main(
         return int(exc.code or 0)
     out = Out(bool(args.json), stdout, stderr)
     sub = getattr(args, "order_command", None) or getattr(args, "payload_command", None)
-    sub = sub or getattr(args, "profile_command", None)
+    for name in ("profile_command", "journal_command", "followup_command"):
+        sub = sub or getattr(args, name, None)
     handler = COMMANDS[(args.command, sub)]
     try:
         return handler(args, out)

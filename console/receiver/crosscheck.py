@@ -1,0 +1,115 @@
+"""Cross-check a callback against the platform: callbacks carry no signature.
+
+Anyone who learns the notify URL can post to it, so a callback is trusted only
+after the platform confirms it: the order exists (on the machine the console
+knows, or on one of the merchant's machines), it is paid or a pickup-code
+order, the record belongs to it, and — when the console knows the delivery —
+the delivery's own status agrees with the callback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from console.api.client import Client
+from console.api.errors import ApiError, PlatformRefused
+from console.core.callback import Callback
+from console.core.models import Order
+from console.core.status import is_dispensable, query_text_label
+from console.journal import Journal
+
+# Delivery statuses whose meaning is clear enough to compare with a callback.
+_DELIVERY_SUCCESS = "success"
+_DELIVERY_FAILED = frozenset({"failed", "timeout"})
+# Codes that mean "no such order on this machine" while scanning machines.
+_NOT_FOUND = frozenset({4004, 6026, 30003})
+
+
+class CrossChecker:
+    """``(verdict, detail)`` for a callback: ok, suspicious, unchecked or error."""
+
+    def __init__(self, client: Client, journal: Journal, *, max_machines: int = 50) -> None:
+        self.client = client
+        self.journal = journal
+        self.max_machines = max_machines
+
+    def __call__(self, cb: Callback) -> tuple[str, str]:
+        try:
+            return self._check(cb)
+        except ApiError as exc:
+            return "error", f"could not ask the platform: {exc}"
+
+    def _check(self, cb: Callback) -> tuple[str, str]:
+        if cb.order_id is None:
+            if cb.channel_name:
+                return "unchecked", f"test dispense of slot {cb.channel_name}: no order to check"
+            return "suspicious", "the callback names no order"
+        found = self._find_order(cb.order_id)
+        if found is None:
+            return "suspicious", f"unknown order {cb.order_id}: no machine of this merchant has it"
+        machine_no, order = found
+        if not cb.is_dispense:
+            return "ok", f"order {order.order_id} exists on machine {machine_no} ({order.status})"
+        if not is_dispensable(order.status):
+            return (
+                "suspicious",
+                f"order {order.order_id} is {order.status or 'without status'} "
+                f"({query_text_label(order.status)}): a dispense result for it is unexpected",
+            )
+        if cb.record_id is None or cb.record_id not in {r.id for r in order.records}:
+            return "suspicious", f"record {cb.record_id} is not in order {order.order_id}"
+        mismatch = self._delivery_mismatch(cb, machine_no)
+        if mismatch:
+            return "suspicious", mismatch
+        return (
+            "ok",
+            f"order {order.order_id} on machine {machine_no} is {order.status}; "
+            f"record {cb.record_id} belongs to it",
+        )
+
+    def _find_order(self, order_id: int) -> tuple[str, Order] | None:
+        known = self.journal.get_order(order_id)
+        tried: set[str] = set()
+        if known is not None and known.machine_no:
+            tried.add(known.machine_no)
+            order = self._query(order_id, known.machine_no)
+            if order is not None:
+                return known.machine_no, order
+        for machine in self.client.machines()[: self.max_machines]:
+            if machine.machine_no in tried:
+                continue
+            order = self._query(order_id, machine.machine_no)
+            if order is not None:
+                self.journal.note_order(order_id, machine.machine_no)
+                return machine.machine_no, order
+        return None
+
+    def _query(self, order_id: int, machine_no: str) -> Order | None:
+        try:
+            return self.client.get_order(order_id, machine_no)
+        except PlatformRefused as exc:
+            if exc.code in _NOT_FOUND:
+                return None
+            raise
+
+    def _delivery_mismatch(self, cb: Callback, machine_no: str) -> str:
+        delivery_id = self._delivery_id(cb)
+        if delivery_id is None:
+            return ""
+        status = self.client.get_delivery(delivery_id, machine_no).status.lower()
+        if cb.outcome == "success" and status in _DELIVERY_FAILED:
+            return f"the callback says success but delivery {delivery_id} is {status}"
+        if cb.outcome == "failure" and status == _DELIVERY_SUCCESS:
+            return f"the callback says failure but delivery {delivery_id} succeeded"
+        return ""
+
+    def _delivery_id(self, cb: Callback) -> int | None:
+        """The delivery the console started for this record, if it did."""
+        assert cb.order_id is not None
+        for action in self.journal.list_actions(50, order_id=cb.order_id):
+            if action.kind != "dispense" or action.record_id != cb.record_id:
+                continue
+            data: Any = (action.response or {}).get("data")
+            if isinstance(data, dict) and isinstance(data.get("delivery_id"), int):
+                return int(data["delivery_id"])
+        return None

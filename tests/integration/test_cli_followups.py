@@ -1,0 +1,158 @@
+"""End to end with the sandbox: `vendctl listen` journals callbacks; a fault opens a
+follow-up; it is refunded on the platform and resolved — all through the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from console.sandbox import Sandbox
+
+from .conftest import CANTEEN, LOBBY
+from .test_cli import VENDCTL, vendctl
+
+TOKEN = "t0k3n-for-tests-0123456789abcdef"
+
+
+class Listener:
+    """`vendctl listen --json` in its own process, its stdout read line by line."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.proc = subprocess.Popen(
+            [VENDCTL, "listen", "--json"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
+        self.lines: queue.Queue[dict[str, Any]] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.url = self.next("listening")["url"]
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(json.loads(line))
+
+    def next(self, kind: str, timeout: float = 30) -> dict[str, Any]:
+        while True:
+            item = self.lines.get(timeout=timeout)
+            if item["kind"] == kind:
+                return item
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(timeout=30)
+        for pipe in (self.proc.stdout, self.proc.stderr):
+            if pipe is not None:
+                pipe.close()
+        return code
+
+
+@pytest.fixture
+def listener(
+    sandbox: Sandbox, console_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Listener]:
+    c = sandbox.credentials
+    env = {
+        "VENDCTL_BASE_URL": sandbox.base_url,
+        "VENDCTL_APPID": c.appid,
+        "VENDCTL_APP_SECRET": c.app_secret,
+        "VENDCTL_SIGN_KEY": c.sign_key,
+        "VENDCTL_NOTIFY_TOKEN": TOKEN,
+    }
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    full = {k: v for k, v in os.environ.items()}
+    lst = Listener(full)
+    yield lst
+    lst.stop()
+
+
+def test_fault_to_followup_to_refund_to_resolved(listener: Listener, sandbox: Sandbox) -> None:
+    assert listener.url.endswith(f"/notify/{TOKEN}")
+    product = sandbox.state.machines[CANTEEN].slot("A10")
+    assert product is not None
+    # No --notify-url: the order carries the running receiver's URL.
+    r = vendctl("order", "create", "--machine", CANTEEN, "--product", str(product.id), "--json")
+    assert r.code == 0, r.err
+    oid = r.json["data"]["order_id"]
+    assert vendctl("order", "set-status", str(oid), "paid", "--machine", CANTEEN).code == 0
+    sandbox.inject("device:fail=3,Slave Comm Error#1")
+    r = vendctl("dispense", str(oid), "--machine", CANTEEN, "--yes")
+    assert r.code == 1 and "Slave Comm Error" in r.out
+
+    cb = listener.next("callback")
+    assert cb["order_id"] == oid and cb["outcome"] == "failure" and cb["floor_status"] == "3"
+    assert "slave board" in cb["fault_meaning"] and cb["followup_id"]
+    check = listener.next("cross_check")
+    assert check["verdict"] == "ok", check
+
+    r = vendctl("followup", "list", "--json")
+    (f,) = r.json["data"]
+    assert f["state"] == "open" and f["order_id"] == oid and "Slave Comm Error" in f["meaning"]
+
+    # Refund asks first; without a terminal and --yes nothing is sent.
+    assert vendctl("followup", "refund", str(f["id"])).code == 2
+    assert sandbox.state.orders[oid].status == "SUCCESS"
+    r = vendctl("followup", "refund", str(f["id"]), "--yes")
+    assert r.code == 0, r.err
+    assert sandbox.state.orders[oid].status == "REFUND"
+    assert vendctl("followup", "resolve", str(f["id"]), "--note", " ").code == 2
+    r = vendctl("followup", "resolve", str(f["id"]), "--note", "WeChat refund 4200001234", "--json")
+    assert r.code == 0 and r.json["data"]["state"] == "refunded"
+    assert vendctl("followup", "list", "--json").json["data"] == []
+
+    history = vendctl("journal", "history", str(oid)).out
+    for step in ("order_create", "set_status", "dispense", "callback", "refunded"):
+        assert step in history
+
+    # A replay is marked as one and opens no new follow-up.
+    r = vendctl("journal", "replay", str(cb["id"]))
+    assert r.code == 0, r.err
+    replayed = listener.next("callback")
+    assert replayed["replay_of"] == cb["id"] and replayed["followup_id"] is None
+    assert vendctl("followup", "list", "--state", "all", "--json").json["data"].__len__() == 1
+
+    assert listener.stop() == 0
+
+
+def test_a_stranger_callback_is_flagged_suspicious(listener: Listener, sandbox: Sandbox) -> None:
+    import requests
+
+    body = {"deliver_status": "0", "error_msg": "Goods are Stuck", "floor_status": "2",
+            "method": "device.delivery.response", "order_id": 999999, "record_id": 1}  # fmt: skip
+    assert requests.post(listener.url, json=body, timeout=10).status_code == 200
+    cb = listener.next("callback")
+    check = listener.next("cross_check")
+    assert check["callback_id"] == cb["id"] and check["verdict"] == "suspicious"
+    assert "unknown order 999999" in check["detail"]
+    # An order that exists but is not paid is suspicious too.
+    body |= {"order_id": sandbox.demo_order("unpaid"), "record_id": 82}
+    assert requests.post(listener.url, json=body, timeout=10).status_code == 200
+    listener.next("callback")
+    check = listener.next("cross_check")
+    assert check["verdict"] == "suspicious" and "NOTPAY" in check["detail"]
+    r = vendctl("journal", "callbacks", "--json")
+    assert {c["cross_check"] for c in r.json["data"]} == {"suspicious"}
+
+
+def test_journal_exports(listener: Listener, sandbox: Sandbox) -> None:
+    oid = sandbox.demo_order("paid")
+    assert vendctl("dispense", str(oid), "--machine", LOBBY, "--record", "78", "--yes").code == 0
+    for kind in ("orders", "actions"):
+        csv_out = vendctl("journal", kind, "--export", "csv")
+        assert csv_out.code == 0 and str(oid) in csv_out.out
+        data = json.loads(vendctl("journal", kind, "--export", "json").out)
+        assert data and any(row.get("order_id") == oid for row in data)
