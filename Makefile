@@ -21,8 +21,10 @@ run: $(STAMP)
 	$(VENV)/bin/vending-console
 
 ## make test: install what the tests need, lint, type-check, run the whole suite.
+# The main run never touches a real keyring (the "fail" backend stands in);
+# the keyring group runs against GNOME Keyring in a private D-Bus session.
 test: system-deps $(STAMP) lint typecheck
-	$(PY) -m pytest -m "not keyring" $(PYTEST_ARGS)
+	PYTHON_KEYRING_BACKEND=keyring.backends.fail.Keyring $(PY) -m pytest -m "not keyring" $(PYTEST_ARGS)
 	dbus-run-session -- scripts/with-keyring.sh $(PY) -m pytest -m keyring $(PYTEST_ARGS)
 
 system-deps:
