@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import logging
 import os
 import sys
 import time
@@ -40,6 +41,7 @@ from console.core.status import (
     query_text_label,
 )
 from console.credentials import CredentialsError, KeyringStore, Profile, ProfileStore
+from console.logsetup import register_secrets, setup_logging, teardown_logging
 from console.paths import app_paths
 
 EXIT_OK = 0
@@ -414,6 +416,7 @@ def _now_fn(args: argparse.Namespace) -> Callable[[], float]:
 
 def make_client(args: argparse.Namespace, out: Out, creds: Creds | None = None) -> api.Client:
     c = creds or resolve_creds(args)
+    register_secrets((c.app_secret, c.sign_key))
     observer = _verbose_observer(out) if args.verbose else None
     try:
         return api.Client(
@@ -1035,6 +1038,12 @@ def cmd_profile_remove(args: argparse.Namespace, out: Out) -> int:
 
 
 def _notify_token(profile: str, out: Out, *, create: bool) -> str:
+    token = _find_notify_token(profile, out, create=create)
+    register_secrets([token])
+    return token
+
+
+def _find_notify_token(profile: str, out: Out, *, create: bool) -> str:
     """The profile's notify-URL token: from the environment, else the OS keyring.
 
     ``listen`` (``create=True``) makes one and keeps it in the keyring the first
@@ -1488,6 +1497,20 @@ def main(
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return int(exc.code or 0)
     out = Out(bool(args.json), stdout, stderr)
+    setup_logging(
+        app_paths().ensure(),
+        stream=stderr,
+        stream_level=logging.DEBUG if args.verbose else logging.WARNING,
+        prefix="vendctl: ",
+    )
+    register_secrets(_env(n) for n in (ENV_APP_SECRET, ENV_SIGN_KEY, ENV_NOTIFY_TOKEN))
+    try:
+        return _run(args, out)
+    finally:
+        teardown_logging()
+
+
+def _run(args: argparse.Namespace, out: Out) -> int:
     sub = getattr(args, "order_command", None) or getattr(args, "payload_command", None)
     for name in ("profile_command", "journal_command", "followup_command"):
         sub = sub or getattr(args, name, None)
