@@ -133,6 +133,21 @@ class Callback:
         return ("raw", hashlib.sha256(self.raw).hexdigest())
 
     @property
+    def can_repeat(self) -> bool:
+        """Whether a later callback with the same key is a repeat push.
+
+        The platform re-pushes only callbacks of paid orders. A test dispense
+        without a ``delivery_id`` has nothing that tells two genuine tests of the
+        same slot apart, so each one counts.
+        """
+        return not (
+            self.order_id is None
+            and self.is_dispense
+            and bool(self.channel_name)
+            and self.extra.get("delivery_id") is None
+        )
+
+    @property
     def dedupe_text(self) -> str:
         """``dedupe_key`` as compact JSON, for storage and indexing."""
         return json.dumps(list(self.dedupe_key), ensure_ascii=False, separators=(",", ":"))

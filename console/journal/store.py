@@ -236,7 +236,7 @@ def check_text(
             "check the platform for it"
         )
     elif kind == "test_dispense":
-        slot = request.get("channel_name") or "?"
+        slot = request.get("channel_name") or request.get("slot") or "?"  # vendctl sends "slot"
         what = f"check slot {slot} on machine {machine} (an item may have dropped)"
     else:
         what = f"check machine {machine}"
@@ -778,7 +778,7 @@ class Journal:
                     )
                     replay_of = None
             duplicate_of: int | None = None
-            if replay_of is None:
+            if replay_of is None and cb.can_repeat:
                 dup = conn.execute(
                     """
                     SELECT id FROM callbacks
@@ -1042,6 +1042,59 @@ class Journal:
         for k, n in rows:
             counts[str(k)] = int(n)
         return counts
+
+    def machine_activity(
+        self, machine_no: str, since: float, limit: int = 5000
+    ) -> tuple[list[ActionRow], list[CallbackRow]]:
+        """What the journal knows about one machine since ``since``: (actions, callbacks),
+        newest first, at most ``limit`` of each.
+
+        Callbacks have no machine column. Order callbacks are found through the
+        orders the journal ties to the machine (an order touched since ``since``;
+        a callback touches its order, so none is missed), with all the actions
+        of those orders (their order create / order look-up say which product a
+        record is). Test-dispense callbacks carry only a slot name: every
+        order-less callback since ``since`` is returned, with every machine's
+        test-dispense actions since ``since`` - ``DEVICE_TIMEOUT_S`` - 60 s, for
+        the caller to pair by slot and time. Both paths run on indexes
+        (``orders_recent``, ``callbacks_order``, ``actions_order``); ``CROSS JOIN``
+        keeps SQLite from walking the whole profile by id instead.
+        """
+        with self._read() as conn:
+            actions = conn.execute(
+                """
+                SELECT a.* FROM orders o
+                CROSS JOIN actions a ON a.profile = o.profile AND a.order_id = o.order_id
+                WHERE o.profile = ? AND o.last_ts >= ? AND o.machine_no = ?
+                UNION ALL
+                SELECT a.* FROM actions a
+                WHERE a.profile = ? AND a.order_id IS NULL AND a.kind = 'test_dispense'
+                  AND a.ts >= ?
+                ORDER BY id DESC LIMIT ?
+                """,
+                (
+                    self.profile,
+                    since,
+                    machine_no,
+                    self.profile,
+                    since - DEVICE_TIMEOUT_S - 60,
+                    limit,
+                ),
+            ).fetchall()
+            callbacks = conn.execute(
+                """
+                SELECT c.* FROM orders o
+                CROSS JOIN callbacks c ON c.profile = o.profile AND c.order_id = o.order_id
+                WHERE o.profile = ? AND o.last_ts >= ? AND o.machine_no = ? AND c.ts >= ?
+                UNION ALL
+                SELECT c.* FROM callbacks c
+                WHERE c.profile = ? AND c.order_id IS NULL AND c.channel_name IS NOT NULL
+                  AND c.ts >= ?
+                ORDER BY id DESC LIMIT ?
+                """,
+                (self.profile, since, machine_no, since, self.profile, since, limit),
+            ).fetchall()
+        return [_action_row(r) for r in actions], [_callback_row(r) for r in callbacks]
 
     # -- follow-ups ---------------------------------------------------------
 

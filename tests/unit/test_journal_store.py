@@ -620,3 +620,22 @@ def test_queries_stay_right_with_many_callbacks(path: Path, clock: Clock) -> Non
         row = record(j, body(1234, 4934))
         assert row.duplicate_of is None  # different dedupe key format: a new result
         assert record(j, body(1234, 4934)).duplicate_of == row.id
+
+
+def test_two_genuine_test_dispenses_of_a_slot_both_count(tmp_path: Path) -> None:
+    """The platform re-pushes only paid orders' callbacks: each test result is new."""
+    body = (
+        b'{"method":"device.delivery.response","deliver_status":"0","floor_status":"2",'
+        b'"error_msg":"Goods are Stuck","channel_name":"A12"}'
+    )
+    j = Journal.open(tmp_path / "j.sqlite3", "p")
+    try:
+        first = j.record_callback(parse_callback(body, "application/json"), remote="t")
+        second = j.record_callback(parse_callback(body, "application/json"), remote="t")
+        assert first.duplicate_of is None and second.duplicate_of is None
+        order_body = b'{"method":"device.delivery.response","deliver_status":"1","order_id":60,"record_id":78}'
+        a = j.record_callback(parse_callback(order_body, "application/json"), remote="t")
+        b = j.record_callback(parse_callback(order_body, "application/json"), remote="t")
+        assert a.duplicate_of is None and b.duplicate_of == a.id
+    finally:
+        j.close()

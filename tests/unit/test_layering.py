@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2] / "console"
-QT_FREE = ["core", "api", "journal", "credentials", "receiver", "sandbox"]
+QT_FREE = ["core", "api", "journal", "credentials", "receiver", "sandbox", "troubleshoot"]
 NO_IO_IN_UI = {"requests", "sqlite3", "keyring", "urllib3", "http"}
 
 
