@@ -39,7 +39,7 @@ from console.core.models import (
     Product,
     ProductPage,
 )
-from console.core.rules import check_id, check_machine_no
+from console.core.rules import BadInput, check_id, check_machine_no
 from console.core.status import OrderStatus
 
 API_PREFIX = "/api/openapi/v1"
@@ -300,7 +300,7 @@ def parse_envelope(http_status: int, body: bytes) -> dict[str, Any]:
     """
     try:
         obj = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):  # bad UTF-8/JSON, >4300-digit ints, deep nesting
         what = "empty answer" if not body.strip() else "answer is not JSON"
         raise TransportError(
             "non_json", what, http_status=http_status, excerpt=_excerpt(body)
@@ -324,6 +324,7 @@ def envelope_data(http_status: int, env: Mapping[str, Any]) -> Any:
             code = int(raw_code)
         except ValueError:
             code = -1
+    code = code if -(2**63) <= code < 2**63 else -1  # must fit the journal's INTEGER column
     message = env.get("message")
     message = message if isinstance(message, str) else ("" if message is None else str(message))
     if code == 0 and message == "ok":
@@ -559,12 +560,12 @@ class Client:
         data = _as_map(self.run(call_order_create(machine_no, notify_url, trade_id, products)))
         oid = data.get("order_id")
         try:
-            return int(oid)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
+            return check_id(oid if isinstance(oid, int | str) and not isinstance(oid, bool) else "")
+        except BadInput:
             raise TransportError(
                 "bad_envelope",
-                "order created but the answer carries no order_id",
-                excerpt=str(data),
+                "order created but the answer carries no usable order_id",
+                excerpt=_excerpt(str(data).encode()),
             ) from None
 
     def get_order(self, order_id: int | str, machine_no: str) -> Order:

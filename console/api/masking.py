@@ -29,15 +29,34 @@ def mask_headers(headers: Mapping[str, str], secrets: Iterable[str] = ()) -> dic
 
 
 def mask_obj(obj: Any, secrets: Iterable[str]) -> Any:
-    """A copy of a JSON-like value with secrets masked in every string."""
+    """A copy of a JSON-like value with secrets masked in every string.
+
+    Iterative, so an answer nested thousands of levels deep cannot exhaust
+    the interpreter's recursion limit.
+    """
     secrets = list(secrets)
-    if isinstance(obj, str):
-        return mask_text(obj, secrets)
-    if isinstance(obj, Mapping):
-        return {k: mask_obj(v, secrets) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [mask_obj(v, secrets) for v in obj]
-    return obj
+
+    def copy_of(value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {}
+        if isinstance(value, list | tuple):
+            return []
+        return mask_text(value, secrets) if isinstance(value, str) else value
+
+    root = copy_of(obj)
+    stack: list[tuple[Any, Any]] = [(obj, root)] if isinstance(root, dict | list) else []
+    while stack:
+        src, dst = stack.pop()
+        items = src.items() if isinstance(src, Mapping) else enumerate(src)
+        for key, value in items:
+            child = copy_of(value)
+            if isinstance(child, dict | list):
+                stack.append((value, child))
+            if isinstance(dst, dict):
+                dst[key] = child
+            else:
+                dst.append(child)
+    return root
 
 
 def curl_command(method: str, url: str, headers: Mapping[str, str], body: str | None) -> str:

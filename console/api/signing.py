@@ -101,7 +101,7 @@ def decode_payload(text: str) -> dict[str, Any]:
         raise PayloadError(f"payload is not base64: {exc}") from None
     try:
         obj = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # also >4300-digit ints, deep nesting
         raise PayloadError(f"payload is not JSON: {exc}") from None
     if not isinstance(obj, dict):
         raise PayloadError("payload is not a JSON object")

@@ -19,6 +19,8 @@ LOCK_DWELL_S: dict[str, int] = {
 }
 
 _DIGITS = re.compile(r"\d+")
+# Ids are stored as SQLite INTEGERs (signed 64-bit).
+MAX_ID = 2**63 - 1
 
 
 class BadInput(ValueError):
@@ -52,6 +54,8 @@ def check_id(text: str | int, what: str = "id") -> int:
     t = str(text).strip()
     if not _DIGITS.fullmatch(t) or int(t) <= 0:
         raise BadInput(f"{what} {text!r} must be a positive whole number")
+    if len(t) > 19 or int(t) > MAX_ID:
+        raise BadInput(f"{what} {text!r} is too large: it must be a whole number below 2^63")
     return int(t)
 
 

@@ -354,6 +354,9 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    default_request_version = (
+        "HTTP/1.0"  # stdlib default 0.9 answers bad request lines with no status line
+    )
     disable_nagle_algorithm = True
     server_version = "VendingConsoleReceiver/1"
     sys_version = ""
