@@ -15,7 +15,7 @@ from console.api.client import Client
 from console.api.errors import ApiError, PlatformRefused
 from console.core.callback import Callback
 from console.core.models import Order
-from console.core.status import is_dispensable, query_text_label
+from console.core.status import RECORD_PICKED_UP, is_dispensable, query_text_label
 from console.journal import Journal
 
 # Delivery statuses whose meaning is clear enough to compare with a callback.
@@ -56,8 +56,21 @@ class CrossChecker:
                 f"order {order.order_id} is {order.status or 'without status'} "
                 f"({query_text_label(order.status)}): a dispense result for it is unexpected",
             )
-        if cb.record_id is None or cb.record_id not in {r.id for r in order.records}:
+        record = next((r for r in order.records if r.id == cb.record_id), None)
+        if cb.record_id is None or record is None:
             return "suspicious", f"record {cb.record_id} is not in order {order.order_id}"
+        dropped = record.status == RECORD_PICKED_UP
+        if cb.outcome == "success" and not dropped:
+            return (
+                "suspicious",
+                f"the callback says success but the platform shows record {record.id} "
+                f"as {record.status or 'without status'}",
+            )
+        if cb.outcome == "failure" and dropped:
+            return (
+                "suspicious",
+                f"the callback says failure but the platform shows record {record.id} picked up",
+            )
         mismatch = self._delivery_mismatch(cb, machine_no)
         if mismatch:
             return "suspicious", mismatch

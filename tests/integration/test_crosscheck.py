@@ -33,7 +33,10 @@ def cb(**fields: object):
 
 def test_verdicts(client: Client, journal: Journal, sandbox: Sandbox) -> None:
     check = CrossChecker(client, journal)
-    assert check(cb(order_id=60, record_id=78))[0] == "ok"
+    # Record 78 has not dropped: a failure report agrees, a success report does not.
+    assert check(cb(order_id=60, record_id=78, deliver_status="0"))[0] == "ok"
+    verdict, detail = check(cb(order_id=60, record_id=78))
+    assert verdict == "suspicious" and "says success" in detail
     verdict, detail = check(cb(order_id=60, record_id=79))
     assert verdict == "suspicious" and "record 79 is not in order 60" in detail
     verdict, detail = check(cb(order_id=63, record_id=83))
@@ -61,7 +64,7 @@ def test_a_callback_that_contradicts_the_delivery_is_suspicious(
     verdict, detail = CrossChecker(client, journal)(
         cb(order_id=oid, record_id=78, deliver_status="0", error_msg="Goods are Stuck")
     )
-    assert verdict == "suspicious" and "succeeded" in detail
+    assert verdict == "suspicious" and "says failure" in detail
 
 
 def test_platform_trouble_is_an_error_not_a_verdict(

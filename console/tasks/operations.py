@@ -1,0 +1,490 @@
+"""The window's platform work, journalled, as plain functions for worker threads.
+
+Every write (set status, dispense, order create) is recorded in the journal
+*before* its request leaves and its outcome after, whatever happens in
+between. Nothing here touches Qt: each method takes plain data and returns a
+dataclass; the task runner carries results to the window.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from console.api.client import Client
+from console.api.errors import ApiError, Cancelled, PlatformRefused, TransportError
+from console.core.callback import DELIVER_SUCCESS, Callback
+from console.core.faults import fault_meaning, floor_meaning
+from console.core.models import Delivery, Machine, Order, Product
+from console.core.rules import DEVICE_TIMEOUT_S, check_machine_no
+from console.core.status import (
+    QUERY_SUCCESS,
+    RECORD_NOT_PICKED_UP,
+    OrderStatus,
+    is_dispensable,
+)
+from console.journal import CallbackRow, FollowupRow, Journal
+from console.receiver import replay
+from console.receiver.crosscheck import CrossChecker
+
+T = TypeVar("T")
+
+# How long to wait for a result callback before asking the platform instead
+# (orders created elsewhere send their callbacks elsewhere); the pause grows
+# between questions. A machine usually answers within a second.
+RESULT_POLL_FIRST_S = 1.0
+RESULT_POLL_MAX_S = 5.0
+# Stop waiting for a machine's result a little after the platform gives up.
+RESULT_DEADLINE_S = DEVICE_TIMEOUT_S + 10
+PENDING_DELIVERY = frozenset({"", "dispensing", "pending", "processing", "waiting"})
+
+JournalCall = Callable[..., Any]
+
+
+class ResultWaiter:
+    """Lets a dispense on a worker thread wait for its result callback.
+
+    The receiver's thread calls ``notify`` for each journalled callback; a
+    worker calls ``expect`` before sending (so an early answer is not missed)
+    and then ``wait``.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._expected: dict[tuple[int, int | None], CallbackRow | None] = {}
+
+    def expect(self, order_id: int, record_id: int | None) -> None:
+        with self._cond:
+            self._expected[(order_id, record_id)] = None
+
+    def forget(self, order_id: int, record_id: int | None) -> None:
+        with self._cond:
+            self._expected.pop((order_id, record_id), None)
+
+    def notify(self, row: CallbackRow) -> None:
+        if row.order_id is None or not row.counts or row.outcome not in ("success", "failure"):
+            return
+        key = (row.order_id, row.record_id)
+        with self._cond:
+            if key in self._expected:
+                self._expected[key] = row
+                self._cond.notify_all()
+
+    def wait(
+        self,
+        order_id: int,
+        record_id: int | None,
+        timeout_s: float,
+        cancel: threading.Event | None = None,
+    ) -> CallbackRow | None:
+        """The result callback, or None after ``timeout_s`` or when cancelled."""
+        key = (order_id, record_id)
+        deadline = time.monotonic() + timeout_s
+        with self._cond:
+            while True:
+                row = self._expected.get(key)
+                if row is not None:
+                    return row
+                left = deadline - time.monotonic()
+                if left <= 0 or (cancel is not None and cancel.is_set()):
+                    return None
+                self._cond.wait(min(left, 0.1))
+
+
+# -- results handed to the window ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProductsLoaded:
+    machine_no: str
+    products: list[Product]
+
+
+@dataclass(frozen=True)
+class OrderView:
+    """An order as the window shows it, with what the journal knows about it."""
+
+    order: Order
+    machine_no: str
+    first_seen: float | None  # None: age unknown
+    created_here: bool
+    deliveries: dict[int, int] = field(default_factory=dict)  # record id -> last delivery id
+
+
+@dataclass(frozen=True)
+class StatusChanged:
+    order_id: int
+    machine_no: str
+    status: OrderStatus
+    action_id: int
+
+
+@dataclass(frozen=True)
+class OrderCreated:
+    order_id: int
+    machine_no: str
+    trade_id: str
+
+
+@dataclass(frozen=True)
+class DispenseProgress:
+    """Where a dispense run is; ``stage`` is ``sending``, ``waiting`` or ``done``."""
+
+    machine_no: str
+    order_id: int
+    record_id: int
+    index: int  # 1-based
+    total: int
+    stage: str
+    delivery_id: int = 0
+
+
+@dataclass(frozen=True)
+class RecordOutcome:
+    """What became of one record: ``dropped``, ``failed``, ``no result``, ``not sent``."""
+
+    record_id: int
+    result: str
+    detail: str = ""
+    delivery_id: int = 0
+    error: ApiError | None = None
+
+
+@dataclass(frozen=True)
+class DispenseReport:
+    order_id: int
+    machine_no: str
+    outcomes: list[RecordOutcome]
+    not_sent: list[int]
+    cancelled: bool = False
+
+    @property
+    def all_dropped(self) -> bool:
+        return not self.not_sent and all(o.result == "dropped" for o in self.outcomes)
+
+
+@dataclass(frozen=True)
+class FollowupChanged:
+    row: FollowupRow
+    action_id: int | None = None
+
+
+def new_trade_id(now: float) -> str:
+    """A unique merchant trade id: 24 characters, ``VC`` + time + random hex."""
+    return "VC" + time.strftime("%Y%m%d%H%M%S", time.gmtime(now)) + secrets.token_hex(4)
+
+
+def _response(value: Any) -> dict[str, Any] | None:
+    """What the journal stores as an action's response."""
+    if value is None:
+        return None
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    return value if isinstance(value, dict) else {"data": value}
+
+
+class Operations:
+    """One profile's platform work. Thread-safe; runs on the runner's api threads.
+
+    ``journal_call(fn, *args)`` runs a journal method on the journal thread and
+    returns its result (``TaskRunner.call`` bound to the journal pool).
+    """
+
+    def __init__(
+        self,
+        client: Client,
+        journal: Journal,
+        journal_call: JournalCall,
+        waiter: ResultWaiter,
+        *,
+        notify_url: str,
+        receiver_url: str,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.client = client
+        self.journal = journal
+        self._j = journal_call
+        self.waiter = waiter
+        self.notify_url = notify_url
+        self.receiver_url = receiver_url
+        self.clock = clock
+
+    # -- journalling --------------------------------------------------------------
+
+    def _journalled(
+        self,
+        kind: str,
+        machine_no: str,
+        order_id: int | None,
+        request: dict[str, Any],
+        send: Callable[[], T],
+    ) -> tuple[T, int]:
+        """Record the intent, send, record the outcome; re-raise failures."""
+        action_id: int = self._j(self.journal.begin_action, kind, machine_no, order_id, request)
+        finish = self.journal.finish_action
+        try:
+            result = send()
+        except PlatformRefused as exc:
+            self._j(finish, action_id, "refused", exc.code, exc.message, {"data": exc.data})
+            raise
+        except Cancelled as exc:
+            self._j(finish, action_id, "cancelled", None, str(exc))
+            raise
+        except TransportError as exc:
+            self._j(finish, action_id, "transport", None, self.client.masked(exc.describe()))
+            raise
+        except BaseException as exc:
+            text = self.client.masked(f"{type(exc).__name__}: {exc}")
+            self._j(finish, action_id, "transport", None, text)
+            raise
+        self._j(finish, action_id, "ok", None, "", _response(result))
+        return result, action_id
+
+    # -- reads --------------------------------------------------------------------
+
+    def machines(self) -> list[Machine]:
+        return self.client.machines()
+
+    def products(self, machine_no: str) -> ProductsLoaded:
+        return ProductsLoaded(machine_no, self.client.all_products(machine_no))
+
+    def open_order(self, order_id: int, machine_no: str) -> OrderView:
+        """Look the order up (journalled, so it shows in recent orders)."""
+        no = check_machine_no(machine_no).value
+        order, _ = self._journalled(
+            "order_get",
+            no,
+            order_id,
+            {"machine_no": no},
+            lambda: self.client.get_order(order_id, no),
+        )
+        summary = self._j(self.journal.get_order, order_id)
+        actions = self._j(self.journal.list_actions, 200, order_id=order_id)
+        deliveries: dict[int, int] = {}
+        for action in reversed(actions):  # oldest first, so the newest wins
+            response = action.response or {}
+            if action.kind == "dispense" and action.record_id and response.get("delivery_id"):
+                deliveries[action.record_id] = int(response["delivery_id"])
+        return OrderView(
+            order=order,
+            machine_no=no,
+            first_seen=None if summary is None else summary.first_seen,
+            created_here=bool(summary and summary.created_here),
+            deliveries=deliveries,
+        )
+
+    def query_delivery(self, delivery_id: int, machine_no: str, order_id: int | None) -> Delivery:
+        delivery, _ = self._journalled(
+            "delivery_query",
+            machine_no,
+            order_id,
+            {"delivery_id": delivery_id},
+            lambda: self.client.get_delivery(delivery_id, machine_no),
+        )
+        return delivery
+
+    # -- writes -------------------------------------------------------------------
+
+    def set_status(self, order_id: int, machine_no: str, status: OrderStatus) -> StatusChanged:
+        _, action_id = self._journalled(
+            "set_status",
+            machine_no,
+            order_id,
+            {"machine_no": machine_no, "status": int(status), "status_label": status.label_en},
+            lambda: self.client.set_order_status(order_id, machine_no, status),
+        )
+        return StatusChanged(order_id, machine_no, status, action_id)
+
+    def create_order(self, machine_no: str, product_id: int, quantity: int) -> OrderCreated:
+        trade_id = new_trade_id(self.clock())
+        request = {
+            "machine_no": machine_no,
+            "trade_id": trade_id,
+            "products": [{"product_id": product_id, "quantity": quantity}],
+            "notify_url": self.client.masked(self.notify_url),
+        }
+        created, _ = self._journalled(
+            "order_create",
+            machine_no,
+            None,
+            request,
+            lambda: OrderCreated(
+                self.client.create_order(
+                    machine_no, self.notify_url, trade_id, [(product_id, quantity)]
+                ),
+                machine_no,
+                trade_id,
+            ),
+        )
+        return created
+
+    def dispense(
+        self,
+        order: Order,
+        machine_no: str,
+        record_ids: list[int],
+        *,
+        cancel: threading.Event,
+        progress: Callable[[DispenseProgress], None],
+    ) -> DispenseReport:
+        """Dispense records one after another, waiting for each machine result.
+
+        Never retried. Stops at the first record that did not drop (refused,
+        failed, no answer) and reports the records it did not send.
+        """
+        if not is_dispensable(order.status):
+            raise ValueError(
+                f"order {order.order_id} is {order.status or 'unknown'}: only paid or "
+                "pickup-code orders can be dispensed; nothing was sent"
+            )
+        outcomes: list[RecordOutcome] = []
+        total = len(record_ids)
+        for index, record_id in enumerate(record_ids, 1):
+            if cancel.is_set():
+                return DispenseReport(
+                    order.order_id, machine_no, outcomes, record_ids[index - 1 :], True
+                )
+            step = DispenseProgress(machine_no, order.order_id, record_id, index, total, "sending")
+            progress(step)
+            outcome = self._dispense_one(order, machine_no, record_id, step, cancel, progress)
+            outcomes.append(outcome)
+            progress(dataclasses.replace(step, stage="done", delivery_id=outcome.delivery_id))
+            if outcome.result != "dropped":
+                return DispenseReport(
+                    order.order_id,
+                    machine_no,
+                    outcomes,
+                    record_ids[index:],
+                    cancel.is_set(),
+                )
+        return DispenseReport(order.order_id, machine_no, outcomes, [])
+
+    def _dispense_one(
+        self,
+        order: Order,
+        machine_no: str,
+        record_id: int,
+        step: DispenseProgress,
+        cancel: threading.Event,
+        progress: Callable[[DispenseProgress], None],
+    ) -> RecordOutcome:
+        order_id = order.order_id
+        request = {
+            "machine_no": machine_no,
+            "record_id": record_id,
+            "paid": order.status == QUERY_SUCCESS,
+        }
+        self.waiter.expect(order_id, record_id)
+        try:
+            try:
+                delivery, _ = self._journalled(
+                    "dispense",
+                    machine_no,
+                    order_id,
+                    request,
+                    lambda: self.client.dispense(machine_no, order_id, record_id),
+                )
+            except ApiError as exc:
+                return RecordOutcome(record_id, "not sent", str(exc), error=exc)
+            progress(dataclasses.replace(step, stage="waiting", delivery_id=delivery.delivery_id))
+            return self._await_result(order_id, record_id, machine_no, delivery, cancel)
+        finally:
+            self.waiter.forget(order_id, record_id)
+
+    def _await_result(
+        self,
+        order_id: int,
+        record_id: int,
+        machine_no: str,
+        delivery: Delivery,
+        cancel: threading.Event,
+    ) -> RecordOutcome:
+        did = delivery.delivery_id
+        deadline = time.monotonic() + RESULT_DEADLINE_S
+        pause = RESULT_POLL_FIRST_S
+        while time.monotonic() < deadline and not cancel.is_set():
+            row = self.waiter.wait(order_id, record_id, pause, cancel)
+            pause = min(pause * 1.5, RESULT_POLL_MAX_S)
+            if row is not None:
+                if row.deliver_status == DELIVER_SUCCESS:
+                    return RecordOutcome(record_id, "dropped", "the machine reported success", did)
+                return RecordOutcome(
+                    record_id, "failed", _failure_text(row.error_msg, row.floor_status), did
+                )
+            if cancel.is_set() or not did:
+                break
+            try:
+                latest = self.client.get_delivery(did, machine_no)
+            except ApiError:
+                continue  # the callback may still come; the deadline bounds the wait
+            if latest.status.lower() not in PENDING_DELIVERY or latest.fail_reason:
+                if latest.status.lower() == "success" and not latest.fail_reason:
+                    return RecordOutcome(record_id, "dropped", "the platform reports success", did)
+                return RecordOutcome(
+                    record_id, "failed", _failure_text(latest.fail_reason or latest.status), did
+                )
+        why = "stopped waiting (cancelled)" if cancel.is_set() else "no result from the machine"
+        return RecordOutcome(
+            record_id,
+            "no result",
+            f"{why}: the item may or may not have dropped; query the dispense before trying again",
+            did,
+        )
+
+    # -- follow-ups -----------------------------------------------------------------
+
+    def refund_followup(
+        self, fid: int, order_id: int, machine_no: str, note: str
+    ) -> FollowupChanged:
+        """Move the order to refund (status 2), then mark the follow-up refund requested."""
+        changed = self.set_status(order_id, machine_no, OrderStatus.REFUND)
+        row = self._j(self.journal.followup_refund_requested, fid, changed.action_id, note)
+        return FollowupChanged(row, changed.action_id)
+
+    # Journal-only work: these run on the journal thread itself, so they call it directly.
+
+    def followups(self, include_closed: bool = False) -> tuple[list[FollowupRow], int]:
+        """The follow-ups to list (active ones, or all) and how many are active."""
+        active = self.journal.list_followups("active")
+        return (self.journal.list_followups(None) if include_closed else active), len(active)
+
+    def resolve_followup(self, fid: int, note: str) -> FollowupChanged:
+        return FollowupChanged(self.journal.followup_resolve(fid, note))
+
+    def dismiss_followup(self, fid: int, reason: str) -> FollowupChanged:
+        return FollowupChanged(self.journal.followup_dismiss(fid, reason))
+
+    def open_timeout_followups(self) -> list[FollowupRow]:
+        """Follow-ups for dispenses that got no result within the platform's 120 s."""
+        return self.journal.open_timeout_followups(self.clock())
+
+    # -- callbacks --------------------------------------------------------------------
+
+    def replay_callback(self, callback_id: int) -> int:
+        """Re-send a stored callback to this console's receiver; returns the HTTP status."""
+        return replay(self.journal, callback_id, self.receiver_url)
+
+    def cross_check(self, cb: Callback) -> tuple[str, str]:
+        """Check a result callback against the platform (callbacks carry no signature).
+
+        Runs on the receiver's cross-check thread; see ``CrossChecker``.
+        """
+        return CrossChecker(self.client, self.journal)(cb)
+
+
+def records_to_dispense(order: Order) -> list[int]:
+    """Records still to drop: not picked up (the platform's empty status counts too)."""
+    return [r.id for r in order.records if r.status in ("", RECORD_NOT_PICKED_UP)]
+
+
+def _failure_text(error_msg: str, floor_status: str | None = None) -> str:
+    text = (error_msg or "").strip()
+    parts = [f"{text} — {fault_meaning(text).text()}" if text else "no fault text given"]
+    if floor_status not in (None, ""):
+        parts.append(f"slot status {floor_status}: {floor_meaning(floor_status).short()}")
+    return "; ".join(parts)

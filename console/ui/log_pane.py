@@ -1,0 +1,423 @@
+"""The log pane: every request, answer, callback and error, filterable, newest at the bottom.
+
+A ``QTableView`` over ``LogModel``, filtered by a plain Python scan and a model
+reset (measured: a proxy model took ~6 s on 1M rows, a scan ~0.05 s). Entries
+arrive in batches from the window's drain timer; follow-tail scrolls to each.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelection,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Slot,
+)
+from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.tasks.logfeed import (
+    KIND_CALLBACK,
+    KIND_ERROR,
+    KIND_INFO,
+    KIND_REQUEST,
+    KIND_RESPONSE,
+    LogEntry,
+    write_jsonl,
+)
+from console.tasks.runner import POOL_API
+from console.ui.texts import describe_error
+from console.ui.workspace import LEVEL_ERROR, LEVEL_OK, Job, Workspace
+
+Index = QModelIndex | QPersistentModelIndex
+MAX_ENTRIES = 250_000
+FILTER_DELAY_MS = 200
+
+KIND_CHOICES: tuple[tuple[str, str], ...] = (
+    ("All kinds", ""),
+    ("Requests", KIND_REQUEST),
+    ("Responses", KIND_RESPONSE),
+    ("Callbacks", KIND_CALLBACK),
+    ("Errors", KIND_ERROR),
+    ("Console notes", KIND_INFO),
+)
+KIND_COLOURS = {KIND_ERROR: QColor("#b71c1c"), KIND_CALLBACK: QColor("#0d47a1")}
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    kind: str = ""
+    machine: str = ""
+    order: str = ""
+    text: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.kind or self.machine or self.order or self.text)
+
+    def matches(self, e: LogEntry) -> bool:
+        if self.kind and e.kind != self.kind:
+            return False
+        if self.machine and self.machine not in e.machine_no:
+            return False
+        if self.order and str(e.order_id or "") != self.order:
+            return False
+        return not self.text or self.text in e.search_text
+
+
+class LogModel(QAbstractTableModel):
+    """All entries (up to ``max_entries``) and the ones the filter lets through."""
+
+    COLUMNS = ("Time", "Kind", "Machine", "Order", "What")
+
+    def __init__(self, parent: Any = None, max_entries: int = MAX_ENTRIES) -> None:
+        super().__init__(parent)
+        self.max_entries = max_entries
+        self._all: list[LogEntry] = []
+        self._shown: list[LogEntry] = self._all  # the same list while nothing is filtered
+        self._filter = LogFilter()
+
+    @property
+    def total(self) -> int:
+        return len(self._all)
+
+    @property
+    def filter(self) -> LogFilter:
+        return self._filter
+
+    def entry(self, row: int) -> LogEntry | None:
+        return self._shown[row] if 0 <= row < len(self._shown) else None
+
+    def shown(self) -> list[LogEntry]:
+        return list(self._shown)
+
+    def append(self, entries: list[LogEntry]) -> None:
+        if not entries:
+            return
+        if len(self._all) + len(entries) > self.max_entries:
+            self._trim(len(entries))
+        if self._shown is self._all:
+            first = len(self._all)
+            self.beginInsertRows(QModelIndex(), first, first + len(entries) - 1)
+            self._all.extend(entries)
+            self.endInsertRows()
+            return
+        self._all.extend(entries)
+        passing = [e for e in entries if self._filter.matches(e)]
+        if passing:
+            first = len(self._shown)
+            self.beginInsertRows(QModelIndex(), first, first + len(passing) - 1)
+            self._shown.extend(passing)
+            self.endInsertRows()
+
+    def _trim(self, incoming: int) -> None:
+        """Drop the oldest tenth (at least what makes room): the journal keeps the record."""
+        drop = len(self._all) + incoming - self.max_entries + self.max_entries // 10
+        self.beginResetModel()
+        del self._all[: min(drop, len(self._all))]
+        self._shown = self._all if not self._filter.active else self._scan()
+        self.endResetModel()
+
+    def _scan(self) -> list[LogEntry]:
+        f = self._filter
+        return [e for e in self._all if f.matches(e)]
+
+    def set_filter(self, f: LogFilter) -> None:
+        if f == self._filter:
+            return
+        self.beginResetModel()
+        self._filter = f
+        self._shown = self._all if not f.active else self._scan()
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self._all.clear()
+        self._shown = self._all if not self._filter.active else []
+        self.endResetModel()
+
+    # -- Qt model -------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._shown)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._shown):
+            return None
+        e = self._shown[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                ms = int((e.ts % 1) * 1000)
+                return time.strftime("%H:%M:%S", time.localtime(e.ts)) + f".{ms:03d}"
+            if col == 1:
+                return e.kind
+            if col == 2:
+                return e.machine_no
+            if col == 3:
+                return "" if e.order_id is None else str(e.order_id)
+            if col == 4:
+                return e.summary
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return KIND_COLOURS.get(e.kind)
+        if role == Qt.ItemDataRole.ToolTipRole and col == 4:
+            return e.summary
+        return None
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.COLUMNS)
+        ):
+            return self.COLUMNS[section]
+        return None
+
+
+def entry_details(e: LogEntry) -> str:
+    """The details view's text: pretty JSON, and the request as curl when there is one."""
+    text = f"{e.summary}\n\n" + json.dumps(e.detail, ensure_ascii=False, indent=2, default=str)
+    if e.curl:
+        text += f"\n\n# as curl (secrets masked):\n{e.curl}"
+    return text
+
+
+class LogPane(QDockWidget):
+    """The dock that shows the log model, its filters, details and actions."""
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__("Log", parent)
+        self.setObjectName("log_pane")
+        self.ws = ws
+        self.model = LogModel(self)
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+
+        filters = QHBoxLayout()
+        self.kind_combo = QComboBox()
+        for caption, kind in KIND_CHOICES:
+            self.kind_combo.addItem(caption, kind)
+        self.machine_edit = QLineEdit()
+        self.machine_edit.setPlaceholderText("machine no.")
+        self.order_edit = QLineEdit()
+        self.order_edit.setPlaceholderText("order id")
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText("search text (Ctrl+F)")
+        self.search_edit.setClearButtonEnabled(True)
+        self.follow_check = QCheckBox("Follow tail")
+        self.follow_check.setChecked(True)
+        self.count_label = QLabel()
+        for text, widget in (
+            ("&Kind:", self.kind_combo),
+            ("Mac&hine:", self.machine_edit),
+            ("O&rder:", self.order_edit),
+            ("&Search:", self.search_edit),
+        ):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            filters.addWidget(label)
+            filters.addWidget(widget, 2 if widget is self.search_edit else 1)
+        filters.addWidget(self.follow_check)
+        filters.addWidget(self.count_label)
+        layout.addLayout(filters)
+
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setWordWrap(False)
+        self.view.setAlternatingRowColors(True)
+        vheader = self.view.verticalHeader()
+        vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vheader.setDefaultSectionSize(self.view.fontMetrics().height() + 6)
+        vheader.hide()
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(True)
+        for col, width in enumerate((96, 72, 80, 64)):
+            header.resizeSection(col, width)
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        self.details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.details.setPlaceholderText("Select a line to see its details.")
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.view)
+        split.addWidget(self.details)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout.addWidget(split, 1)
+
+        actions = QHBoxLayout()
+        self.curl_button = QPushButton("Copy as &curl")
+        self.replay_button = QPushButton("Replay call&back")
+        self.replay_button.setToolTip(
+            "Send the selected callback to this console's receiver again, marked as a replay "
+            "(it never counts as a new result)"
+        )
+        self.export_button = QPushButton("E&xport…")
+        self.export_button.setToolTip("Write the lines shown (filtered) to a JSON Lines file")
+        self.clear_button = QPushButton("Clear")
+        for b in (self.curl_button, self.replay_button, self.export_button, self.clear_button):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+        self.setWidget(body)
+
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self.apply_filter)
+        self.kind_combo.currentIndexChanged.connect(self.apply_filter)
+        for edit in (self.machine_edit, self.order_edit, self.search_edit):
+            edit.textChanged.connect(self._filter_timer.start)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.model.modelReset.connect(self._selection_changed)
+        self.curl_button.clicked.connect(self.copy_curl)
+        self.replay_button.clicked.connect(self.replay_selected)
+        self.export_button.clicked.connect(self.export)
+        self.clear_button.clicked.connect(self.model.clear)
+        self._selection_changed()
+
+    # -- entries ---------------------------------------------------------------------
+
+    def append(self, entries: list[LogEntry]) -> None:
+        self.model.append(entries)
+        if self.follow_check.isChecked():
+            self.view.scrollToBottom()
+        self._update_count()
+
+    def _update_count(self) -> None:
+        shown, total = self.model.rowCount(), self.model.total
+        self.count_label.setText(f"{shown:,} of {total:,}" if shown != total else f"{total:,}")
+
+    @Slot()
+    def apply_filter(self) -> None:
+        self._filter_timer.stop()
+        self.model.set_filter(
+            LogFilter(
+                kind=str(self.kind_combo.currentData() or ""),
+                machine=self.machine_edit.text().strip(),
+                order=self.order_edit.text().strip(),
+                text=self.search_edit.text().strip().lower(),
+            )
+        )
+        if self.follow_check.isChecked():
+            self.view.scrollToBottom()
+        self._update_count()
+
+    def focus_search(self) -> None:
+        self.show()
+        self.raise_()
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    # -- selection and actions ----------------------------------------------------------
+
+    def selected(self) -> LogEntry | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.entry(rows[0].row()) if rows else None
+
+    @Slot()
+    @Slot(QItemSelection, QItemSelection)
+    def _selection_changed(self, *_: object) -> None:
+        e = self.selected()
+        self.details.setPlainText("" if e is None else entry_details(e))
+        self.curl_button.setEnabled(bool(e and e.curl))
+        self.replay_button.setEnabled(bool(e and e.callback_id is not None and self.ws.env))
+
+    @Slot()
+    def copy_curl(self) -> None:
+        e = self.selected()
+        if e is not None and e.curl:
+            QGuiApplication.clipboard().setText(e.curl)
+            self.ws.post(LEVEL_OK, "Copied the request as curl (secrets masked).")
+
+    @Slot()
+    def replay_selected(self) -> None:
+        e = self.selected()
+        env = self.ws.env
+        if e is None or e.callback_id is None or env is None:
+            return
+        self.replay_button.setEnabled(False)
+        self.ws.submit(
+            POOL_API,
+            env.ops.replay_callback,
+            e.callback_id,
+            on_success=self._replayed,
+            on_failure=self._replay_failed,
+            data=e.callback_id,
+        )
+
+    @Slot(object, object)
+    def _replayed(self, job: Job, status: int) -> None:
+        self._selection_changed()
+        self.ws.post(LEVEL_OK, f"Callback #{job.data} replayed: the receiver answered {status}.")
+
+    @Slot(object, object)
+    def _replay_failed(self, job: Job, exc: BaseException) -> None:
+        self._selection_changed()
+        self.ws.post(LEVEL_ERROR, f"Callback #{job.data} not replayed: {describe_error(exc)}")
+
+    @Slot()
+    def export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export the log lines shown", "console-log.jsonl", "JSON Lines (*.jsonl)"
+        )
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str) -> None:
+        self.export_button.setEnabled(False)
+        self.ws.submit(
+            POOL_API,
+            write_jsonl,
+            self.model.shown(),
+            path,
+            on_success=self._exported,
+            on_failure=self._export_failed,
+            data=path,
+        )
+
+    @Slot(object, object)
+    def _exported(self, job: Job, count: int) -> None:
+        self.export_button.setEnabled(True)
+        self.ws.post(LEVEL_OK, f"Exported {count:,} log lines to {job.data}.")
+
+    @Slot(object, object)
+    def _export_failed(self, job: Job, exc: BaseException) -> None:
+        self.export_button.setEnabled(True)
+        self.ws.post(LEVEL_ERROR, f"Export to {job.data} failed: {describe_error(exc)}")

@@ -1,0 +1,459 @@
+"""The operator window: machines and orders, follow-ups, the log pane, the environment banner."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.credentials import KeyringUnavailable, Profile, ProfileStore
+from console.credentials.profiles import SANDBOX_PROFILE
+from console.journal import CallbackRow, FollowupRow
+from console.settings import Settings
+from console.tasks.environment import Environment, EnvironmentFactory, SecretsAccess
+from console.tasks.logfeed import LogFeed
+from console.tasks.profiles import list_profiles
+from console.tasks.runner import POOL_API, POOL_JOURNAL, POOL_SECRETS, TaskRunner
+from console.ui.banner import EnvironmentBanner, banner_title
+from console.ui.dialogs import Question
+from console.ui.followups_panel import FollowupsPanel
+from console.ui.log_pane import LogPane
+from console.ui.machines_panel import MachinesPanel
+from console.ui.order_panel import OrderPanel
+from console.ui.profiles_dialog import ProfilesDialog
+from console.ui.texts import describe_error
+from console.ui.workspace import LEVEL_ERROR, LEVEL_OK, LEVEL_WARN, Job, Workspace
+
+log = logging.getLogger(__name__)
+
+DRAIN_MS = 75  # log and callback batches reach the widgets at most this often
+CALLBACK_REFRESH_MS = 400  # lists re-read after callbacks, coalesced
+TIMEOUT_CHECK_MS = 15_000  # dispenses without a result after 120 s open follow-ups
+APP_TITLE = "Vending Console"
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        runner: TaskRunner,
+        feed: LogFeed,
+        factory: EnvironmentFactory,
+        profiles: ProfileStore,
+        secrets: SecretsAccess,
+        settings: Settings,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle(APP_TITLE)
+        self.setObjectName("main_window")
+        self.runner = runner
+        self.feed = feed
+        self.factory = factory
+        self.profiles = profiles
+        self.secrets = secrets
+        self.settings = settings
+        self.ws = Workspace(runner, self)
+        self.ws.dialog_parent = self
+        self._opening = ""
+        self._shut_down = False
+        self._pending_orders: set[int] = set()
+        self._build()
+        self._connect()
+        geometry, state = settings.window_geometry(), settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 860)
+        if state is not None:
+            self.restoreState(state)
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 6)
+        self.banner = EnvironmentBanner()
+        layout.addWidget(self.banner)
+
+        self.machines = MachinesPanel(self.ws)
+        self.order_panel = OrderPanel(self.ws, self.machines.machine)
+        self.followups = FollowupsPanel(self.ws)
+        work = QSplitter(Qt.Orientation.Horizontal)
+        work.addWidget(self.machines)
+        work.addWidget(self.order_panel)
+        work.setStretchFactor(0, 2)
+        work.setStretchFactor(1, 3)
+        work.setSizes([520, 760])
+        self.tabs = QTabWidget()
+        self.tabs.addTab(work, "Machines && orders")
+        self.tabs.addTab(self.followups, "Follow-ups (0)")
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+        self.log_pane = LogPane(self.ws, self)
+        self.log_pane.follow_check.setChecked(self.settings.follow_tail)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_pane)
+
+        self.refresh_action = QAction("&Refresh", self)
+        self.refresh_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.refresh_action.setToolTip("Reload machines, the open order and follow-ups (F5)")
+        self.cancel_action = QAction("Cancel running work", self)
+        self.cancel_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.cancel_action.setToolTip(
+            "Stop what is running at its next safe point (Esc); a request already sent "
+            "cannot be called back"
+        )
+        self.cancel_action.setEnabled(False)
+        self.profiles_action = QAction("&Profiles…", self)
+        self.profiles_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.focus_order_action = QAction("Go to order id", self)
+        self.focus_order_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.apply_action = QAction("Apply status", self)
+        self.apply_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.find_action = QAction("Search the log", self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        for action in (self.focus_order_action, self.apply_action, self.find_action):
+            self.addAction(action)
+
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.profiles_action)
+        file_menu.addAction(self.refresh_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(self.log_pane.toggleViewAction())
+        view_menu.addAction(self.focus_order_action)
+        view_menu.addAction(self.find_action)
+
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setMovable(False)
+        self.profile_combo = QComboBox()
+        self.profile_combo.setMinimumContentsLength(16)
+        self.profile_combo.setToolTip("Which platform account the window works with")
+        toolbar.addWidget(QLabel(" Profile: "))
+        toolbar.addWidget(self.profile_combo)
+        toolbar.addAction(self.profiles_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.refresh_action)
+        toolbar.addAction(self.cancel_action)
+        self.addToolBar(toolbar)
+
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setMaximumWidth(120)
+        self.busy_bar.setToolTip("Working…")
+        self.busy_bar.hide()
+        self.receiver_label = QLabel()
+        self.statusBar().addPermanentWidget(self.busy_bar)
+        self.statusBar().addPermanentWidget(self.receiver_label)
+
+        chain: list[QWidget] = [
+            self.machines.filter_edit,
+            self.machines.view,
+            self.machines.number_edit,
+            self.machines.use_button,
+            *self.order_panel.tab_chain(),
+        ]
+        for first, second in itertools.pairwise(chain):
+            self.setTabOrder(first, second)
+
+        self._drain_timer = QTimer(self)
+        self._drain_timer.setInterval(DRAIN_MS)
+        self._callback_timer = QTimer(self)
+        self._callback_timer.setSingleShot(True)
+        self._callback_timer.setInterval(CALLBACK_REFRESH_MS)
+        self._timeout_timer = QTimer(self)
+        self._timeout_timer.setInterval(TIMEOUT_CHECK_MS)
+
+    def _connect(self) -> None:
+        self.refresh_action.triggered.connect(self.refresh)
+        self.cancel_action.triggered.connect(self.cancel_work)
+        self.profiles_action.triggered.connect(self.open_profiles_dialog)
+        self.focus_order_action.triggered.connect(self.focus_order)
+        self.apply_action.triggered.connect(self.apply_shortcut)
+        self.find_action.triggered.connect(self.log_pane.focus_search)
+        self.quit_action.triggered.connect(self.close)
+        self.profile_combo.activated.connect(self._profile_chosen)
+        self.machines.machine_chosen.connect(self.order_panel.set_machine)
+        self.followups.count_changed.connect(self._followups_counted)
+        self.ws.order_requested.connect(self.show_order)
+        self.ws.message_posted.connect(self._message)
+        self.ws.journal_changed.connect(self.order_panel.reload_recent)
+        self.runner.busy_changed.connect(self._busy_changed)
+        self._drain_timer.timeout.connect(self.drain)
+        self._callback_timer.timeout.connect(self._after_callbacks)
+        self._timeout_timer.timeout.connect(self.check_timeouts)
+
+    # -- profiles and environments --------------------------------------------------------------
+
+    def start(self, profile_name: str) -> None:
+        """Start the batched updates and open ``profile_name``."""
+        self._drain_timer.start()
+        self._timeout_timer.start()
+        self.reload_profiles(profile_name)
+        self.open_profile(profile_name)
+
+    def reload_profiles(self, select: str = "") -> None:
+        self.runner.submit(
+            POOL_SECRETS,
+            list_profiles,
+            self.profiles,
+            on_success=self._profiles_listed,
+            on_failure=self._profiles_failed,
+            context=select,
+        )
+
+    @Slot(object, object)
+    def _profiles_listed(self, select: str, profiles: list[Profile]) -> None:
+        self.profile_combo.clear()
+        self.profile_combo.addItem(f"{SANDBOX_PROFILE} (built in)", SANDBOX_PROFILE)
+        for p in profiles:
+            self.profile_combo.addItem(p.name, p.name)
+        current = self.ws.env.profile.name if self.ws.env else select or self._opening
+        self.profile_combo.setCurrentIndex(max(0, self.profile_combo.findData(current)))
+
+    @Slot(object, object)
+    def _profiles_failed(self, _: object, exc: BaseException) -> None:
+        self._message(LEVEL_ERROR, f"Profiles not read: {describe_error(exc)}")
+
+    @Slot(int)
+    def _profile_chosen(self, index: int) -> None:
+        name = str(self.profile_combo.itemData(index) or "")
+        current = self.ws.env.profile.name if self.ws.env else ""
+        if name and name != current:
+            self.open_profile(name)
+
+    def open_profile(self, name: str) -> None:
+        if self._opening:
+            return
+        if self.runner.running(POOL_API):
+            self._message(
+                LEVEL_WARN,
+                "Work is still running: let it finish or cancel it (Esc) before switching profile.",
+            )
+            self._select_profile_item()
+            return
+        old = self.ws.env
+        self.ws.set_env(None)
+        if old is not None:
+            # After the journal thread's pending work, which may still use the old journal.
+            self.runner.submit(POOL_JOURNAL, old.close)
+        self._opening = name
+        self.profile_combo.setEnabled(False)
+        self.banner.show_none(f"Opening profile “{name}”…")
+        self.receiver_label.clear()
+        self.runner.submit(
+            POOL_API,
+            self.factory.open,
+            name,
+            on_success=self._env_opened,
+            on_failure=self._env_failed,
+            context=name,
+        )
+
+    @Slot(object, object)
+    def _env_opened(self, name: str, env: Environment) -> None:
+        self._opening = ""
+        self.profile_combo.setEnabled(True)
+        if self._shut_down:
+            env.close()
+            return
+        self.ws.set_env(env)
+        self.banner.show_env(env)
+        self.setWindowTitle(f"{APP_TITLE} — {banner_title(env)}")
+        self.receiver_label.setText(f"Callbacks: {env.masked_notify_url}")
+        self.settings.last_profile = name
+        self._select_profile_item()
+        if env.journal.recovered:
+            self._message(
+                LEVEL_WARN,
+                f"{len(env.journal.recovered)} action(s) from an earlier session ended without "
+                "an answer: check those orders before acting on them again.",
+            )
+        else:
+            self._message(LEVEL_OK, f"Profile “{name}” is open.")
+
+    @Slot(object, object)
+    def _env_failed(self, name: str, exc: BaseException) -> None:
+        self._opening = ""
+        self.profile_combo.setEnabled(True)
+        self.setWindowTitle(APP_TITLE)
+        text = describe_error(exc)
+        if isinstance(exc, KeyringUnavailable):
+            text += " Open File ▸ Profiles… to keep secrets for this session only."
+        self.banner.show_none(f"Profile “{name}” is not open: {text}")
+        self._message(LEVEL_ERROR, f"Profile “{name}” is not open: {text}")
+        self._select_profile_item()
+
+    def _select_profile_item(self) -> None:
+        name = self.ws.env.profile.name if self.ws.env else ""
+        index = self.profile_combo.findData(name)
+        if index >= 0:
+            self.profile_combo.setCurrentIndex(index)
+
+    @Slot()
+    def open_profiles_dialog(self) -> None:
+        dialog = self.profiles_dialog()
+        dialog.exec()
+
+    def profiles_dialog(self) -> ProfilesDialog:
+        dialog = ProfilesDialog(self.runner, self.profiles, self.secrets, self)
+        dialog.profiles_changed.connect(self._profiles_edited)
+        return dialog
+
+    @Slot(str)
+    def _profiles_edited(self, name: str) -> None:
+        self.reload_profiles()
+        if self.ws.env is not None and self.ws.env.profile.name == name:
+            self._message(LEVEL_WARN, f"Profile “{name}” changed: choose it again to use it.")
+
+    # -- work ------------------------------------------------------------------------------
+
+    @Slot()
+    def refresh(self) -> None:
+        if self.ws.env is None:
+            return
+        self.machines.refresh()
+        self.order_panel.refresh()
+        self.followups.reload()
+
+    @Slot()
+    def cancel_work(self) -> None:
+        count = self.runner.cancel_all()
+        if count:
+            self._message(LEVEL_WARN, "Cancelling: running work stops at its next safe point.")
+
+    @Slot()
+    def focus_order(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.order_panel.order_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.order_panel.order_edit.selectAll()
+
+    @Slot()
+    def apply_shortcut(self) -> None:
+        if self.tabs.currentIndex() == 0 and self.order_panel.apply_button.isEnabled():
+            self.order_panel.apply_status()
+
+    @Slot(int, str)
+    def show_order(self, order_id: int, machine_no: str) -> None:
+        self.tabs.setCurrentIndex(0)
+        if machine_no:
+            self.order_panel.set_machine(machine_no)
+        self.order_panel.open_order(order_id)
+
+    @Slot(int)
+    def _followups_counted(self, count: int) -> None:
+        self.tabs.setTabText(1, f"Follow-ups ({count})")
+
+    @Slot(bool)
+    def _busy_changed(self, busy: bool) -> None:
+        self.busy_bar.setVisible(busy)
+        self.cancel_action.setEnabled(busy)
+
+    @Slot(str, str)
+    def _message(self, level: str, text: str) -> None:
+        self.statusBar().showMessage(text, 20_000 if level in (LEVEL_WARN, LEVEL_ERROR) else 8_000)
+
+    # -- batched updates --------------------------------------------------------------------
+
+    @Slot()
+    def drain(self) -> None:
+        """Move what the feed collected into the log pane; note callbacks for a refresh."""
+        entries, callbacks = self.feed.drain()
+        if entries:
+            self.log_pane.append(entries)
+        if callbacks:
+            self._note_callbacks(callbacks)
+
+    def _note_callbacks(self, rows: list[CallbackRow]) -> None:
+        self._pending_orders.update(r.order_id for r in rows if r.order_id is not None)
+        failures = [r for r in rows if r.outcome == "failure" and r.counts]
+        if failures:
+            last = failures[-1]
+            self._message(
+                LEVEL_ERROR,
+                f"Dispense failed: order {last.order_id} record {last.record_id} — "
+                f"{last.error_msg or 'no reason given'}. A follow-up was opened.",
+            )
+        if not self._callback_timer.isActive():
+            self._callback_timer.start()
+
+    @Slot()
+    def _after_callbacks(self) -> None:
+        orders, self._pending_orders = self._pending_orders, set()
+        if self.ws.env is None:
+            return
+        self.followups.reload()
+        self.order_panel.reload_recent()
+        self.order_panel.reload_if_showing(orders)
+
+    @Slot()
+    def check_timeouts(self) -> None:
+        env = self.ws.env
+        if env is not None:
+            self.ws.submit(
+                POOL_JOURNAL, env.ops.open_timeout_followups, on_success=self._timeouts_checked
+            )
+
+    @Slot(object, object)
+    def _timeouts_checked(self, job: Job, opened: list[FollowupRow]) -> None:
+        if self.ws.stale(job) or not opened:
+            return
+        orders = ", ".join(str(f.order_id) for f in opened)
+        self._message(
+            LEVEL_ERROR, f"No dispense result within 120 s for order(s) {orders}: follow-up opened."
+        )
+        self.followups.reload()
+
+    # -- quitting ---------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._shut_down and self.runner.busy:
+            question = Question(
+                title="Quit with work running?",
+                text="Work is still running. Quit anyway?",
+                action="Quit",
+                detail=(
+                    "Running work is cancelled at its next safe point; a request already sent "
+                    "finishes and its outcome is written to the journal before the console "
+                    "closes."
+                ),
+            )
+            if not self.ws.confirm(question):
+                event.ignore()
+                return
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Stop timers, cancel and wait for work, then the receiver, journal and sandbox."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        for timer in (self._drain_timer, self._callback_timer, self._timeout_timer):
+            timer.stop()
+        self.settings.follow_tail = self.log_pane.follow_check.isChecked()
+        self.settings.save_window(self.saveGeometry(), self.saveState())
+        self.settings.sync()
+        self.runner.shutdown()
+        env = self.ws.env
+        self.ws.set_env(None)  # results still queued for the old environment are dropped
+        if env is not None:
+            env.close()
+        self.factory.close()

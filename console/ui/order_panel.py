@@ -1,0 +1,864 @@
+"""The order panel: open an order, set its status, dispense its records, watch the window.
+
+Each action disables its control until its answer is back (a second click
+never sends a second request); writes are confirmed first when they return
+stock or drop an item; every outcome shows here, in the status bar and in the
+log pane.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from html import escape
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.core.models import Delivery, Machine, Product
+from console.core.rules import BadInput, check_id
+from console.core.status import OrderStatus, is_dispensable, status_from_query_text
+from console.journal import OrderSummary
+from console.tasks.environment import Environment
+from console.tasks.operations import (
+    DispenseProgress,
+    DispenseReport,
+    OrderCreated,
+    OrderView,
+    ProductsLoaded,
+    StatusChanged,
+    records_to_dispense,
+)
+from console.tasks.runner import POOL_API, POOL_JOURNAL
+from console.ui.dialogs import Question
+from console.ui.models import RecordRow, recent_orders_model, records_model
+from console.ui.texts import (
+    describe_error,
+    is_older_than_window,
+    order_status_text,
+    status_item_text,
+    window_text,
+)
+from console.ui.workspace import LEVEL_ERROR, LEVEL_INFO, LEVEL_OK, LEVEL_WARN, Job, Workspace
+
+MESSAGE_STYLES = {
+    LEVEL_INFO: "",
+    LEVEL_OK: "background:#e8f5e9; color:#1b5e20; padding:4px;",
+    LEVEL_WARN: "background:#fff8e1; color:#6d4c00; padding:4px;",
+    LEVEL_ERROR: "background:#ffebee; color:#b71c1c; padding:4px;",
+}
+LOCK_STYLE = "background:#fff3e0; color:#e65100; font-weight:bold; padding:4px;"
+
+STATUS_CONSEQUENCES: dict[OrderStatus, tuple[str, str]] = {
+    OrderStatus.REFUND: (
+        "Move to refund",
+        "The platform returns the items not yet dispensed to stock and the order can no "
+        "longer be dispensed. Refund the customer through your payment channel.",
+    ),
+    OrderStatus.CLOSED: (
+        "Close the order",
+        "The items go back to stock and the order can no longer be paid or dispensed. "
+        "Closing by hand sends no callback.",
+    ),
+    OrderStatus.REVOKED: (
+        "Revoke the payment",
+        "The payment-code payment is revoked, the items go back to stock and the order can "
+        "no longer be dispensed.",
+    ),
+    OrderStatus.FAILED: (
+        "Mark payment failed",
+        "The payment is recorded as failed, the items go back to stock and the order can no "
+        "longer be dispensed.",
+    ),
+}
+
+
+class NewOrderDialog(QDialog):
+    """Pick a product in stock and a quantity for a new (unpaid) order."""
+
+    def __init__(self, parent: QWidget | None, machine_no: str, products: list[Product]) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"New order on machine {machine_no}")
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "The platform creates an unpaid order and reserves its stock until it is paid, "
+            "closed or expires (20 minutes). Its dispense results come to this console."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.product_combo = QComboBox()
+        for p in products:
+            if p.current_inventory > 0:
+                text = f"{p.channel.name} · {p.name} · {p.price} · {p.current_inventory} left"
+                self.product_combo.addItem(text, p)
+        self.quantity = QSpinBox()
+        self.quantity.setRange(1, 1)
+        form.addRow("&Product:", self.product_combo)
+        form.addRow("&Quantity:", self.quantity)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.create_button = buttons.addButton(
+            "&Create order", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.product_combo.currentIndexChanged.connect(self._product_changed)
+        self._product_changed()
+
+    @Slot()
+    def _product_changed(self) -> None:
+        product = self.product()
+        self.quantity.setRange(1, max(1, product.current_inventory if product else 1))
+        self.create_button.setEnabled(product is not None)
+
+    def product(self) -> Product | None:
+        data = self.product_combo.currentData()
+        return data if isinstance(data, Product) else None
+
+
+class OrderPanel(QWidget):
+    """The open order of the chosen machine, and what can be done with it."""
+
+    def __init__(
+        self,
+        ws: Workspace,
+        machine_lookup: Callable[[str], Machine | None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.machine_lookup = machine_lookup
+        self.machine_no = ""
+        self.view: OrderView | None = None
+        self.products: dict[int, Product] = {}
+        self._products_for = ""
+        self._opening = False
+        self._writing = ""  # which write is running: "status", "dispense", "create"
+        self._querying = False
+        self.now: Callable[[], float] = time.time
+        self._build()
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._tick)
+        ws.environment_changed.connect(self._environment_changed)
+        self._update_actions()
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.order_edit = QLineEdit()
+        self.order_edit.setPlaceholderText("order id (Ctrl+L)")
+        self.order_edit.setMaxLength(18)  # ids stay below 2**63 (the journal stores them)
+        order_label = QLabel("&Order id:")
+        order_label.setBuddy(self.order_edit)
+        self.open_button = QPushButton("O&pen")
+        self.open_button.setToolTip("Look the order up on the platform (Enter)")
+        self.recent_model = recent_orders_model(self)
+        self.recent_combo = QComboBox()
+        self.recent_combo.setModel(self.recent_model)
+        self.recent_combo.setPlaceholderText("recent orders")
+        self.recent_combo.setMinimumContentsLength(28)
+        self.recent_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        recent_label = QLabel("Rec&ent:")
+        recent_label.setBuddy(self.recent_combo)
+        self.new_button = QPushButton("Ne&w order…")
+        self.new_button.setToolTip("Create an unpaid order on this machine")
+        top.addWidget(order_label)
+        top.addWidget(self.order_edit)
+        top.addWidget(self.open_button)
+        top.addSpacing(12)
+        top.addWidget(recent_label)
+        top.addWidget(self.recent_combo, 1)
+        top.addWidget(self.new_button)
+        layout.addLayout(top)
+
+        self.machine_label = QLabel()
+        self.machine_label.setTextFormat(Qt.TextFormat.RichText)  # platform text is escaped
+        self.machine_label.setWordWrap(True)
+        layout.addWidget(self.machine_label)
+
+        self.details_box = QGroupBox("Order")
+        form = QFormLayout(self.details_box)
+        self.trade_label = QLabel("—")
+        self.amount_label = QLabel("—")
+        self.date_label = QLabel("—")
+        self.status_label = QLabel("—")
+        self.window_label = QLabel("—")
+        self.window_label.setWordWrap(True)
+        for label in (self.trade_label, self.amount_label, self.date_label, self.status_label):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+        form.addRow("Trade id:", self.trade_label)
+        form.addRow("Amount:", self.amount_label)
+        form.addRow("Date:", self.date_label)
+        form.addRow("Status:", self.status_label)
+        form.addRow("20-minute window:", self.window_label)
+        layout.addWidget(self.details_box)
+
+        self.records = records_model(self)
+        self.records_view = QTableView()
+        self.records_view.setModel(self.records)
+        self.records_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.records_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.records_view.verticalHeader().hide()
+        self.records_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.records_view.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.records_view, 1)
+
+        status_row = QHBoxLayout()
+        self.status_combo = QComboBox()
+        for status in OrderStatus:
+            self.status_combo.addItem(status_item_text(status), int(status))
+        self.status_combo.setPlaceholderText("choose a status")
+        status_label = QLabel("S&tatus:")
+        status_label.setBuddy(self.status_combo)
+        self.apply_button = QPushButton("&Apply")
+        self.apply_button.setToolTip("Send the chosen status to the platform (Ctrl+Enter)")
+        status_row.addWidget(status_label)
+        status_row.addWidget(self.status_combo, 1)
+        status_row.addWidget(self.apply_button)
+        layout.addLayout(status_row)
+
+        dispense_row = QHBoxLayout()
+        self.dispense_button = QPushButton("&Dispense selected")
+        self.dispense_button.setToolTip("Drop the selected record's item (asks first)")
+        self.dispense_all_button = QPushButton("Dispense a&ll")
+        self.dispense_all_button.setToolTip(
+            "Drop every record not yet picked up, one after another (asks first)"
+        )
+        self.query_button = QPushButton("&Query dispense")
+        self.query_button.setToolTip("Ask the platform for the selected record's last dispense")
+        for b in (self.dispense_button, self.dispense_all_button, self.query_button):
+            dispense_row.addWidget(b)
+        dispense_row.addStretch(1)
+        layout.addLayout(dispense_row)
+
+        self.lock_label = QLabel()
+        self.lock_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.lock_label.setStyleSheet(LOCK_STYLE)
+        self.lock_label.setWordWrap(True)
+        self.lock_label.hide()
+        layout.addWidget(self.lock_label)
+        self.message_label = QLabel()
+        self.message_label.setTextFormat(Qt.TextFormat.PlainText)  # may quote an HTML error page
+        self.message_label.setWordWrap(True)
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.message_label)
+
+        self.open_button.clicked.connect(self.open_typed_order)
+        self.order_edit.returnPressed.connect(self.open_typed_order)
+        self.order_edit.textChanged.connect(self._update_actions)
+        self.recent_combo.activated.connect(self._recent_chosen)
+        self.new_button.clicked.connect(self.new_order)
+        self.status_combo.currentIndexChanged.connect(self._update_actions)
+        self.apply_button.clicked.connect(self.apply_status)
+        self.dispense_button.clicked.connect(self.dispense_selected)
+        self.dispense_all_button.clicked.connect(self.dispense_all)
+        self.query_button.clicked.connect(self.query_dispense)
+        self.records_view.selectionModel().selectionChanged.connect(self._records_selected)
+
+    def tab_chain(self) -> list[QWidget]:
+        """The widgets in the order the work goes, for the window's tab order."""
+        return [
+            self.order_edit,
+            self.open_button,
+            self.recent_combo,
+            self.new_button,
+            self.records_view,
+            self.status_combo,
+            self.apply_button,
+            self.dispense_button,
+            self.dispense_all_button,
+            self.query_button,
+        ]
+
+    # -- state ---------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        """Whether an order action is running (its controls are disabled)."""
+        return bool(self._writing or self._opening or self._querying)
+
+    @property
+    def products_ready(self) -> bool:
+        return bool(self.machine_no) and self._products_for == self.machine_no
+
+    def show_message(self, level: str, text: str) -> None:
+        self.message_label.setStyleSheet(MESSAGE_STYLES.get(level, ""))
+        self.message_label.setText(text)
+        self.ws.post(level, text)
+
+    def selected_record(self) -> RecordRow | None:
+        rows = self.records_view.selectionModel().selectedRows()
+        return self.records.row_at(rows[0].row()) if rows else None
+
+    @Slot()
+    @Slot(QItemSelection, QItemSelection)
+    def _records_selected(self, *_: object) -> None:
+        self._update_actions()
+
+    @Slot()
+    def _update_actions(self) -> None:
+        env_ready = self.ws.env is not None
+        has_machine = env_ready and bool(self.machine_no)
+        view = self.view
+        idle = not self._writing
+        self.open_button.setEnabled(
+            has_machine and not self._opening and bool(self.order_edit.text().strip())
+        )
+        self.recent_combo.setEnabled(env_ready and not self._opening)
+        self.new_button.setEnabled(has_machine and idle and self.products_ready)
+        loaded = view is not None and env_ready
+        self.status_combo.setEnabled(loaded and idle)
+        self.apply_button.setEnabled(loaded and idle and self.status_combo.currentIndex() >= 0)
+        dispensable = loaded and view is not None and is_dispensable(view.order.status)
+        selected = self.selected_record()
+        can_drop = selected is not None and selected.record.id in self._remaining()
+        self.dispense_button.setEnabled(dispensable and idle and can_drop)
+        self.dispense_all_button.setEnabled(dispensable and idle and bool(self._remaining()))
+        self.query_button.setEnabled(
+            loaded and not self._querying and selected is not None and selected.delivery_id > 0
+        )
+
+    def _remaining(self) -> list[int]:
+        return records_to_dispense(self.view.order) if self.view is not None else []
+
+    @Slot(object)
+    def _environment_changed(self, env: Environment | None) -> None:
+        self.machine_no = ""
+        self.products = {}
+        self._products_for = ""
+        self._opening = False
+        self._writing = ""
+        self._querying = False
+        self.lock_label.hide()
+        self.message_label.clear()
+        self.message_label.setStyleSheet("")
+        self._show_view(None)
+        self.recent_model.set_rows([])
+        self._show_machine()
+        if env is not None:
+            self.reload_recent()
+
+    # -- machine ---------------------------------------------------------------------------
+
+    @Slot(str)
+    def set_machine(self, machine_no: str) -> None:
+        if machine_no == self.machine_no:
+            return
+        self.machine_no = machine_no
+        if self.view is not None and self.view.machine_no != machine_no:
+            self._show_view(None)
+        self._show_machine()
+        self._load_products()
+        self._update_actions()
+
+    def _show_machine(self) -> None:
+        if not self.machine_no:
+            self.machine_label.setText(
+                "No machine chosen: pick one in the list or type its number."
+            )
+            return
+        machine = self.machine_lookup(self.machine_no)
+        if machine is None:
+            self.machine_label.setText(f"Machine <b>{escape(self.machine_no)}</b>")
+            return
+        state = "online" if machine.is_online else "<span style='color:#b71c1c'>OFFLINE</span>"
+        self.machine_label.setText(
+            f"Machine <b>{escape(machine.machine_no)}</b> — {escape(machine.machine_name)} "
+            f"({state})"
+        )
+
+    def _load_products(self) -> None:
+        env = self.ws.env
+        if env is None or not self.machine_no:
+            return
+        self.ws.submit(
+            POOL_API,
+            env.ops.products,
+            self.machine_no,
+            on_success=self._products_loaded,
+            on_failure=self._products_failed,
+        )
+
+    @Slot(object, object)
+    def _products_loaded(self, job: Job, loaded: ProductsLoaded) -> None:
+        if self.ws.stale(job) or loaded.machine_no != self.machine_no:
+            return
+        self.products = {p.id: p for p in loaded.products}
+        self._products_for = loaded.machine_no
+        if self.view is not None:
+            self._show_records(self.view)
+        self._update_actions()
+
+    @Slot(object, object)
+    def _products_failed(self, job: Job, exc: BaseException) -> None:
+        if not self.ws.stale(job):
+            self.ws.post(
+                LEVEL_WARN, f"Products not loaded (names stay unknown): {describe_error(exc)}"
+            )
+
+    # -- recent orders -------------------------------------------------------------------
+
+    def reload_recent(self) -> None:
+        env = self.ws.env
+        if env is None:
+            return
+        self.ws.submit(POOL_JOURNAL, env.journal.recent_orders, 50, on_success=self._recent_loaded)
+
+    @Slot(object, object)
+    def _recent_loaded(self, job: Job, orders: list[OrderSummary]) -> None:
+        if self.ws.stale(job):
+            return
+        self.recent_model.set_rows(orders)
+        self.recent_combo.setCurrentIndex(-1)
+
+    @Slot(int)
+    def _recent_chosen(self, row: int) -> None:
+        summary = self.recent_model.row_at(row)
+        if summary is None:
+            return
+        self.ws.order_requested.emit(summary.order_id, summary.machine_no)
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @Slot()
+    def open_typed_order(self) -> None:
+        try:
+            order_id = check_id(self.order_edit.text(), "order id")
+        except BadInput as exc:
+            self.show_message(LEVEL_ERROR, str(exc))
+            return
+        if not self.machine_no:
+            self.show_message(LEVEL_ERROR, "Choose the order's machine first (list or number).")
+            return
+        self.open_order(order_id)
+
+    def open_order(self, order_id: int) -> None:
+        env = self.ws.env
+        if env is None or not self.machine_no or self._opening:
+            return
+        self._opening = True
+        self.order_edit.setText(str(order_id))
+        self._update_actions()
+        self.ws.submit(
+            POOL_API,
+            env.ops.open_order,
+            order_id,
+            self.machine_no,
+            on_success=self._order_loaded,
+            on_failure=self._order_failed,
+            data=order_id,
+        )
+
+    def refresh(self) -> None:
+        """Read the machine's products, the open order and the recent orders again (F5)."""
+        self._show_machine()
+        self._load_products()
+        self.reload()
+        self.reload_recent()
+
+    def reload(self) -> None:
+        if self.view is not None:
+            self.open_order(self.view.order.order_id)
+
+    def reload_if_showing(self, order_ids: set[int]) -> None:
+        if self.view is not None and self.view.order.order_id in order_ids:
+            self.reload()
+
+    @Slot(object, object)
+    def _order_loaded(self, job: Job, view: OrderView) -> None:
+        if self.ws.stale(job):
+            return
+        self._opening = False
+        self._show_view(view)
+        self.reload_recent()
+
+    @Slot(object, object)
+    def _order_failed(self, job: Job, exc: BaseException) -> None:
+        if self.ws.stale(job):
+            return
+        self._opening = False
+        self._update_actions()
+        self.show_message(LEVEL_ERROR, f"Order {job.data} not opened: {describe_error(exc)}")
+
+    def _show_view(self, view: OrderView | None) -> None:
+        self.view = view
+        if view is None:
+            self.details_box.setTitle("Order")
+            for label in (
+                self.trade_label,
+                self.amount_label,
+                self.date_label,
+                self.status_label,
+                self.window_label,
+            ):
+                label.setText("—")
+            self.records.set_rows([])
+            self.status_combo.setCurrentIndex(-1)
+            self._countdown.stop()
+            self._update_actions()
+            return
+        order = view.order
+        self.details_box.setTitle(f"Order {order.order_id} on machine {view.machine_no}")
+        self.trade_label.setText(order.trade_id or "—")
+        self.amount_label.setText(order.amount)
+        self.date_label.setText(order.date or "—")
+        self.status_label.setText(order_status_text(order.status))
+        current = status_from_query_text(order.status)
+        self.status_combo.setCurrentIndex(
+            -1 if current is None else self.status_combo.findData(int(current))
+        )
+        self._show_records(view)
+        self._tick()
+        if view.first_seen is not None:
+            self._countdown.start()
+        else:
+            self._countdown.stop()
+        self._update_actions()
+
+    def _show_records(self, view: OrderView) -> None:
+        selected = self.selected_record()
+        rows = []
+        for record in view.order.records:
+            product = self.products.get(record.product_id)
+            name = (
+                f"{product.name} ({product.channel.name})"
+                if product is not None
+                else f"product {record.product_id}"
+            )
+            rows.append(RecordRow(record, name, view.deliveries.get(record.id, 0)))
+        self.records.set_rows(rows)
+        keep = next(
+            (i for i, r in enumerate(rows) if selected and r.record.id == selected.record.id), 0
+        )
+        if rows:
+            self.records_view.selectRow(keep)
+
+    @Slot()
+    def _tick(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        text, urgent = window_text(view.first_seen, view.created_here, view.order.date, self.now())
+        self.window_label.setText(text)
+        self.window_label.setStyleSheet("color:#b71c1c; font-weight:bold;" if urgent else "")
+
+    # -- status ---------------------------------------------------------------------------
+
+    def chosen_status(self) -> OrderStatus | None:
+        data = self.status_combo.currentData()
+        return OrderStatus(int(data)) if data is not None else None
+
+    @Slot()
+    def apply_status(self) -> None:
+        env, view, status = self.ws.env, self.view, self.chosen_status()
+        if env is None or view is None or status is None or self._writing:
+            return
+        order_id = view.order.order_id
+        if status.is_destructive:
+            action, consequence = STATUS_CONSEQUENCES[status]
+            question = Question(
+                title=f"Set order {order_id} to {int(status)}?",
+                text=(
+                    f"Set order {order_id} on machine {view.machine_no} to "
+                    f"{status_item_text(status)}?"
+                ),
+                action=action,
+                detail=consequence,
+            )
+            if not self.ws.confirm(question):
+                self.show_message(LEVEL_INFO, "Nothing was sent.")
+                return
+        elif status is OrderStatus.PAID and is_older_than_window(view.first_seen, self.now()):
+            question = Question(
+                title=f"Order {order_id} is older than 20 minutes",
+                text=(
+                    f"Order {order_id} is older than 20 minutes: the platform will refuse to "
+                    "dispense it, even once it is marked paid."
+                ),
+                action="Mark paid anyway",
+                detail="The customer would have paid for an item the machine cannot drop.",
+            )
+            if not self.ws.confirm(question):
+                self.show_message(LEVEL_INFO, "Nothing was sent.")
+                return
+        self._writing = "status"
+        self._update_actions()
+        self.show_message(LEVEL_INFO, f"Setting order {order_id} to {int(status)}…")
+        self.ws.submit(
+            POOL_API,
+            env.ops.set_status,
+            order_id,
+            view.machine_no,
+            status,
+            on_success=self._status_set,
+            on_failure=self._status_failed,
+            data=(order_id, status),
+        )
+
+    @Slot(object, object)
+    def _status_set(self, job: Job, changed: StatusChanged) -> None:
+        if self.ws.stale(job):
+            return
+        self._writing = ""
+        self.show_message(
+            LEVEL_OK, f"Order {changed.order_id} is now {status_item_text(changed.status)}."
+        )
+        self.ws.journal_changed.emit()
+        self._reload_order(changed.order_id)
+
+    @Slot(object, object)
+    def _status_failed(self, job: Job, exc: BaseException) -> None:
+        if self.ws.stale(job):
+            return
+        self._writing = ""
+        order_id, status = job.data
+        self._update_actions()
+        self.show_message(
+            LEVEL_ERROR,
+            f"Order {order_id} was not set to {int(status)}: {describe_error(exc, write=True)}",
+        )
+        self.ws.journal_changed.emit()
+
+    def _reload_order(self, order_id: int) -> None:
+        if self.view is not None and self.view.order.order_id == order_id:
+            self.reload()
+        else:
+            self._update_actions()
+
+    # -- dispensing --------------------------------------------------------------------
+
+    @Slot()
+    def dispense_selected(self) -> None:
+        selected = self.selected_record()
+        if selected is not None:
+            self._dispense([selected.record.id])
+
+    @Slot()
+    def dispense_all(self) -> None:
+        self._dispense(self._remaining())
+
+    def _dispense(self, record_ids: list[int]) -> None:
+        env, view = self.ws.env, self.view
+        if env is None or view is None or not record_ids or self._writing:
+            return
+        order = view.order
+        by_id = {r.record.id: r for r in self.records.rows}
+        items = ", ".join(
+            f"record {rid} ({by_id[rid].product} ×{by_id[rid].record.quantity})"
+            if rid in by_id
+            else f"record {rid}"
+            for rid in record_ids
+        )
+        several = len(record_ids) > 1
+        detail = (
+            "Items will drop now, one record after another: the next is sent only after the "
+            "machine reports the previous one. "
+            if several
+            else "An item will drop now. "
+        ) + "The machine is locked until it reports; a dispense is never retried."
+        if is_older_than_window(view.first_seen, self.now()):
+            detail += " The order is older than 20 minutes: the platform will probably refuse."
+        question = Question(
+            title=f"Dispense order {order.order_id}?",
+            text=f"Dispense {items} of order {order.order_id} on machine {view.machine_no}?",
+            action="Dispense all" if several else "Dispense",
+            detail=detail,
+        )
+        if not self.ws.confirm(question):
+            self.show_message(LEVEL_INFO, "Nothing was sent.")
+            return
+        self._writing = "dispense"
+        self._update_actions()
+        self.lock_label.setText(f"Sending the dispense to machine {view.machine_no}…")
+        self.lock_label.show()
+        self.ws.submit(
+            POOL_API,
+            env.ops.dispense,
+            order,
+            view.machine_no,
+            record_ids,
+            on_success=self._dispensed,
+            on_failure=self._dispense_failed,
+            on_progress=self._dispense_progress,
+            data=order.order_id,
+            cancellable=True,
+        )
+
+    @Slot(object, object)
+    def _dispense_progress(self, job: Job, step: DispenseProgress) -> None:
+        if self.ws.stale(job):
+            return
+        of = f" ({step.index} of {step.total})" if step.total > 1 else ""
+        if step.stage == "sending":
+            text = (
+                f"Sending the dispense of record {step.record_id}{of} to machine {step.machine_no}…"
+            )
+        elif step.stage == "waiting":
+            text = (
+                f"🔒 Machine {step.machine_no} is locked: dispensing record {step.record_id}{of}, "
+                f"delivery {step.delivery_id}. Waiting for the machine's result (Cancel stops "
+                "waiting, not the machine)."
+            )
+        else:
+            text = f"Machine {step.machine_no} reported on record {step.record_id}{of}."
+        self.lock_label.setText(text)
+        self.lock_label.show()
+
+    @Slot(object, object)
+    def _dispensed(self, job: Job, report: DispenseReport) -> None:
+        if self.ws.stale(job):
+            return
+        self._writing = ""
+        self.lock_label.hide()
+        lines = []
+        for o in report.outcomes:
+            delivery = f" (delivery {o.delivery_id})" if o.delivery_id else ""
+            if o.result == "dropped":
+                lines.append(f"Record {o.record_id} dropped{delivery}.")
+            elif o.result == "not sent" and o.error is not None:
+                lines.append(
+                    f"Record {o.record_id} was not dispensed: {describe_error(o.error, write=True)}"
+                )
+            else:
+                lines.append(f"Record {o.record_id}: {o.result}{delivery} — {o.detail}")
+        if report.not_sent:
+            why = "cancelled" if report.cancelled else "stopped"
+            lines.append(f"{why.capitalize()}: records {report.not_sent} were not sent.")
+        level = LEVEL_OK if report.all_dropped else LEVEL_ERROR
+        if report.cancelled and all(o.result == "dropped" for o in report.outcomes):
+            level = LEVEL_WARN
+        self.show_message(level, " ".join(lines) or "Nothing was dispensed.")
+        self.ws.journal_changed.emit()
+        self._reload_order(report.order_id)
+
+    @Slot(object, object)
+    def _dispense_failed(self, job: Job, exc: BaseException) -> None:
+        if self.ws.stale(job):
+            return
+        self._writing = ""
+        self.lock_label.hide()
+        self._update_actions()
+        self.show_message(
+            LEVEL_ERROR, f"Order {job.data} not dispensed: {describe_error(exc, write=True)}"
+        )
+        self.ws.journal_changed.emit()
+
+    @Slot()
+    def query_dispense(self) -> None:
+        env, view, selected = self.ws.env, self.view, self.selected_record()
+        if env is None or view is None or selected is None or not selected.delivery_id:
+            return
+        self._querying = True
+        self._update_actions()
+        self.ws.submit(
+            POOL_API,
+            env.ops.query_delivery,
+            selected.delivery_id,
+            view.machine_no,
+            view.order.order_id,
+            on_success=self._queried,
+            on_failure=self._query_failed,
+            data=(selected.record.id, selected.delivery_id),
+        )
+
+    @Slot(object, object)
+    def _queried(self, job: Job, delivery: Delivery) -> None:
+        if self.ws.stale(job):
+            return
+        self._querying = False
+        self._update_actions()
+        record_id, delivery_id = job.data
+        text = f"Dispense {delivery_id} of record {record_id}: {delivery.status or 'unknown'}"
+        if delivery.delivered_at:
+            text += f", sent {delivery.delivered_at}"
+        if delivery.pickup_at:
+            text += f", picked up {delivery.pickup_at}"
+        if delivery.fail_reason:
+            text += f", failed: {delivery.fail_reason}"
+        ok = delivery.status.lower() == "success" and not delivery.fail_reason
+        self.show_message(LEVEL_OK if ok else LEVEL_WARN, text + ".")
+
+    @Slot(object, object)
+    def _query_failed(self, job: Job, exc: BaseException) -> None:
+        if self.ws.stale(job):
+            return
+        self._querying = False
+        self._update_actions()
+        self.show_message(LEVEL_ERROR, f"Dispense not queried: {describe_error(exc)}")
+
+    # -- new order ---------------------------------------------------------------------
+
+    @Slot()
+    def new_order(self) -> None:
+        env = self.ws.env
+        if env is None or not self.machine_no or self._writing:
+            return
+        products = sorted(self.products.values(), key=lambda p: p.channel.name)
+        dialog = NewOrderDialog(self, self.machine_no, products)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        product = dialog.product()
+        if product is not None:
+            self.create_order(product.id, dialog.quantity.value())
+
+    def create_order(self, product_id: int, quantity: int) -> None:
+        env = self.ws.env
+        if env is None or not self.machine_no or self._writing:
+            return
+        self._writing = "create"
+        self._update_actions()
+        self.ws.submit(
+            POOL_API,
+            env.ops.create_order,
+            self.machine_no,
+            product_id,
+            quantity,
+            on_success=self._order_created,
+            on_failure=self._create_failed,
+        )
+
+    @Slot(object, object)
+    def _order_created(self, job: Job, created: OrderCreated) -> None:
+        if self.ws.stale(job):
+            return
+        self._writing = ""
+        self.show_message(
+            LEVEL_OK,
+            f"Order {created.order_id} created (trade id {created.trade_id}); it is unpaid.",
+        )
+        self.ws.journal_changed.emit()
+        self.open_order(created.order_id)
+
+    @Slot(object, object)
+    def _create_failed(self, job: Job, exc: BaseException) -> None:
+        if self.ws.stale(job):
+            return
+        self._writing = ""
+        self._update_actions()
+        self.show_message(LEVEL_ERROR, f"Order not created: {describe_error(exc, write=True)}")

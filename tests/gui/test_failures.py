@@ -1,0 +1,194 @@
+"""Platform quirks and injected faults show a readable message and leave the window usable."""
+
+from __future__ import annotations
+
+import pytest
+
+from console.credentials import MemoryStore, Profile, ProfileStore
+from console.journal import Journal
+from console.paths import app_paths
+from tests.gui.conftest import LEFT, LOBBY, WAIT_MS, choose_machine, new_paid_order
+
+
+def open_demo_order(qtbot, app, sandbox, kind: str = "unpaid") -> int:
+    panel = app.window.order_panel
+    choose_machine(qtbot, app)
+    order_id = sandbox.demo_order(kind)
+    panel.order_edit.setText(str(order_id))
+    qtbot.mouseClick(panel.open_button, LEFT)
+    qtbot.waitUntil(
+        lambda: panel.view is not None and panel.view.order.order_id == order_id, timeout=WAIT_MS
+    )
+    return order_id
+
+
+def apply_paid(qtbot, panel) -> None:
+    panel.status_combo.setCurrentIndex(panel.status_combo.findData(1))
+    qtbot.mouseClick(panel.apply_button, LEFT)
+    qtbot.waitUntil(lambda: not panel.busy and panel.apply_button.isEnabled(), timeout=WAIT_MS)
+
+
+@pytest.mark.parametrize(
+    ("rule", "words"),
+    [
+        ("order_set_status:html#1", ["not the usual JSON", "HTTP 502", "<html"]),
+        ("order_set_status:empty#1", ["not the usual JSON", "HTTP 200"]),
+        ("order_set_status:truncated#1", ["not the usual JSON"]),
+        ("order_set_status:status=503#1", ["HTTP 503", "Service Unavailable"]),
+        ("order_set_status:code0#1", ["code 0 with “订单未支付” instead of “ok”"]),
+        ("order_set_status:unauthorized#1", ["code 10014", "Appid is invalid", "HTTP 401"]),
+        ("order_set_status:code=6017#1", ["code 6017", "merchant account expired"]),
+        ("order_set_status:reset#1", ["connection dropped", "may have reached the platform"]),
+    ],
+)
+def test_a_refused_or_broken_status_change_is_explained(qtbot, console_app, sandbox, rule, words):
+    panel = console_app.window.order_panel
+    order_id = open_demo_order(qtbot, console_app, sandbox)
+    sandbox.inject(rule)
+    apply_paid(qtbot, panel)
+    message = panel.message_label.text()
+    assert f"Order {order_id} was not set to 1" in message
+    for word in words:
+        assert word in message
+    assert "Traceback" not in message
+
+    apply_paid(qtbot, panel)  # the window is still usable: the fault fired once
+    qtbot.waitUntil(lambda: panel.view.order.status == "SUCCESS", timeout=WAIT_MS)
+    assert "is now 1" in panel.message_label.text()
+
+
+def test_machine_list_failure_is_explained_and_refresh_recovers(qtbot, console_app, sandbox):
+    window = console_app.window
+    sandbox.inject("machines:html")
+    window.refresh_action.trigger()
+    qtbot.waitUntil(lambda: "not loaded" in window.machines.note_label.text(), timeout=WAIT_MS)
+    assert "HTTP 502" in window.machines.note_label.text()
+    sandbox.clear_faults()
+    window.refresh_action.trigger()
+    qtbot.waitUntil(lambda: window.machines.model.rowCount() == 4, timeout=WAIT_MS)
+
+
+def test_code_zero_dispense_is_refused_and_opens_a_follow_up(qtbot, console_app, sandbox):
+    window = console_app.window
+    panel = window.order_panel
+    choose_machine(qtbot, console_app)
+    new_paid_order(qtbot, console_app)
+    sandbox.inject("dispense:code0#1")
+    qtbot.mouseClick(panel.dispense_all_button, LEFT)
+    qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT_MS)
+    assert "code 0 with “订单未支付” instead of “ok”" in panel.message_label.text()
+    qtbot.waitUntil(lambda: window.tabs.tabText(1) == "Follow-ups (1)", timeout=WAIT_MS)
+    assert panel.dispense_all_button.isEnabled()  # nothing dropped: it may be tried again
+
+
+def test_an_expired_order_is_refused_in_plain_words(qtbot, console_app, sandbox):
+    panel = console_app.window.order_panel
+    open_demo_order(qtbot, console_app, sandbox, "expired")
+    assert "age unknown" in panel.window_label.text()  # the platform gives a date only
+    qtbot.mouseClick(panel.dispense_all_button, LEFT)
+    qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT_MS)
+    assert "code 40005" in panel.message_label.text()
+    assert "older than 20 minutes" in panel.message_label.text()
+
+
+def test_a_timeout_says_the_change_may_have_happened(qtbot, make_console, sandbox):
+    store = MemoryStore()
+    creds = sandbox.credentials
+    store.set("Local", "app_secret", creds.app_secret)
+    store.set("Local", "sign_key", creds.sign_key)
+    ProfileStore(app_paths().ensure().profiles_file).save(
+        Profile("Local", sandbox.base_url, creds.appid, read_timeout=0.5)
+    )
+    app = make_console(store=store)
+    window = app.window
+    window.open_profile("Local")
+    qtbot.waitUntil(lambda: window.banner.kind == "test", timeout=WAIT_MS)
+    assert "TEST" in window.windowTitle() and "Local" in window.banner.text()
+    qtbot.waitUntil(lambda: window.machines.model.rowCount() == 4, timeout=WAIT_MS)
+
+    panel = window.order_panel
+    order_id = open_demo_order(qtbot, app, sandbox)
+    sandbox.inject("order_set_status:latency=1.5#1")
+    apply_paid(qtbot, panel)
+    message = panel.message_label.text()
+    assert "did not answer in time" in message
+    assert "may have reached the platform: open the order again" in message
+    qtbot.waitUntil(lambda: not any(t.pool == "api" for t in app.runner.running()), timeout=WAIT_MS)
+    journal = Journal.open(app_paths().journal_file, "Local")
+    try:
+        action = journal.list_actions(1, order_id=order_id)[0]
+    finally:
+        journal.close()
+    assert action.kind == "set_status" and action.state == "transport"
+
+
+def test_double_click_sends_one_request(qtbot, make_console, sandbox):
+    app = make_console(synchronous=False)
+    panel = app.window.order_panel
+    open_demo_order(qtbot, app, sandbox)
+    sandbox.inject("order_set_status:latency=0.5#1")
+    panel.status_combo.setCurrentIndex(panel.status_combo.findData(1))
+    qtbot.mouseDClick(panel.apply_button, LEFT)
+    qtbot.mouseClick(panel.apply_button, LEFT)
+    app.window.apply_action.trigger()  # Ctrl+Enter while it runs
+    assert not panel.apply_button.isEnabled()
+    qtbot.waitUntil(lambda: panel.view.order.status == "SUCCESS", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT_MS)
+    assert len(sandbox.requests_for("order_set_status")) == 1
+
+
+def test_double_click_on_dispense_drops_one_item(qtbot, make_console, asker, sandbox):
+    app = make_console(synchronous=False)
+    panel = app.window.order_panel
+    choose_machine(qtbot, app)
+    new_paid_order(qtbot, app)
+    qtbot.mouseDClick(panel.dispense_all_button, LEFT)
+    qtbot.mouseClick(panel.dispense_button, LEFT)
+    qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT_MS)
+    assert len(asker.questions) == 1
+    assert len(sandbox.requests_for("dispense")) == 1
+
+
+def test_cancel_stops_waiting_for_a_machine_that_does_not_answer(qtbot, make_console, sandbox):
+    app = make_console(synchronous=False)
+    window = app.window
+    panel = window.order_panel
+    choose_machine(qtbot, app)
+    new_paid_order(qtbot, app)
+    sandbox.inject("device:noanswer#1")
+    qtbot.mouseClick(panel.dispense_all_button, LEFT)
+    qtbot.waitUntil(lambda: "is locked" in panel.lock_label.text(), timeout=WAIT_MS)
+    assert LOBBY in panel.lock_label.text()
+    assert window.busy_bar.isVisibleTo(window) and window.cancel_action.isEnabled()
+    window.cancel_action.trigger()
+    qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT_MS)
+    assert panel.lock_label.isHidden()
+    assert "no result" in panel.message_label.text() and "cancelled" in panel.message_label.text()
+    qtbot.waitUntil(lambda: not window.cancel_action.isEnabled(), timeout=WAIT_MS)
+    assert len(sandbox.requests_for("dispense")) == 1  # never retried
+
+
+def test_quitting_with_a_dispense_in_flight_loses_no_journal_entry(
+    qtbot, make_console, asker, sandbox
+):
+    app = make_console(synchronous=False)
+    window = app.window
+    choose_machine(qtbot, app)
+    order_id = new_paid_order(qtbot, app)
+    sandbox.inject("dispense:latency=1#1")
+    qtbot.mouseClick(window.order_panel.dispense_all_button, LEFT)
+    qtbot.waitUntil(lambda: len(sandbox.requests_for("dispense")) == 1, timeout=WAIT_MS)
+
+    asker.answer = False
+    assert not window.close()  # the operator thinks again: the window stays
+    assert asker.questions[-1].title == "Quit with work running?"
+    asker.answer = True
+    assert window.close()
+    journal = Journal.open(app_paths().journal_file, "Sandbox")
+    try:
+        dispense = next(
+            a for a in journal.list_actions(20, order_id=order_id) if a.kind == "dispense"
+        )
+    finally:
+        journal.close()
+    assert dispense.state == "ok"  # the answer arrived and was recorded before the end

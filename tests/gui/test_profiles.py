@@ -1,0 +1,147 @@
+"""Profiles: the dialog, secrets kept out of files, no silent fallback, environment colours."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from console.credentials import KeyringUnavailable, MemoryStore, Profile, ProfileStore
+from console.paths import app_paths
+from console.tasks.environment import SecretsAccess, environment_kind, notify_target
+from console.tasks.runner import TaskRunner
+from console.ui.banner import EnvironmentBanner
+from console.ui.profiles_dialog import ProfilesDialog
+from tests.gui.conftest import LEFT, WAIT_MS
+
+
+@pytest.fixture
+def runner():
+    r = TaskRunner(synchronous=True)
+    yield r
+    r.shutdown()
+
+
+def make_dialog(qtbot, runner, secrets: SecretsAccess) -> ProfilesDialog:
+    dialog = ProfilesDialog(runner, ProfileStore(app_paths().ensure().profiles_file), secrets)
+    qtbot.addWidget(dialog)
+    dialog.confirm = lambda question: True
+    return dialog
+
+
+def fill(dialog: ProfilesDialog, sandbox, name: str = "Shop test") -> None:
+    creds = sandbox.credentials
+    dialog.new_profile()
+    dialog.name_edit.setText(name)
+    dialog.base_url_edit.setText(sandbox.base_url)
+    dialog.appid_edit.setText(creds.appid)
+    dialog.app_secret_edit.setText(creds.app_secret)
+    dialog.sign_key_edit.setText(creds.sign_key)
+
+
+def test_saving_puts_secrets_in_the_store_and_nowhere_else(qtbot, runner, sandbox):
+    store = MemoryStore()
+    dialog = make_dialog(qtbot, runner, SecretsAccess(store))
+    assert "this session only" in dialog.backend_label.text()
+    fill(dialog, sandbox)
+    qtbot.mouseClick(dialog.save_button, LEFT)
+    assert "saved" in dialog.result_label.text()
+    creds = sandbox.credentials
+    assert store.get("Shop test", "app_secret") == creds.app_secret
+    assert store.get("Shop test", "sign_key") == creds.sign_key
+    text = app_paths().profiles_file.read_text(encoding="utf-8")
+    assert "Shop test" in text
+    assert creds.app_secret not in text and creds.sign_key not in text
+    assert dialog.current_name() == "Shop test"
+    assert "AppSecret stored" in dialog.app_secret_edit.placeholderText()
+
+
+def test_test_connection_reports_latency_and_bad_secrets(qtbot, runner, sandbox):
+    dialog = make_dialog(qtbot, runner, SecretsAccess(MemoryStore()))
+    fill(dialog, sandbox)
+    qtbot.mouseClick(dialog.test_button, LEFT)
+    assert "Connected" in dialog.result_label.text() and " ms" in dialog.result_label.text()
+    dialog.app_secret_edit.setText("0" * 40)
+    qtbot.mouseClick(dialog.test_button, LEFT)
+    assert "failed" in dialog.result_label.text() and "code 4009" in dialog.result_label.text()
+
+
+def test_bad_settings_are_explained_before_anything_is_stored(qtbot, runner, sandbox):
+    store = MemoryStore()
+    dialog = make_dialog(qtbot, runner, SecretsAccess(store))
+    fill(dialog, sandbox)
+    dialog.base_url_edit.setText("http://example.com")
+    qtbot.mouseClick(dialog.save_button, LEFT)
+    assert "only https" in dialog.result_label.text()
+    fill(dialog, sandbox, name="Sandbox")
+    qtbot.mouseClick(dialog.save_button, LEFT)
+    assert "built-in" in dialog.result_label.text()
+    assert store.get("Sandbox", "app_secret") is None
+
+
+def no_keyring() -> MemoryStore:
+    raise KeyringUnavailable("no usable OS keyring was found (keyring backend: fail Keyring).")
+
+
+def test_without_a_keyring_it_says_so_and_offers_this_session_only(qtbot, runner, sandbox):
+    secrets = SecretsAccess(keyring=no_keyring)
+    dialog = make_dialog(qtbot, runner, secrets)
+    assert "No usable OS keyring" in dialog.backend_label.text()
+    assert not dialog.session_check.isHidden()
+    fill(dialog, sandbox)
+    assert not dialog.save_button.isEnabled()  # no silent fallback
+    dialog.session_check.setChecked(True)
+    assert dialog.save_button.isEnabled()
+    qtbot.mouseClick(dialog.save_button, LEFT)
+    assert "this session only" in dialog.result_label.text()
+    assert secrets.session_only
+    assert secrets.store().get("Shop test", "app_secret") == sandbox.credentials.app_secret
+
+
+def test_a_saved_profile_opens_with_its_environment_shown(qtbot, make_console, sandbox):
+    app = make_console()
+    window = app.window
+    dialog = window.profiles_dialog()
+    qtbot.addWidget(dialog)
+    fill(dialog, sandbox, name="Counter 2")
+    qtbot.mouseClick(dialog.save_button, LEFT)
+    qtbot.waitUntil(lambda: window.profile_combo.findData("Counter 2") >= 0, timeout=WAIT_MS)
+    window.profile_combo.setCurrentIndex(window.profile_combo.findData("Counter 2"))
+    window.profile_combo.activated.emit(window.profile_combo.currentIndex())
+    qtbot.waitUntil(lambda: window.banner.kind == "test", timeout=WAIT_MS)
+    assert "Counter 2" in window.banner.text() and "TEST: Counter 2" in window.windowTitle()
+    qtbot.waitUntil(lambda: window.machines.model.rowCount() == 4, timeout=WAIT_MS)
+    assert app.settings.last_profile == "Counter 2"
+
+
+def test_a_profile_without_secrets_does_not_open_and_says_why(qtbot, make_console, sandbox):
+    ProfileStore(app_paths().ensure().profiles_file).save(
+        Profile("Half done", sandbox.base_url, sandbox.credentials.appid)
+    )
+    app = make_console()
+    window = app.window
+    window.open_profile("Half done")
+    qtbot.waitUntil(lambda: "is not open" in window.banner.text(), timeout=WAIT_MS)
+    assert "AppSecret" in window.banner.text() and "Profiles" in window.banner.text()
+    assert window.ws.env is None
+    window.open_profile("Sandbox")  # still usable
+    qtbot.waitUntil(lambda: window.banner.kind == "sandbox", timeout=WAIT_MS)
+
+
+def test_production_is_shown_in_a_strong_colour(qtbot):
+    shop = Profile("Shop", "https://www.awish.vip", "ds0123456789abcdef")
+    assert environment_kind(shop) == "production"
+    banner = EnvironmentBanner()
+    qtbot.addWidget(banner)
+    banner.show_env(SimpleNamespace(kind="production", profile=shop))
+    assert banner.text().startswith("LIVE") and "Shop" in banner.text()
+    assert "#b71c1c" in banner.styleSheet()
+
+
+def test_the_public_notify_url_carries_the_receivers_token():
+    assert notify_target("https://tunnel.example.com/", "t" * 20) == (
+        "https://tunnel.example.com/notify/" + "t" * 20,
+        "t" * 20,
+    )
+    full = "https://tunnel.example.com/notify/abcdefghijklmnop0123"
+    assert notify_target(full, "ignored-token-000000") == (full, "abcdefghijklmnop0123")

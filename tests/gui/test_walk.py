@@ -1,0 +1,237 @@
+"""The operator's walk, step by step: machine, order, paid, dispense, callback, follow-up."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from console.ui.order_panel import NewOrderDialog
+from tests.gui.conftest import (
+    LEFT,
+    LOBBY,
+    WAIT_MS,
+    callback_entries,
+    choose_machine,
+    log_entries,
+    new_paid_order,
+    when_modal,
+)
+
+
+def test_first_run_opens_on_the_sandbox_and_says_so(console_app):
+    window = console_app.window
+    assert window.banner.kind == "sandbox"
+    assert "SANDBOX" in window.banner.text()
+    assert "SANDBOX" in window.windowTitle()
+    assert window.profile_combo.currentData() == "Sandbox"
+    states = {m.machine_no: m.is_online for m in window.machines.model.rows}
+    assert states["16327131"] is False and states[LOBBY] is True
+    assert window.receiver_label.text().endswith("/notify/****")
+
+
+@pytest.mark.parametrize("synchronous", [True, False], ids=["inline", "thread-pools"])
+def test_walk_with_the_mouse(qtbot, make_console, asker, sandbox, synchronous):
+    console_app = make_console(synchronous=synchronous)
+    window = console_app.window
+    panel = window.order_panel
+    choose_machine(qtbot, console_app)
+    assert "Lobby A" in panel.machine_label.text()
+
+    panel.create_order(501, 1)
+    qtbot.waitUntil(lambda: panel.view is not None and not panel.busy, timeout=WAIT_MS)
+    order_id = panel.view.order.order_id
+    assert panel.view.order.status == "NOTPAY"
+    assert panel.status_combo.currentIndex() == -1  # NOTPAY is none of the six
+    assert "left to dispense" in panel.window_label.text()
+    assert "可口可乐" in panel.records.rows[0].product  # product name known
+    assert not panel.dispense_all_button.isEnabled()  # not paid: nothing to dispense
+
+    panel.status_combo.setCurrentIndex(panel.status_combo.findData(1))
+    qtbot.mouseClick(panel.apply_button, LEFT)
+    qtbot.waitUntil(lambda: panel.view.order.status == "SUCCESS", timeout=WAIT_MS)
+    assert asker.questions == []  # marking paid asks nothing
+    assert panel.status_combo.currentData() == 1  # the current status is preselected
+    assert "is now 1" in panel.message_label.text()
+    qtbot.waitUntil(
+        lambda: any(o.order_id == order_id for o in panel.recent_model.rows), timeout=WAIT_MS
+    )
+
+    qtbot.mouseClick(panel.dispense_all_button, LEFT)
+    question = asker.questions[-1]
+    assert "item will drop" in question.detail and f"order {order_id}" in question.text
+    qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT_MS)
+    assert "dropped" in panel.message_label.text()
+    qtbot.waitUntil(lambda: bool(callback_entries(console_app, order_id)), timeout=WAIT_MS)
+    entry = callback_entries(console_app, order_id)[0]
+    assert "success" in entry.summary and entry.machine_no == LOBBY
+    qtbot.waitUntil(
+        lambda: any("cross-check: ok" in e.summary for e in log_entries(console_app)),
+        timeout=WAIT_MS,
+    )
+    qtbot.waitUntil(lambda: panel.view.order.records[0].status == "已取货", timeout=WAIT_MS)
+    assert len(sandbox.requests_for("dispense")) == 1
+
+
+def test_walk_with_the_keyboard(qtbot, console_app, asker, sandbox):
+    window = console_app.window
+    panel = window.order_panel
+    activate(qtbot, window)
+
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)  # Machine &no.
+    assert window.machines.number_edit.hasFocus()
+    qtbot.keyClicks(window.machines.number_edit, LOBBY)
+    qtbot.keyClick(window.machines.number_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.products_ready, timeout=WAIT_MS)
+
+    # "Create order" is the dialog's default button: Enter creates the order.
+    timer = when_modal(NewOrderDialog, lambda d: qtbot.keyClick(d, Qt.Key.Key_Return))
+    qtbot.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)  # Ne&w order…
+    qtbot.waitUntil(lambda: panel.view is not None and not panel.busy, timeout=WAIT_MS)
+    assert not timer.isActive()
+    activate(qtbot, window)  # the offscreen platform does not hand focus back by itself
+    order_id = panel.view.order.order_id
+
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert panel.order_edit.hasFocus() and panel.order_edit.text() == str(order_id)
+    qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)  # S&tatus
+    assert panel.status_combo.hasFocus()
+    qtbot.keyClick(panel.status_combo, Qt.Key.Key_Down)
+    assert panel.status_combo.currentData() == 1
+    qtbot.keyClick(panel.status_combo, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: panel.view.order.status == "SUCCESS", timeout=WAIT_MS)
+
+    sandbox.inject("device:fail=2#1")
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)  # Dispense a&ll
+    qtbot.waitUntil(lambda: bool(asker.questions), timeout=WAIT_MS)
+    assert "Dispense" in asker.questions[-1].action
+    qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bool(callback_entries(console_app, order_id)), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.tabs.tabText(1) == "Follow-ups (1)", timeout=WAIT_MS)
+
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentIndex() == 1
+    qtbot.waitUntil(lambda: window.followups.refund_button.isEnabled(), timeout=WAIT_MS)
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)  # Move to refund (&2)
+    qtbot.waitUntil(
+        lambda: (
+            window.followups.selected() is not None
+            and window.followups.selected().state == "refund_requested"
+        ),
+        timeout=WAIT_MS,
+    )
+    assert sandbox.requests_for("order_set_status")[-1].payload["status"] == 2
+
+    machine_lists = len(sandbox.requests_for("machines"))
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.waitUntil(
+        lambda: len(sandbox.requests_for("machines")) == machine_lists + 1, timeout=WAIT_MS
+    )
+
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    search = window.log_pane.search_edit
+    assert search.hasFocus()
+    qtbot.keyClicks(search, "callback #")
+    qtbot.waitUntil(
+        lambda: (
+            window.log_pane.model.rowCount() > 0
+            and all("callback #" in e.search_text for e in log_entries(console_app))
+        ),
+        timeout=WAIT_MS,
+    )
+
+
+def activate(qtbot, window) -> None:
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT_MS)
+
+
+def test_new_order_dialog_offers_only_products_in_stock(qtbot, console_app):
+    panel = console_app.window.order_panel
+    choose_machine(qtbot, console_app, "16327132")
+    products = list(panel.products.values())
+    dialog = NewOrderDialog(console_app.window, "16327132", products)
+    qtbot.addWidget(dialog)
+    offered = [dialog.product_combo.itemData(i) for i in range(dialog.product_combo.count())]
+    assert offered and all(p.current_inventory > 0 for p in offered)
+    assert any(p.current_inventory == 0 for p in products)  # A15 is empty: not offered
+    first = dialog.product()
+    assert first is not None and dialog.quantity.maximum() == first.current_inventory
+
+
+def test_injected_fault_opens_a_follow_up_that_is_refunded_then_resolved(
+    qtbot, console_app, asker, sandbox
+):
+    window = console_app.window
+    panel = window.order_panel
+    choose_machine(qtbot, console_app)
+    order_id = new_paid_order(qtbot, console_app)
+    sandbox.inject("device:fail=2,Goods are Stuck#1")
+
+    qtbot.mouseClick(panel.dispense_button, LEFT)
+    qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT_MS)
+    assert (
+        "failed" in panel.message_label.text() and "Goods are Stuck" in panel.message_label.text()
+    )
+    qtbot.waitUntil(lambda: window.tabs.tabText(1) == "Follow-ups (1)", timeout=WAIT_MS)
+
+    followups = window.followups
+    window.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: followups.selected() is not None, timeout=WAIT_MS)
+    assert followups.selected().order_id == order_id
+    assert "jam" in followups.selected().meaning.lower()
+    assert not followups.resolve_button.isEnabled()  # refund first
+
+    before = len(sandbox.requests_for("order_set_status"))
+    qtbot.mouseClick(followups.refund_button, LEFT)
+    assert "stock" in asker.questions[-1].detail
+    qtbot.waitUntil(
+        lambda: (
+            followups.selected() is not None and followups.selected().state == "refund_requested"
+        ),
+        timeout=WAIT_MS,
+    )
+    sent = sandbox.requests_for("order_set_status")
+    assert len(sent) == before + 1 and sent[-1].payload["status"] == 2
+
+    asker.note = "refunded via WeChat Pay, ref 4200001"
+    qtbot.mouseClick(followups.resolve_button, LEFT)
+    qtbot.waitUntil(lambda: window.tabs.tabText(1) == "Follow-ups (0)", timeout=WAIT_MS)
+    followups.show_all.setChecked(True)
+    qtbot.waitUntil(lambda: followups.model.rowCount() == 1, timeout=WAIT_MS)
+    done = followups.model.rows[0]
+    assert done.state == "refunded" and done.note == asker.note
+
+
+def test_a_follow_up_can_be_dismissed_with_a_reason(qtbot, console_app, asker, sandbox):
+    window = console_app.window
+    choose_machine(qtbot, console_app)
+    new_paid_order(qtbot, console_app)
+    sandbox.inject("device:fail=3#1")
+    qtbot.mouseClick(window.order_panel.dispense_all_button, LEFT)
+    qtbot.waitUntil(lambda: window.tabs.tabText(1) == "Follow-ups (1)", timeout=WAIT_MS)
+    followups = window.followups
+    qtbot.waitUntil(lambda: followups.selected() is not None, timeout=WAIT_MS)
+
+    asker.note = None  # the operator cancels the reason dialog: nothing changes
+    qtbot.mouseClick(followups.dismiss_button, LEFT)
+    assert followups.selected().state == "open"
+    asker.note = "customer took another drink instead"
+    qtbot.mouseClick(followups.dismiss_button, LEFT)
+    qtbot.waitUntil(lambda: window.tabs.tabText(1) == "Follow-ups (0)", timeout=WAIT_MS)
+    assert sandbox.requests_for("order_set_status")[-1].payload["status"] == 1  # no refund sent
+
+
+def test_follow_up_opens_the_order_it_is_about(qtbot, console_app, sandbox):
+    window = console_app.window
+    choose_machine(qtbot, console_app)
+    order_id = new_paid_order(qtbot, console_app)
+    sandbox.inject("device:fail#1")
+    qtbot.mouseClick(window.order_panel.dispense_all_button, LEFT)
+    qtbot.waitUntil(lambda: window.followups.selected() is not None, timeout=WAIT_MS)
+    window.order_panel.order_edit.clear()
+    window.tabs.setCurrentIndex(1)
+    qtbot.mouseClick(window.followups.open_button, LEFT)
+    assert window.tabs.currentIndex() == 0
+    qtbot.waitUntil(lambda: window.order_panel.order_edit.text() == str(order_id))
