@@ -232,6 +232,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--notify-url", help=f"where the result is POSTed (default ${ENV_NOTIFY_URL})")
     _write_options(p)
 
+    p = add(
+        "doctor",
+        "check one machine: platform, clock, online state, slots; faults in plain words "
+        "(exit 0 nothing failed, 1 a check failed, 2 bad machine number)",
+    )
+    p.add_argument("machine_no", metavar="NO")
+    p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the texts")
+
     p = add("pickup-codes", "list a product's pickup codes")
     p.add_argument("product_id", metavar="PRODUCT")
     p.add_argument("--machine", required=True, metavar="NO")
@@ -859,7 +867,7 @@ def cmd_test_dispense(args: argparse.Namespace, out: Out) -> int:
             "test_dispense",
             no,
             None,
-            {"slot": slot},
+            {"channel_name": slot},
             lambda: client.test_dispense(no, slot, notify_url),
         )
     out.json({"ok": True, "data": d})
@@ -867,6 +875,46 @@ def cmd_test_dispense(args: argparse.Namespace, out: Out) -> int:
         f"test dispense of {slot} sent (delivery {d.delivery_id or '-'}); the result goes to the notify URL"
     )
     return EXIT_OK
+
+
+def cmd_doctor(args: argparse.Namespace, out: Out) -> int:
+    """One line per check; then the faulty slots' meanings and the journal's history."""
+    import sqlite3
+
+    from console.journal import Journal, JournalError
+    from console.troubleshoot import diagnose
+
+    no = _machine_arg(args.machine_no, out)
+    creds = resolve_creds(args)
+    client = make_client(args, out, creds)
+    zh = args.lang == "zh"
+    journal = None
+    path = app_paths().journal_file
+    if path.exists():  # a diagnosis reads the journal; it never creates one
+        try:
+            journal = Journal(path, creds.profile, recover=False)
+        except (JournalError, sqlite3.Error, OSError) as exc:
+            out.warn(f"journal not read, so no dispense history: {exc}")
+    try:
+        d = diagnose(client, no, journal=journal, lang=args.lang)
+    finally:
+        if journal is not None:
+            journal.close()
+    out.json(d.as_dict())
+    for c in d.checks:
+        out.line(c.line())
+    faults = d.fault_lines(args.lang)
+    if faults:
+        out.line()
+        out.line("故障货道:" if zh else "Faulty slots:")
+        for text in faults:
+            out.line(f"  {text}")
+    if d.history is not None:
+        out.line()
+        out.line("出货记录(本机日志):" if zh else "Dispense history (this computer's journal):")
+        for text in d.history.lines(args.lang):
+            out.line(f"  {text}")
+    return EXIT_OK if d.ok else EXIT_REFUSED
 
 
 def cmd_pickup_codes(args: argparse.Namespace, out: Out) -> int:
@@ -894,8 +942,8 @@ def cmd_payload_encode(args: argparse.Namespace, out: Out) -> int:
     if args.params_json:
         try:
             loaded = json.loads(args.params_json)
-        except json.JSONDecodeError as exc:
-            raise BadInput(f"--params-json is not JSON: {exc}") from None
+        except (ValueError, RecursionError) as exc:  # also >4300-digit ints, deep nesting
+            raise BadInput(f"--params-json is not JSON this tool can read: {exc}") from None
         if not isinstance(loaded, dict):
             raise BadInput("--params-json must be a JSON object")
         params.update(loaded)
@@ -1458,6 +1506,7 @@ COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Out], int]]
     ("dispense", None): cmd_dispense,
     ("delivery", None): cmd_delivery,
     ("test-dispense", None): cmd_test_dispense,
+    ("doctor", None): cmd_doctor,
     ("pickup-codes", None): cmd_pickup_codes,
     ("payload", "encode"): cmd_payload_encode,
     ("payload", "decode"): cmd_payload_decode,
