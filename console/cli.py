@@ -1126,7 +1126,11 @@ def _default_notify_url(creds: Creds, out: Out) -> str:
     """Where results should go: the profile's public notify URL or $VENDCTL_NOTIFY_URL,
     else the `vendctl listen` running on this computer for the same profile."""
     if creds.notify_url:
-        return creds.notify_url
+        if "/notify/" in creds.notify_url:
+            return creds.notify_url
+        # A base address (a tunnel or reverse proxy in front of the receiver).
+        token = _notify_token(creds.profile, out, create=False)
+        return f"{creds.notify_url.rstrip('/')}/notify/{token}"
     try:
         info = json.loads(_runtime_file(creds.profile).read_text(encoding="utf-8"))
     except (OSError, ValueError):
