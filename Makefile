@@ -16,7 +16,7 @@ venv: $(STAMP)
 
 ## make run: open the console on the built-in sandbox platform.
 run: $(STAMP)
-	$(VENV)/bin/vending-console
+	$(VENV)/bin/vending-console --profile Sandbox
 
 ## make test: install what the tests need, lint, type-check, run the whole suite.
 # The main run never touches a real keyring (the "fail" backend stands in);
