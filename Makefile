@@ -33,6 +33,19 @@ check: $(STAMP)
 	$(VENV)/bin/bandit -q -r console --severity-level high
 	$(PY) scripts/reliability-audit.py --json build/reliability-audit.json
 
+## make package: the one-folder program in dist/vending-console/ (PyInstaller), then
+# its own --self-check offscreen; fails when the self-check fails. See packaging/README.md.
+.PHONY: package
+package: $(STAMP)
+	$(PY) -c 'import PyInstaller' 2>/dev/null || $(PY) -m pip install --quiet 'pyinstaller>=6.10'
+	for ts in resources/translations/*.ts; do \
+	  [ -e "$$ts" ] || continue; \
+	  $(VENV)/bin/pyside6-lrelease -silent "$$ts" -qm "$${ts%.ts}.qm" || exit 1; \
+	done
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \
+	  --distpath dist --workpath build/pyinstaller packaging/vending-console.spec
+	QT_QPA_PLATFORM=offscreen dist/vending-console/vending-console --self-check
+
 system-deps:
 	scripts/system-deps.sh
 

@@ -15,7 +15,6 @@ import signal
 import sys
 import traceback
 from collections.abc import Sequence
-from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QTimer
@@ -27,6 +26,7 @@ from console.credentials import CredentialsError, ProfileStore, SecretStore
 from console.credentials.profiles import SANDBOX_PROFILE
 from console.logsetup import setup_logging
 from console.paths import Paths, app_paths
+from console.resources import APP_ID, icon_file
 from console.sandbox import Sandbox
 from console.settings import Settings
 from console.tasks.environment import EnvironmentFactory, SecretsAccess
@@ -35,8 +35,6 @@ from console.tasks.runner import POOL_JOURNAL, TaskRunner
 from console.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
-
-ICON = Path(__file__).resolve().parent.parent / "resources" / "icon.svg"
 
 
 class ConsoleApp:
@@ -115,13 +113,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--profile", help="open this profile (default: the last one used; first run: Sandbox)"
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="check this installation offscreen (imports, resources, keyring, sandbox) and exit",
+    )
     args = parser.parse_args(argv)
+    if args.self_check:
+        from console import selfcheck
+
+        return selfcheck.run()
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Vending Console")
     app.setApplicationVersion(__version__)
-    if ICON.exists():
-        app.setWindowIcon(QIcon(str(ICON)))
+    app.setDesktopFileName(APP_ID)  # lets the desktop match the window to its .desktop file
+    icon = icon_file()
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
     paths = app_paths().ensure()
     log_filter = setup_logging(paths)  # secrets masked before any handler sees a record
     sys.excepthook = _excepthook

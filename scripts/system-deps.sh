@@ -8,6 +8,7 @@ packages=(
   dbus dbus-bin dbus-daemon gnome-keyring xvfb xauth
   libegl1 libgl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1
   libglib2.0-0 libdbus-1-3 fonts-dejavu-core fonts-wqy-microhei
+  desktop-file-utils appstream  # the validators tests/unit/test_packaging.py runs
 )
 
 missing=()
