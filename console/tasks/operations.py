@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from console.api.client import Client
 from console.api.errors import ApiError, Cancelled, PlatformRefused, TransportError
@@ -28,9 +28,10 @@ from console.core.status import (
     OrderStatus,
     is_dispensable,
 )
-from console.journal import CallbackRow, FollowupRow, Journal
+from console.journal import ActionRow, CallbackRow, FollowupRow, Journal
 from console.receiver import replay
 from console.receiver.crosscheck import CrossChecker
+from console.troubleshoot import Diagnosis, Fault, diagnose
 
 T = TypeVar("T")
 
@@ -56,7 +57,8 @@ class ResultWaiter:
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
-        self._expected: dict[tuple[int, int | None], CallbackRow | None] = {}
+        # (order id, record id) of a dispense; ("test", slot) of a test dispense.
+        self._expected: dict[tuple[int | str, int | str | None], CallbackRow | None] = {}
 
     def expect(self, order_id: int, record_id: int | None) -> None:
         with self._cond:
@@ -66,10 +68,25 @@ class ResultWaiter:
         with self._cond:
             self._expected.pop((order_id, record_id), None)
 
+    def expect_test(self, slot: str) -> None:
+        """A test dispense of ``slot`` is about to be sent (its callback carries only the slot)."""
+        with self._cond:
+            self._expected[("test", slot.strip().upper())] = None
+
+    def forget_test(self, slot: str) -> None:
+        with self._cond:
+            self._expected.pop(("test", slot.strip().upper()), None)
+
     def notify(self, row: CallbackRow) -> None:
-        if row.order_id is None or not row.counts or row.outcome not in ("success", "failure"):
+        if not row.counts or row.outcome not in ("success", "failure"):
             return
-        key = (row.order_id, row.record_id)
+        key: tuple[int | str, int | str | None]
+        if row.order_id is not None:
+            key = (row.order_id, row.record_id)
+        elif row.channel_name:
+            key = ("test", row.channel_name.strip().upper())
+        else:
+            return
         with self._cond:
             if key in self._expected:
                 self._expected[key] = row
@@ -83,7 +100,20 @@ class ResultWaiter:
         cancel: threading.Event | None = None,
     ) -> CallbackRow | None:
         """The result callback, or None after ``timeout_s`` or when cancelled."""
-        key = (order_id, record_id)
+        return self._wait((order_id, record_id), timeout_s, cancel)
+
+    def wait_test(
+        self, slot: str, timeout_s: float, cancel: threading.Event | None = None
+    ) -> CallbackRow | None:
+        """The test dispense's result callback (see ``expect_test``), or None."""
+        return self._wait(("test", slot.strip().upper()), timeout_s, cancel)
+
+    def _wait(
+        self,
+        key: tuple[int | str, int | str | None],
+        timeout_s: float,
+        cancel: threading.Event | None,
+    ) -> CallbackRow | None:
         deadline = time.monotonic() + timeout_s
         with self._cond:
             while True:
@@ -166,6 +196,50 @@ class DispenseReport:
     @property
     def all_dropped(self) -> bool:
         return not self.not_sent and all(o.result == "dropped" for o in self.outcomes)
+
+
+@dataclass(frozen=True)
+class SlotTestProgress:
+    """Where a test dispense is: ``stage`` is ``sending`` or ``waiting`` (machine locked)."""
+
+    machine_no: str
+    slot: str
+    stage: str
+    delivery_id: int = 0
+
+
+@dataclass(frozen=True)
+class SlotTestResult:
+    """A test dispense's outcome: ``result`` is ``dropped``, ``failed`` or ``no result``.
+
+    ``callback`` is the machine's result callback when it came (else the
+    platform was asked); ``fault`` says why a failed one failed.
+    """
+
+    machine_no: str
+    slot: str
+    result: str
+    detail: str
+    delivery_id: int = 0
+    callback: CallbackRow | None = None
+    fault: Fault | None = None
+
+
+class _JournalThread:
+    """What ``diagnose`` reads from the journal, run on the journal thread (the one
+    thread that talks to SQLite for the window)."""
+
+    def __init__(self, journal: Journal, journal_call: JournalCall) -> None:
+        self._journal = journal
+        self._j = journal_call
+
+    def machine_activity(
+        self, machine_no: str, since: float, limit: int = 5000
+    ) -> tuple[list[ActionRow], list[CallbackRow]]:
+        result: tuple[list[ActionRow], list[CallbackRow]] = self._j(
+            self._journal.machine_activity, machine_no, since, limit
+        )
+        return result
 
 
 @dataclass(frozen=True)
@@ -433,6 +507,88 @@ class Operations:
             record_id,
             "no result",
             f"{why}: the item may or may not have dropped; query the dispense before trying again",
+            did,
+        )
+
+    # -- troubleshooting ------------------------------------------------------------
+
+    def diagnose(self, machine_no: str, lang: str = "en") -> Diagnosis:
+        """``console.troubleshoot.diagnose`` with this profile's client and journal."""
+        journal = cast(Journal, _JournalThread(self.journal, self._j))  # duck-typed: reads only
+        return diagnose(self.client, machine_no, journal=journal, now=self.clock, lang=lang)
+
+    def test_dispense(
+        self,
+        machine_no: str,
+        slot: str,
+        *,
+        cancel: threading.Event,
+        progress: Callable[[SlotTestProgress], None],
+    ) -> SlotTestResult:
+        """Test-dispense one slot (an item drops) and wait for the machine's result.
+
+        Journalled (``channel_name`` in the request, for the history); never
+        retried. A refusal (machine offline or busy, unknown slot) is raised.
+        """
+        no = check_machine_no(machine_no).value
+        name = slot.strip().upper()
+        if not name:
+            raise ValueError("choose a slot to test; nothing was sent")
+        request = {
+            "machine_no": no,
+            "channel_name": name,
+            "notify_url": self.client.masked(self.notify_url),
+        }
+        self.waiter.expect_test(name)
+        try:
+            progress(SlotTestProgress(no, name, "sending"))
+            delivery, _ = self._journalled(
+                "test_dispense",
+                no,
+                None,
+                request,
+                lambda: self.client.test_dispense(no, name, self.notify_url),
+            )
+            progress(SlotTestProgress(no, name, "waiting", delivery.delivery_id))
+            return self._await_test_result(no, name, delivery, cancel)
+        finally:
+            self.waiter.forget_test(name)
+
+    def _await_test_result(
+        self, machine_no: str, slot: str, delivery: Delivery, cancel: threading.Event
+    ) -> SlotTestResult:
+        did = delivery.delivery_id
+        deadline = time.monotonic() + RESULT_DEADLINE_S
+        pause = RESULT_POLL_FIRST_S
+        while time.monotonic() < deadline and not cancel.is_set():
+            row = self.waiter.wait_test(slot, pause, cancel)
+            pause = min(pause * 1.5, RESULT_POLL_MAX_S)
+            if row is not None:
+                if row.deliver_status == DELIVER_SUCCESS:
+                    return SlotTestResult(
+                        machine_no, slot, "dropped", "the machine reported success", did, row
+                    )
+                fault = Fault(row.error_msg, row.floor_status)
+                return SlotTestResult(machine_no, slot, "failed", fault.words(), did, row, fault)
+            if cancel.is_set() or not did:
+                break
+            try:
+                latest = self.client.get_delivery(did, machine_no)
+            except ApiError:
+                continue  # the callback may still come; the deadline bounds the wait
+            if latest.status.lower() not in PENDING_DELIVERY or latest.fail_reason:
+                if latest.status.lower() == "success" and not latest.fail_reason:
+                    return SlotTestResult(
+                        machine_no, slot, "dropped", "the platform reports success", did
+                    )
+                fault = Fault(latest.fail_reason or latest.status, None)
+                return SlotTestResult(machine_no, slot, "failed", fault.words(), did, fault=fault)
+        why = "stopped waiting (cancelled)" if cancel.is_set() else "no result from the machine"
+        return SlotTestResult(
+            machine_no,
+            slot,
+            "no result",
+            f"{why}: the item may or may not have dropped; check the slot before testing again",
             did,
         )
 

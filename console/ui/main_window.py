@@ -35,6 +35,8 @@ from console.ui.machines_panel import MachinesPanel
 from console.ui.order_panel import OrderPanel
 from console.ui.profiles_dialog import ProfilesDialog
 from console.ui.texts import describe_error
+from console.ui.troubleshoot_view import TAB_TITLE as TROUBLESHOOT_TITLE
+from console.ui.troubleshoot_view import TroubleshootView
 from console.ui.workspace import LEVEL_ERROR, LEVEL_OK, LEVEL_WARN, Job, Workspace
 
 log = logging.getLogger(__name__)
@@ -91,6 +93,9 @@ class MainWindow(QMainWindow):
         self.machines = MachinesPanel(self.ws)
         self.order_panel = OrderPanel(self.ws, self.machines.machine)
         self.followups = FollowupsPanel(self.ws)
+        self.troubleshoot = TroubleshootView(
+            self.ws, self.machines.machine, self.machine_dispensing
+        )
         work = QSplitter(Qt.Orientation.Horizontal)
         work.addWidget(self.machines)
         work.addWidget(self.order_panel)
@@ -100,6 +105,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(work, "Machines && orders")
         self.tabs.addTab(self.followups, "Follow-ups (0)")
+        self.tabs.addTab(self.troubleshoot, TROUBLESHOOT_TITLE)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
@@ -191,6 +197,8 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         self.profile_combo.activated.connect(self._profile_chosen)
         self.machines.machine_chosen.connect(self.order_panel.set_machine)
+        self.machines.machine_chosen.connect(self.troubleshoot.set_machine)
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.followups.count_changed.connect(self._followups_counted)
         self.ws.order_requested.connect(self.show_order)
         self.ws.message_posted.connect(self._message)
@@ -332,6 +340,8 @@ class MainWindow(QMainWindow):
         self.machines.refresh()
         self.order_panel.refresh()
         self.followups.reload()
+        if self.troubleshoot.active:
+            self.troubleshoot.check()
 
     @Slot()
     def cancel_work(self) -> None:
@@ -356,6 +366,20 @@ class MainWindow(QMainWindow):
         if machine_no:
             self.order_panel.set_machine(machine_no)
         self.order_panel.open_order(order_id)
+
+    @Slot(int)
+    def _tab_changed(self, index: int) -> None:
+        self.troubleshoot.set_active(self.tabs.widget(index) is self.troubleshoot)
+
+    def machine_dispensing(self, machine_no: str) -> bool:
+        """Whether the order panel is dispensing on ``machine_no`` (its lock notice shows)."""
+        panel = self.order_panel
+        view = panel.view
+        return (
+            panel.lock_label.isVisibleTo(panel)
+            and view is not None
+            and view.machine_no == machine_no
+        )
 
     @Slot(int)
     def _followups_counted(self, count: int) -> None:
@@ -383,7 +407,10 @@ class MainWindow(QMainWindow):
 
     def _note_callbacks(self, rows: list[CallbackRow]) -> None:
         self._pending_orders.update(r.order_id for r in rows if r.order_id is not None)
-        failures = [r for r in rows if r.outcome == "failure" and r.counts]
+        # Order dispenses only: a test dispense's failure has no order and opens no follow-up.
+        failures = [
+            r for r in rows if r.outcome == "failure" and r.counts and r.order_id is not None
+        ]
         if failures:
             last = failures[-1]
             self._message(
