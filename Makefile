@@ -50,14 +50,20 @@ system-deps:
 	scripts/system-deps.sh
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check console tests
-	$(VENV)/bin/ruff format --check console tests
+	$(VENV)/bin/ruff check console tests benchmarks scripts
+	$(VENV)/bin/ruff format --check console tests benchmarks scripts
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
 sandbox: $(STAMP)
 	$(VENV)/bin/vendctl sandbox
+
+## make bench: the performance benchmarks against same-run baselines (docs/performance.md).
+# Not part of `make test`; about 4-5 minutes on 2 cores; writes benchmarks/results.json.
+.PHONY: bench
+bench: $(STAMP)
+	PYTHONPATH=. $(PY) -m benchmarks.run $(BENCH)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
