@@ -16,6 +16,7 @@ venv: $(STAMP)
 
 ## make run: open the console on the built-in sandbox platform.
 run: $(STAMP)
+	scripts/system-deps.sh run
 	$(VENV)/bin/vending-console --profile Sandbox
 
 ## make test: install what the tests need, lint, type-check, run the whole suite.
@@ -47,7 +48,7 @@ package: $(STAMP)
 	QT_QPA_PLATFORM=offscreen dist/vending-console/vending-console --self-check
 
 system-deps:
-	scripts/system-deps.sh
+	scripts/system-deps.sh test
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check console tests benchmarks scripts
