@@ -17,7 +17,7 @@ import traceback
 from collections.abc import Sequence
 from types import TracebackType
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -28,7 +28,7 @@ from console.logsetup import setup_logging
 from console.paths import Paths, app_paths
 from console.resources import APP_ID, icon_file
 from console.sandbox import Sandbox
-from console.settings import Settings
+from console.settings import Settings, install_language, resolve_language
 from console.tasks.environment import EnvironmentFactory, SecretsAccess
 from console.tasks.logfeed import FeedHandler, LogFeed
 from console.tasks.runner import POOL_JOURNAL, TaskRunner
@@ -92,11 +92,15 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType
     """Log every uncaught error and tell the operator instead of dying silently."""
     log.critical("uncaught error", exc_info=(kind, exc, tb))
     text = "".join(traceback.format_exception_only(kind, exc)).strip()
+    translate = QCoreApplication.translate
     QMessageBox.critical(
         None,
-        "Vending Console — unexpected error",
-        f"Something went wrong: {text}\n\nThe details are in the console's log file. "
-        "The window stays open; check the last order you worked on.",
+        translate("ConsoleApp", "Vending Console — unexpected error"),
+        translate(
+            "ConsoleApp",
+            "Something went wrong: {error}\n\nThe details are in the console's log file. "
+            "The window stays open; check the last order you worked on.",
+        ).format(error=text),
     )
 
 
@@ -133,6 +137,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         app.setWindowIcon(QIcon(str(icon)))
     paths = app_paths().ensure()
     log_filter = setup_logging(paths)  # secrets masked before any handler sees a record
+    # The UI language: View ▸ Language, else the system locale; applied before any widget.
+    language = resolve_language(Settings(paths.config_dir / "console.ini").language)
+    if not install_language(language):
+        log.warning("no %s translation found: the window stays in English", language)
     sys.excepthook = _excepthook
     console = ConsoleApp(paths=paths, log_filter=log_filter)
     console.window.show()

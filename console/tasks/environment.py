@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from PySide6.QtCore import QCoreApplication
+
 from console.api.client import Client
 from console.credentials import (
     CredentialsError,
@@ -176,8 +178,14 @@ class EnvironmentFactory:
         missing = [n for n, v in (("AppSecret", app_secret), ("sign key", sign_key)) if not v]
         if missing:
             raise CredentialsError(
-                f"profile {profile.name!r} has no {' or '.join(missing)} in "
-                f"{store.describe()}: enter them in Profiles…"
+                QCoreApplication.translate(
+                    "EnvironmentFactory",
+                    "profile {name} has no {missing} in {store}: enter them in Profiles…",
+                ).format(
+                    name=repr(profile.name),
+                    missing=QCoreApplication.translate("EnvironmentFactory", " or ").join(missing),
+                    store=store.describe(),
+                )
             )
         token = store.get(profile.name, "notify_token") or ""
         if not token:

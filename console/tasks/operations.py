@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
 from console.api.client import Client
 from console.api.errors import ApiError, Cancelled, PlatformRefused, TransportError
 from console.core.callback import DELIVER_SUCCESS, Callback
@@ -31,6 +33,7 @@ from console.core.status import (
 from console.journal import ActionRow, CallbackRow, FollowupRow, Journal
 from console.receiver import replay
 from console.receiver.crosscheck import CrossChecker
+from console.settings import ui_lang
 from console.troubleshoot import Diagnosis, Fault, diagnose
 
 T = TypeVar("T")
@@ -127,6 +130,16 @@ class ResultWaiter:
 
 
 # -- results handed to the window ---------------------------------------------------
+
+
+translate = QCoreApplication.translate
+# A record's or a test's ``result`` as the window shows it (translated where shown).
+RESULT_WORDS = (
+    QT_TRANSLATE_NOOP("Operations", "dropped"),
+    QT_TRANSLATE_NOOP("Operations", "failed"),
+    QT_TRANSLATE_NOOP("Operations", "no result"),
+    QT_TRANSLATE_NOOP("Operations", "not sent"),
+)
 
 
 @dataclass(frozen=True)
@@ -413,8 +426,13 @@ class Operations:
         """
         if not is_dispensable(order.status):
             raise ValueError(
-                f"order {order.order_id} is {order.status or 'unknown'}: only paid or "
-                "pickup-code orders can be dispensed; nothing was sent"
+                translate(
+                    "Operations",
+                    "order {order} is {status}: only paid or "
+                    "pickup-code orders can be dispensed; nothing was sent",
+                ).format(
+                    order=order.order_id, status=order.status or translate("Operations", "unknown")
+                )
             )
         outcomes: list[RecordOutcome] = []
         total = len(record_ids)
@@ -486,7 +504,12 @@ class Operations:
             pause = min(pause * 1.5, RESULT_POLL_MAX_S)
             if row is not None:
                 if row.deliver_status == DELIVER_SUCCESS:
-                    return RecordOutcome(record_id, "dropped", "the machine reported success", did)
+                    return RecordOutcome(
+                        record_id,
+                        "dropped",
+                        translate("Operations", "the machine reported success"),
+                        did,
+                    )
                 return RecordOutcome(
                     record_id, "failed", _failure_text(row.error_msg, row.floor_status), did
                 )
@@ -498,15 +521,28 @@ class Operations:
                 continue  # the callback may still come; the deadline bounds the wait
             if latest.status.lower() not in PENDING_DELIVERY or latest.fail_reason:
                 if latest.status.lower() == "success" and not latest.fail_reason:
-                    return RecordOutcome(record_id, "dropped", "the platform reports success", did)
+                    return RecordOutcome(
+                        record_id,
+                        "dropped",
+                        translate("Operations", "the platform reports success"),
+                        did,
+                    )
                 return RecordOutcome(
                     record_id, "failed", _failure_text(latest.fail_reason or latest.status), did
                 )
-        why = "stopped waiting (cancelled)" if cancel.is_set() else "no result from the machine"
+        why = (
+            translate("Operations", "stopped waiting (cancelled)")
+            if cancel.is_set()
+            else translate("Operations", "no result from the machine")
+        )
         return RecordOutcome(
             record_id,
             "no result",
-            f"{why}: the item may or may not have dropped; query the dispense before trying again",
+            translate(
+                "Operations",
+                "{why}: the item may or may not have dropped; query the dispense before "
+                "trying again",
+            ).format(why=why),
             did,
         )
 
@@ -533,7 +569,7 @@ class Operations:
         no = check_machine_no(machine_no).value
         name = slot.strip().upper()
         if not name:
-            raise ValueError("choose a slot to test; nothing was sent")
+            raise ValueError(translate("Operations", "choose a slot to test; nothing was sent"))
         request = {
             "machine_no": no,
             "channel_name": name,
@@ -566,7 +602,12 @@ class Operations:
             if row is not None:
                 if row.deliver_status == DELIVER_SUCCESS:
                     return SlotTestResult(
-                        machine_no, slot, "dropped", "the machine reported success", did, row
+                        machine_no,
+                        slot,
+                        "dropped",
+                        translate("Operations", "the machine reported success"),
+                        did,
+                        row,
                     )
                 fault = Fault(row.error_msg, row.floor_status)
                 return SlotTestResult(machine_no, slot, "failed", fault.words(), did, row, fault)
@@ -579,16 +620,27 @@ class Operations:
             if latest.status.lower() not in PENDING_DELIVERY or latest.fail_reason:
                 if latest.status.lower() == "success" and not latest.fail_reason:
                     return SlotTestResult(
-                        machine_no, slot, "dropped", "the platform reports success", did
+                        machine_no,
+                        slot,
+                        "dropped",
+                        translate("Operations", "the platform reports success"),
+                        did,
                     )
                 fault = Fault(latest.fail_reason or latest.status, None)
                 return SlotTestResult(machine_no, slot, "failed", fault.words(), did, fault=fault)
-        why = "stopped waiting (cancelled)" if cancel.is_set() else "no result from the machine"
+        why = (
+            translate("Operations", "stopped waiting (cancelled)")
+            if cancel.is_set()
+            else translate("Operations", "no result from the machine")
+        )
         return SlotTestResult(
             machine_no,
             slot,
             "no result",
-            f"{why}: the item may or may not have dropped; check the slot before testing again",
+            translate(
+                "Operations",
+                "{why}: the item may or may not have dropped; check the slot before testing again",
+            ).format(why=why),
             did,
         )
 
@@ -640,7 +692,16 @@ def records_to_dispense(order: Order) -> list[int]:
 
 def _failure_text(error_msg: str, floor_status: str | None = None) -> str:
     text = (error_msg or "").strip()
-    parts = [f"{text} — {fault_meaning(text).text()}" if text else "no fault text given"]
+    lang = ui_lang()
+    parts = [
+        f"{text} — {fault_meaning(text).text(lang)}"
+        if text
+        else translate("Operations", "no fault text given")
+    ]
     if floor_status not in (None, ""):
-        parts.append(f"slot status {floor_status}: {floor_meaning(floor_status).short()}")
+        parts.append(
+            translate("Operations", "slot status {status}: {meaning}").format(
+                status=floor_status, meaning=floor_meaning(floor_status).short(lang)
+            )
+        )
     return "; ".join(parts)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from console.tasks.environment import ENV_PRODUCTION, ENV_SANDBOX, ENV_TEST, Environment
@@ -16,15 +16,16 @@ STYLES = {
     "none": "background:#616161; color:white;",
 }
 BASE_STYLE = "font-size:15px; font-weight:bold; padding:6px 10px;"
+translate = QCoreApplication.translate
 
 
 def banner_title(env: Environment) -> str:
     """Short words for the window title."""
     if env.kind == ENV_SANDBOX:
-        return "SANDBOX"
+        return translate("EnvironmentBanner", "SANDBOX")
     if env.kind == ENV_TEST:
-        return f"TEST: {env.profile.name}"
-    return f"LIVE: {env.profile.name}"
+        return translate("EnvironmentBanner", "TEST: {name}").format(name=env.profile.name)
+    return translate("EnvironmentBanner", "LIVE: {name}").format(name=env.profile.name)
 
 
 class EnvironmentBanner(QLabel):
@@ -34,7 +35,7 @@ class EnvironmentBanner(QLabel):
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setWordWrap(True)
         self.kind = "none"
-        self.show_none("Starting…")
+        self.show_none(translate("EnvironmentBanner", "Starting…"))
 
     def _apply(self, kind: str, html: str) -> None:
         self.kind = kind
@@ -48,15 +49,19 @@ class EnvironmentBanner(QLabel):
         name = escape(env.profile.name)
         url = escape(env.profile.base_url)
         if env.kind == ENV_SANDBOX:
-            html = (
-                f"SANDBOX — a simulated platform on this computer ({url}). "
-                "Nothing here touches real machines or money."
-            )
+            html = translate(
+                "EnvironmentBanner",
+                "SANDBOX — a simulated platform on this computer ({url}). "
+                "Nothing here touches real machines or money.",
+            ).format(url=url)
         elif env.kind == ENV_TEST:
-            html = f"TEST — profile “{name}” at {url} (this computer)."
+            html = translate(
+                "EnvironmentBanner", "TEST — profile “{name}” at {url} (this computer)."
+            ).format(name=name, url=url)
         else:
-            html = (
-                f"LIVE — profile “{name}” at {url}: real machines, real money. "
-                "Every dispense drops a real item."
-            )
+            html = translate(
+                "EnvironmentBanner",
+                "LIVE — profile “{name}” at {url}: real machines, real money. "
+                "Every dispense drops a real item.",
+            ).format(name=name, url=url)
         self._apply(env.kind, html)

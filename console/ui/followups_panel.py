@@ -25,8 +25,8 @@ from console.tasks.environment import Environment
 from console.tasks.operations import FollowupChanged
 from console.tasks.runner import POOL_API, POOL_JOURNAL
 from console.ui.dialogs import NoteRequest, Question
-from console.ui.models import followups_model
-from console.ui.texts import describe_error
+from console.ui.models import followup_state_text, followups_model
+from console.ui.texts import describe_error, translate
 from console.ui.workspace import LEVEL_ERROR, LEVEL_INFO, LEVEL_OK, Job, Workspace
 
 
@@ -43,8 +43,11 @@ class FollowupsPanel(QWidget):
 
         layout = QVBoxLayout(self)
         intro = QLabel(
-            "Dispenses that failed, got no answer or were refused for a paid order: the customer "
-            "probably paid and got nothing. Refund them, or dismiss with a reason."
+            translate(
+                "FollowupsPanel",
+                "Dispenses that failed, got no answer or were refused for a paid order: the "
+                "customer probably paid and got nothing. Refund them, or dismiss with a reason.",
+            )
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -59,14 +62,18 @@ class FollowupsPanel(QWidget):
         layout.addWidget(self.view, 1)
 
         row = QHBoxLayout()
-        self.refund_button = QPushButton("Move to refund (&2)…")
-        self.refund_button.setToolTip("Set the order to status 2 (refund) and record it here")
-        self.resolve_button = QPushButton("Mark refu&nded…")
-        self.resolve_button.setToolTip("The customer got their money back: note the reference")
-        self.dismiss_button = QPushButton("D&ismiss…")
-        self.dismiss_button.setToolTip("No refund needed: say why")
-        self.open_button = QPushButton("Open &order")
-        self.show_all = QCheckBox("Show closed ones too")
+        self.refund_button = QPushButton(translate("FollowupsPanel", "Move to refund (&2)…"))
+        self.refund_button.setToolTip(
+            translate("FollowupsPanel", "Set the order to status 2 (refund) and record it here")
+        )
+        self.resolve_button = QPushButton(translate("FollowupsPanel", "Mark refu&nded…"))
+        self.resolve_button.setToolTip(
+            translate("FollowupsPanel", "The customer got their money back: note the reference")
+        )
+        self.dismiss_button = QPushButton(translate("FollowupsPanel", "D&ismiss…"))
+        self.dismiss_button.setToolTip(translate("FollowupsPanel", "No refund needed: say why"))
+        self.open_button = QPushButton(translate("FollowupsPanel", "Open &order"))
+        self.show_all = QCheckBox(translate("FollowupsPanel", "Show closed ones too"))
         for w in (self.refund_button, self.resolve_button, self.dismiss_button, self.open_button):
             row.addWidget(w)
         row.addStretch(1)
@@ -140,7 +147,12 @@ class FollowupsPanel(QWidget):
     @Slot(object, object)
     def _load_failed(self, job: Job, exc: BaseException) -> None:
         if not self.ws.stale(job):
-            self.ws.post(LEVEL_ERROR, f"Follow-ups not loaded: {describe_error(exc)}")
+            self.ws.post(
+                LEVEL_ERROR,
+                translate("FollowupsPanel", "Follow-ups not loaded: {error}").format(
+                    error=describe_error(exc)
+                ),
+            )
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -150,31 +162,35 @@ class FollowupsPanel(QWidget):
         if f is None or env is None or self._busy:
             return
         question = Question(
-            title=f"Refund order {f.order_id}?",
-            text=(
-                f"Set order {f.order_id} on machine {f.machine_no} to 2 — moved to refund, "
-                f"for follow-up #{f.id}?"
-            ),
-            action="Move to refund",
-            detail=(
+            title=translate("FollowupsPanel", "Refund order {order}?").format(order=f.order_id),
+            text=translate(
+                "FollowupsPanel",
+                "Set order {order} on machine {machine} to 2 — moved to refund, "
+                "for follow-up #{id}?",
+            ).format(order=f.order_id, machine=f.machine_no, id=f.id),
+            action=translate("FollowupsPanel", "Move to refund"),
+            detail=translate(
+                "FollowupsPanel",
                 "The platform returns the items not yet dispensed to stock and the order can "
                 "no longer be dispensed. Then refund the customer through your payment channel "
-                "and mark the follow-up refunded."
+                "and mark the follow-up refunded.",
             ),
         )
         if not self.ws.confirm(question):
-            self.ws.post(LEVEL_INFO, "Nothing was sent.")
+            self.ws.post(LEVEL_INFO, translate("FollowupsPanel", "Nothing was sent."))
             return
         note = self.ws.ask_note(
             NoteRequest(
-                title=f"Refund order {f.order_id}",
-                prompt="A note for the record (optional), e.g. who asked for it:",
-                action="Send status 2",
+                title=translate("FollowupsPanel", "Refund order {order}").format(order=f.order_id),
+                prompt=translate(
+                    "FollowupsPanel", "A note for the record (optional), e.g. who asked for it:"
+                ),
+                action=translate("FollowupsPanel", "Send status 2"),
                 required=False,
             )
         )
         if note is None:
-            self.ws.post(LEVEL_INFO, "Nothing was sent.")
+            self.ws.post(LEVEL_INFO, translate("FollowupsPanel", "Nothing was sent."))
             return
         self._start()
         self.ws.submit(
@@ -196,12 +212,13 @@ class FollowupsPanel(QWidget):
             return
         note = self.ws.ask_note(
             NoteRequest(
-                title=f"Follow-up #{f.id} refunded",
-                prompt=(
-                    f"How was the customer of order {f.order_id} refunded? "
-                    "(e.g. the payment channel's refund reference)"
-                ),
-                action="Mark refunded",
+                title=translate("FollowupsPanel", "Follow-up #{id} refunded").format(id=f.id),
+                prompt=translate(
+                    "FollowupsPanel",
+                    "How was the customer of order {order} refunded? "
+                    "(e.g. the payment channel's refund reference)",
+                ).format(order=f.order_id),
+                action=translate("FollowupsPanel", "Mark refunded"),
             )
         )
         if not note:
@@ -224,9 +241,11 @@ class FollowupsPanel(QWidget):
             return
         reason = self.ws.ask_note(
             NoteRequest(
-                title=f"Dismiss follow-up #{f.id}",
-                prompt=f"Why does order {f.order_id} need no refund?",
-                action="Dismiss",
+                title=translate("FollowupsPanel", "Dismiss follow-up #{id}").format(id=f.id),
+                prompt=translate("FollowupsPanel", "Why does order {order} need no refund?").format(
+                    order=f.order_id
+                ),
+                action=translate("FollowupsPanel", "Dismiss"),
             )
         )
         if not reason:
@@ -258,9 +277,13 @@ class FollowupsPanel(QWidget):
             return
         self._busy = False
         row = changed.row
-        text = f"Follow-up #{row.id} (order {row.order_id}) is now {row.state.replace('_', ' ')}."
+        text = translate(
+            "FollowupsPanel", "Follow-up #{id} (order {order}) is now {state}."
+        ).format(id=row.id, order=row.order_id, state=followup_state_text(row))
         if changed.action_id is not None:
-            text += f" Order {row.order_id} was set to 2 — moved to refund."
+            text += translate(
+                "FollowupsPanel", " Order {order} was set to 2 — moved to refund."
+            ).format(order=row.order_id)
         self.ws.post(LEVEL_OK, text)
         self.ws.journal_changed.emit()
 
@@ -271,5 +294,10 @@ class FollowupsPanel(QWidget):
         self._busy = False
         self._update_actions()
         f: FollowupRow = job.data
-        self.ws.post(LEVEL_ERROR, f"Follow-up #{f.id} unchanged: {describe_error(exc, write=True)}")
+        self.ws.post(
+            LEVEL_ERROR,
+            translate("FollowupsPanel", "Follow-up #{id} unchanged: {error}").format(
+                id=f.id, error=describe_error(exc, write=True)
+            ),
+        )
         self.ws.journal_changed.emit()

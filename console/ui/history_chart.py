@@ -10,27 +10,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from console.troubleshoot import MachineHistory
+from console.ui.texts import QT_TRANSLATE_NOOP
 
 OK_COLOUR = QColor("#43a047")
 FAIL_COLOUR = QColor("#c62828")
 AXIS_COLOUR = QColor("#9e9e9e")
 TEXT_COLOUR = QColor("#424242")
 MAX_SLOTS = 6
+translate = QCoreApplication.translate
 
 # User-visible words (kept together so they can be marked for translation).
-TITLE_DAYS = "Dispense results per day"
-TITLE_SLOTS = "Failures by slot (today in brackets)"
-LEGEND_OK = "dropped"
-LEGEND_FAILED = "failed"
-NO_HISTORY = "No dispense history yet: run a check."
-NO_RESULTS = "No dispense results in the journal for this machine."
-NO_FAILURES = "No failures"
-SLOT_UNKNOWN = "slot ?"
+TITLE_DAYS = QT_TRANSLATE_NOOP("HistoryChart", "Dispense results per day")
+TITLE_SLOTS = QT_TRANSLATE_NOOP("HistoryChart", "Failures by slot (today in brackets)")
+LEGEND_OK = QT_TRANSLATE_NOOP("HistoryChart", "dropped")
+LEGEND_FAILED = QT_TRANSLATE_NOOP("HistoryChart", "failed")
+NO_HISTORY = QT_TRANSLATE_NOOP("HistoryChart", "No dispense history yet: run a check.")
+NO_RESULTS = QT_TRANSLATE_NOOP(
+    "HistoryChart", "No dispense results in the journal for this machine."
+)
+NO_FAILURES = QT_TRANSLATE_NOOP("HistoryChart", "No failures")
+SLOT_UNKNOWN = QT_TRANSLATE_NOOP("HistoryChart", "slot ?")
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,7 @@ class HistoryChart(QWidget):
         self.has_history = False
         self.setMinimumHeight(110)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setToolTip(NO_HISTORY)
+        self.setToolTip(translate("HistoryChart", NO_HISTORY))
 
     def sizeHint(self) -> QSize:
         return QSize(480, 150)
@@ -69,7 +73,7 @@ class HistoryChart(QWidget):
         else:
             self.days = [DayBar(d.day, d.ok, d.failed) for d in history.daily()]
             self.slots = [
-                SlotBar(s.slot or SLOT_UNKNOWN, s.failures, s.today)
+                SlotBar(s.slot or translate("HistoryChart", SLOT_UNKNOWN), s.failures, s.today)
                 for s in history.by_slot()[:MAX_SLOTS]
             ]
         summary = self.summary()
@@ -80,10 +84,23 @@ class HistoryChart(QWidget):
     def summary(self) -> str:
         """The chart in words (tooltip, screen readers, tests)."""
         if not self.has_history:
-            return NO_HISTORY
-        days = ", ".join(f"{d.day[5:]}: {d.ok} ok / {d.failed} failed" for d in self.days)
-        slots = ", ".join(f"{s.slot} ×{s.failures} ({s.today} today)" for s in self.slots)
-        return f"{TITLE_DAYS}: {days}\n{TITLE_SLOTS}: {slots or NO_FAILURES}"
+            return translate("HistoryChart", NO_HISTORY)
+        days = ", ".join(
+            translate("HistoryChart", "{day}: {ok} ok / {failed} failed").format(
+                day=d.day[5:], ok=d.ok, failed=d.failed
+            )
+            for d in self.days
+        )
+        slots = ", ".join(
+            translate("HistoryChart", "{slot} ×{failures} ({today} today)").format(
+                slot=s.slot, failures=s.failures, today=s.today
+            )
+            for s in self.slots
+        )
+        title_days = translate("HistoryChart", TITLE_DAYS)
+        title_slots = translate("HistoryChart", TITLE_SLOTS)
+        no_failures = translate("HistoryChart", NO_FAILURES)
+        return f"{title_days}: {days}\n{title_slots}: {slots or no_failures}"
 
     # -- drawing ---------------------------------------------------------------------
 
@@ -94,7 +111,11 @@ class HistoryChart(QWidget):
             area = QRectF(self.rect()).adjusted(6, 4, -6, -4)
             p.setPen(TEXT_COLOUR)
             if not self.has_history or not any(d.ok or d.failed for d in self.days):
-                text = NO_HISTORY if not self.has_history else NO_RESULTS
+                text = (
+                    translate("HistoryChart", NO_HISTORY)
+                    if not self.has_history
+                    else translate("HistoryChart", NO_RESULTS)
+                )
                 p.drawText(area, Qt.AlignmentFlag.AlignCenter, text)
                 return
             left = QRectF(area.left(), area.top(), area.width() * 0.55, area.height())
@@ -121,12 +142,15 @@ class HistoryChart(QWidget):
         return height + 4
 
     def _draw_days(self, p: QPainter, rect: QRectF) -> None:
-        top = rect.top() + self._title(p, rect, TITLE_DAYS)
+        top = rect.top() + self._title(p, rect, translate("HistoryChart", TITLE_DAYS))
         fm = p.fontMetrics()
         line = float(fm.height())
         # Legend on the title line's right.
         x = rect.right()
-        for colour, word in ((FAIL_COLOUR, LEGEND_FAILED), (OK_COLOUR, LEGEND_OK)):
+        for colour, word in (
+            (FAIL_COLOUR, translate("HistoryChart", LEGEND_FAILED)),
+            (OK_COLOUR, translate("HistoryChart", LEGEND_OK)),
+        ):
             w = fm.horizontalAdvance(word)
             x -= w
             p.setPen(TEXT_COLOUR)
@@ -156,7 +180,11 @@ class HistoryChart(QWidget):
                 )
             total = d.ok + d.failed
             if total:
-                label = f"{d.failed} {LEGEND_FAILED}" if d.failed else str(total)
+                label = (
+                    f"{d.failed} {translate('HistoryChart', LEGEND_FAILED)}"
+                    if d.failed
+                    else str(total)
+                )
                 p.setPen(FAIL_COLOUR if d.failed else TEXT_COLOUR)
                 p.drawText(
                     QRectF(cx - slot_w / 2, bottom - ok_h - fail_h - line, slot_w, line),
@@ -175,7 +203,7 @@ class HistoryChart(QWidget):
             p.setFont(self.font())
 
     def _draw_slots(self, p: QPainter, rect: QRectF) -> None:
-        top = rect.top() + self._title(p, rect, TITLE_SLOTS)
+        top = rect.top() + self._title(p, rect, translate("HistoryChart", TITLE_SLOTS))
         fm = p.fontMetrics()
         line = float(fm.height())
         if not self.slots:
@@ -183,7 +211,7 @@ class HistoryChart(QWidget):
             p.drawText(
                 QRectF(rect.left(), top, rect.width(), line),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                NO_FAILURES,
+                translate("HistoryChart", NO_FAILURES),
             )
             return
         label_w = max(fm.horizontalAdvance(s.slot) for s in self.slots) + 8

@@ -50,7 +50,7 @@ from console.tasks.logfeed import (
     write_jsonl,
 )
 from console.tasks.runner import POOL_API
-from console.ui.texts import describe_error
+from console.ui.texts import QT_TRANSLATE_NOOP, describe_error, translate
 from console.ui.workspace import LEVEL_ERROR, LEVEL_OK, Job, Workspace
 
 Index = QModelIndex | QPersistentModelIndex
@@ -58,13 +58,21 @@ MAX_ENTRIES = 250_000
 FILTER_DELAY_MS = 200
 
 KIND_CHOICES: tuple[tuple[str, str], ...] = (
-    ("All kinds", ""),
-    ("Requests", KIND_REQUEST),
-    ("Responses", KIND_RESPONSE),
-    ("Callbacks", KIND_CALLBACK),
-    ("Errors", KIND_ERROR),
-    ("Console notes", KIND_INFO),
+    (QT_TRANSLATE_NOOP("LogPane", "All kinds"), ""),
+    (QT_TRANSLATE_NOOP("LogPane", "Requests"), KIND_REQUEST),
+    (QT_TRANSLATE_NOOP("LogPane", "Responses"), KIND_RESPONSE),
+    (QT_TRANSLATE_NOOP("LogPane", "Callbacks"), KIND_CALLBACK),
+    (QT_TRANSLATE_NOOP("LogPane", "Errors"), KIND_ERROR),
+    (QT_TRANSLATE_NOOP("LogPane", "Console notes"), KIND_INFO),
 )
+# The kind column's words (a line's kind itself stays the English key: filters, export).
+KIND_WORDS = {
+    KIND_REQUEST: QT_TRANSLATE_NOOP("LogModel", "request"),
+    KIND_RESPONSE: QT_TRANSLATE_NOOP("LogModel", "response"),
+    KIND_CALLBACK: QT_TRANSLATE_NOOP("LogModel", "callback"),
+    KIND_ERROR: QT_TRANSLATE_NOOP("LogModel", "error"),
+    KIND_INFO: QT_TRANSLATE_NOOP("LogModel", "info"),
+}
 KIND_COLOURS = {KIND_ERROR: QColor("#b71c1c"), KIND_CALLBACK: QColor("#0d47a1")}
 
 
@@ -92,7 +100,13 @@ class LogFilter:
 class LogModel(QAbstractTableModel):
     """All entries (up to ``max_entries``) and the ones the filter lets through."""
 
-    COLUMNS = ("Time", "Kind", "Machine", "Order", "What")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("LogModel", "Time"),
+        QT_TRANSLATE_NOOP("LogModel", "Kind"),
+        QT_TRANSLATE_NOOP("LogModel", "Machine"),
+        QT_TRANSLATE_NOOP("LogModel", "Order"),
+        QT_TRANSLATE_NOOP("LogModel", "What"),
+    )
 
     def __init__(self, parent: Any = None, max_entries: int = MAX_ENTRIES) -> None:
         super().__init__(parent)
@@ -100,6 +114,7 @@ class LogModel(QAbstractTableModel):
         self._all: list[LogEntry] = []
         self._shown: list[LogEntry] = self._all  # the same list while nothing is filtered
         self._filter = LogFilter()
+        self._kind_words = {k: translate("LogModel", w) for k, w in KIND_WORDS.items()}
 
     @property
     def total(self) -> int:
@@ -178,7 +193,7 @@ class LogModel(QAbstractTableModel):
                 ms = int((e.ts % 1) * 1000)
                 return time.strftime("%H:%M:%S", time.localtime(e.ts)) + f".{ms:03d}"
             if col == 1:
-                return e.kind
+                return self._kind_words.get(e.kind, e.kind)
             if col == 2:
                 return e.machine_no
             if col == 3:
@@ -203,7 +218,7 @@ class LogModel(QAbstractTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(self.COLUMNS)
         ):
-            return self.COLUMNS[section]
+            return translate("LogModel", self.COLUMNS[section])
         return None
 
 
@@ -211,7 +226,7 @@ def entry_details(e: LogEntry) -> str:
     """The details view's text: pretty JSON, and the request as curl when there is one."""
     text = f"{e.summary}\n\n" + json.dumps(e.detail, ensure_ascii=False, indent=2, default=str)
     if e.curl:
-        text += f"\n\n# as curl (secrets masked):\n{e.curl}"
+        text += "\n\n# " + translate("LogPane", "as curl (secrets masked):") + f"\n{e.curl}"
     return text
 
 
@@ -219,7 +234,7 @@ class LogPane(QDockWidget):
     """The dock that shows the log model, its filters, details and actions."""
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
-        super().__init__("Log", parent)
+        super().__init__(translate("LogPane", "Log"), parent)
         self.setObjectName("log_pane")
         self.ws = ws
         self.model = LogModel(self)
@@ -231,22 +246,22 @@ class LogPane(QDockWidget):
         filters = QHBoxLayout()
         self.kind_combo = QComboBox()
         for caption, kind in KIND_CHOICES:
-            self.kind_combo.addItem(caption, kind)
+            self.kind_combo.addItem(translate("LogPane", caption), kind)
         self.machine_edit = QLineEdit()
-        self.machine_edit.setPlaceholderText("machine no.")
+        self.machine_edit.setPlaceholderText(translate("LogPane", "machine no."))
         self.order_edit = QLineEdit()
-        self.order_edit.setPlaceholderText("order id")
+        self.order_edit.setPlaceholderText(translate("LogPane", "order id"))
         self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("search text (Ctrl+F)")
+        self.search_edit.setPlaceholderText(translate("LogPane", "search text (Ctrl+F)"))
         self.search_edit.setClearButtonEnabled(True)
-        self.follow_check = QCheckBox("Follow tail")
+        self.follow_check = QCheckBox(translate("LogPane", "Follow tail"))
         self.follow_check.setChecked(True)
         self.count_label = QLabel()
         for text, widget in (
-            ("&Kind:", self.kind_combo),
-            ("Mac&hine:", self.machine_edit),
-            ("O&rder:", self.order_edit),
-            ("&Search:", self.search_edit),
+            (translate("LogPane", "&Kind:"), self.kind_combo),
+            (translate("LogPane", "Mac&hine:"), self.machine_edit),
+            (translate("LogPane", "O&rder:"), self.order_edit),
+            (translate("LogPane", "&Search:"), self.search_edit),
         ):
             label = QLabel(text)
             label.setBuddy(widget)
@@ -273,7 +288,7 @@ class LogPane(QDockWidget):
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
         self.details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.details.setPlaceholderText("Select a line to see its details.")
+        self.details.setPlaceholderText(translate("LogPane", "Select a line to see its details."))
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.view)
         split.addWidget(self.details)
@@ -282,15 +297,20 @@ class LogPane(QDockWidget):
         layout.addWidget(split, 1)
 
         actions = QHBoxLayout()
-        self.curl_button = QPushButton("Copy as &curl")
-        self.replay_button = QPushButton("Replay call&back")
+        self.curl_button = QPushButton(translate("LogPane", "Copy as &curl"))
+        self.replay_button = QPushButton(translate("LogPane", "Replay call&back"))
         self.replay_button.setToolTip(
-            "Send the selected callback to this console's receiver again, marked as a replay "
-            "(it never counts as a new result)"
+            translate(
+                "LogPane",
+                "Send the selected callback to this console's receiver again, marked as a replay "
+                "(it never counts as a new result)",
+            )
         )
-        self.export_button = QPushButton("E&xport…")
-        self.export_button.setToolTip("Write the lines shown (filtered) to a JSON Lines file")
-        self.clear_button = QPushButton("Clear")
+        self.export_button = QPushButton(translate("LogPane", "E&xport…"))
+        self.export_button.setToolTip(
+            translate("LogPane", "Write the lines shown (filtered) to a JSON Lines file")
+        )
+        self.clear_button = QPushButton(translate("LogPane", "Clear"))
         for b in (self.curl_button, self.replay_button, self.export_button, self.clear_button):
             actions.addWidget(b)
         actions.addStretch(1)
@@ -322,7 +342,11 @@ class LogPane(QDockWidget):
 
     def _update_count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total
-        self.count_label.setText(f"{shown:,} of {total:,}" if shown != total else f"{total:,}")
+        self.count_label.setText(
+            translate("LogPane", "{shown:,} of {total:,}").format(shown=shown, total=total)
+            if shown != total
+            else f"{total:,}"
+        )
 
     @Slot()
     def apply_filter(self) -> None:
@@ -364,7 +388,9 @@ class LogPane(QDockWidget):
         e = self.selected()
         if e is not None and e.curl:
             QGuiApplication.clipboard().setText(e.curl)
-            self.ws.post(LEVEL_OK, "Copied the request as curl (secrets masked).")
+            self.ws.post(
+                LEVEL_OK, translate("LogPane", "Copied the request as curl (secrets masked).")
+            )
 
     @Slot()
     def replay_selected(self) -> None:
@@ -385,17 +411,30 @@ class LogPane(QDockWidget):
     @Slot(object, object)
     def _replayed(self, job: Job, status: int) -> None:
         self._selection_changed()
-        self.ws.post(LEVEL_OK, f"Callback #{job.data} replayed: the receiver answered {status}.")
+        self.ws.post(
+            LEVEL_OK,
+            translate("LogPane", "Callback #{id} replayed: the receiver answered {status}.").format(
+                id=job.data, status=status
+            ),
+        )
 
     @Slot(object, object)
     def _replay_failed(self, job: Job, exc: BaseException) -> None:
         self._selection_changed()
-        self.ws.post(LEVEL_ERROR, f"Callback #{job.data} not replayed: {describe_error(exc)}")
+        self.ws.post(
+            LEVEL_ERROR,
+            translate("LogPane", "Callback #{id} not replayed: {error}").format(
+                id=job.data, error=describe_error(exc)
+            ),
+        )
 
     @Slot()
     def export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export the log lines shown", "console-log.jsonl", "JSON Lines (*.jsonl)"
+            self,
+            translate("LogPane", "Export the log lines shown"),
+            "console-log.jsonl",
+            translate("LogPane", "JSON Lines (*.jsonl)"),
         )
         if path:
             self.export_to(path)
@@ -415,9 +454,19 @@ class LogPane(QDockWidget):
     @Slot(object, object)
     def _exported(self, job: Job, count: int) -> None:
         self.export_button.setEnabled(True)
-        self.ws.post(LEVEL_OK, f"Exported {count:,} log lines to {job.data}.")
+        self.ws.post(
+            LEVEL_OK,
+            translate("LogPane", "Exported {count:,} log lines to {path}.").format(
+                count=count, path=job.data
+            ),
+        )
 
     @Slot(object, object)
     def _export_failed(self, job: Job, exc: BaseException) -> None:
         self.export_button.setEnabled(True)
-        self.ws.post(LEVEL_ERROR, f"Export to {job.data} failed: {describe_error(exc)}")
+        self.ws.post(
+            LEVEL_ERROR,
+            translate("LogPane", "Export to {path} failed: {error}").format(
+                path=job.data, error=describe_error(exc)
+            ),
+        )

@@ -21,7 +21,7 @@ from console.core.rules import BadInput, check_machine_no
 from console.tasks.environment import Environment
 from console.tasks.runner import POOL_API
 from console.ui.models import machines_model
-from console.ui.texts import describe_error
+from console.ui.texts import describe_error, translate
 from console.ui.workspace import LEVEL_ERROR, LEVEL_INFO, LEVEL_WARN, Job, Workspace
 
 
@@ -31,7 +31,7 @@ class MachinesPanel(QGroupBox):
     machine_chosen = Signal(str)
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
-        super().__init__("Machines", parent)
+        super().__init__(translate("MachinesPanel", "Machines"), parent)
         self.ws = ws
         self.model = machines_model(self)
         self.proxy = QSortFilterProxyModel(self)  # a small list: a proxy is fine here
@@ -42,12 +42,14 @@ class MachinesPanel(QGroupBox):
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("name, number, address…")
+        self.filter_edit.setPlaceholderText(translate("MachinesPanel", "name, number, address…"))
         self.filter_edit.setClearButtonEnabled(True)
-        filter_label = QLabel("F&ilter:")
+        filter_label = QLabel(translate("MachinesPanel", "F&ilter:"))
         filter_label.setBuddy(self.filter_edit)
-        self.refresh_button = QPushButton("Refresh &machines")
-        self.refresh_button.setToolTip("Load the machine list from the platform again (F5)")
+        self.refresh_button = QPushButton(translate("MachinesPanel", "Refresh &machines"))
+        self.refresh_button.setToolTip(
+            translate("MachinesPanel", "Load the machine list from the platform again (F5)")
+        )
         top.addWidget(filter_label)
         top.addWidget(self.filter_edit, 1)
         top.addWidget(self.refresh_button)
@@ -66,12 +68,14 @@ class MachinesPanel(QGroupBox):
 
         manual = QHBoxLayout()
         self.number_edit = QLineEdit()
-        self.number_edit.setPlaceholderText("8 digits, e.g. 16327129")
+        self.number_edit.setPlaceholderText(translate("MachinesPanel", "8 digits, e.g. 16327129"))
         self.number_edit.setMaxLength(20)
-        number_label = QLabel("Machine &no.:")
+        number_label = QLabel(translate("MachinesPanel", "Machine &no.:"))
         number_label.setBuddy(self.number_edit)
-        self.use_button = QPushButton("&Use")
-        self.use_button.setToolTip("Work on the machine with this number")
+        self.use_button = QPushButton(translate("MachinesPanel", "&Use"))
+        self.use_button.setToolTip(
+            translate("MachinesPanel", "Work on the machine with this number")
+        )
         manual.addWidget(number_label)
         manual.addWidget(self.number_edit, 1)
         manual.addWidget(self.use_button)
@@ -111,7 +115,7 @@ class MachinesPanel(QGroupBox):
             return
         self._loading = True
         self._update()
-        self.note_label.setText("Loading machines…")
+        self.note_label.setText(translate("MachinesPanel", "Loading machines…"))
         self.ws.submit(
             POOL_API,
             env.ops.machines,
@@ -127,10 +131,11 @@ class MachinesPanel(QGroupBox):
         self._update()
         self.model.set_rows(machines)
         offline = sum(not m.is_online for m in machines)
-        text = f"{len(machines)} machines"
         if offline:
-            text += f", {offline} offline"
-        self.note_label.setText(text + ".")
+            text = translate("MachinesPanel", "{count} machines, {offline} offline.")
+        else:
+            text = translate("MachinesPanel", "{count} machines.")
+        self.note_label.setText(text.format(count=len(machines), offline=offline))
 
     @Slot(object, object)
     def _failed(self, job: Job, exc: BaseException) -> None:
@@ -138,7 +143,9 @@ class MachinesPanel(QGroupBox):
             return
         self._loading = False
         self._update()
-        text = f"Machines not loaded: {describe_error(exc)}"
+        text = translate("MachinesPanel", "Machines not loaded: {error}").format(
+            error=describe_error(exc)
+        )
         self.note_label.setText(text)
         self.ws.post(LEVEL_ERROR, text)
 
@@ -150,7 +157,12 @@ class MachinesPanel(QGroupBox):
         machine = self.model.row_at(self.proxy.mapToSource(rows[0]).row())
         if machine is not None:
             if not machine.is_online:
-                self.ws.post(LEVEL_WARN, f"Machine {machine.machine_no} is offline.")
+                self.ws.post(
+                    LEVEL_WARN,
+                    translate("MachinesPanel", "Machine {machine} is offline.").format(
+                        machine=machine.machine_no
+                    ),
+                )
             self.machine_chosen.emit(machine.machine_no)
 
     @Slot()
@@ -162,11 +174,18 @@ class MachinesPanel(QGroupBox):
             self.ws.post(LEVEL_ERROR, str(exc))
             return
         if checked.warning:
-            self.note_label.setText(f"Using it anyway: {checked.warning}.")
+            self.note_label.setText(
+                translate("MachinesPanel", "Using it anyway: {warning}.").format(
+                    warning=checked.warning
+                )
+            )
             self.ws.post(LEVEL_WARN, checked.warning)
         else:
-            self.note_label.setText(f"Working on machine {checked.value}.")
-            self.ws.post(LEVEL_INFO, f"Working on machine {checked.value}.")
+            text = translate("MachinesPanel", "Working on machine {machine}.").format(
+                machine=checked.value
+            )
+            self.note_label.setText(text)
+            self.ws.post(LEVEL_INFO, text)
         self.view.clearSelection()
         self.machine_chosen.emit(checked.value)
 

@@ -6,7 +6,7 @@ import itertools
 import logging
 
 from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from console.credentials import KeyringUnavailable, Profile, ProfileStore
 from console.credentials.profiles import SANDBOX_PROFILE
 from console.journal import CallbackRow, FollowupRow
-from console.settings import Settings
+from console.settings import LANGUAGE_EN, LANGUAGE_SYSTEM, LANGUAGE_ZH, Settings
 from console.tasks.environment import Environment, EnvironmentFactory, SecretsAccess
 from console.tasks.logfeed import LogFeed
 from console.tasks.profiles import list_profiles
@@ -34,7 +34,7 @@ from console.ui.log_pane import LogPane
 from console.ui.machines_panel import MachinesPanel
 from console.ui.order_panel import OrderPanel
 from console.ui.profiles_dialog import ProfilesDialog
-from console.ui.texts import describe_error
+from console.ui.texts import QT_TRANSLATE_NOOP, describe_error, translate
 from console.ui.troubleshoot_view import TAB_TITLE as TROUBLESHOOT_TITLE
 from console.ui.troubleshoot_view import TroubleshootView
 from console.ui.workspace import LEVEL_ERROR, LEVEL_OK, LEVEL_WARN, Job, Workspace
@@ -44,7 +44,13 @@ log = logging.getLogger(__name__)
 DRAIN_MS = 75  # log and callback batches reach the widgets at most this often
 CALLBACK_REFRESH_MS = 400  # lists re-read after callbacks, coalesced
 TIMEOUT_CHECK_MS = 15_000  # dispenses without a result after 120 s open follow-ups
-APP_TITLE = "Vending Console"
+APP_TITLE = QT_TRANSLATE_NOOP("MainWindow", "Vending Console")
+# The View ▸ Language choices: the stored value and its words (each language in its own).
+LANGUAGE_CHOICES: tuple[tuple[str, str], ...] = (
+    (LANGUAGE_SYSTEM, QT_TRANSLATE_NOOP("MainWindow", "&System language")),
+    (LANGUAGE_EN, "&English"),
+    (LANGUAGE_ZH, "中文(&Z)"),
+)
 
 
 class MainWindow(QMainWindow):
@@ -58,7 +64,7 @@ class MainWindow(QMainWindow):
         settings: Settings,
     ) -> None:
         super().__init__()
-        self.setWindowTitle(APP_TITLE)
+        self.setWindowTitle(translate("MainWindow", APP_TITLE))
         self.setObjectName("main_window")
         self.runner = runner
         self.feed = feed
@@ -103,9 +109,11 @@ class MainWindow(QMainWindow):
         work.setStretchFactor(1, 3)
         work.setSizes([520, 760])
         self.tabs = QTabWidget()
-        self.tabs.addTab(work, "Machines && orders")
-        self.tabs.addTab(self.followups, "Follow-ups (0)")
-        self.tabs.addTab(self.troubleshoot, TROUBLESHOOT_TITLE)
+        self.tabs.addTab(work, translate("MainWindow", "Machines && orders"))
+        self.tabs.addTab(
+            self.followups, translate("MainWindow", "Follow-ups ({count})").format(count=0)
+        )
+        self.tabs.addTab(self.troubleshoot, translate("TroubleshootView", TROUBLESHOOT_TITLE))
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
@@ -113,46 +121,68 @@ class MainWindow(QMainWindow):
         self.log_pane.follow_check.setChecked(self.settings.follow_tail)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_pane)
 
-        self.refresh_action = QAction("&Refresh", self)
+        self.refresh_action = QAction(translate("MainWindow", "&Refresh"), self)
         self.refresh_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
-        self.refresh_action.setToolTip("Reload machines, the open order and follow-ups (F5)")
-        self.cancel_action = QAction("Cancel running work", self)
+        self.refresh_action.setToolTip(
+            translate("MainWindow", "Reload machines, the open order and follow-ups (F5)")
+        )
+        self.cancel_action = QAction(translate("MainWindow", "Cancel running work"), self)
         self.cancel_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         self.cancel_action.setToolTip(
-            "Stop what is running at its next safe point (Esc); a request already sent "
-            "cannot be called back"
+            translate(
+                "MainWindow",
+                "Stop what is running at its next safe point (Esc); a request already sent "
+                "cannot be called back",
+            )
         )
         self.cancel_action.setEnabled(False)
-        self.profiles_action = QAction("&Profiles…", self)
+        self.profiles_action = QAction(translate("MainWindow", "&Profiles…"), self)
         self.profiles_action.setShortcut(QKeySequence("Ctrl+P"))
-        self.focus_order_action = QAction("Go to order id", self)
+        self.focus_order_action = QAction(translate("MainWindow", "Go to order id"), self)
         self.focus_order_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.apply_action = QAction("Apply status", self)
+        self.apply_action = QAction(translate("MainWindow", "Apply status"), self)
         self.apply_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
-        self.find_action = QAction("Search the log", self)
+        self.find_action = QAction(translate("MainWindow", "Search the log"), self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
-        self.quit_action = QAction("&Quit", self)
+        self.quit_action = QAction(translate("MainWindow", "&Quit"), self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         for action in (self.focus_order_action, self.apply_action, self.find_action):
             self.addAction(action)
 
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.menuBar().addMenu(translate("MainWindow", "&File"))
         file_menu.addAction(self.profiles_action)
         file_menu.addAction(self.refresh_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        view_menu = self.menuBar().addMenu("&View")
+        view_menu = self.menuBar().addMenu(translate("MainWindow", "&View"))
         view_menu.addAction(self.log_pane.toggleViewAction())
         view_menu.addAction(self.focus_order_action)
         view_menu.addAction(self.find_action)
+        view_menu.addSeparator()
+        self.language_menu = view_menu.addMenu(translate("MainWindow", "&Language"))
+        self.language_menu.setToolTipsVisible(True)
+        self.language_group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        chosen = self.settings.language
+        for value, words in LANGUAGE_CHOICES:
+            caption = translate("MainWindow", words) if value == LANGUAGE_SYSTEM else words
+            action = QAction(caption, self.language_group)
+            action.setCheckable(True)
+            action.setChecked(value == chosen)
+            action.setData(value)
+            action.setToolTip(translate("MainWindow", "Takes effect after a restart"))
+            self.language_menu.addAction(action)
+            self.language_actions[value] = action
 
-        toolbar = QToolBar("Main")
+        toolbar = QToolBar(translate("MainWindow", "Main"))
         toolbar.setObjectName("main_toolbar")
         toolbar.setMovable(False)
         self.profile_combo = QComboBox()
         self.profile_combo.setMinimumContentsLength(16)
-        self.profile_combo.setToolTip("Which platform account the window works with")
-        toolbar.addWidget(QLabel(" Profile: "))
+        self.profile_combo.setToolTip(
+            translate("MainWindow", "Which platform account the window works with")
+        )
+        toolbar.addWidget(QLabel(translate("MainWindow", " Profile: ")))
         toolbar.addWidget(self.profile_combo)
         toolbar.addAction(self.profiles_action)
         toolbar.addSeparator()
@@ -163,7 +193,7 @@ class MainWindow(QMainWindow):
         self.busy_bar = QProgressBar()
         self.busy_bar.setRange(0, 0)
         self.busy_bar.setMaximumWidth(120)
-        self.busy_bar.setToolTip("Working…")
+        self.busy_bar.setToolTip(translate("MainWindow", "Working…"))
         self.busy_bar.hide()
         self.receiver_label = QLabel()
         self.statusBar().addPermanentWidget(self.busy_bar)
@@ -195,6 +225,7 @@ class MainWindow(QMainWindow):
         self.apply_action.triggered.connect(self.apply_shortcut)
         self.find_action.triggered.connect(self.log_pane.focus_search)
         self.quit_action.triggered.connect(self.close)
+        self.language_group.triggered.connect(self._language_chosen)
         self.profile_combo.activated.connect(self._profile_chosen)
         self.machines.machine_chosen.connect(self.order_panel.set_machine)
         self.machines.machine_chosen.connect(self.troubleshoot.set_machine)
@@ -230,7 +261,10 @@ class MainWindow(QMainWindow):
     @Slot(object, object)
     def _profiles_listed(self, select: str, profiles: list[Profile]) -> None:
         self.profile_combo.clear()
-        self.profile_combo.addItem(f"{SANDBOX_PROFILE} (built in)", SANDBOX_PROFILE)
+        self.profile_combo.addItem(
+            translate("MainWindow", "{name} (built in)").format(name=SANDBOX_PROFILE),
+            SANDBOX_PROFILE,
+        )
         for p in profiles:
             self.profile_combo.addItem(p.name, p.name)
         current = self.ws.env.profile.name if self.ws.env else select or self._opening
@@ -238,7 +272,10 @@ class MainWindow(QMainWindow):
 
     @Slot(object, object)
     def _profiles_failed(self, _: object, exc: BaseException) -> None:
-        self._message(LEVEL_ERROR, f"Profiles not read: {describe_error(exc)}")
+        self._message(
+            LEVEL_ERROR,
+            translate("MainWindow", "Profiles not read: {error}").format(error=describe_error(exc)),
+        )
 
     @Slot(int)
     def _profile_chosen(self, index: int) -> None:
@@ -253,7 +290,11 @@ class MainWindow(QMainWindow):
         if self.runner.running(POOL_API):
             self._message(
                 LEVEL_WARN,
-                "Work is still running: let it finish or cancel it (Esc) before switching profile.",
+                translate(
+                    "MainWindow",
+                    "Work is still running: let it finish or cancel it (Esc) before switching "
+                    "profile.",
+                ),
             )
             self._select_profile_item()
             return
@@ -264,7 +305,9 @@ class MainWindow(QMainWindow):
             self.runner.submit(POOL_JOURNAL, old.close)
         self._opening = name
         self.profile_combo.setEnabled(False)
-        self.banner.show_none(f"Opening profile “{name}”…")
+        self.banner.show_none(
+            translate("MainWindow", "Opening profile “{name}”…").format(name=name)
+        )
         self.receiver_label.clear()
         self.runner.submit(
             POOL_API,
@@ -284,29 +327,41 @@ class MainWindow(QMainWindow):
             return
         self.ws.set_env(env)
         self.banner.show_env(env)
-        self.setWindowTitle(f"{APP_TITLE} — {banner_title(env)}")
-        self.receiver_label.setText(f"Callbacks: {env.masked_notify_url}")
+        self.setWindowTitle(f"{translate('MainWindow', APP_TITLE)} — {banner_title(env)}")
+        self.receiver_label.setText(
+            translate("MainWindow", "Callbacks: {url}").format(url=env.masked_notify_url)
+        )
         self.settings.last_profile = name
         self._select_profile_item()
         if env.journal.recovered:
             self._message(
                 LEVEL_WARN,
-                f"{len(env.journal.recovered)} action(s) from an earlier session ended without "
-                "an answer: check those orders before acting on them again.",
+                translate(
+                    "MainWindow",
+                    "{count} action(s) from an earlier session ended without "
+                    "an answer: check those orders before acting on them again.",
+                ).format(count=len(env.journal.recovered)),
             )
         else:
-            self._message(LEVEL_OK, f"Profile “{name}” is open.")
+            self._message(
+                LEVEL_OK, translate("MainWindow", "Profile “{name}” is open.").format(name=name)
+            )
 
     @Slot(object, object)
     def _env_failed(self, name: str, exc: BaseException) -> None:
         self._opening = ""
         self.profile_combo.setEnabled(True)
-        self.setWindowTitle(APP_TITLE)
+        self.setWindowTitle(translate("MainWindow", APP_TITLE))
         text = describe_error(exc)
         if isinstance(exc, KeyringUnavailable):
-            text += " Open File ▸ Profiles… to keep secrets for this session only."
-        self.banner.show_none(f"Profile “{name}” is not open: {text}")
-        self._message(LEVEL_ERROR, f"Profile “{name}” is not open: {text}")
+            text += translate(
+                "MainWindow", " Open File ▸ Profiles… to keep secrets for this session only."
+            )
+        text = translate("MainWindow", "Profile “{name}” is not open: {error}").format(
+            name=name, error=text
+        )
+        self.banner.show_none(text)
+        self._message(LEVEL_ERROR, text)
         self._select_profile_item()
 
     def _select_profile_item(self) -> None:
@@ -329,7 +384,12 @@ class MainWindow(QMainWindow):
     def _profiles_edited(self, name: str) -> None:
         self.reload_profiles()
         if self.ws.env is not None and self.ws.env.profile.name == name:
-            self._message(LEVEL_WARN, f"Profile “{name}” changed: choose it again to use it.")
+            self._message(
+                LEVEL_WARN,
+                translate(
+                    "MainWindow", "Profile “{name}” changed: choose it again to use it."
+                ).format(name=name),
+            )
 
     # -- work ------------------------------------------------------------------------------
 
@@ -347,7 +407,10 @@ class MainWindow(QMainWindow):
     def cancel_work(self) -> None:
         count = self.runner.cancel_all()
         if count:
-            self._message(LEVEL_WARN, "Cancelling: running work stops at its next safe point.")
+            self._message(
+                LEVEL_WARN,
+                translate("MainWindow", "Cancelling: running work stops at its next safe point."),
+            )
 
     @Slot()
     def focus_order(self) -> None:
@@ -383,7 +446,7 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _followups_counted(self, count: int) -> None:
-        self.tabs.setTabText(1, f"Follow-ups ({count})")
+        self.tabs.setTabText(1, translate("MainWindow", "Follow-ups ({count})").format(count=count))
 
     @Slot(bool)
     def _busy_changed(self, busy: bool) -> None:
@@ -393,6 +456,19 @@ class MainWindow(QMainWindow):
     @Slot(str, str)
     def _message(self, level: str, text: str) -> None:
         self.statusBar().showMessage(text, 20_000 if level in (LEVEL_WARN, LEVEL_ERROR) else 8_000)
+
+    @Slot(QAction)
+    def _language_chosen(self, action: QAction) -> None:
+        """Store the language; the window shows it from the next start."""
+        value = str(action.data())
+        if value == self.settings.language:
+            return
+        self.settings.language = value
+        self.settings.sync()
+        self._message(
+            LEVEL_OK,
+            translate("MainWindow", "Language changed: it takes effect after a restart."),
+        )
 
     # -- batched updates --------------------------------------------------------------------
 
@@ -415,8 +491,15 @@ class MainWindow(QMainWindow):
             last = failures[-1]
             self._message(
                 LEVEL_ERROR,
-                f"Dispense failed: order {last.order_id} record {last.record_id} — "
-                f"{last.error_msg or 'no reason given'}. A follow-up was opened.",
+                translate(
+                    "MainWindow",
+                    "Dispense failed: order {order} record {record} — {reason}. "
+                    "A follow-up was opened.",
+                ).format(
+                    order=last.order_id,
+                    record=last.record_id,
+                    reason=last.error_msg or translate("MainWindow", "no reason given"),
+                ),
             )
         if not self._callback_timer.isActive():
             self._callback_timer.start()
@@ -444,7 +527,11 @@ class MainWindow(QMainWindow):
             return
         orders = ", ".join(str(f.order_id) for f in opened)
         self._message(
-            LEVEL_ERROR, f"No dispense result within 120 s for order(s) {orders}: follow-up opened."
+            LEVEL_ERROR,
+            translate(
+                "MainWindow",
+                "No dispense result within 120 s for order(s) {orders}: follow-up opened.",
+            ).format(orders=orders),
         )
         self.followups.reload()
 
@@ -453,13 +540,14 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._shut_down and self.runner.busy:
             question = Question(
-                title="Quit with work running?",
-                text="Work is still running. Quit anyway?",
-                action="Quit",
-                detail=(
+                title=translate("MainWindow", "Quit with work running?"),
+                text=translate("MainWindow", "Work is still running. Quit anyway?"),
+                action=translate("MainWindow", "Quit"),
+                detail=translate(
+                    "MainWindow",
                     "Running work is cancelled at its next safe point; a request already sent "
                     "finishes and its outcome is written to the journal before the console "
-                    "closes."
+                    "closes.",
                 ),
             )
             if not self.ws.confirm(question):

@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -23,9 +24,21 @@ from console.core.followup import FollowupState
 from console.core.models import Machine, OrderRecord
 from console.core.status import RECORD_PICKED_UP, RECORD_STATUS_LABELS
 from console.journal import FollowupRow, OrderSummary
+from console.settings import ui_lang
+from console.ui.texts import QT_TRANSLATE_NOOP
 
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
+
+translate = QCoreApplication.translate
+
+# A follow-up's state as the list shows it.
+FOLLOWUP_STATE_WORDS: dict[str, str] = {
+    FollowupState.OPEN: QT_TRANSLATE_NOOP("models", "open"),
+    FollowupState.REFUND_REQUESTED: QT_TRANSLATE_NOOP("models", "refund requested"),
+    FollowupState.REFUNDED: QT_TRANSLATE_NOOP("models", "refunded"),
+    FollowupState.DISMISSED: QT_TRANSLATE_NOOP("models", "dismissed"),
+}
 
 RED = QColor("#b71c1c")
 GREEN = QColor("#1b5e20")
@@ -102,15 +115,17 @@ class RowsModel(QAbstractTableModel, Generic[R]):
 def machines_model(parent: Any = None) -> RowsModel[Machine]:
     return RowsModel[Machine](
         [
-            Column("Name", lambda m: m.machine_name),
-            Column("Number", lambda m: m.machine_no),
+            Column(translate("models", "Name"), lambda m: m.machine_name),
+            Column(translate("models", "Number"), lambda m: m.machine_no),
             Column(
-                "State",
-                lambda m: "online" if m.is_online else "OFFLINE",
+                translate("models", "State"),
+                lambda m: (
+                    translate("models", "online") if m.is_online else translate("models", "OFFLINE")
+                ),
                 colour=lambda m: GREEN if m.is_online else RED,
             ),
-            Column("Address", lambda m: m.address),
-            Column("Last notice", lambda m: m.notify_message),
+            Column(translate("models", "Address"), lambda m: m.address),
+            Column(translate("models", "Last notice"), lambda m: m.notify_message),
         ],
         parent,
     )
@@ -129,23 +144,35 @@ class RecordRow:
 def _record_status(row: RecordRow) -> str:
     raw = row.record.status
     label = RECORD_STATUS_LABELS.get(raw)
+    if ui_lang() == "zh":  # the platform's own words are Chinese already
+        return raw or "—"
     return f"{label} ({raw})" if label else (raw or "—")
 
 
 def records_model(parent: Any = None) -> RowsModel[RecordRow]:
     return RowsModel[RecordRow](
         [
-            Column("Record", lambda r: str(r.record.id)),
-            Column("Product", lambda r: r.product),
-            Column("Qty", lambda r: str(r.record.quantity)),
-            Column("Price", lambda r: r.record.price),
+            Column(translate("models", "Record"), lambda r: str(r.record.id)),
+            Column(translate("models", "Product"), lambda r: r.product),
+            Column(translate("models", "Qty"), lambda r: str(r.record.quantity)),
+            Column(translate("models", "Price"), lambda r: r.record.price),
             Column(
-                "Status",
+                translate("models", "Status"),
                 _record_status,
                 colour=lambda r: GREEN if r.record.status == RECORD_PICKED_UP else None,
             ),
-            Column("Notified", lambda r: "yes" if r.record.notify_sent else "no"),
-            Column("Last dispense", lambda r: str(r.delivery_id) if r.delivery_id else "—"),
+            Column(
+                translate("models", "Notified"),
+                lambda r: (
+                    translate("models", "yes")
+                    if r.record.notify_sent
+                    else translate("models", "no")
+                ),
+            ),
+            Column(
+                translate("models", "Last dispense"),
+                lambda r: str(r.delivery_id) if r.delivery_id else "—",
+            ),
         ],
         parent,
     )
@@ -162,17 +189,25 @@ def _state_colour(row: FollowupRow) -> QColor | None:
     return None
 
 
+def followup_state_text(row: FollowupRow) -> str:
+    words = FOLLOWUP_STATE_WORDS.get(row.state)
+    return translate("models", words) if words else row.state.replace("_", " ")
+
+
 def followups_model(parent: Any = None) -> RowsModel[FollowupRow]:
     return RowsModel[FollowupRow](
         [
             Column("#", lambda f: str(f.id)),
-            Column("Opened", lambda f: f.ts_iso[:19].replace("T", " ")),
-            Column("Order", lambda f: str(f.order_id)),
-            Column("Record", lambda f: "" if f.record_id is None else str(f.record_id)),
-            Column("Machine", lambda f: f.machine_no),
-            Column("State", lambda f: f.state.replace("_", " "), colour=_state_colour),
-            Column("What happened", lambda f: f.meaning),
-            Column("Note", lambda f: f.note),
+            Column(translate("models", "Opened"), lambda f: f.ts_iso[:19].replace("T", " ")),
+            Column(translate("models", "Order"), lambda f: str(f.order_id)),
+            Column(
+                translate("models", "Record"),
+                lambda f: "" if f.record_id is None else str(f.record_id),
+            ),
+            Column(translate("models", "Machine"), lambda f: f.machine_no),
+            Column(translate("models", "State"), followup_state_text, colour=_state_colour),
+            Column(translate("models", "What happened"), lambda f: f.meaning),
+            Column(translate("models", "Note"), lambda f: f.note),
         ],
         parent,
     )
@@ -182,11 +217,19 @@ def followups_model(parent: Any = None) -> RowsModel[FollowupRow]:
 
 
 def recent_order_text(o: OrderSummary) -> str:
-    text = f"{o.order_id} · machine {o.machine_no or '?'} · {o.last_activity}"
+    text = translate("models", "{order} · machine {machine} · {activity}").format(
+        order=o.order_id, machine=o.machine_no or "?", activity=o.last_activity
+    )
     if o.open_followups:
-        text += f" · {o.open_followups} follow-up{'s' if o.open_followups > 1 else ''}"
+        n = o.open_followups
+        many = (
+            translate("models", "{n} follow-ups") if n > 1 else translate("models", "{n} follow-up")
+        )
+        text += " · " + many.format(n=n)
     return text
 
 
 def recent_orders_model(parent: Any = None) -> RowsModel[OrderSummary]:
-    return RowsModel[OrderSummary]([Column("Order", recent_order_text)], parent)
+    return RowsModel[OrderSummary](
+        [Column(translate("models", "Order"), recent_order_text)], parent
+    )

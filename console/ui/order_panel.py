@@ -49,10 +49,12 @@ from console.tasks.runner import POOL_API, POOL_JOURNAL
 from console.ui.dialogs import Question
 from console.ui.models import RecordRow, recent_orders_model, records_model
 from console.ui.texts import (
+    QT_TRANSLATE_NOOP,
     describe_error,
     is_older_than_window,
     order_status_text,
     status_item_text,
+    translate,
     window_text,
 )
 from console.ui.workspace import LEVEL_ERROR, LEVEL_INFO, LEVEL_OK, LEVEL_WARN, Job, Workspace
@@ -67,24 +69,36 @@ LOCK_STYLE = "background:#fff3e0; color:#e65100; font-weight:bold; padding:4px;"
 
 STATUS_CONSEQUENCES: dict[OrderStatus, tuple[str, str]] = {
     OrderStatus.REFUND: (
-        "Move to refund",
-        "The platform returns the items not yet dispensed to stock and the order can no "
-        "longer be dispensed. Refund the customer through your payment channel.",
+        QT_TRANSLATE_NOOP("OrderPanel", "Move to refund"),
+        QT_TRANSLATE_NOOP(
+            "OrderPanel",
+            "The platform returns the items not yet dispensed to stock and the order can no "
+            "longer be dispensed. Refund the customer through your payment channel.",
+        ),
     ),
     OrderStatus.CLOSED: (
-        "Close the order",
-        "The items go back to stock and the order can no longer be paid or dispensed. "
-        "Closing by hand sends no callback.",
+        QT_TRANSLATE_NOOP("OrderPanel", "Close the order"),
+        QT_TRANSLATE_NOOP(
+            "OrderPanel",
+            "The items go back to stock and the order can no longer be paid or dispensed. "
+            "Closing by hand sends no callback.",
+        ),
     ),
     OrderStatus.REVOKED: (
-        "Revoke the payment",
-        "The payment-code payment is revoked, the items go back to stock and the order can "
-        "no longer be dispensed.",
+        QT_TRANSLATE_NOOP("OrderPanel", "Revoke the payment"),
+        QT_TRANSLATE_NOOP(
+            "OrderPanel",
+            "The payment-code payment is revoked, the items go back to stock and the order "
+            "can no longer be dispensed.",
+        ),
     ),
     OrderStatus.FAILED: (
-        "Mark payment failed",
-        "The payment is recorded as failed, the items go back to stock and the order can no "
-        "longer be dispensed.",
+        QT_TRANSLATE_NOOP("OrderPanel", "Mark payment failed"),
+        QT_TRANSLATE_NOOP(
+            "OrderPanel",
+            "The payment is recorded as failed, the items go back to stock and the order can "
+            "no longer be dispensed.",
+        ),
     ),
 }
 
@@ -94,11 +108,16 @@ class NewOrderDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, machine_no: str, products: list[Product]) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"New order on machine {machine_no}")
+        self.setWindowTitle(
+            translate("NewOrderDialog", "New order on machine {machine}").format(machine=machine_no)
+        )
         layout = QVBoxLayout(self)
         intro = QLabel(
-            "The platform creates an unpaid order and reserves its stock until it is paid, "
-            "closed or expires (20 minutes). Its dispense results come to this console."
+            translate(
+                "NewOrderDialog",
+                "The platform creates an unpaid order and reserves its stock until it is paid, "
+                "closed or expires (20 minutes). Its dispense results come to this console.",
+            )
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -106,16 +125,20 @@ class NewOrderDialog(QDialog):
         self.product_combo = QComboBox()
         for p in products:
             if p.current_inventory > 0:
-                text = f"{p.channel.name} · {p.name} · {p.price} · {p.current_inventory} left"
+                text = translate(
+                    "NewOrderDialog", "{slot} · {product} · {price} · {stock} left"
+                ).format(
+                    slot=p.channel.name, product=p.name, price=p.price, stock=p.current_inventory
+                )
                 self.product_combo.addItem(text, p)
         self.quantity = QSpinBox()
         self.quantity.setRange(1, 1)
-        form.addRow("&Product:", self.product_combo)
-        form.addRow("&Quantity:", self.quantity)
+        form.addRow(translate("NewOrderDialog", "&Product:"), self.product_combo)
+        form.addRow(translate("NewOrderDialog", "&Quantity:"), self.quantity)
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.create_button = buttons.addButton(
-            "&Create order", QDialogButtonBox.ButtonRole.AcceptRole
+            translate("NewOrderDialog", "&Create order"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -167,24 +190,28 @@ class OrderPanel(QWidget):
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.order_edit = QLineEdit()
-        self.order_edit.setPlaceholderText("order id (Ctrl+L)")
+        self.order_edit.setPlaceholderText(translate("OrderPanel", "order id (Ctrl+L)"))
         self.order_edit.setMaxLength(18)  # ids stay below 2**63 (the journal stores them)
-        order_label = QLabel("&Order id:")
+        order_label = QLabel(translate("OrderPanel", "&Order id:"))
         order_label.setBuddy(self.order_edit)
-        self.open_button = QPushButton("O&pen")
-        self.open_button.setToolTip("Look the order up on the platform (Enter)")
+        self.open_button = QPushButton(translate("OrderPanel", "O&pen"))
+        self.open_button.setToolTip(
+            translate("OrderPanel", "Look the order up on the platform (Enter)")
+        )
         self.recent_model = recent_orders_model(self)
         self.recent_combo = QComboBox()
         self.recent_combo.setModel(self.recent_model)
-        self.recent_combo.setPlaceholderText("recent orders")
+        self.recent_combo.setPlaceholderText(translate("OrderPanel", "recent orders"))
         self.recent_combo.setMinimumContentsLength(28)
         self.recent_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        recent_label = QLabel("Rec&ent:")
+        recent_label = QLabel(translate("OrderPanel", "Rec&ent:"))
         recent_label.setBuddy(self.recent_combo)
-        self.new_button = QPushButton("Ne&w order…")
-        self.new_button.setToolTip("Create an unpaid order on this machine")
+        self.new_button = QPushButton(translate("OrderPanel", "Ne&w order…"))
+        self.new_button.setToolTip(
+            translate("OrderPanel", "Create an unpaid order on this machine")
+        )
         top.addWidget(order_label)
         top.addWidget(self.order_edit)
         top.addWidget(self.open_button)
@@ -199,7 +226,7 @@ class OrderPanel(QWidget):
         self.machine_label.setWordWrap(True)
         layout.addWidget(self.machine_label)
 
-        self.details_box = QGroupBox("Order")
+        self.details_box = QGroupBox(translate("OrderPanel", "Order"))
         form = QFormLayout(self.details_box)
         self.trade_label = QLabel("—")
         self.amount_label = QLabel("—")
@@ -210,11 +237,11 @@ class OrderPanel(QWidget):
         for label in (self.trade_label, self.amount_label, self.date_label, self.status_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setTextFormat(Qt.TextFormat.PlainText)
-        form.addRow("Trade id:", self.trade_label)
-        form.addRow("Amount:", self.amount_label)
-        form.addRow("Date:", self.date_label)
-        form.addRow("Status:", self.status_label)
-        form.addRow("20-minute window:", self.window_label)
+        form.addRow(translate("OrderPanel", "Trade id:"), self.trade_label)
+        form.addRow(translate("OrderPanel", "Amount:"), self.amount_label)
+        form.addRow(translate("OrderPanel", "Date:"), self.date_label)
+        form.addRow(translate("OrderPanel", "Status:"), self.status_label)
+        form.addRow(translate("OrderPanel", "20-minute window:"), self.window_label)
         layout.addWidget(self.details_box)
 
         self.records = records_model(self)
@@ -233,25 +260,33 @@ class OrderPanel(QWidget):
         self.status_combo = QComboBox()
         for status in OrderStatus:
             self.status_combo.addItem(status_item_text(status), int(status))
-        self.status_combo.setPlaceholderText("choose a status")
-        status_label = QLabel("S&tatus:")
+        self.status_combo.setPlaceholderText(translate("OrderPanel", "choose a status"))
+        status_label = QLabel(translate("OrderPanel", "S&tatus:"))
         status_label.setBuddy(self.status_combo)
-        self.apply_button = QPushButton("&Apply")
-        self.apply_button.setToolTip("Send the chosen status to the platform (Ctrl+Enter)")
+        self.apply_button = QPushButton(translate("OrderPanel", "&Apply"))
+        self.apply_button.setToolTip(
+            translate("OrderPanel", "Send the chosen status to the platform (Ctrl+Enter)")
+        )
         status_row.addWidget(status_label)
         status_row.addWidget(self.status_combo, 1)
         status_row.addWidget(self.apply_button)
         layout.addLayout(status_row)
 
         dispense_row = QHBoxLayout()
-        self.dispense_button = QPushButton("&Dispense selected")
-        self.dispense_button.setToolTip("Drop the selected record's item (asks first)")
-        self.dispense_all_button = QPushButton("Dispense a&ll")
-        self.dispense_all_button.setToolTip(
-            "Drop every record not yet picked up, one after another (asks first)"
+        self.dispense_button = QPushButton(translate("OrderPanel", "&Dispense selected"))
+        self.dispense_button.setToolTip(
+            translate("OrderPanel", "Drop the selected record's item (asks first)")
         )
-        self.query_button = QPushButton("&Query dispense")
-        self.query_button.setToolTip("Ask the platform for the selected record's last dispense")
+        self.dispense_all_button = QPushButton(translate("OrderPanel", "Dispense a&ll"))
+        self.dispense_all_button.setToolTip(
+            translate(
+                "OrderPanel", "Drop every record not yet picked up, one after another (asks first)"
+            )
+        )
+        self.query_button = QPushButton(translate("OrderPanel", "&Query dispense"))
+        self.query_button.setToolTip(
+            translate("OrderPanel", "Ask the platform for the selected record's last dispense")
+        )
         for b in (self.dispense_button, self.dispense_all_button, self.query_button):
             dispense_row.addWidget(b)
         dispense_row.addStretch(1)
@@ -380,17 +415,28 @@ class OrderPanel(QWidget):
     def _show_machine(self) -> None:
         if not self.machine_no:
             self.machine_label.setText(
-                "No machine chosen: pick one in the list or type its number."
+                translate(
+                    "OrderPanel", "No machine chosen: pick one in the list or type its number."
+                )
             )
             return
         machine = self.machine_lookup(self.machine_no)
         if machine is None:
-            self.machine_label.setText(f"Machine <b>{escape(self.machine_no)}</b>")
+            self.machine_label.setText(
+                translate("OrderPanel", "Machine <b>{machine}</b>").format(
+                    machine=escape(self.machine_no)
+                )
+            )
             return
-        state = "online" if machine.is_online else "<span style='color:#b71c1c'>OFFLINE</span>"
+        state = (
+            translate("OrderPanel", "online")
+            if machine.is_online
+            else "<span style='color:#b71c1c'>" + translate("OrderPanel", "OFFLINE") + "</span>"
+        )
         self.machine_label.setText(
-            f"Machine <b>{escape(machine.machine_no)}</b> — {escape(machine.machine_name)} "
-            f"({state})"
+            translate("OrderPanel", "Machine <b>{machine}</b> — {name} ({state})").format(
+                machine=escape(machine.machine_no), name=escape(machine.machine_name), state=state
+            )
         )
 
     def _load_products(self) -> None:
@@ -419,7 +465,10 @@ class OrderPanel(QWidget):
     def _products_failed(self, job: Job, exc: BaseException) -> None:
         if not self.ws.stale(job):
             self.ws.post(
-                LEVEL_WARN, f"Products not loaded (names stay unknown): {describe_error(exc)}"
+                LEVEL_WARN,
+                translate("OrderPanel", "Products not loaded (names stay unknown): {error}").format(
+                    error=describe_error(exc)
+                ),
             )
 
     # -- recent orders -------------------------------------------------------------------
@@ -454,7 +503,10 @@ class OrderPanel(QWidget):
             self.show_message(LEVEL_ERROR, str(exc))
             return
         if not self.machine_no:
-            self.show_message(LEVEL_ERROR, "Choose the order's machine first (list or number).")
+            self.show_message(
+                LEVEL_ERROR,
+                translate("OrderPanel", "Choose the order's machine first (list or number)."),
+            )
             return
         self.open_order(order_id)
 
@@ -504,12 +556,17 @@ class OrderPanel(QWidget):
             return
         self._opening = False
         self._update_actions()
-        self.show_message(LEVEL_ERROR, f"Order {job.data} not opened: {describe_error(exc)}")
+        self.show_message(
+            LEVEL_ERROR,
+            translate("OrderPanel", "Order {order} not opened: {error}").format(
+                order=job.data, error=describe_error(exc)
+            ),
+        )
 
     def _show_view(self, view: OrderView | None) -> None:
         self.view = view
         if view is None:
-            self.details_box.setTitle("Order")
+            self.details_box.setTitle(translate("OrderPanel", "Order"))
             for label in (
                 self.trade_label,
                 self.amount_label,
@@ -524,7 +581,11 @@ class OrderPanel(QWidget):
             self._update_actions()
             return
         order = view.order
-        self.details_box.setTitle(f"Order {order.order_id} on machine {view.machine_no}")
+        self.details_box.setTitle(
+            translate("OrderPanel", "Order {order} on machine {machine}").format(
+                order=order.order_id, machine=view.machine_no
+            )
+        )
         self.trade_label.setText(order.trade_id or "—")
         self.amount_label.setText(order.amount)
         self.date_label.setText(order.date or "—")
@@ -549,7 +610,7 @@ class OrderPanel(QWidget):
             name = (
                 f"{product.name} ({product.channel.name})"
                 if product is not None
-                else f"product {record.product_id}"
+                else translate("OrderPanel", "product {id}").format(id=record.product_id)
             )
             rows.append(RecordRow(record, name, view.deliveries.get(record.id, 0)))
         self.records.set_rows(rows)
@@ -583,33 +644,45 @@ class OrderPanel(QWidget):
         if status.is_destructive:
             action, consequence = STATUS_CONSEQUENCES[status]
             question = Question(
-                title=f"Set order {order_id} to {int(status)}?",
-                text=(
-                    f"Set order {order_id} on machine {view.machine_no} to "
-                    f"{status_item_text(status)}?"
+                title=translate("OrderPanel", "Set order {order} to {status}?").format(
+                    order=order_id, status=int(status)
                 ),
-                action=action,
-                detail=consequence,
+                text=translate(
+                    "OrderPanel", "Set order {order} on machine {machine} to {status}?"
+                ).format(order=order_id, machine=view.machine_no, status=status_item_text(status)),
+                action=translate("OrderPanel", action),
+                detail=translate("OrderPanel", consequence),
             )
             if not self.ws.confirm(question):
-                self.show_message(LEVEL_INFO, "Nothing was sent.")
+                self.show_message(LEVEL_INFO, translate("OrderPanel", "Nothing was sent."))
                 return
         elif status is OrderStatus.PAID and is_older_than_window(view.first_seen, self.now()):
             question = Question(
-                title=f"Order {order_id} is older than 20 minutes",
-                text=(
-                    f"Order {order_id} is older than 20 minutes: the platform will refuse to "
-                    "dispense it, even once it is marked paid."
+                title=translate("OrderPanel", "Order {order} is older than 20 minutes").format(
+                    order=order_id
                 ),
-                action="Mark paid anyway",
-                detail="The customer would have paid for an item the machine cannot drop.",
+                text=translate(
+                    "OrderPanel",
+                    "Order {order} is older than 20 minutes: the platform will refuse to "
+                    "dispense it, even once it is marked paid.",
+                ).format(order=order_id),
+                action=translate("OrderPanel", "Mark paid anyway"),
+                detail=translate(
+                    "OrderPanel",
+                    "The customer would have paid for an item the machine cannot drop.",
+                ),
             )
             if not self.ws.confirm(question):
-                self.show_message(LEVEL_INFO, "Nothing was sent.")
+                self.show_message(LEVEL_INFO, translate("OrderPanel", "Nothing was sent."))
                 return
         self._writing = "status"
         self._update_actions()
-        self.show_message(LEVEL_INFO, f"Setting order {order_id} to {int(status)}…")
+        self.show_message(
+            LEVEL_INFO,
+            translate("OrderPanel", "Setting order {order} to {status}…").format(
+                order=order_id, status=int(status)
+            ),
+        )
         self.ws.submit(
             POOL_API,
             env.ops.set_status,
@@ -627,7 +700,10 @@ class OrderPanel(QWidget):
             return
         self._writing = ""
         self.show_message(
-            LEVEL_OK, f"Order {changed.order_id} is now {status_item_text(changed.status)}."
+            LEVEL_OK,
+            translate("OrderPanel", "Order {order} is now {status}.").format(
+                order=changed.order_id, status=status_item_text(changed.status)
+            ),
         )
         self.ws.journal_changed.emit()
         self._reload_order(changed.order_id)
@@ -641,7 +717,9 @@ class OrderPanel(QWidget):
         self._update_actions()
         self.show_message(
             LEVEL_ERROR,
-            f"Order {order_id} was not set to {int(status)}: {describe_error(exc, write=True)}",
+            translate("OrderPanel", "Order {order} was not set to {status}: {error}").format(
+                order=order_id, status=int(status), error=describe_error(exc, write=True)
+            ),
         )
         self.ws.journal_changed.emit()
 
@@ -669,33 +747,51 @@ class OrderPanel(QWidget):
             return
         order = view.order
         by_id = {r.record.id: r for r in self.records.rows}
-        items = ", ".join(
-            f"record {rid} ({by_id[rid].product} ×{by_id[rid].record.quantity})"
+        items = translate("OrderPanel", ", ").join(
+            translate("OrderPanel", "record {record} ({product} ×{quantity})").format(
+                record=rid, product=by_id[rid].product, quantity=by_id[rid].record.quantity
+            )
             if rid in by_id
-            else f"record {rid}"
+            else translate("OrderPanel", "record {record}").format(record=rid)
             for rid in record_ids
         )
         several = len(record_ids) > 1
         detail = (
-            "Items will drop now, one record after another: the next is sent only after the "
-            "machine reports the previous one. "
+            translate(
+                "OrderPanel",
+                "Items will drop now, one record after another: the next is sent only after the "
+                "machine reports the previous one. ",
+            )
             if several
-            else "An item will drop now. "
-        ) + "The machine is locked until it reports; a dispense is never retried."
+            else translate("OrderPanel", "An item will drop now. ")
+        ) + translate(
+            "OrderPanel", "The machine is locked until it reports; a dispense is never retried."
+        )
         if is_older_than_window(view.first_seen, self.now()):
-            detail += " The order is older than 20 minutes: the platform will probably refuse."
+            detail += translate(
+                "OrderPanel",
+                " The order is older than 20 minutes: the platform will probably refuse.",
+            )
         question = Question(
-            title=f"Dispense order {order.order_id}?",
-            text=f"Dispense {items} of order {order.order_id} on machine {view.machine_no}?",
-            action="Dispense all" if several else "Dispense",
+            title=translate("OrderPanel", "Dispense order {order}?").format(order=order.order_id),
+            text=translate(
+                "OrderPanel", "Dispense {items} of order {order} on machine {machine}?"
+            ).format(items=items, order=order.order_id, machine=view.machine_no),
+            action=translate("OrderPanel", "Dispense all")
+            if several
+            else translate("OrderPanel", "Dispense"),
             detail=detail,
         )
         if not self.ws.confirm(question):
-            self.show_message(LEVEL_INFO, "Nothing was sent.")
+            self.show_message(LEVEL_INFO, translate("OrderPanel", "Nothing was sent."))
             return
         self._writing = "dispense"
         self._update_actions()
-        self.lock_label.setText(f"Sending the dispense to machine {view.machine_no}…")
+        self.lock_label.setText(
+            translate("OrderPanel", "Sending the dispense to machine {machine}…").format(
+                machine=view.machine_no
+            )
+        )
         self.lock_label.show()
         self.ws.submit(
             POOL_API,
@@ -714,19 +810,29 @@ class OrderPanel(QWidget):
     def _dispense_progress(self, job: Job, step: DispenseProgress) -> None:
         if self.ws.stale(job):
             return
-        of = f" ({step.index} of {step.total})" if step.total > 1 else ""
+        of = (
+            translate("OrderPanel", " ({index} of {total})").format(
+                index=step.index, total=step.total
+            )
+            if step.total > 1
+            else ""
+        )
         if step.stage == "sending":
-            text = (
-                f"Sending the dispense of record {step.record_id}{of} to machine {step.machine_no}…"
+            text = translate(
+                "OrderPanel", "Sending the dispense of record {record}{of} to machine {machine}…"
             )
         elif step.stage == "waiting":
-            text = (
-                f"🔒 Machine {step.machine_no} is locked: dispensing record {step.record_id}{of}, "
-                f"delivery {step.delivery_id}. Waiting for the machine's result (Cancel stops "
-                "waiting, not the machine)."
+            text = translate(
+                "OrderPanel",
+                "🔒 Machine {machine} is locked: dispensing record {record}{of}, "
+                "delivery {delivery}. Waiting for the machine's result (Cancel stops "
+                "waiting, not the machine).",
             )
         else:
-            text = f"Machine {step.machine_no} reported on record {step.record_id}{of}."
+            text = translate("OrderPanel", "Machine {machine} reported on record {record}{of}.")
+        text = text.format(
+            machine=step.machine_no, record=step.record_id, of=of, delivery=step.delivery_id
+        )
         self.lock_label.setText(text)
         self.lock_label.show()
 
@@ -738,22 +844,46 @@ class OrderPanel(QWidget):
         self.lock_label.hide()
         lines = []
         for o in report.outcomes:
-            delivery = f" (delivery {o.delivery_id})" if o.delivery_id else ""
+            delivery = (
+                translate("OrderPanel", " (delivery {delivery})").format(delivery=o.delivery_id)
+                if o.delivery_id
+                else ""
+            )
             if o.result == "dropped":
-                lines.append(f"Record {o.record_id} dropped{delivery}.")
+                lines.append(
+                    translate("OrderPanel", "Record {record} dropped{delivery}.").format(
+                        record=o.record_id, delivery=delivery
+                    )
+                )
             elif o.result == "not sent" and o.error is not None:
                 lines.append(
-                    f"Record {o.record_id} was not dispensed: {describe_error(o.error, write=True)}"
+                    translate("OrderPanel", "Record {record} was not dispensed: {error}").format(
+                        record=o.record_id, error=describe_error(o.error, write=True)
+                    )
                 )
             else:
-                lines.append(f"Record {o.record_id}: {o.result}{delivery} — {o.detail}")
+                lines.append(
+                    translate(
+                        "OrderPanel", "Record {record}: {result}{delivery} — {detail}"
+                    ).format(
+                        record=o.record_id,
+                        result=translate("Operations", o.result),
+                        delivery=delivery,
+                        detail=o.detail,
+                    )
+                )
         if report.not_sent:
-            why = "cancelled" if report.cancelled else "stopped"
-            lines.append(f"{why.capitalize()}: records {report.not_sent} were not sent.")
+            if report.cancelled:
+                line = translate("OrderPanel", "Cancelled: records {records} were not sent.")
+            else:
+                line = translate("OrderPanel", "Stopped: records {records} were not sent.")
+            lines.append(line.format(records=report.not_sent))
         level = LEVEL_OK if report.all_dropped else LEVEL_ERROR
         if report.cancelled and all(o.result == "dropped" for o in report.outcomes):
             level = LEVEL_WARN
-        self.show_message(level, " ".join(lines) or "Nothing was dispensed.")
+        self.show_message(
+            level, " ".join(lines) or translate("OrderPanel", "Nothing was dispensed.")
+        )
         self.ws.journal_changed.emit()
         self._reload_order(report.order_id)
 
@@ -765,7 +895,10 @@ class OrderPanel(QWidget):
         self.lock_label.hide()
         self._update_actions()
         self.show_message(
-            LEVEL_ERROR, f"Order {job.data} not dispensed: {describe_error(exc, write=True)}"
+            LEVEL_ERROR,
+            translate("OrderPanel", "Order {order} not dispensed: {error}").format(
+                order=job.data, error=describe_error(exc, write=True)
+            ),
         )
         self.ws.journal_changed.emit()
 
@@ -794,13 +927,19 @@ class OrderPanel(QWidget):
         self._querying = False
         self._update_actions()
         record_id, delivery_id = job.data
-        text = f"Dispense {delivery_id} of record {record_id}: {delivery.status or 'unknown'}"
+        text = translate("OrderPanel", "Dispense {delivery} of record {record}: {status}").format(
+            delivery=delivery_id,
+            record=record_id,
+            status=delivery.status or translate("OrderPanel", "unknown"),
+        )
         if delivery.delivered_at:
-            text += f", sent {delivery.delivered_at}"
+            text += translate("OrderPanel", ", sent {when}").format(when=delivery.delivered_at)
         if delivery.pickup_at:
-            text += f", picked up {delivery.pickup_at}"
+            text += translate("OrderPanel", ", picked up {when}").format(when=delivery.pickup_at)
         if delivery.fail_reason:
-            text += f", failed: {delivery.fail_reason}"
+            text += translate("OrderPanel", ", failed: {reason}").format(
+                reason=delivery.fail_reason
+            )
         ok = delivery.status.lower() == "success" and not delivery.fail_reason
         self.show_message(LEVEL_OK if ok else LEVEL_WARN, text + ".")
 
@@ -810,7 +949,12 @@ class OrderPanel(QWidget):
             return
         self._querying = False
         self._update_actions()
-        self.show_message(LEVEL_ERROR, f"Dispense not queried: {describe_error(exc)}")
+        self.show_message(
+            LEVEL_ERROR,
+            translate("OrderPanel", "Dispense not queried: {error}").format(
+                error=describe_error(exc)
+            ),
+        )
 
     # -- new order ---------------------------------------------------------------------
 
@@ -850,7 +994,9 @@ class OrderPanel(QWidget):
         self._writing = ""
         self.show_message(
             LEVEL_OK,
-            f"Order {created.order_id} created (trade id {created.trade_id}); it is unpaid.",
+            translate(
+                "OrderPanel", "Order {order} created (trade id {trade}); it is unpaid."
+            ).format(order=created.order_id, trade=created.trade_id),
         )
         self.ws.journal_changed.emit()
         self.open_order(created.order_id)
@@ -861,4 +1007,9 @@ class OrderPanel(QWidget):
             return
         self._writing = ""
         self._update_actions()
-        self.show_message(LEVEL_ERROR, f"Order not created: {describe_error(exc, write=True)}")
+        self.show_message(
+            LEVEL_ERROR,
+            translate("OrderPanel", "Order not created: {error}").format(
+                error=describe_error(exc, write=True)
+            ),
+        )

@@ -34,11 +34,14 @@ from console.tasks import profiles as work
 from console.tasks.environment import SecretsAccess
 from console.tasks.runner import POOL_API, POOL_SECRETS, TaskRunner
 from console.ui.dialogs import Question, confirm
-from console.ui.texts import describe_error
+from console.ui.texts import QT_TRANSLATE_NOOP, describe_error, translate
 
 ERROR_STYLE = "color:#b71c1c;"
 OK_STYLE = "color:#1b5e20;"
-SECRET_FIELDS = (("app_secret", "AppSecret"), ("sign_key", "sign key"))
+SECRET_FIELDS = (
+    ("app_secret", QT_TRANSLATE_NOOP("ProfilesDialog", "AppSecret")),
+    ("sign_key", QT_TRANSLATE_NOOP("ProfilesDialog", "sign key")),
+)
 
 
 class ProfilesDialog(QDialog):
@@ -54,7 +57,7 @@ class ProfilesDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Profiles")
+        self.setWindowTitle(translate("ProfilesDialog", "Profiles"))
         self.setMinimumSize(820, 440)
         self.runner = runner
         self.profiles = profiles
@@ -74,17 +77,20 @@ class ProfilesDialog(QDialog):
         left = QVBoxLayout()
         self.list = QListWidget()
         self.list.setMinimumWidth(190)
-        self.new_button = QPushButton("&New profile")
+        self.new_button = QPushButton(translate("ProfilesDialog", "&New profile"))
         left.addWidget(self.list, 1)
         left.addWidget(self.new_button)
         layout.addLayout(left, 1)
 
         right = QVBoxLayout()
-        self.backend_label = QLabel("Checking the OS keyring…")
+        self.backend_label = QLabel(translate("ProfilesDialog", "Checking the OS keyring…"))
         self.backend_label.setTextFormat(Qt.TextFormat.PlainText)
         self.backend_label.setWordWrap(True)
         self.session_check = QCheckBox(
-            "&Keep secrets for this session only (they are forgotten when the console closes)"
+            translate(
+                "ProfilesDialog",
+                "&Keep secrets for this session only (they are forgotten when the console closes)",
+            )
         )
         self.session_check.hide()
         right.addWidget(self.backend_label)
@@ -95,31 +101,39 @@ class ProfilesDialog(QDialog):
         self.base_url_edit = QLineEdit()
         self.base_url_edit.setPlaceholderText("https://www.awish.vip")
         self.appid_edit = QLineEdit()
-        self.appid_edit.setPlaceholderText("ds + 16 hex characters")
+        self.appid_edit.setPlaceholderText(translate("ProfilesDialog", "ds + 16 hex characters"))
         self.app_secret_edit = QLineEdit()
         self.sign_key_edit = QLineEdit()
         for edit in (self.app_secret_edit, self.sign_key_edit):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.notify_edit = QLineEdit()
-        self.notify_edit.setPlaceholderText("e.g. https://tunnel.example.com (optional)")
+        self.notify_edit.setPlaceholderText(
+            translate("ProfilesDialog", "e.g. https://tunnel.example.com (optional)")
+        )
         self.notify_edit.setToolTip(
-            "The public address that forwards to this computer's receiver; the console adds "
-            "/notify/<token>. Empty: the platform must reach this computer directly."
+            translate(
+                "ProfilesDialog",
+                "The public address that forwards to this computer's receiver; the console adds "
+                "/notify/<token>. Empty: the platform must reach this computer directly.",
+            )
         )
         self.port_spin = QSpinBox()
         self.port_spin.setRange(0, 65535)
-        self.port_spin.setSpecialValueText("any free port")
-        form.addRow("N&ame:", self.name_edit)
-        form.addRow("&Base URL:", self.base_url_edit)
-        form.addRow("Ap&pid:", self.appid_edit)
-        form.addRow("AppS&ecret:", self.app_secret_edit)
-        form.addRow("Si&gn key (merchant id):", self.sign_key_edit)
-        form.addRow("Public notify &URL:", self.notify_edit)
-        form.addRow("Receiver p&ort:", self.port_spin)
+        self.port_spin.setSpecialValueText(translate("ProfilesDialog", "any free port"))
+        form.addRow(translate("ProfilesDialog", "N&ame:"), self.name_edit)
+        form.addRow(translate("ProfilesDialog", "&Base URL:"), self.base_url_edit)
+        form.addRow(translate("ProfilesDialog", "Ap&pid:"), self.appid_edit)
+        form.addRow(translate("ProfilesDialog", "AppS&ecret:"), self.app_secret_edit)
+        form.addRow(translate("ProfilesDialog", "Si&gn key (merchant id):"), self.sign_key_edit)
+        form.addRow(translate("ProfilesDialog", "Public notify &URL:"), self.notify_edit)
+        form.addRow(translate("ProfilesDialog", "Receiver p&ort:"), self.port_spin)
         right.addLayout(form)
         self.sandbox_label = QLabel(
-            "The built-in sandbox starts a simulated platform and the callback receiver on this "
-            "computer: nothing to configure, nothing real happens."
+            translate(
+                "ProfilesDialog",
+                "The built-in sandbox starts a simulated platform and the callback receiver on "
+                "this computer: nothing to configure, nothing real happens.",
+            )
         )
         self.sandbox_label.setWordWrap(True)
         self.sandbox_label.hide()
@@ -131,9 +145,9 @@ class ProfilesDialog(QDialog):
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         right.addWidget(self.result_label)
         buttons = QHBoxLayout()
-        self.save_button = QPushButton("&Save")
-        self.test_button = QPushButton("&Test connection")
-        self.delete_button = QPushButton("&Delete…")
+        self.save_button = QPushButton(translate("ProfilesDialog", "&Save"))
+        self.test_button = QPushButton(translate("ProfilesDialog", "&Test connection"))
+        self.delete_button = QPushButton(translate("ProfilesDialog", "&Delete…"))
         for b in (self.save_button, self.test_button, self.delete_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -176,7 +190,9 @@ class ProfilesDialog(QDialog):
     def _store_described(self, _: object, description: str) -> None:
         self.store_usable = True
         self.backend_label.setStyleSheet(OK_STYLE)
-        self.backend_label.setText(f"Secrets are kept in: {description}.")
+        self.backend_label.setText(
+            translate("ProfilesDialog", "Secrets are kept in: {store}.").format(store=description)
+        )
         if self.secrets.session_only:  # chosen already: say so, there is no way back to files
             self.session_check.blockSignals(True)
             self.session_check.setChecked(True)
@@ -190,12 +206,15 @@ class ProfilesDialog(QDialog):
         self.store_usable = False
         self.backend_label.setStyleSheet(ERROR_STYLE)
         if isinstance(exc, KeyringUnavailable):
-            text = (
-                f"No usable OS keyring: {exc} Secrets will not be saved to disk. "
-                "Tick the box below to keep them for this session only."
-            )
+            text = translate(
+                "ProfilesDialog",
+                "No usable OS keyring: {error} Secrets will not be saved to disk. "
+                "Tick the box below to keep them for this session only.",
+            ).format(error=exc)
         else:
-            text = f"The keyring could not be checked: {describe_error(exc)}"
+            text = translate("ProfilesDialog", "The keyring could not be checked: {error}").format(
+                error=describe_error(exc)
+            )
         self.backend_label.setText(text)
         self.session_check.show()
         self._update()
@@ -212,7 +231,9 @@ class ProfilesDialog(QDialog):
         self._profiles = {p.name: p for p in profiles}
         self.list.blockSignals(True)
         self.list.clear()
-        builtin = QListWidgetItem(f"{SANDBOX_PROFILE} (built in)")
+        builtin = QListWidgetItem(
+            translate("ProfilesDialog", "{name} (built in)").format(name=SANDBOX_PROFILE)
+        )
         builtin.setData(Qt.ItemDataRole.UserRole, SANDBOX_PROFILE)
         self.list.addItem(builtin)
         for p in profiles:
@@ -279,10 +300,14 @@ class ProfilesDialog(QDialog):
         for (kind, label), edit in zip(
             SECRET_FIELDS, (self.app_secret_edit, self.sign_key_edit), strict=True
         ):
+            words = translate("ProfilesDialog", label)
             if self._stored.get(kind):
-                edit.setPlaceholderText(f"{label} stored — type to replace, leave empty to keep")
+                text = translate(
+                    "ProfilesDialog", "{secret} stored — type to replace, leave empty to keep"
+                )
             else:
-                edit.setPlaceholderText(f"{label} not stored yet")
+                text = translate("ProfilesDialog", "{secret} not stored yet")
+            edit.setPlaceholderText(text.format(secret=words))
 
     def _update(self) -> None:
         name = self.current_name()
@@ -319,18 +344,30 @@ class ProfilesDialog(QDialog):
         """The profile the form describes; raises ``ValueError`` with what to fix."""
         name = self.name_edit.text().strip()
         if not name:
-            raise ValueError("Give the profile a name.")
+            raise ValueError(translate("ProfilesDialog", "Give the profile a name."))
         if name == SANDBOX_PROFILE:
-            raise ValueError(f"{SANDBOX_PROFILE!r} is the built-in profile: choose another name.")
+            raise ValueError(
+                translate(
+                    "ProfilesDialog", "{name} is the built-in profile: choose another name."
+                ).format(name=repr(SANDBOX_PROFILE))
+            )
         if self.is_new() and name in self._profiles:
-            raise ValueError(f"A profile named {name!r} exists already.")
+            raise ValueError(
+                translate("ProfilesDialog", "A profile named {name} exists already.").format(
+                    name=repr(name)
+                )
+            )
         try:
             base_url = normalise_base_url(self.base_url_edit.text())
         except ConfigError as exc:
             raise ValueError(str(exc)) from None
         appid = self.appid_edit.text().strip()
         if not appid:
-            raise ValueError("The Appid is needed (from the platform's developer centre).")
+            raise ValueError(
+                translate(
+                    "ProfilesDialog", "The Appid is needed (from the platform's developer centre)."
+                )
+            )
         old = self._profiles.get(name)
         return Profile(
             name=name,
@@ -366,10 +403,17 @@ class ProfilesDialog(QDialog):
             return
         typed = self._typed_secrets()
         missing = [
-            label for kind, label in SECRET_FIELDS if not typed[kind] and not self._stored.get(kind)
+            translate("ProfilesDialog", label)
+            for kind, label in SECRET_FIELDS
+            if not typed[kind] and not self._stored.get(kind)
         ]
         if missing:
-            self._say(False, f"Enter the {' and the '.join(missing)}: nothing is stored yet.")
+            self._say(
+                False,
+                translate("ProfilesDialog", "Enter the {secrets}: nothing is stored yet.").format(
+                    secrets=translate("ProfilesDialog", " and the ").join(missing)
+                ),
+            )
             return
         self._set_busy(True)
         self.runner.submit(
@@ -387,14 +431,24 @@ class ProfilesDialog(QDialog):
     @Slot(object, object)
     def _saved(self, name: str, where: str) -> None:
         self._set_busy(False)
-        self._say(True, f"Profile {name!r} saved; its secrets are in {where}.")
+        self._say(
+            True,
+            translate("ProfilesDialog", "Profile {name} saved; its secrets are in {store}.").format(
+                name=repr(name), store=where
+            ),
+        )
         self.profiles_changed.emit(name)
         self.refresh(name)
 
     @Slot(object, object)
     def _save_failed(self, name: str, exc: BaseException) -> None:
         self._set_busy(False)
-        self._say(False, f"Profile {name!r} not saved: {describe_error(exc)}")
+        self._say(
+            False,
+            translate("ProfilesDialog", "Profile {name} not saved: {error}").format(
+                name=repr(name), error=describe_error(exc)
+            ),
+        )
 
     @Slot()
     def delete(self) -> None:
@@ -402,10 +456,15 @@ class ProfilesDialog(QDialog):
         if not name or name == SANDBOX_PROFILE:
             return
         question = Question(
-            title=f"Delete profile {name}?",
-            text=f"Delete profile {name!r} and its secrets from the keyring?",
-            action="Delete profile",
-            detail="Its journal entries stay. To use the account again, enter the secrets anew.",
+            title=translate("ProfilesDialog", "Delete profile {name}?").format(name=name),
+            text=translate(
+                "ProfilesDialog", "Delete profile {name} and its secrets from the keyring?"
+            ).format(name=repr(name)),
+            action=translate("ProfilesDialog", "Delete profile"),
+            detail=translate(
+                "ProfilesDialog",
+                "Its journal entries stay. To use the account again, enter the secrets anew.",
+            ),
         )
         if not self.confirm(question):
             return
@@ -424,7 +483,12 @@ class ProfilesDialog(QDialog):
     @Slot(object, object)
     def _deleted(self, name: str, _: str) -> None:
         self._set_busy(False)
-        self._say(True, f"Profile {name!r} and its secrets were deleted.")
+        self._say(
+            True,
+            translate("ProfilesDialog", "Profile {name} and its secrets were deleted.").format(
+                name=repr(name)
+            ),
+        )
         self.profiles_changed.emit(name)
         self.refresh()
 
@@ -438,7 +502,9 @@ class ProfilesDialog(QDialog):
         typed = self._typed_secrets()
         self._set_busy(True)
         self.result_label.setStyleSheet("")
-        self.result_label.setText(f"Pinging {profile.base_url}…")
+        self.result_label.setText(
+            translate("ProfilesDialog", "Pinging {url}…").format(url=profile.base_url)
+        )
         self.runner.submit(
             POOL_SECRETS,
             work.connection_secrets,
@@ -466,12 +532,22 @@ class ProfilesDialog(QDialog):
     @Slot(object, object)
     def _tested(self, profile: Profile, seconds: float) -> None:
         self._set_busy(False)
-        self._say(True, f"Connected: {profile.base_url} answered in {seconds * 1000:.0f} ms.")
+        self._say(
+            True,
+            translate("ProfilesDialog", "Connected: {url} answered in {ms:.0f} ms.").format(
+                url=profile.base_url, ms=seconds * 1000
+            ),
+        )
 
     @Slot(object, object)
     def _test_failed(self, profile: Profile, exc: BaseException) -> None:
         self._set_busy(False)
-        self._say(False, f"Connection test failed: {describe_error(exc)}")
+        self._say(
+            False,
+            translate("ProfilesDialog", "Connection test failed: {error}").format(
+                error=describe_error(exc)
+            ),
+        )
 
     @Slot(object, object)
     def _failed(self, _: object, exc: BaseException) -> None:

@@ -1,23 +1,61 @@
-"""Words the window shows: errors in plain language, statuses, the 20-minute window."""
+"""Words the window shows: errors in plain language, statuses, the 20-minute window.
+
+Every user-visible string in ``console.ui`` goes through Qt's translation:
+``translate("<Context>", "text")`` (``QCoreApplication.translate``) with the
+class (or module) name as context, and ``QT_TRANSLATE_NOOP`` for constants
+translated where they are shown. ``pyside6-lupdate`` collects them into
+``resources/translations/*.ts``. Domain texts that ``console.core`` already
+carries in English and Chinese are picked with ``ui_lang()`` instead.
+"""
 
 from __future__ import annotations
 
 import time
+
+from PySide6.QtCore import QCoreApplication
 
 from console.api.errors import Cancelled, ConfigError, PlatformRefused, TransportError
 from console.core.followup import FollowupError
 from console.core.rules import ORDER_WINDOW_S, BadInput, seconds_left
 from console.core.status import OrderStatus, query_text_label
 from console.credentials import CredentialsError
+from console.settings import ui_lang
+
+translate = QCoreApplication.translate
+
+__all__ = ["QT_TRANSLATE_NOOP", "translate", "ui_lang"]
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
+    """Marks ``text`` for translation in ``context``; ``translate(context, text)`` shows it.
+
+    PySide6's own returns ``object`` to type checkers: this one keeps ``str``.
+    """
+    return text
+
 
 _TRANSPORT_HINTS: dict[str, str] = {
-    "connect": "The platform could not be reached: check the network and the profile's base URL.",
-    "timeout_connect": "Connecting to the platform timed out: check the network.",
-    "timeout": "The platform did not answer in time.",
-    "connection_lost": "The connection dropped before the platform answered.",
-    "tls": "The platform's certificate could not be verified: the connection was not trusted.",
-    "non_json": "The platform's answer was not the usual JSON (a proxy or error page?).",
-    "bad_envelope": "The platform's answer was JSON but not in its usual shape.",
+    "connect": QT_TRANSLATE_NOOP(
+        "texts",
+        "The platform could not be reached: check the network and the profile's base URL.",
+    ),
+    "timeout_connect": QT_TRANSLATE_NOOP(
+        "texts", "Connecting to the platform timed out: check the network."
+    ),
+    "timeout": QT_TRANSLATE_NOOP("texts", "The platform did not answer in time."),
+    "connection_lost": QT_TRANSLATE_NOOP(
+        "texts", "The connection dropped before the platform answered."
+    ),
+    "tls": QT_TRANSLATE_NOOP(
+        "texts",
+        "The platform's certificate could not be verified: the connection was not trusted.",
+    ),
+    "non_json": QT_TRANSLATE_NOOP(
+        "texts", "The platform's answer was not the usual JSON (a proxy or error page?)."
+    ),
+    "bad_envelope": QT_TRANSLATE_NOOP(
+        "texts", "The platform's answer was JSON but not in its usual shape."
+    ),
 }
 
 
@@ -29,41 +67,66 @@ def describe_error(exc: BaseException, *, write: bool = False) -> str:
     """
     if isinstance(exc, PlatformRefused):
         if exc.code == 0:
-            head = f"The platform answered code 0 with “{exc.message}” instead of “ok”"
+            head = translate(
+                "texts", "The platform answered code 0 with “{message}” instead of “ok”"
+            ).format(message=exc.message)
         else:
-            head = f"The platform refused: code {exc.code} “{exc.message}”"
-        return f"{head} — {exc.explanation()} (HTTP {exc.http_status})."
+            head = translate("texts", "The platform refused: code {code} “{message}”").format(
+                code=exc.code, message=exc.message
+            )
+        return translate("texts", "{head} — {explanation} (HTTP {http}).").format(
+            head=head, explanation=exc.explanation(ui_lang()), http=exc.http_status
+        )
     if isinstance(exc, TransportError):
-        text = _TRANSPORT_HINTS.get(exc.kind, "No usable answer from the platform.")
+        hint = _TRANSPORT_HINTS.get(exc.kind)
+        text = (
+            translate("texts", hint)
+            if hint is not None
+            else translate("texts", "No usable answer from the platform.")
+        )
         if exc.http_status is not None:
-            text += f" HTTP {exc.http_status}."
+            text += translate("texts", " HTTP {http}.").format(http=exc.http_status)
         if exc.excerpt:
-            text += f" The answer began: “{exc.excerpt[:120]}”."
+            text += translate("texts", " The answer began: “{excerpt}”.").format(
+                excerpt=exc.excerpt[:120]
+            )
         if write and exc.sent:
-            text += (
+            text += translate(
+                "texts",
                 " The request may have reached the platform: open the order again to "
-                "check before trying again."
+                "check before trying again.",
             )
         return text
     if isinstance(exc, Cancelled):
-        return "Cancelled before the request was sent: nothing was changed."
+        return translate("texts", "Cancelled before the request was sent: nothing was changed.")
     if isinstance(exc, ConfigError):
-        return f"The profile's settings cannot be used: {exc}"
+        return translate("texts", "The profile's settings cannot be used: {error}").format(
+            error=exc
+        )
     if isinstance(exc, BadInput | FollowupError | CredentialsError | ValueError):
         return str(exc)
     if isinstance(exc, OSError):
-        return f"A system error stopped this: {exc}"
-    return f"Unexpected error ({type(exc).__name__}): {exc}"
+        return translate("texts", "A system error stopped this: {error}").format(error=exc)
+    return translate("texts", "Unexpected error ({kind}): {error}").format(
+        kind=type(exc).__name__, error=exc
+    )
 
 
 def status_item_text(status: OrderStatus) -> str:
-    """The dropdown's words for a status: plain words plus the number sent."""
+    """The dropdown's words for a status: plain words plus the number sent.
+
+    English shows both languages (the platform's own words are Chinese); Chinese
+    shows the platform's words only.
+    """
+    if ui_lang() == "zh":
+        return f"{int(status)} — {status.label_zh}"
     return f"{int(status)} — {status.label_en} / {status.label_zh}"
 
 
 def order_status_text(query_text: str) -> str:
-    label = query_text_label(query_text)
-    return f"{query_text or 'unknown'} — {label}" if query_text else "unknown"
+    unknown = translate("texts", "unknown")
+    label = query_text_label(query_text, ui_lang())
+    return f"{query_text or unknown} — {label}" if query_text else unknown
 
 
 def clock_text(epoch: float) -> str:
@@ -82,25 +145,36 @@ def window_text(
     if left is None or first_seen is None:
         date = f" ({order_date})" if order_date else ""
         return (
-            f"age unknown — the platform gives only the date{date}; it refuses to dispense "
-            "orders older than 20 minutes",
+            translate(
+                "texts",
+                "age unknown — the platform gives only the date{date}; it refuses to dispense "
+                "orders older than 20 minutes",
+            ).format(date=date),
             False,
         )
     if left <= 0:
-        how = "created" if created_here else "first seen"
         minutes = int((now - first_seen) // 60)
-        return (
-            f"expired: {how} here {minutes} min ago — the platform refuses to dispense it",
-            True,
-        )
+        if created_here:
+            text = translate(
+                "texts",
+                "expired: created here {minutes} min ago — the platform refuses to dispense it",
+            )
+        else:
+            text = translate(
+                "texts",
+                "expired: first seen here {minutes} min ago — the platform refuses to dispense it",
+            )
+        return text.format(minutes=minutes), True
     mm, ss = divmod(int(left), 60)
     if created_here:
-        text = f"{mm:02d}:{ss:02d} left to dispense (created here at {clock_text(first_seen)})"
+        text = translate(
+            "texts", "{mm:02d}:{ss:02d} left to dispense (created here at {clock})"
+        ).format(mm=mm, ss=ss, clock=clock_text(first_seen))
     else:
-        text = (
-            f"at most {mm:02d}:{ss:02d} left (first seen here at {clock_text(first_seen)}; "
-            "the order may be older)"
-        )
+        text = translate(
+            "texts",
+            "at most {mm:02d}:{ss:02d} left (first seen here at {clock}; the order may be older)",
+        ).format(mm=mm, ss=ss, clock=clock_text(first_seen))
     return text, left < 120
 
 

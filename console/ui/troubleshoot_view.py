@@ -51,74 +51,120 @@ from console.ui.dialogs import Question
 from console.ui.history_chart import HistoryChart
 from console.ui.models import AMBER, GREEN, RED, Column, RowsModel
 from console.ui.order_panel import LOCK_STYLE, MESSAGE_STYLES
-from console.ui.texts import clock_text, describe_error
+from console.ui.texts import QT_TRANSLATE_NOOP, clock_text, describe_error, translate, ui_lang
 from console.ui.workspace import LEVEL_ERROR, LEVEL_INFO, LEVEL_OK, LEVEL_WARN, Job, Workspace
 
 Index = QModelIndex | QPersistentModelIndex
 
 # -- user-visible words, in one place ------------------------------------------------------
 
-TAB_TITLE = "Troubleshoot"
+TAB_TITLE = QT_TRANSLATE_NOOP("TroubleshootView", "Troubleshoot")
 CHECK_LABELS: dict[str, str] = {
-    "machine": "Machine",
-    "online": "Online state",
-    "cabinets": "Cabinets",
-    "machine_type": "Machine type",
-    "currency": "Currency",
-    "ping": "Ping latency",
-    "clock": "Clock skew",
-    "slots": "Slots",
-    "history": "History",
+    "machine": QT_TRANSLATE_NOOP("TroubleshootView", "Machine"),
+    "online": QT_TRANSLATE_NOOP("TroubleshootView", "Online state"),
+    "cabinets": QT_TRANSLATE_NOOP("TroubleshootView", "Cabinets"),
+    "machine_type": QT_TRANSLATE_NOOP("TroubleshootView", "Machine type"),
+    "currency": QT_TRANSLATE_NOOP("TroubleshootView", "Currency"),
+    "ping": QT_TRANSLATE_NOOP("TroubleshootView", "Ping latency"),
+    "clock": QT_TRANSLATE_NOOP("TroubleshootView", "Clock skew"),
+    "slots": QT_TRANSLATE_NOOP("TroubleshootView", "Slots"),
+    "history": QT_TRANSLATE_NOOP("TroubleshootView", "History"),
 }
-STATUS_WORDS = {"ok": "OK", "warn": "WARN", "fail": "FAIL"}
-SLOT_COLUMNS = ("Slot", "Cabinet", "Product", "Price", "Stock", "Status")
-NO_MACHINE = "No machine chosen: pick one on the Machines && orders tab."
-NOT_CHECKED = "Machine {no}: not checked yet — press Check again."
-CHECKING = "Checking machine {no}…"
-CHECKED = "Machine {no} — {label}: {verdict} (checked {when})"
+STATUS_WORDS = {
+    "ok": QT_TRANSLATE_NOOP("TroubleshootView", "OK"),
+    "warn": QT_TRANSLATE_NOOP("TroubleshootView", "WARN"),
+    "fail": QT_TRANSLATE_NOOP("TroubleshootView", "FAIL"),
+}
+SLOT_COLUMNS = (
+    QT_TRANSLATE_NOOP("TroubleshootView", "Slot"),
+    QT_TRANSLATE_NOOP("TroubleshootView", "Cabinet"),
+    QT_TRANSLATE_NOOP("TroubleshootView", "Product"),
+    QT_TRANSLATE_NOOP("TroubleshootView", "Price"),
+    QT_TRANSLATE_NOOP("TroubleshootView", "Stock"),
+    QT_TRANSLATE_NOOP("TroubleshootView", "Status"),
+)
+NO_MACHINE = QT_TRANSLATE_NOOP(
+    "TroubleshootView", "No machine chosen: pick one on the Machines && orders tab."
+)
+NOT_CHECKED = QT_TRANSLATE_NOOP(
+    "TroubleshootView", "Machine {no}: not checked yet — press Check again."
+)
+CHECKING = QT_TRANSLATE_NOOP("TroubleshootView", "Checking machine {no}…")
+CHECKED = QT_TRANSLATE_NOOP(
+    "TroubleshootView", "Machine {no} — {label}: {verdict} (checked {when})"
+)
 VERDICT = {
-    "ok": "all checks passed",
-    "warn": "works, with warnings",
-    "fail": "PROBLEMS FOUND",
+    "ok": QT_TRANSLATE_NOOP("TroubleshootView", "all checks passed"),
+    "warn": QT_TRANSLATE_NOOP("TroubleshootView", "works, with warnings"),
+    "fail": QT_TRANSLATE_NOOP("TroubleshootView", "PROBLEMS FOUND"),
 }
-NOT_CHECKED_FAIL = "Machine {no} was not checked: {error}"
-NO_FAULTS = "No faulty slot: no slot's last dispense result in the journal is a failure."
-FAULTS_HEAD = "Faulty slots (last result a failure) — what it means and what to check:"
-SLOTS_COUNT = "{shown} of {total} slots · {faulty} faulty · {empty} empty · {low} low"
-SELECT_SLOT = "Choose a slot in the table to see its state or test it."
-TEST_BUTTON = "&Test-dispense slot…"
-TEST_BUTTON_SLOT = "&Test-dispense {slot}…"
-TEST_TIP = "Drop one item from the chosen slot to see whether it works (asks first)"
-TEST_TITLE = "Test-dispense slot {slot}?"
-TEST_TEXT = "Test-dispense slot {slot}{product} on machine {no}?"
-TEST_ACTION = "Test dispense"
-TEST_DETAIL = (
+NOT_CHECKED_FAIL = QT_TRANSLATE_NOOP("TroubleshootView", "Machine {no} was not checked: {error}")
+NO_FAULTS = QT_TRANSLATE_NOOP(
+    "TroubleshootView",
+    "No faulty slot: no slot's last dispense result in the journal is a failure.",
+)
+FAULTS_HEAD = QT_TRANSLATE_NOOP(
+    "TroubleshootView", "Faulty slots (last result a failure) — what it means and what to check:"
+)
+SLOTS_COUNT = QT_TRANSLATE_NOOP(
+    "TroubleshootView", "{shown} of {total} slots · {faulty} faulty · {empty} empty · {low} low"
+)
+SELECT_SLOT = QT_TRANSLATE_NOOP(
+    "TroubleshootView", "Choose a slot in the table to see its state or test it."
+)
+TEST_BUTTON = QT_TRANSLATE_NOOP("TroubleshootView", "&Test-dispense slot…")
+TEST_BUTTON_SLOT = QT_TRANSLATE_NOOP("TroubleshootView", "&Test-dispense {slot}…")
+TEST_TIP = QT_TRANSLATE_NOOP(
+    "TroubleshootView", "Drop one item from the chosen slot to see whether it works (asks first)"
+)
+TEST_TITLE = QT_TRANSLATE_NOOP("TroubleshootView", "Test-dispense slot {slot}?")
+TEST_TEXT = QT_TRANSLATE_NOOP(
+    "TroubleshootView", "Test-dispense slot {slot}{product} on machine {no}?"
+)
+TEST_ACTION = QT_TRANSLATE_NOOP("TroubleshootView", "Test dispense")
+TEST_DETAIL = QT_TRANSLATE_NOOP(
+    "TroubleshootView",
     "An item will drop from slot {slot} now: have someone at the machine to take it. "
-    "The machine is locked until it reports; a test dispense is never retried."
+    "The machine is locked until it reports; a test dispense is never retried.",
 )
-TEST_OFFLINE = " The machine is OFFLINE: the platform will probably refuse."
-NOTHING_SENT = "Nothing was sent."
-LOCKED = (
+TEST_OFFLINE = QT_TRANSLATE_NOOP(
+    "TroubleshootView", " The machine is OFFLINE: the platform will probably refuse."
+)
+NOTHING_SENT = QT_TRANSLATE_NOOP("TroubleshootView", "Nothing was sent.")
+LOCKED = QT_TRANSLATE_NOOP(
+    "TroubleshootView",
     "Machine {no} is dispensing an order: wait for its result before testing a slot. "
-    "Nothing was sent."
+    "Nothing was sent.",
 )
-TEST_SENDING = "Sending the test dispense of slot {slot} to machine {no}…"
-TEST_WAITING = (
+TEST_SENDING = QT_TRANSLATE_NOOP(
+    "TroubleshootView", "Sending the test dispense of slot {slot} to machine {no}…"
+)
+TEST_WAITING = QT_TRANSLATE_NOOP(
+    "TroubleshootView",
     "🔒 Machine {no} is locked: test-dispensing slot {slot}, delivery {delivery}. "
-    "Waiting for the machine's result (Cancel stops waiting, not the machine)."
+    "Waiting for the machine's result (Cancel stops waiting, not the machine).",
 )
-TEST_DROPPED = "Test dispense of slot {slot} worked: the item dropped{delivery}."
-TEST_FAILED = "Test dispense of slot {slot} FAILED{delivery}: {detail}"
-TEST_NO_RESULT = "Test dispense of slot {slot}: no result{delivery} — {detail}"
-TEST_NOT_SENT = "Slot {slot} was not test-dispensed: {error}"
-CALLBACK_LINE = (
+TEST_DROPPED = QT_TRANSLATE_NOOP(
+    "TroubleshootView", "Test dispense of slot {slot} worked: the item dropped{delivery}."
+)
+TEST_FAILED = QT_TRANSLATE_NOOP(
+    "TroubleshootView", "Test dispense of slot {slot} FAILED{delivery}: {detail}"
+)
+TEST_NO_RESULT = QT_TRANSLATE_NOOP(
+    "TroubleshootView", "Test dispense of slot {slot}: no result{delivery} — {detail}"
+)
+TEST_NOT_SENT = QT_TRANSLATE_NOOP("TroubleshootView", "Slot {slot} was not test-dispensed: {error}")
+CALLBACK_LINE = QT_TRANSLATE_NOOP(
+    "TroubleshootView",
     "Callback #{id} at {when}: deliver_status {deliver}, floor_status {floor}, "
-    "error_msg “{error}”, channel_name {channel}."
+    "error_msg “{error}”, channel_name {channel}.",
 )
-NO_CALLBACK = "No callback came: the platform's dispense record was read instead."
-HISTORY_TITLE = "History from the journal (last 7 days)"
-RECENT_HEAD = "Recent dispense results:"
-NO_HISTORY = "The journal was not read: no history."
+NO_CALLBACK = QT_TRANSLATE_NOOP(
+    "TroubleshootView", "No callback came: the platform's dispense record was read instead."
+)
+HISTORY_TITLE = QT_TRANSLATE_NOOP("TroubleshootView", "History from the journal (last 7 days)")
+RECENT_HEAD = QT_TRANSLATE_NOOP("TroubleshootView", "Recent dispense results:")
+NO_HISTORY = QT_TRANSLATE_NOOP("TroubleshootView", "The journal was not read: no history.")
 
 # Backgrounds that make bad slots stand out (the status column also says it in words).
 STATUS_BACKGROUND = {
@@ -138,10 +184,17 @@ def _check_colour(c: Check) -> QColor:
 def checks_model(parent: Any = None) -> RowsModel[Check]:
     return RowsModel[Check](
         [
-            Column("Check", lambda c: CHECK_LABELS.get(c.name, c.name)),
-            Column("Result", lambda c: STATUS_WORDS[c.status], colour=_check_colour),
             Column(
-                "Details",
+                translate("TroubleshootView", "Check"),
+                lambda c: translate("TroubleshootView", CHECK_LABELS.get(c.name, c.name)),
+            ),
+            Column(
+                translate("TroubleshootView", "Result"),
+                lambda c: translate("TroubleshootView", STATUS_WORDS[c.status]),
+                colour=_check_colour,
+            ),
+            Column(
+                translate("TroubleshootView", "Details"),
                 lambda c: c.summary,
                 colour=lambda c: None if c.status == "ok" else _check_colour(c),
                 tooltip=lambda c: c.summary + (f"\n\n{c.detail}" if c.detail else ""),
@@ -217,7 +270,7 @@ class SlotsModel(QAbstractTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(SLOT_COLUMNS)
         ):
-            return SLOT_COLUMNS[section]
+            return translate("TroubleshootView", SLOT_COLUMNS[section])
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -294,7 +347,7 @@ class TroubleshootView(QWidget):
         self.ws = ws
         self.machine_lookup = machine_lookup
         self.machine_busy: Callable[[str], bool] = machine_busy or (lambda _no: False)
-        self.lang = "en"
+        self.lang = ui_lang()
         self.machine_no = ""
         self.diagnosis: Diagnosis | None = None
         self.active = False  # the tab is showing: check the machine when it changes
@@ -317,9 +370,12 @@ class TroubleshootView(QWidget):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.header_label.setFont(font)
-        self.check_button = QPushButton("C&heck again")
+        self.check_button = QPushButton(translate("TroubleshootView", "C&heck again"))
         self.check_button.setToolTip(
-            "Ping the platform and read the machine, its slots and the journal again"
+            translate(
+                "TroubleshootView",
+                "Ping the platform and read the machine, its slots and the journal again",
+            )
         )
         top.addWidget(self.header_label, 1)
         top.addWidget(self.check_button)
@@ -336,11 +392,11 @@ class TroubleshootView(QWidget):
         header = self.checks_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        checks_box = QGroupBox("Health")
+        checks_box = QGroupBox(translate("TroubleshootView", "Health"))
         QVBoxLayout(checks_box).addWidget(self.checks_view)
         upper.addWidget(checks_box)
 
-        history_box = QGroupBox(HISTORY_TITLE)
+        history_box = QGroupBox(translate("TroubleshootView", HISTORY_TITLE))
         history_layout = QVBoxLayout(history_box)
         self.chart = HistoryChart()
         self.history_text = QPlainTextEdit()
@@ -354,7 +410,7 @@ class TroubleshootView(QWidget):
         upper.setStretchFactor(0, 1)
         upper.setStretchFactor(1, 1)
 
-        slots_box = QGroupBox("Slots (all cabinets)")
+        slots_box = QGroupBox(translate("TroubleshootView", "Slots (all cabinets)"))
         slots_layout = QVBoxLayout(slots_box)
         self.faults_label = QLabel()
         self.faults_label.setTextFormat(Qt.TextFormat.PlainText)  # platform text
@@ -363,12 +419,16 @@ class TroubleshootView(QWidget):
         slots_layout.addWidget(self.faults_label)
         filters = QHBoxLayout()
         self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("slot or product, e.g. A12 or cola")
+        self.filter_edit.setPlaceholderText(
+            translate("TroubleshootView", "slot or product, e.g. A12 or cola")
+        )
         self.filter_edit.setClearButtonEnabled(True)
-        filter_label = QLabel("Fi&lter:")
+        filter_label = QLabel(translate("TroubleshootView", "Fi&lter:"))
         filter_label.setBuddy(self.filter_edit)
-        self.problems_check = QCheckBox("&Problems only")
-        self.problems_check.setToolTip("Show only faulty, empty and low slots")
+        self.problems_check = QCheckBox(translate("TroubleshootView", "&Problems only"))
+        self.problems_check.setToolTip(
+            translate("TroubleshootView", "Show only faulty, empty and low slots")
+        )
         self.count_label = QLabel()
         filters.addWidget(filter_label)
         filters.addWidget(self.filter_edit, 1)
@@ -392,8 +452,8 @@ class TroubleshootView(QWidget):
         slots_layout.addWidget(self.slots_view, 1)
 
         test_row = QHBoxLayout()
-        self.test_button = QPushButton(TEST_BUTTON)
-        self.test_button.setToolTip(TEST_TIP)
+        self.test_button = QPushButton(translate("TroubleshootView", TEST_BUTTON))
+        self.test_button.setToolTip(translate("TroubleshootView", TEST_TIP))
         self.slot_label = QLabel()
         self.slot_label.setTextFormat(Qt.TextFormat.PlainText)
         self.slot_label.setWordWrap(True)
@@ -454,9 +514,9 @@ class TroubleshootView(QWidget):
         self.check_button.setEnabled(ready and not self._diagnosing)
         selected = self.selected_slot()
         self.test_button.setText(
-            TEST_BUTTON_SLOT.format(slot=selected.slot)
+            translate("TroubleshootView", TEST_BUTTON_SLOT).format(slot=selected.slot)
             if selected and selected.slot
-            else TEST_BUTTON
+            else translate("TroubleshootView", TEST_BUTTON)
         )
         self.test_button.setEnabled(
             ready
@@ -539,17 +599,20 @@ class TroubleshootView(QWidget):
         self._update_actions()
         if job.data == self.machine_no:
             self.show_message(
-                LEVEL_ERROR, NOT_CHECKED_FAIL.format(no=job.data, error=describe_error(exc))
+                LEVEL_ERROR,
+                translate("TroubleshootView", NOT_CHECKED_FAIL).format(
+                    no=job.data, error=describe_error(exc)
+                ),
             )
 
     def _show_header(self) -> None:
         d = self.diagnosis
         if not self.machine_no:
-            text = NO_MACHINE.replace("&&", "&")
+            text = translate("TroubleshootView", NO_MACHINE).replace("&&", "&")
         elif self._diagnosing:
-            text = CHECKING.format(no=self.machine_no)
+            text = translate("TroubleshootView", CHECKING).format(no=self.machine_no)
         elif d is None or d.machine_no != self.machine_no:
-            text = NOT_CHECKED.format(no=self.machine_no)
+            text = translate("TroubleshootView", NOT_CHECKED).format(no=self.machine_no)
         else:
             machine = self.machine_lookup(d.machine_no)
             name = (
@@ -557,10 +620,10 @@ class TroubleshootView(QWidget):
                 or (d.listing.machine_name if d.listing else "")
                 or (machine.machine_name if machine else "")
             )
-            text = CHECKED.format(
+            text = translate("TroubleshootView", CHECKED).format(
                 no=d.machine_no,
                 label=name or "?",
-                verdict=VERDICT[d.status],
+                verdict=translate("TroubleshootView", VERDICT[d.status]),
                 when=clock_text(d.checked_at),
             )
         colour = {"ok": GREEN, "warn": AMBER, "fail": RED}
@@ -586,12 +649,15 @@ class TroubleshootView(QWidget):
         self.checks.set_rows(d.checks)
         self.slots.set_rows(d.slots)
         if d.faulty_slots:
-            lines = [FAULTS_HEAD, *(f"• {fault_line(r, self.lang)}" for r in d.faulty_slots)]
+            lines = [
+                translate("TroubleshootView", FAULTS_HEAD),
+                *(f"• {fault_line(r, self.lang)}" for r in d.faulty_slots),
+            ]
             self.faults_label.setText("\n".join(lines))
             self.faults_label.setToolTip("\n".join(d.fault_lines(self.lang)))
             self.faults_label.setStyleSheet(MESSAGE_STYLES[LEVEL_ERROR])
         else:
-            self.faults_label.setText(NO_FAULTS if d.slots else "")
+            self.faults_label.setText(translate("TroubleshootView", NO_FAULTS) if d.slots else "")
             self.faults_label.setToolTip("")
             self.faults_label.setStyleSheet("")
         self.chart.set_history(d.history)
@@ -605,18 +671,24 @@ class TroubleshootView(QWidget):
         h = d.history
         if h is None:
             check = d.check("history")
-            return check.summary if check is not None else NO_HISTORY
+            return check.summary if check is not None else translate("TroubleshootView", NO_HISTORY)
         lines = h.lines(self.lang)
         recent = h.events[:RECENT_EVENTS]
         if recent:
-            lines += ["", RECENT_HEAD, *(e.text(self.lang) for e in recent)]
+            lines += [
+                "",
+                translate("TroubleshootView", RECENT_HEAD),
+                *(e.text(self.lang) for e in recent),
+            ]
         return "\n".join(lines)
 
     def _update_counts(self) -> None:
         rows = self.slots.all_rows
         count = {s: sum(1 for r in rows if r.status == s) for s in ("faulty", "empty", "low")}
         self.count_label.setText(
-            SLOTS_COUNT.format(shown=self.slots.rowCount(), total=len(rows), **count)
+            translate("TroubleshootView", SLOTS_COUNT).format(
+                shown=self.slots.rowCount(), total=len(rows), **count
+            )
         )
 
     @Slot()
@@ -632,7 +704,9 @@ class TroubleshootView(QWidget):
     def _slot_selected(self, *_: object) -> None:
         r = self.selected_slot()
         if r is None:
-            self.slot_label.setText(SELECT_SLOT if self.slots.total else "")
+            self.slot_label.setText(
+                translate("TroubleshootView", SELECT_SLOT) if self.slots.total else ""
+            )
         else:
             product = f" · {r.product}" if r.product else ""
             self.slot_label.setText(
@@ -649,29 +723,31 @@ class TroubleshootView(QWidget):
             return
         no = d.machine_no
         if self.machine_busy(no):
-            self.show_message(LEVEL_WARN, LOCKED.format(no=no))
+            self.show_message(LEVEL_WARN, translate("TroubleshootView", LOCKED).format(no=no))
             return
-        detail = TEST_DETAIL.format(slot=row.slot)
+        detail = translate("TroubleshootView", TEST_DETAIL).format(slot=row.slot)
         online = d.check("online")
         if online is not None and online.status == "fail":
-            detail += TEST_OFFLINE
+            detail += translate("TroubleshootView", TEST_OFFLINE)
         question = Question(
-            title=TEST_TITLE.format(slot=row.slot),
-            text=TEST_TEXT.format(
+            title=translate("TroubleshootView", TEST_TITLE).format(slot=row.slot),
+            text=translate("TroubleshootView", TEST_TEXT).format(
                 slot=row.slot, product=f" ({row.product})" if row.product else "", no=no
             ),
-            action=TEST_ACTION,
+            action=translate("TroubleshootView", TEST_ACTION),
             detail=detail,
         )
         if not self.ws.confirm(question):
-            self.show_message(LEVEL_INFO, NOTHING_SENT)
+            self.show_message(LEVEL_INFO, translate("TroubleshootView", NOTHING_SENT))
             return
         if self.busy or self.machine_busy(no):  # changed while the question was open
-            self.show_message(LEVEL_WARN, LOCKED.format(no=no))
+            self.show_message(LEVEL_WARN, translate("TroubleshootView", LOCKED).format(no=no))
             return
         self._testing = row.slot
         self._update_actions()
-        self.lock_label.setText(TEST_SENDING.format(slot=row.slot, no=no))
+        self.lock_label.setText(
+            translate("TroubleshootView", TEST_SENDING).format(slot=row.slot, no=no)
+        )
         self.lock_label.show()
         self.result_label.clear()
         self.result_label.setStyleSheet("")
@@ -692,11 +768,13 @@ class TroubleshootView(QWidget):
         if self.ws.stale(job):
             return
         if step.stage == "waiting":
-            text = TEST_WAITING.format(
+            text = translate("TroubleshootView", TEST_WAITING).format(
                 no=step.machine_no, slot=step.slot, delivery=step.delivery_id
             )
         else:
-            text = TEST_SENDING.format(slot=step.slot, no=step.machine_no)
+            text = translate("TroubleshootView", TEST_SENDING).format(
+                slot=step.slot, no=step.machine_no
+            )
         self.lock_label.setText(text)
         self.lock_label.show()
 
@@ -707,16 +785,31 @@ class TroubleshootView(QWidget):
         self._testing = ""
         self.lock_label.hide()
         self.last_test = result
-        delivery = f" (delivery {result.delivery_id})" if result.delivery_id else ""
+        delivery = (
+            translate("TroubleshootView", " (delivery {delivery})").format(
+                delivery=result.delivery_id
+            )
+            if result.delivery_id
+            else ""
+        )
         if result.result == "dropped":
-            level, head = LEVEL_OK, TEST_DROPPED.format(slot=result.slot, delivery=delivery)
+            level, head = (
+                LEVEL_OK,
+                translate("TroubleshootView", TEST_DROPPED).format(
+                    slot=result.slot, delivery=delivery
+                ),
+            )
         elif result.result == "failed":
             detail = result.fault.words(self.lang) if result.fault is not None else result.detail
             level = LEVEL_ERROR
-            head = TEST_FAILED.format(slot=result.slot, delivery=delivery, detail=detail)
+            head = translate("TroubleshootView", TEST_FAILED).format(
+                slot=result.slot, delivery=delivery, detail=detail
+            )
         else:
             level = LEVEL_WARN
-            head = TEST_NO_RESULT.format(slot=result.slot, delivery=delivery, detail=result.detail)
+            head = translate("TroubleshootView", TEST_NO_RESULT).format(
+                slot=result.slot, delivery=delivery, detail=result.detail
+            )
         self.show_message(level, f"{head}\n{callback_text(result)}")
         self.ws.journal_changed.emit()
         self._update_actions()
@@ -733,7 +826,10 @@ class TroubleshootView(QWidget):
         self._update_actions()
         _, slot = job.data
         self.show_message(
-            LEVEL_ERROR, TEST_NOT_SENT.format(slot=slot, error=describe_error(exc, write=True))
+            LEVEL_ERROR,
+            translate("TroubleshootView", TEST_NOT_SENT).format(
+                slot=slot, error=describe_error(exc, write=True)
+            ),
         )
         self.ws.journal_changed.emit()
 
@@ -754,8 +850,8 @@ def callback_text(result: SlotTestResult) -> str:
     """The test dispense's result callback, as received."""
     row = result.callback
     if row is None:
-        return NO_CALLBACK if result.result != "no result" else ""
-    return CALLBACK_LINE.format(
+        return translate("TroubleshootView", NO_CALLBACK) if result.result != "no result" else ""
+    return translate("TroubleshootView", CALLBACK_LINE).format(
         id=row.id,
         when=clock_text(row.ts),
         deliver=row.deliver_status or "—",
