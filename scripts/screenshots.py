@@ -89,10 +89,7 @@ class Session:
         return QCoreApplication.translate("screenshots", "Customer asked at the counter")
 
     def close(self) -> None:
-        self.app.shutdown()
-        # Deleted now, while its Python side is whole: a tab change signalled during a
-        # later garbage collection would reach a half-collected window.
-        self.window.tabs.currentChanged.disconnect()
+        self.app.shutdown()  # also disconnects the window's tab-change slot
         self.window.close()
         self.window.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

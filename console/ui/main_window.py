@@ -561,6 +561,9 @@ class MainWindow(QMainWindow):
         if self._shut_down:
             return
         self._shut_down = True
+        # A tab change signalled while the window is later torn down or garbage
+        # collected would reach a half-destroyed window.
+        self.tabs.currentChanged.disconnect(self._tab_changed)
         for timer in (self._drain_timer, self._callback_timer, self._timeout_timer):
             timer.stop()
         self.settings.follow_tail = self.log_pane.follow_check.isChecked()
