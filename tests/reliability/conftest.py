@@ -165,3 +165,8 @@ def anything() -> Iterator[tuple[str, type[Anything]]]:
     yield f"http://127.0.0.1:{srv.server_port}", handler
     srv.shutdown()
     srv.server_close()
+
+
+# The window's fixtures (tests/gui/conftest.py), shared rather than copied: ``make_console``
+# builds the real window on the test's sandbox; ``asker`` answers its questions.
+from tests.gui.conftest import asker, make_console  # noqa: E402, F401
