@@ -16,6 +16,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QIcon
@@ -27,12 +28,14 @@ from console.credentials.profiles import SANDBOX_PROFILE
 from console.logsetup import setup_logging
 from console.paths import Paths, app_paths
 from console.resources import APP_ID, icon_file
-from console.sandbox import Sandbox
 from console.settings import Settings, install_language, resolve_language
 from console.tasks.environment import EnvironmentFactory, SecretsAccess
 from console.tasks.logfeed import FeedHandler, LogFeed
 from console.tasks.runner import POOL_JOURNAL, TaskRunner
 from console.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from console.sandbox import Sandbox
 
 log = logging.getLogger(__name__)
 

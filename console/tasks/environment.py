@@ -11,28 +11,30 @@ import ipaddress
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QCoreApplication
 
-from console.api.client import Client
 from console.credentials import (
     CredentialsError,
     KeyringStore,
     MemoryStore,
     Profile,
-    ProfileStore,
-    SecretStore,
 )
 from console.credentials.profiles import SANDBOX_PROFILE
-from console.journal import CallbackRow, Journal
-from console.logsetup import register_secrets
-from console.paths import Paths
-from console.receiver import Receiver, new_token
-from console.receiver.server import NOTIFY_PREFIX
-from console.sandbox import Sandbox
-from console.tasks.logfeed import LogFeed, entry_from_cross_check
-from console.tasks.operations import JournalCall, Operations, ResultWaiter
+
+if TYPE_CHECKING:
+    # The window's first paint needs none of these: they are imported where a
+    # profile is opened (``EnvironmentFactory.open``, on a worker thread).
+    from console.api.client import Client
+    from console.credentials import ProfileStore, SecretStore
+    from console.journal import CallbackRow, Journal
+    from console.paths import Paths
+    from console.receiver import Receiver
+    from console.sandbox import Sandbox
+    from console.tasks.logfeed import LogFeed
+    from console.tasks.operations import JournalCall, Operations
 
 ENV_SANDBOX = "sandbox"
 ENV_TEST = "test"  # a profile that points at this computer
@@ -99,6 +101,8 @@ def notify_target(public_notify_url: str, token: str) -> tuple[str, str]:
     token becomes the receiver's); a base address gets ``/notify/<token>``
     appended.
     """
+    from console.receiver.server import NOTIFY_PREFIX
+
     url = public_notify_url.strip()
     if NOTIFY_PREFIX in url:
         return url, url.split(NOTIFY_PREFIX, 1)[1].split("?", 1)[0].strip("/")
@@ -161,6 +165,8 @@ class EnvironmentFactory:
     def sandbox(self) -> Sandbox:
         with self._lock:
             if self._sandbox is None:
+                from console.sandbox import Sandbox
+
                 self._sandbox = Sandbox().start()
             return self._sandbox
 
@@ -172,6 +178,8 @@ class EnvironmentFactory:
 
     def load_secrets(self, profile: Profile) -> ProfileSecrets:
         """A saved profile's secrets; a missing notify token is created and stored."""
+        from console.receiver import new_token
+
         store = self.secrets.store()
         app_secret = store.get(profile.name, "app_secret") or ""
         sign_key = store.get(profile.name, "sign_key") or ""
@@ -195,6 +203,14 @@ class EnvironmentFactory:
 
     def open(self, name: str) -> Environment:
         """Open profile ``name`` (on a worker thread)."""
+        # Imported here, not at the top: the first paint of the window needs none of them.
+        from console.api.client import Client
+        from console.journal import Journal
+        from console.logsetup import register_secrets
+        from console.receiver import Receiver, new_token
+        from console.tasks.logfeed import entry_from_cross_check
+        from console.tasks.operations import Operations, ResultWaiter
+
         if name == SANDBOX_PROFILE:
             sandbox = self.sandbox()
             creds = sandbox.credentials

@@ -14,12 +14,14 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from console.api.client import API_PREFIX, Exchange
 from console.core.callback import safe_excerpt
-from console.journal import CallbackRow
+
+if TYPE_CHECKING:
+    from console.api.client import Exchange
+    from console.journal import CallbackRow
 
 KIND_REQUEST = "request"
 KIND_RESPONSE = "response"
@@ -73,6 +75,8 @@ class LogEntry:
 
 
 def _path(url: str) -> str:
+    from console.api.client import API_PREFIX  # loaded by then: an exchange came from it
+
     path = urlsplit(url).path
     return path[len(API_PREFIX) :] if path.startswith(API_PREFIX) else path
 

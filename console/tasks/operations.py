@@ -139,6 +139,7 @@ RESULT_WORDS = (
     QT_TRANSLATE_NOOP("Operations", "failed"),
     QT_TRANSLATE_NOOP("Operations", "no result"),
     QT_TRANSLATE_NOOP("Operations", "not sent"),
+    QT_TRANSLATE_NOOP("Operations", "unknown"),
 )
 
 
@@ -189,7 +190,8 @@ class DispenseProgress:
 
 @dataclass(frozen=True)
 class RecordOutcome:
-    """What became of one record: ``dropped``, ``failed``, ``no result``, ``not sent``."""
+    """What became of one record: ``dropped``, ``failed``, ``no result``, ``not sent``,
+    or ``unknown`` (the dispense was sent but its answer was lost: it may have dropped)."""
 
     record_id: int
     result: str
@@ -311,8 +313,13 @@ class Operations:
         request: dict[str, Any],
         send: Callable[[], T],
     ) -> tuple[T, int]:
-        """Record the intent, send, record the outcome; re-raise failures."""
-        action_id: int = self._j(self.journal.begin_action, kind, machine_no, order_id, request)
+        """Record the intent, send, record the outcome; re-raise failures.
+
+        The intent is committed on this (api) thread, through the journal's own
+        lock, before anything is sent: a round trip to the journal thread here
+        added two thread hand-offs to every click.
+        """
+        action_id = self.journal.begin_action(kind, machine_no, order_id, request)
         finish = self.journal.finish_action
         try:
             result = send()
@@ -481,6 +488,10 @@ class Operations:
                     request,
                     lambda: self.client.dispense(machine_no, order_id, record_id),
                 )
+            except TransportError as exc:
+                # Sent but no usable answer: the item may have dropped. Never "not sent".
+                result = "unknown" if exc.sent else "not sent"
+                return RecordOutcome(record_id, result, str(exc), error=exc)
             except ApiError as exc:
                 return RecordOutcome(record_id, "not sent", str(exc), error=exc)
             progress(dataclasses.replace(step, stage="waiting", delivery_id=delivery.delivery_id))

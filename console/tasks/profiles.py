@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from console.api.client import Client
 from console.credentials import SECRET_KINDS, Profile, ProfileStore
 from console.tasks.environment import SecretsAccess
 
@@ -77,6 +76,8 @@ def connection_secrets(
 
 def ping(profile: Profile, creds: ConnectionSecrets) -> float:
     """Seconds the platform took to answer ``ping`` with these settings (api thread)."""
+    from console.api.client import Client  # not needed for the window's first paint
+
     client = Client(
         profile.base_url,
         profile.appid,

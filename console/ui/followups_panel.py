@@ -6,6 +6,8 @@ follow-up; "Mark refunded" needs the refund reference, "Dismiss" a reason.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QItemSelection, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,14 +22,16 @@ from PySide6.QtWidgets import (
 )
 
 from console.core.followup import FollowupState
-from console.journal import FollowupRow
 from console.tasks.environment import Environment
-from console.tasks.operations import FollowupChanged
 from console.tasks.runner import POOL_API, POOL_JOURNAL
 from console.ui.dialogs import NoteRequest, Question
 from console.ui.models import followup_state_text, followups_model
 from console.ui.texts import describe_error, translate
 from console.ui.workspace import LEVEL_ERROR, LEVEL_INFO, LEVEL_OK, Job, Workspace
+
+if TYPE_CHECKING:
+    from console.journal import FollowupRow
+    from console.tasks.operations import FollowupChanged
 
 
 class FollowupsPanel(QWidget):

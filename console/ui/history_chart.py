@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from console.troubleshoot import MachineHistory
 from console.ui.texts import QT_TRANSLATE_NOOP
+
+if TYPE_CHECKING:
+    from console.troubleshoot import MachineHistory
 
 OK_COLOUR = QColor("#43a047")
 FAIL_COLOUR = QColor("#c62828")

@@ -167,19 +167,25 @@ class MachinesPanel(QGroupBox):
 
     @Slot()
     def use_typed_number(self) -> None:
+        typed = self.number_edit.text().strip()
         try:
-            checked = check_machine_no(self.number_edit.text())
-        except BadInput as exc:
-            self.note_label.setText(str(exc))
-            self.ws.post(LEVEL_ERROR, str(exc))
+            checked = check_machine_no(typed)
+        except BadInput:
+            text = translate(
+                "MachinesPanel",
+                "“{typed}” is not a machine number: it has 8 digits, e.g. 16327129.",
+            ).format(typed=typed)
+            self.note_label.setText(text)
+            self.ws.post(LEVEL_ERROR, text)
             return
         if checked.warning:
-            self.note_label.setText(
-                translate("MachinesPanel", "Using it anyway: {warning}.").format(
-                    warning=checked.warning
-                )
-            )
-            self.ws.post(LEVEL_WARN, checked.warning)
+            warning = translate(
+                "MachinesPanel",
+                "Machine number {machine} has {digits} digits; only special merchants have "
+                "numbers longer than 8. Using it anyway.",
+            ).format(machine=checked.value, digits=len(checked.value))
+            self.note_label.setText(warning)
+            self.ws.post(LEVEL_WARN, warning)
         else:
             text = translate("MachinesPanel", "Working on machine {machine}.").format(
                 machine=checked.value

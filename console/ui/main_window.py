@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from console.credentials import KeyringUnavailable, Profile, ProfileStore
 from console.credentials.profiles import SANDBOX_PROFILE
-from console.journal import CallbackRow, FollowupRow
 from console.settings import LANGUAGE_EN, LANGUAGE_SYSTEM, LANGUAGE_ZH, Settings
 from console.tasks.environment import Environment, EnvironmentFactory, SecretsAccess
 from console.tasks.logfeed import LogFeed
@@ -39,11 +40,15 @@ from console.ui.troubleshoot_view import TAB_TITLE as TROUBLESHOOT_TITLE
 from console.ui.troubleshoot_view import TroubleshootView
 from console.ui.workspace import LEVEL_ERROR, LEVEL_OK, LEVEL_WARN, Job, Workspace
 
+if TYPE_CHECKING:
+    from console.journal import CallbackRow, FollowupRow
+
 log = logging.getLogger(__name__)
 
 DRAIN_MS = 75  # log and callback batches reach the widgets at most this often
 CALLBACK_REFRESH_MS = 400  # lists re-read after callbacks, coalesced
 TIMEOUT_CHECK_MS = 15_000  # dispenses without a result after 120 s open follow-ups
+FIRST_PAINT_WAIT_MS = 250  # the profile opens after the first paint, or after this at most
 APP_TITLE = QT_TRANSLATE_NOOP("MainWindow", "Vending Console")
 # The View ▸ Language choices: the stored value and its words (each language in its own).
 LANGUAGE_CHOICES: tuple[tuple[str, str], ...] = (
@@ -51,6 +56,44 @@ LANGUAGE_CHOICES: tuple[tuple[str, str], ...] = (
     (LANGUAGE_EN, "&English"),
     (LANGUAGE_ZH, "中文(&Z)"),
 )
+
+
+class _FirstPaint(QObject):
+    """Runs the queued actions once the window has painted for the first time.
+
+    Opening a profile imports the client, journal, receiver and sandbox and starts
+    them on a worker thread; begun while the window is still painting, that work
+    competes with the paint for the interpreter, so it waits for the first paint.
+    """
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+        self.done = False
+        self.queued: list[Callable[[], None]] = []
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Paint and not self.done:
+            QTimer.singleShot(0, self, self.run)  # after this paint pass
+        return False
+
+    def pending(self) -> bool:
+        """True while the window is shown but has not painted yet."""
+        return not self.done and self.window.isVisible()
+
+    def after(self, action: Callable[[], None]) -> None:
+        if not self.queued:
+            QTimer.singleShot(FIRST_PAINT_WAIT_MS, self, self.run)  # should no paint come
+        self.queued.append(action)
+
+    def run(self) -> None:
+        if not self.done:
+            self.done = True
+            self.window.removeEventFilter(self)
+        queued, self.queued = self.queued, []
+        for action in queued:
+            action()
 
 
 class MainWindow(QMainWindow):
@@ -77,6 +120,7 @@ class MainWindow(QMainWindow):
         self._opening = ""
         self._shut_down = False
         self._pending_orders: set[int] = set()
+        self._first_paint = _FirstPaint(self)
         self._build()
         self._connect()
         geometry, state = settings.window_geometry(), settings.window_state()
@@ -309,6 +353,14 @@ class MainWindow(QMainWindow):
             translate("MainWindow", "Opening profile “{name}”…").format(name=name)
         )
         self.receiver_label.clear()
+        if self._first_paint.pending():
+            self._first_paint.after(lambda: self._submit_open(name))
+        else:
+            self._submit_open(name)
+
+    def _submit_open(self, name: str) -> None:
+        if self._shut_down:
+            return
         self.runner.submit(
             POOL_API,
             self.factory.open,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -23,9 +23,11 @@ from PySide6.QtGui import QColor
 from console.core.followup import FollowupState
 from console.core.models import Machine, OrderRecord
 from console.core.status import RECORD_PICKED_UP, RECORD_STATUS_LABELS
-from console.journal import FollowupRow, OrderSummary
 from console.settings import ui_lang
 from console.ui.texts import QT_TRANSLATE_NOOP
+
+if TYPE_CHECKING:
+    from console.journal import FollowupRow, OrderSummary
 
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
@@ -195,22 +197,22 @@ def followup_state_text(row: FollowupRow) -> str:
 
 
 def followups_model(parent: Any = None) -> RowsModel[FollowupRow]:
-    return RowsModel[FollowupRow](
-        [
-            Column("#", lambda f: str(f.id)),
-            Column(translate("models", "Opened"), lambda f: f.ts_iso[:19].replace("T", " ")),
-            Column(translate("models", "Order"), lambda f: str(f.order_id)),
-            Column(
-                translate("models", "Record"),
-                lambda f: "" if f.record_id is None else str(f.record_id),
-            ),
-            Column(translate("models", "Machine"), lambda f: f.machine_no),
-            Column(translate("models", "State"), followup_state_text, colour=_state_colour),
-            Column(translate("models", "What happened"), lambda f: f.meaning),
-            Column(translate("models", "Note"), lambda f: f.note),
-        ],
-        parent,
-    )
+    # Typed through the annotation, not ``RowsModel[FollowupRow]``: the journal is
+    # imported for type checking only (the first paint does not need it).
+    columns: list[Column[FollowupRow]] = [
+        Column("#", lambda f: str(f.id)),
+        Column(translate("models", "Opened"), lambda f: f.ts_iso[:19].replace("T", " ")),
+        Column(translate("models", "Order"), lambda f: str(f.order_id)),
+        Column(
+            translate("models", "Record"),
+            lambda f: "" if f.record_id is None else str(f.record_id),
+        ),
+        Column(translate("models", "Machine"), lambda f: f.machine_no),
+        Column(translate("models", "State"), followup_state_text, colour=_state_colour),
+        Column(translate("models", "What happened"), lambda f: f.meaning),
+        Column(translate("models", "Note"), lambda f: f.note),
+    ]
+    return RowsModel(columns, parent)
 
 
 # -- recent orders ---------------------------------------------------------------------
@@ -230,6 +232,5 @@ def recent_order_text(o: OrderSummary) -> str:
 
 
 def recent_orders_model(parent: Any = None) -> RowsModel[OrderSummary]:
-    return RowsModel[OrderSummary](
-        [Column(translate("models", "Order"), recent_order_text)], parent
-    )
+    columns: list[Column[OrderSummary]] = [Column(translate("models", "Order"), recent_order_text)]
+    return RowsModel(columns, parent)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
@@ -34,17 +35,7 @@ from PySide6.QtWidgets import (
 from console.core.models import Delivery, Machine, Product
 from console.core.rules import BadInput, check_id
 from console.core.status import OrderStatus, is_dispensable, status_from_query_text
-from console.journal import OrderSummary
 from console.tasks.environment import Environment
-from console.tasks.operations import (
-    DispenseProgress,
-    DispenseReport,
-    OrderCreated,
-    OrderView,
-    ProductsLoaded,
-    StatusChanged,
-    records_to_dispense,
-)
 from console.tasks.runner import POOL_API, POOL_JOURNAL
 from console.ui.dialogs import Question
 from console.ui.models import RecordRow, recent_orders_model, records_model
@@ -58,6 +49,17 @@ from console.ui.texts import (
     window_text,
 )
 from console.ui.workspace import LEVEL_ERROR, LEVEL_INFO, LEVEL_OK, LEVEL_WARN, Job, Workspace
+
+if TYPE_CHECKING:
+    from console.journal import OrderSummary
+    from console.tasks.operations import (
+        DispenseProgress,
+        DispenseReport,
+        OrderCreated,
+        OrderView,
+        ProductsLoaded,
+        StatusChanged,
+    )
 
 MESSAGE_STYLES = {
     LEVEL_INFO: "",
@@ -175,6 +177,9 @@ class OrderPanel(QWidget):
         self._products_for = ""
         self._opening = False
         self._writing = ""  # which write is running: "status", "dispense", "create"
+        # (order, record) whose last dispense was sent but never answered: it may have
+        # dropped, so a second dispense of it warns first.
+        self._uncertain: set[tuple[int, int]] = set()
         self._querying = False
         self.now: Callable[[], float] = time.time
         self._build()
@@ -380,7 +385,11 @@ class OrderPanel(QWidget):
         )
 
     def _remaining(self) -> list[int]:
-        return records_to_dispense(self.view.order) if self.view is not None else []
+        if self.view is None:
+            return []
+        from console.tasks.operations import records_to_dispense  # loaded with the profile
+
+        return records_to_dispense(self.view.order)
 
     @Slot(object)
     def _environment_changed(self, env: Environment | None) -> None:
@@ -497,10 +506,16 @@ class OrderPanel(QWidget):
 
     @Slot()
     def open_typed_order(self) -> None:
+        typed = self.order_edit.text().strip()
         try:
-            order_id = check_id(self.order_edit.text(), "order id")
-        except BadInput as exc:
-            self.show_message(LEVEL_ERROR, str(exc))
+            order_id = check_id(typed, "order id")
+        except BadInput:
+            self.show_message(
+                LEVEL_ERROR,
+                translate(
+                    "OrderPanel", "“{typed}” is not an order id: it is a positive whole number."
+                ).format(typed=typed),
+            )
             return
         if not self.machine_no:
             self.show_message(
@@ -772,6 +787,17 @@ class OrderPanel(QWidget):
                 "OrderPanel",
                 " The order is older than 20 minutes: the platform will probably refuse.",
             )
+        uncertain = [rid for rid in record_ids if (order.order_id, rid) in self._uncertain]
+        if uncertain:
+            detail = (
+                translate(
+                    "OrderPanel",
+                    "WARNING: the last dispense of record(s) {records} was sent but its answer "
+                    "was lost: the item may already have dropped. Dispensing again may drop a "
+                    "second item. ",
+                ).format(records=", ".join(str(r) for r in uncertain))
+                + detail
+            )
         question = Question(
             title=translate("OrderPanel", "Dispense order {order}?").format(order=order.order_id),
             text=translate(
@@ -853,6 +879,19 @@ class OrderPanel(QWidget):
                 lines.append(
                     translate("OrderPanel", "Record {record} dropped{delivery}.").format(
                         record=o.record_id, delivery=delivery
+                    )
+                )
+            elif o.result == "unknown":
+                self._uncertain.add((report.order_id, o.record_id))
+                lines.append(
+                    translate(
+                        "OrderPanel",
+                        "Record {record}: the dispense was sent but its answer was lost — the "
+                        "item MAY HAVE DROPPED. Check the machine or use Query dispense before "
+                        "dispensing it again. ({error})",
+                    ).format(
+                        record=o.record_id,
+                        error=describe_error(o.error) if o.error is not None else o.detail,
                     )
                 )
             elif o.result == "not sent" and o.error is not None:

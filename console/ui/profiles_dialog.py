@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.api.client import normalise_base_url
 from console.api.errors import ConfigError
 from console.credentials import KeyringUnavailable, Profile, ProfileStore
 from console.credentials.profiles import SANDBOX_PROFILE
@@ -357,6 +356,8 @@ class ProfilesDialog(QDialog):
                     name=repr(name)
                 )
             )
+        from console.api.client import normalise_base_url
+
         try:
             base_url = normalise_base_url(self.base_url_edit.text())
         except ConfigError as exc:
@@ -443,6 +444,8 @@ class ProfilesDialog(QDialog):
     @Slot(object, object)
     def _save_failed(self, name: str, exc: BaseException) -> None:
         self._set_busy(False)
+        if isinstance(exc, KeyringUnavailable):  # e.g. locked: offer the session-only choice
+            self._store_failed(None, exc)
         self._say(
             False,
             translate("ProfilesDialog", "Profile {name} not saved: {error}").format(

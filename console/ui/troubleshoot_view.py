@@ -14,7 +14,7 @@ dispensing, and is never retried.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -43,16 +43,18 @@ from PySide6.QtWidgets import (
 
 from console.core.models import Machine
 from console.tasks.environment import Environment
-from console.tasks.operations import SlotTestProgress, SlotTestResult
 from console.tasks.runner import POOL_API
-from console.troubleshoot import Check, Diagnosis, SlotRow, filter_rows, sort_rows
-from console.troubleshoot.slots import SortKey
 from console.ui.dialogs import Question
 from console.ui.history_chart import HistoryChart
 from console.ui.models import AMBER, GREEN, RED, Column, RowsModel
 from console.ui.order_panel import LOCK_STYLE, MESSAGE_STYLES
 from console.ui.texts import QT_TRANSLATE_NOOP, clock_text, describe_error, translate, ui_lang
 from console.ui.workspace import LEVEL_ERROR, LEVEL_INFO, LEVEL_OK, LEVEL_WARN, Job, Workspace
+
+if TYPE_CHECKING:
+    from console.tasks.operations import SlotTestProgress, SlotTestResult
+    from console.troubleshoot import Check, Diagnosis, SlotRow
+    from console.troubleshoot.slots import SortKey
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -182,26 +184,35 @@ def _check_colour(c: Check) -> QColor:
 
 
 def checks_model(parent: Any = None) -> RowsModel[Check]:
-    return RowsModel[Check](
-        [
-            Column(
-                translate("TroubleshootView", "Check"),
-                lambda c: translate("TroubleshootView", CHECK_LABELS.get(c.name, c.name)),
-            ),
-            Column(
-                translate("TroubleshootView", "Result"),
-                lambda c: translate("TroubleshootView", STATUS_WORDS[c.status]),
-                colour=_check_colour,
-            ),
-            Column(
-                translate("TroubleshootView", "Details"),
-                lambda c: c.summary,
-                colour=lambda c: None if c.status == "ok" else _check_colour(c),
-                tooltip=lambda c: c.summary + (f"\n\n{c.detail}" if c.detail else ""),
-            ),
-        ],
-        parent,
-    )
+    # Typed through the annotation: ``Check`` is imported for type checking only.
+    columns: list[Column[Check]] = [
+        Column(
+            translate("TroubleshootView", "Check"),
+            lambda c: translate("TroubleshootView", CHECK_LABELS.get(c.name, c.name)),
+        ),
+        Column(
+            translate("TroubleshootView", "Result"),
+            lambda c: translate("TroubleshootView", STATUS_WORDS[c.status]),
+            colour=_check_colour,
+        ),
+        Column(
+            translate("TroubleshootView", "Details"),
+            lambda c: c.summary,
+            colour=lambda c: None if c.status == "ok" else _check_colour(c),
+            tooltip=lambda c: c.summary + (f"\n\n{c.detail}" if c.detail else ""),
+        ),
+    ]
+    return RowsModel(columns, parent)
+
+
+def _sorted(rows: list[SlotRow], key: SortKey, descending: bool) -> list[SlotRow]:
+    """``sort_rows``, imported only once there are rows: sorting is enabled (and so
+    runs) while the window is built, before its first paint."""
+    if not rows:
+        return []
+    from console.troubleshoot import sort_rows
+
+    return sort_rows(rows, key, descending=descending)
 
 
 class SlotsModel(QAbstractTableModel):
@@ -239,10 +250,14 @@ class SlotsModel(QAbstractTableModel):
         self._refresh()
 
     def _refresh(self) -> None:
-        statuses = ("faulty", "empty", "low") if self._problems_only else None
-        rows = filter_rows(self._all, text=self._text, statuses=statuses)
+        rows: list[SlotRow] = []
+        if self._all:  # an empty table (as the window is built) needs no slot logic
+            from console.troubleshoot import filter_rows
+
+            statuses = ("faulty", "empty", "low") if self._problems_only else None
+            rows = filter_rows(self._all, text=self._text, statuses=statuses)
         self.beginResetModel()
-        self._shown = sort_rows(rows, self._sort, descending=self._descending)
+        self._shown = _sorted(rows, self._sort, self._descending)
         self.endResetModel()
 
     def row_at(self, row: int) -> SlotRow | None:
@@ -281,7 +296,7 @@ class SlotsModel(QAbstractTableModel):
         before = [(self._shown[i.row()], i.column()) for i in persistent]
         self._sort = SORT_KEYS[column]
         self._descending = order == Qt.SortOrder.DescendingOrder
-        self._shown = sort_rows(self._shown, self._sort, descending=self._descending)
+        self._shown = _sorted(self._shown, self._sort, self._descending)
         position = {id(r): i for i, r in enumerate(self._shown)}
         # Persistent indexes (the selection) follow their rows.
         self.changePersistentIndexList(

@@ -192,3 +192,23 @@ def test_quitting_with_a_dispense_in_flight_loses_no_journal_entry(
     finally:
         journal.close()
     assert dispense.state == "ok"  # the answer arrived and was recorded before the end
+
+
+def test_a_lost_dispense_answer_says_the_item_may_have_dropped_and_warns_before_again(
+    qtbot, console_app, asker, sandbox
+):
+    """A dispense sent but never answered may have dropped: never reported as 'not sent',
+    and dispensing that record again warns of a second item first."""
+    panel = console_app.window.order_panel
+    open_demo_order(qtbot, console_app, sandbox, kind="paid")
+    sandbox.inject("dispense:reset#1")  # the connection drops after the request went out
+    qtbot.mouseClick(panel.dispense_all_button, LEFT)
+    qtbot.waitUntil(lambda: "MAY HAVE DROPPED" in panel.message_label.text(), timeout=WAIT_MS)
+    assert "not dispensed" not in panel.message_label.text()
+    assert len(sandbox.requests_for("dispense")) == 1
+
+    asker.answer = False
+    qtbot.waitUntil(lambda: panel.dispense_all_button.isEnabled(), timeout=WAIT_MS)
+    qtbot.mouseClick(panel.dispense_all_button, LEFT)
+    assert "may already have dropped" in asker.questions[-1].detail
+    assert len(sandbox.requests_for("dispense")) == 1
