@@ -11,6 +11,7 @@ user's folders: the window and the receiver use a temporary folder.
 
 from __future__ import annotations
 
+import gc
 import http.client
 import importlib
 import os
@@ -22,7 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from console import resources
@@ -182,7 +183,19 @@ def check_window() -> Result:
             title = console.window.windowTitle()
         finally:
             console.shutdown()
+            _dispose(console.window)
+            del console
+            # Collect the window's Python side here, on the GUI thread: a collection
+            # that happened to run later on a server thread would destroy widgets there.
+            gc.collect()
     return Result(OK, "window", f"main window builds ({title!r})")
+
+
+def _dispose(widget: Any) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def check_sandbox() -> Result:
