@@ -30,6 +30,7 @@ from console.paths import Paths, app_paths
 from console.resources import APP_ID, icon_file
 from console.settings import Settings, install_language, resolve_language
 from console.tasks.environment import EnvironmentFactory, SecretsAccess
+from console.tasks.gcguard import GuiThreadCollector
 from console.tasks.logfeed import FeedHandler, LogFeed
 from console.tasks.runner import POOL_JOURNAL, TaskRunner
 from console.ui.main_window import MainWindow
@@ -145,6 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not install_language(language):
         log.warning("no %s translation found: the window stays in English", language)
     sys.excepthook = _excepthook
+    collector = GuiThreadCollector(app)  # widgets are never collected on a worker thread
     console = ConsoleApp(paths=paths, log_filter=log_filter)
     console.window.show()
     console.start(args.profile)
@@ -158,3 +160,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         return app.exec()
     finally:
         console.shutdown()
+        collector.stop()

@@ -1,0 +1,41 @@
+"""Cyclic garbage (which may hold widgets) is collected on the GUI thread only."""
+
+from __future__ import annotations
+
+import gc
+import threading
+import weakref
+
+from PySide6.QtWidgets import QWidget
+
+from console.tasks.gcguard import GuiThreadCollector
+
+
+class Holder:
+    def __init__(self) -> None:
+        self.me = self  # a reference cycle: only the cyclic collector frees it
+        self.widget = QWidget()
+
+
+def test_worker_threads_never_collect_widgets_the_gui_thread_does(qtbot) -> None:
+    collector = GuiThreadCollector(interval_ms=60_000)  # collect only when told here
+    try:
+        assert not gc.isenabled()
+        holder = weakref.ref(Holder())  # garbage now, kept only by its own cycle
+
+        kept: list[list[object]] = []
+
+        def churn() -> None:  # enough live allocations to cross every threshold
+            kept.extend([] for _ in range(100_000))
+
+        worker = threading.Thread(target=churn)
+        worker.start()
+        worker.join()
+        assert gc.get_count()[0] > gc.get_threshold()[0]
+        # The worker allocated past every threshold, yet the widget was not collected there.
+        assert holder() is not None
+        assert collector.collect() > 0
+        assert holder() is None  # collected here, on the GUI thread
+    finally:
+        collector.stop()
+    assert gc.isenabled()
