@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,3 +20,21 @@ def console_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     for name in ("VENDCTL_APPID", "VENDCTL_APP_SECRET", "VENDCTL_SIGN_KEY", "VENDCTL_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
     yield home
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_main_thread() -> Iterator[None]:
+    """Garbage is collected here, on the test's (GUI) thread, never on a worker.
+
+    As in the window (console/tasks/gcguard.py): an automatic collection that
+    happened to run on a receiver or sandbox thread could destroy a test's
+    widgets there and crash Qt.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        if was_enabled:
+            gc.enable()

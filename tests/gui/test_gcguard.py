@@ -18,6 +18,7 @@ class Holder:
 
 
 def test_worker_threads_never_collect_widgets_the_gui_thread_does(qtbot) -> None:
+    gc.enable()  # as in a program before the window starts
     collector = GuiThreadCollector(interval_ms=60_000)  # collect only when told here
     try:
         assert not gc.isenabled()
