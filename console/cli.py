@@ -57,9 +57,6 @@ ENV_BASE_URL = "VENDCTL_BASE_URL"
 ENV_NOTIFY_URL = "VENDCTL_NOTIFY_URL"
 ENV_NOTIFY_TOKEN = "VENDCTL_NOTIFY_TOKEN"  # noqa: S105 - a variable name, not a secret
 
-# Delivery statuses that mean the machine has not reported yet.
-_PENDING_DELIVERY = frozenset({"", "dispensing", "pending", "processing", "waiting"})
-
 
 class CliExit(Exception):
     def __init__(self, code: int, message: str = "") -> None:
@@ -749,7 +746,7 @@ def _wait_delivery(client: api.Client, delivery_id: int, no: str, out: Out) -> A
         except ApiError as exc:
             out.warn(f"could not read the result of delivery {delivery_id}: {exc}")
             return None
-        if delivery.status.lower() not in _PENDING_DELIVERY or delivery.fail_reason:
+        if not delivery.pending:
             return delivery
         time.sleep(0.5)
     return delivery

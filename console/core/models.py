@@ -277,6 +277,10 @@ class Order:
         )
 
 
+# Delivery statuses that mean the machine has not reported yet.
+PENDING_DELIVERY_STATUSES = frozenset({"", "dispensing", "pending", "processing", "waiting"})
+
+
 @dataclass(frozen=True)
 class Delivery:
     delivery_id: int = 0
@@ -284,6 +288,11 @@ class Delivery:
     status: str = ""
     pickup_at: str = ""
     fail_reason: str = ""
+
+    @property
+    def pending(self) -> bool:
+        """True while the machine has not reported on this dispense."""
+        return self.status.lower() in PENDING_DELIVERY_STATUSES and not self.fail_reason
 
     @classmethod
     def from_data(cls, d: Mapping[str, Any], delivery_id: int = 0) -> Delivery:

@@ -45,7 +45,6 @@ RESULT_POLL_FIRST_S = 1.0
 RESULT_POLL_MAX_S = 5.0
 # Stop waiting for a machine's result a little after the platform gives up.
 RESULT_DEADLINE_S = DEVICE_TIMEOUT_S + 10
-PENDING_DELIVERY = frozenset({"", "dispensing", "pending", "processing", "waiting"})
 
 JournalCall = Callable[..., Any]
 
@@ -530,7 +529,7 @@ class Operations:
                 latest = self.client.get_delivery(did, machine_no)
             except ApiError:
                 continue  # the callback may still come; the deadline bounds the wait
-            if latest.status.lower() not in PENDING_DELIVERY or latest.fail_reason:
+            if not latest.pending:
                 if latest.status.lower() == "success" and not latest.fail_reason:
                     return RecordOutcome(
                         record_id,
@@ -628,7 +627,7 @@ class Operations:
                 latest = self.client.get_delivery(did, machine_no)
             except ApiError:
                 continue  # the callback may still come; the deadline bounds the wait
-            if latest.status.lower() not in PENDING_DELIVERY or latest.fail_reason:
+            if not latest.pending:
                 if latest.status.lower() == "success" and not latest.fail_reason:
                     return SlotTestResult(
                         machine_no,

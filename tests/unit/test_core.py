@@ -139,3 +139,13 @@ def test_error_codes_of_both_families_are_explained() -> None:
         assert explain(code) and explain(code, lang="zh") != explain(code)
     assert "code 0" in explain(0, "订单未支付")
     assert explain(99999) == "unknown error code"
+
+
+def test_a_delivery_is_pending_until_the_machine_reports() -> None:
+    from console.core.models import Delivery
+
+    assert Delivery(1000, status="dispensing").pending
+    assert Delivery(1000, status="").pending
+    assert not Delivery(1000, status="success").pending
+    assert not Delivery(1000, status="failed", fail_reason="Goods are Stuck").pending
+    assert not Delivery(1000, status="dispensing", fail_reason="timeout").pending
