@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import http.client
 import itertools
-import json
 import socket
 import threading
 from collections.abc import Iterator
@@ -44,6 +43,7 @@ from tests.gui.test_failures import apply_paid, open_demo_order
 from tests.integration.test_receiver_http import closed_by_server
 
 from .conftest import Figures
+from .test_load import _body
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -57,20 +57,6 @@ LORIS = 50
 LORIS_CALLBACKS = 500
 TRICKLE_S = 1.0  # the window's receiver drops a client silent for 5 s
 HOLD_ROUNDS = 7  # trickles (seconds) the connections are held at least
-
-
-def _body(order: int, record: int) -> bytes:
-    fail = record % 10 == 0
-    return json.dumps(
-        {
-            "method": "device.delivery.response",
-            "order_id": order,
-            "record_id": record,
-            "deliver_status": "0" if fail else "1",
-            "floor_status": "3" if fail else "1",
-            "error_msg": "Slave Comm Error" if fail else "",
-        }
-    ).encode()
 
 
 def _callback_entries(app: ConsoleApp) -> list[LogEntry]:
