@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from console.core.callback import Callback
 
 # Action kinds the console journals (write actions must be; reads may be).
 ACTION_KINDS = frozenset(
@@ -19,6 +22,16 @@ CROSS_CHECK_VERDICTS = frozenset({"ok", "suspicious", "unchecked", "error"})
 
 # Outcome stored for a body that could not be parsed at all.
 MALFORMED = "malformed"
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackArrival:
+    """A parsed callback waiting to be journalled (``Journal.record_callbacks``)."""
+
+    callback: Callback
+    remote: str
+    replay_of: int | None = None
+    content_type: str = ""
 
 
 @dataclass(frozen=True)

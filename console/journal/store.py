@@ -24,7 +24,7 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, TextIO
@@ -50,6 +50,7 @@ from console.journal.rows import (
     CROSS_CHECK_VERDICTS,
     MALFORMED,
     ActionRow,
+    CallbackArrival,
     CallbackRow,
     FollowupEventRow,
     FollowupRow,
@@ -760,72 +761,98 @@ class Journal:
         result (neither) counts: it updates the order, settles a waiting
         dispense, and a failure opens (or joins) a follow-up.
         """
+        with self._write() as conn:
+            return self._record_callback(conn, cb, remote, replay_of, content_type)
+
+    def record_callbacks(self, arrivals: Sequence[CallbackArrival]) -> list[CallbackRow]:
+        """Journal several parsed callbacks in one committed transaction (group commit).
+
+        Each is recorded exactly as ``record_callback`` would, in order (a later
+        one can be a repeat of an earlier one in the same batch); all are durable
+        when this returns, or none is if it raises. One commit for many
+        callbacks is what lets the receiver keep up with a burst.
+        """
+        if not arrivals:
+            return []
+        with self._write() as conn:
+            return [
+                self._record_callback(conn, a.callback, a.remote, a.replay_of, a.content_type)
+                for a in arrivals
+            ]
+
+    def _record_callback(
+        self,
+        conn: sqlite3.Connection,
+        cb: Callback,
+        remote: str,
+        replay_of: int | None,
+        content_type: str,
+    ) -> CallbackRow:
         ts, ts_iso = self._now()
         key = cb.dedupe_text
         outcome = cb.outcome
         summary = cb.summary()
-        with self._write() as conn:
-            if replay_of is not None:
-                orig = conn.execute(
-                    "SELECT dedupe_key FROM callbacks WHERE id = ? AND profile = ?",
-                    (replay_of, self.profile),
-                ).fetchone()
-                if orig is None or orig[0] != key:
-                    log.warning(
-                        "callback claims to replay #%s, which %s; recorded as received",
-                        replay_of,
-                        "does not exist" if orig is None else "is a different callback",
-                    )
-                    replay_of = None
-            duplicate_of: int | None = None
-            if replay_of is None and cb.can_repeat:
-                dup = conn.execute(
-                    """
-                    SELECT id FROM callbacks
-                    WHERE profile = ? AND dedupe_key = ? AND duplicate_of IS NULL
-                      AND replay_of IS NULL AND outcome != 'malformed'
-                    ORDER BY id LIMIT 1
-                    """,
-                    (self.profile, key),
-                ).fetchone()
-                duplicate_of = None if dup is None else int(dup[0])
-            raw = bytes(cb.raw)
-            cur = conn.execute(
-                """
-                INSERT INTO callbacks (ts, ts_iso, profile, remote, content_type, method,
-                    order_id, record_id, deliver_status, floor_status, error_msg, channel_name,
-                    outcome, summary, reason, extra, raw, raw_size, dedupe_key, duplicate_of,
-                    replay_of)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                (
-                    ts,
-                    ts_iso,
-                    self.profile,
-                    remote,
-                    content_type,
-                    cb.method,
-                    cb.order_id,
-                    cb.record_id,
-                    cb.deliver_status,
-                    cb.floor_status,
-                    cb.error_msg,
-                    cb.channel_name,
-                    outcome,
-                    summary,
-                    "; ".join(cb.problems),
-                    _dumps(cb.extra),
-                    raw[:MAX_RAW],
-                    len(raw),
-                    key,
-                    duplicate_of,
+        if replay_of is not None:
+            orig = conn.execute(
+                "SELECT dedupe_key FROM callbacks WHERE id = ? AND profile = ?",
+                (replay_of, self.profile),
+            ).fetchone()
+            if orig is None or orig[0] != key:
+                log.warning(
+                    "callback claims to replay #%s, which %s; recorded as received",
                     replay_of,
-                ),
-            )
-            callback_id = int(cur.lastrowid or 0)
-            followup_id: int | None = None
-            if duplicate_of is None and replay_of is None:
-                followup_id = self._apply_callback_rules(conn, callback_id, cb, ts, ts_iso)
+                    "does not exist" if orig is None else "is a different callback",
+                )
+                replay_of = None
+        duplicate_of: int | None = None
+        if replay_of is None and cb.can_repeat:
+            dup = conn.execute(
+                """
+                SELECT id FROM callbacks
+                WHERE profile = ? AND dedupe_key = ? AND duplicate_of IS NULL
+                  AND replay_of IS NULL AND outcome != 'malformed'
+                ORDER BY id LIMIT 1
+                """,
+                (self.profile, key),
+            ).fetchone()
+            duplicate_of = None if dup is None else int(dup[0])
+        raw = bytes(cb.raw)
+        cur = conn.execute(
+            """
+            INSERT INTO callbacks (ts, ts_iso, profile, remote, content_type, method,
+                order_id, record_id, deliver_status, floor_status, error_msg, channel_name,
+                outcome, summary, reason, extra, raw, raw_size, dedupe_key, duplicate_of,
+                replay_of)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            (
+                ts,
+                ts_iso,
+                self.profile,
+                remote,
+                content_type,
+                cb.method,
+                cb.order_id,
+                cb.record_id,
+                cb.deliver_status,
+                cb.floor_status,
+                cb.error_msg,
+                cb.channel_name,
+                outcome,
+                summary,
+                "; ".join(cb.problems),
+                _dumps(cb.extra),
+                raw[:MAX_RAW],
+                len(raw),
+                key,
+                duplicate_of,
+                replay_of,
+            ),
+        )
+        callback_id = int(cur.lastrowid or 0)
+        followup_id: int | None = None
+        if duplicate_of is None and replay_of is None:
+            followup_id = self._apply_callback_rules(conn, callback_id, cb, ts, ts_iso)
         return CallbackRow(
             id=callback_id,
             ts=ts,

@@ -16,6 +16,7 @@ journal cannot write it the answer is 500 so the platform may retry.
 from __future__ import annotations
 
 import contextlib
+import email.utils
 import hmac
 import json
 import logging
@@ -24,12 +25,15 @@ import re
 import secrets
 import socket
 import threading
+import time
 from collections.abc import Callable
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
 
 from console.core.callback import Callback, CallbackError, parse_callback
-from console.journal import CROSS_CHECK_VERDICTS, CallbackRow, Journal
+from console.journal import CROSS_CHECK_VERDICTS, CallbackArrival, CallbackRow, Journal
+from console.receiver.groupcommit import GroupCommit
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +100,7 @@ class Receiver:
         self._on_callback = on_callback
         self._cross_check = cross_check
         self._on_cross_checked = on_cross_checked
+        self._commits = GroupCommit(journal)
         self._state = threading.Lock()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -121,6 +126,7 @@ class Receiver:
             server = _Server((self.host, self._requested_port), self)
             self._port = int(server.server_address[1])
             self._server = server
+            self._commits.start()
             self._thread = threading.Thread(
                 target=server.serve_forever,
                 kwargs={"poll_interval": 0.05},
@@ -157,6 +163,7 @@ class Receiver:
                 conn.shutdown(socket.SHUT_RDWR)
         if thread is not None:
             thread.join(10)
+        self._commits.stop()
         if worker is not None:
             self._wake_worker()
             worker.join(10)
@@ -262,14 +269,12 @@ class Receiver:
             h.reply(400, {"ok": False, "error": reason})
         else:
             try:
-                row = self.journal.record_callback(
-                    cb, remote=remote, replay_of=replay_of, content_type=content_type
-                )
+                row = self._commits.record(CallbackArrival(cb, remote, replay_of, content_type))
             except Exception:
                 log.exception("could not journal a callback; answered 500 so it may be re-sent")
                 h.reply(500, {"ok": False, "error": "journal write failed"})
                 return
-            h.reply(200, {"ok": True})
+            h.reply(200, _OK)
             log.info("callback #%s from %s: %s", row.id, remote, row.summary)
             if self._cross_check is not None and row.counts:
                 self._enqueue(row, cb)
@@ -322,6 +327,28 @@ class Receiver:
                     self._on_cross_checked(row.id, verdict, str(detail))
                 except Exception:
                     log.exception("on_cross_checked failed for callback #%s", row.id)
+
+
+_OK: dict[str, Any] = {"ok": True}
+_OK_BODY = json.dumps(_OK).encode("utf-8")
+_date_cache: tuple[int, str] = (0, "")
+
+
+def _http_date() -> str:
+    """The Date header's text, made once per second (formatting it costs more than
+    the rest of the answer)."""
+    global _date_cache
+    now = int(time.time())
+    if _date_cache[0] != now:
+        _date_cache = (now, email.utils.formatdate(now, usegmt=True))
+    return _date_cache[1]
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 def _replay_id(value: str | None) -> int | None:
@@ -401,25 +428,38 @@ class _Handler(BaseHTTPRequestHandler):
         *,
         close: bool = False,
     ) -> None:
-        body = json.dumps(payload).encode("utf-8")
+        """Send the whole answer (status line, headers, JSON body) in one write.
+
+        One ``sendall`` per answer, not the two of ``send_response`` +
+        ``end_headers`` + ``wfile.write``: each socket write gives up the GIL,
+        and under a burst every hand-back costs a wait behind the other threads.
+        """
+        body = _OK_BODY if payload is _OK else json.dumps(payload).encode("utf-8")
+        lines = [
+            f"{self.protocol_version} {status} {_reason(status)}",
+            f"Server: {self.server_version}",
+            f"Date: {_http_date()}",
+            "Content-Type: application/json",
+            f"Content-Length: {len(body)}",
+        ]
+        lines.extend(f"{name}: {value}" for name, value in (headers or {}).items())
+        if close:
+            lines.append("Connection: close")
+            self.close_connection = True
+        data = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "strict")
+        if self.command != "HEAD":
+            data += body
+        if log.isEnabledFor(logging.DEBUG):
+            self.log_request(status, len(body))
         try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            if close:
-                self.send_header("Connection", "close")
-                self.close_connection = True
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
+            self.wfile.write(data)
         except OSError as exc:
             log.info("could not send the %s answer: %s", status, type(exc).__name__)
             self.close_connection = True
 
     def log_message(self, format: str, *args: Any) -> None:
-        log.debug("%s %s", self.address_string(), mask_url(format % args))
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("%s %s", self.address_string(), mask_url(format % args))
 
     def log_error(self, format: str, *args: Any) -> None:
         log.info("%s %s", self.address_string(), mask_url(format % args))
