@@ -30,6 +30,9 @@ MAX_ID = 2**63 - 1
 MAX_DEPTH = 32
 NESTED_TOO_DEEP = "<nested too deeply>"
 
+# Made once: ``json.dumps`` with non-default options builds an encoder per call.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
 _KNOWN_FIELDS = frozenset(
     {
         "method",
@@ -150,7 +153,7 @@ class Callback:
     @property
     def dedupe_text(self) -> str:
         """``dedupe_key`` as compact JSON, for storage and indexing."""
-        return json.dumps(list(self.dedupe_key), ensure_ascii=False, separators=(",", ":"))
+        return _COMPACT.encode(list(self.dedupe_key))
 
     def summary(self) -> str:
         """One line for lists and logs."""
@@ -336,9 +339,7 @@ def _text(value: Any) -> str:
         return _clean_str(value)
     if isinstance(value, list | dict):
         try:
-            return _clean_str(
-                json.dumps(_bounded(value, 0), ensure_ascii=False, separators=(",", ":"))
-            )
+            return _clean_str(_COMPACT.encode(_bounded(value, 0)))
         except (ValueError, RecursionError):
             return NESTED_TOO_DEEP
     if isinstance(value, bool):

@@ -25,7 +25,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
@@ -78,17 +78,40 @@ class JournalError(RuntimeError):
     """The journal cannot do what was asked (closed, unknown id, newer schema, ...)."""
 
 
+# The local UTC offset, cached for the minute it was looked up in: asking the C
+# library for it (``astimezone()``) costs more than the rest of journalling a
+# callback under load, and offsets change on the hour at most.
+_offset_cache: tuple[int, timezone] | None = None
+
+
+def _local_zone(ts: float) -> timezone:
+    global _offset_cache
+    minute = int(ts // 60)
+    cached = _offset_cache
+    if cached is not None and cached[0] == minute:
+        return cached[1]
+    zone = timezone(timedelta(seconds=time.localtime(ts).tm_gmtoff))
+    _offset_cache = (minute, zone)
+    return zone
+
+
 def iso(ts: float) -> str:
     """Local time with its UTC offset, to the millisecond."""
     try:
-        return datetime.fromtimestamp(ts).astimezone().isoformat(timespec="milliseconds")
+        return datetime.fromtimestamp(ts, _local_zone(ts)).isoformat(timespec="milliseconds")
     except (OverflowError, OSError, ValueError):
         return f"@{ts}"
 
 
+# Made once: ``json.dumps`` with non-default options builds an encoder per call.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, default=str, separators=(",", ":"))
+
+
 def _dumps(value: Any) -> str:
+    if value == {}:
+        return "{}"
     try:
-        return json.dumps(value, ensure_ascii=False, default=str, separators=(",", ":"))
+        return _COMPACT.encode(value)
     except (ValueError, TypeError, RecursionError):
         return json.dumps({"_unstorable": type(value).__name__})
 
@@ -366,18 +389,18 @@ class Journal:
         )
 
     def _order_machine(self, conn: sqlite3.Connection, order_id: int) -> str:
+        """The order's machine as the journal knows it, else its latest action's."""
         row = conn.execute(
-            "SELECT machine_no FROM orders WHERE profile = ? AND order_id = ?",
+            """
+            SELECT COALESCE(
+                (SELECT NULLIF(machine_no, '') FROM orders WHERE profile = ?1 AND order_id = ?2),
+                (SELECT machine_no FROM actions WHERE profile = ?1 AND order_id = ?2
+                 ORDER BY id DESC LIMIT 1),
+                '')
+            """,
             (self.profile, order_id),
         ).fetchone()
-        if row is not None and row[0]:
-            return str(row[0])
-        row = conn.execute(
-            "SELECT machine_no FROM actions WHERE profile = ? AND order_id = ? "
-            "ORDER BY id DESC LIMIT 1",
-            (self.profile, order_id),
-        ).fetchone()
-        return str(row[0]) if row is not None else ""
+        return str(row[0])
 
     # -- actions ----------------------------------------------------------
 
@@ -762,7 +785,7 @@ class Journal:
         dispense, and a failure opens (or joins) a follow-up.
         """
         with self._write() as conn:
-            return self._record_callback(conn, cb, remote, replay_of, content_type)
+            return self._record_callback(conn, cb, remote, replay_of, content_type, self._now())
 
     def record_callbacks(self, arrivals: Sequence[CallbackArrival]) -> list[CallbackRow]:
         """Journal several parsed callbacks in one committed transaction (group commit).
@@ -775,8 +798,9 @@ class Journal:
         if not arrivals:
             return []
         with self._write() as conn:
+            now = self._now()  # committed together: one time for all of them
             return [
-                self._record_callback(conn, a.callback, a.remote, a.replay_of, a.content_type)
+                self._record_callback(conn, a.callback, a.remote, a.replay_of, a.content_type, now)
                 for a in arrivals
             ]
 
@@ -787,8 +811,9 @@ class Journal:
         remote: str,
         replay_of: int | None,
         content_type: str,
+        now: tuple[float, str],
     ) -> CallbackRow:
-        ts, ts_iso = self._now()
+        ts, ts_iso = now
         key = cb.dedupe_text
         outcome = cb.outcome
         summary = cb.summary()

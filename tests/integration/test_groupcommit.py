@@ -51,10 +51,11 @@ class PickyJournal(Journal):
         remote: str,
         replay_of: int | None,
         content_type: str,
+        now: tuple[float, str],
     ) -> CallbackRow:
         if cb.order_id == self.bad_order:
             raise RuntimeError("this callback cannot be stored")
-        return super()._record_callback(conn, cb, remote, replay_of, content_type)
+        return super()._record_callback(conn, cb, remote, replay_of, content_type, now)
 
 
 @pytest.fixture
