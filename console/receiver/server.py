@@ -361,6 +361,71 @@ def _replay_id(value: str | None) -> int | None:
     return None
 
 
+_MAX_LINE = 65536  # as http.client: a longer header line is a 431
+_MAX_HEADERS = 100
+
+
+class _HeaderError(Exception):
+    def __init__(self, status: HTTPStatus, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class _Headers:
+    """Request headers by lower-cased name; ``get`` is case-insensitive, as on
+    ``email.message.Message`` (repeated headers are joined with ", ")."""
+
+    __slots__ = ("_map",)
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        self._map = fields
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self._map.get(name.lower(), default)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._map
+
+    def items(self) -> list[tuple[str, str]]:
+        return list(self._map.items())
+
+
+def _read_headers(rfile: Any) -> _Headers:
+    fields: dict[str, str] = {}
+    for _ in range(_MAX_HEADERS + 1):
+        line: bytes = rfile.readline(_MAX_LINE + 1)
+        if len(line) > _MAX_LINE:
+            raise _HeaderError(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Line too long")
+        if line in (b"\r\n", b"\n", b""):
+            return _Headers(fields)
+        if line[:1] in (b" ", b"\t"):
+            raise _HeaderError(HTTPStatus.BAD_REQUEST, "Folded header lines are not accepted")
+        name, colon, value = line.partition(b":")
+        if not colon or not name or name != name.strip():
+            raise _HeaderError(HTTPStatus.BAD_REQUEST, "Bad header line")
+        key = name.decode("iso-8859-1").lower()
+        text = value.strip().decode("iso-8859-1")
+        old = fields.get(key)
+        if old is not None:
+            if key == "content-length" and old != text:
+                raise _HeaderError(HTTPStatus.BAD_REQUEST, "Conflicting Content-Length headers")
+            text = old if key == "content-length" else f"{old}, {text}"
+        fields[key] = text
+    raise _HeaderError(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Too many headers")
+
+
+def _http_version(text: str) -> tuple[int, int] | None:
+    """``HTTP/1.1`` → (1, 1); None when it is not an HTTP version."""
+    if not text.startswith("HTTP/"):
+        return None
+    major, dot, minor = text[5:].partition(".")
+    digits = major.isascii() and major.isdigit() and minor.isascii() and minor.isdigit()
+    if not dot or not digits or len(major) > 10 or len(minor) > 10:
+        return None
+    return int(major), int(minor)
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -387,10 +452,66 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server_version = "VendingConsoleReceiver/1"
     sys_version = ""
+    raw_requestline: bytes  # set by handle_one_request before parse_request
 
     @property
     def receiver(self) -> Receiver:
         return cast(_Server, self.server).receiver
+
+    def parse_request(self) -> bool:
+        """The request line and headers, as ``BaseHTTPRequestHandler.parse_request``
+        reads them but without the ``email`` package (about 40 µs a request, a
+        quarter of the stdlib server's time per callback), and stricter: a header
+        line without a name or colon, a folded line, or two different
+        ``Content-Length`` values is a 400.
+        """
+        self.command = None  # type: ignore[assignment]  # as the stdlib does, until known
+        self.request_version = version = self.default_request_version
+        self.close_connection = True
+        requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+        self.requestline = requestline
+        words = requestline.split()
+        if not words:
+            return False
+        if len(words) >= 3:
+            version = words[-1]
+            number = _http_version(version)
+            if number is None:
+                self.send_error(HTTPStatus.BAD_REQUEST, f"Bad request version ({version!r})")
+                return False
+            if number >= (2, 0):
+                self.send_error(
+                    HTTPStatus.HTTP_VERSION_NOT_SUPPORTED, f"Invalid HTTP version ({version})"
+                )
+                return False
+            if number >= (1, 1):
+                self.close_connection = False
+            self.request_version = version
+        if not 2 <= len(words) <= 3:
+            self.send_error(HTTPStatus.BAD_REQUEST, f"Bad request syntax ({requestline!r})")
+            return False
+        command, path = words[:2]
+        if len(words) == 2:
+            self.close_connection = True
+            if command != "GET":
+                self.send_error(HTTPStatus.BAD_REQUEST, f"Bad HTTP/0.9 request type ({command!r})")
+                return False
+        self.command, self.path = command, path
+        try:
+            headers = _read_headers(self.rfile)
+        except _HeaderError as exc:
+            self.send_error(exc.status, exc.message)
+            return False
+        self.headers = cast(Any, headers)
+        conntype = headers.get("connection", "").lower()
+        if conntype == "close":
+            self.close_connection = True
+        elif conntype == "keep-alive":
+            self.close_connection = False
+        expect = headers.get("expect", "").lower()
+        if expect == "100-continue" and self.request_version >= "HTTP/1.1":
+            return self.handle_expect_100()
+        return True
 
     def setup(self) -> None:
         super().setup()
