@@ -1298,9 +1298,12 @@ def _masked_url(url: str) -> str:
     return mask_url(url)
 
 
+MAX_LIMIT = 1_000_000
+
+
 def _limit(args: argparse.Namespace) -> int:
-    if args.limit <= 0:
-        raise BadInput("--limit must be a positive number")
+    if not 0 < args.limit <= MAX_LIMIT:
+        raise BadInput(f"--limit must be a number from 1 to {MAX_LIMIT:,}")
     return int(args.limit)
 
 

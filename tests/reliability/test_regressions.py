@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -86,6 +87,16 @@ def test_an_id_too_large_for_the_journal_is_bad_input(
 ) -> None:
     code, err = _run(monkeypatch, "http://127.0.0.1:9", *argv)
     assert code == 2 and "whole number" in err
+
+
+@pytest.mark.parametrize("limit", [str(2**63), "0", "-3"])
+def test_a_list_limit_out_of_range_is_bad_input(
+    limit: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Was: OverflowError (a traceback) for ``journal actions --limit 9223372036854775808``."""
+    monkeypatch.setenv("VENDING_CONSOLE_HOME", str(tmp_path))
+    code, err = _run(monkeypatch, "http://127.0.0.1:9", "journal", "actions", "--limit", limit)
+    assert code == 2 and "--limit must be a number from 1 to 1,000,000" in err
 
 
 def test_an_order_id_too_large_in_the_answer_is_a_clean_failure(
