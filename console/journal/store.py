@@ -103,6 +103,37 @@ def iso(ts: float) -> str:
         return f"@{ts}"
 
 
+# An order's machine as the journal knows it, else its latest action's (?1 profile, ?2 order).
+_ORDER_MACHINE_SQL = """
+    SELECT COALESCE(
+        (SELECT NULLIF(machine_no, '') FROM orders WHERE profile = ?1 AND order_id = ?2),
+        (SELECT machine_no FROM actions WHERE profile = ?1 AND order_id = ?2
+         ORDER BY id DESC LIMIT 1),
+        '')
+"""
+# What a dispense result may change, in one query (?1 profile, ?2 order, ?3 record): the
+# order's machine (as above), whether a dispense of it awaits its result, and the
+# record's newest open or refund-requested follow-up (id, state).
+_RESULT_CONTEXT_SQL = """
+    SELECT
+        COALESCE(
+            (SELECT NULLIF(machine_no, '') FROM orders WHERE profile = ?1 AND order_id = ?2),
+            (SELECT machine_no FROM actions WHERE profile = ?1 AND order_id = ?2
+             ORDER BY id DESC LIMIT 1),
+            ''),
+        EXISTS (SELECT 1 FROM actions
+                WHERE profile = ?1 AND awaiting_result = 1 AND kind = 'dispense'
+                  AND order_id = ?2 AND (?3 IS NULL OR record_id = ?3)),
+        (SELECT id FROM followups
+         WHERE profile = ?1 AND order_id = ?2 AND record_id IS ?3
+           AND state IN ('open', 'refund_requested')
+         ORDER BY id DESC LIMIT 1),
+        (SELECT state FROM followups
+         WHERE profile = ?1 AND order_id = ?2 AND record_id IS ?3
+           AND state IN ('open', 'refund_requested')
+         ORDER BY id DESC LIMIT 1)
+"""
+
 # Made once: ``json.dumps`` with non-default options builds an encoder per call.
 _COMPACT = json.JSONEncoder(ensure_ascii=False, default=str, separators=(",", ":"))
 
@@ -390,16 +421,7 @@ class Journal:
 
     def _order_machine(self, conn: sqlite3.Connection, order_id: int) -> str:
         """The order's machine as the journal knows it, else its latest action's."""
-        row = conn.execute(
-            """
-            SELECT COALESCE(
-                (SELECT NULLIF(machine_no, '') FROM orders WHERE profile = ?1 AND order_id = ?2),
-                (SELECT machine_no FROM actions WHERE profile = ?1 AND order_id = ?2
-                 ORDER BY id DESC LIMIT 1),
-                '')
-            """,
-            (self.profile, order_id),
-        ).fetchone()
+        row = conn.execute(_ORDER_MACHINE_SQL, (self.profile, order_id)).fetchone()
         return str(row[0])
 
     # -- actions ----------------------------------------------------------
@@ -913,7 +935,15 @@ class Journal:
         if cb.order_id is None:
             return None
         outcome = cb.outcome
-        machine_no = self._order_machine(conn, cb.order_id)
+        result = outcome in ("success", "failure")
+        if result:
+            # One query for all this callback may change (most change nothing but the order).
+            machine_no, awaiting, active_id, active_state = conn.execute(
+                _RESULT_CONTEXT_SQL,
+                (self.profile, cb.order_id, cb.record_id),
+            ).fetchone()
+        else:
+            machine_no = self._order_machine(conn, cb.order_id)
         if outcome == "event":
             activity = (
                 "unpaid order expired (platform event)"
@@ -923,17 +953,18 @@ class Journal:
         else:
             activity = f"callback: {cb.summary()}"
         self._touch_order(conn, cb.order_id, machine_no, activity, ts, ts_iso)
-        if outcome not in ("success", "failure"):
+        if not result:
             return None
-        # The result arrived: the dispense no longer waits for it.
-        conn.execute(
-            """
-            UPDATE actions SET awaiting_result = 0
-            WHERE profile = ? AND awaiting_result = 1 AND kind = 'dispense' AND order_id = ?
-              AND (? IS NULL OR record_id = ?)
-            """,
-            (self.profile, cb.order_id, cb.record_id, cb.record_id),
-        )
+        if awaiting:
+            # The result arrived: the dispense no longer waits for it.
+            conn.execute(
+                """
+                UPDATE actions SET awaiting_result = 0
+                WHERE profile = ? AND awaiting_result = 1 AND kind = 'dispense' AND order_id = ?
+                  AND (? IS NULL OR record_id = ?)
+                """,
+                (self.profile, cb.order_id, cb.record_id, cb.record_id),
+            )
         if outcome == "failure":
             meaning = failure_meaning(cb.error_msg, cb.floor_status)
             row = self._open_followup(
@@ -948,24 +979,15 @@ class Journal:
             )
             fid = row.id
         else:
-            active = conn.execute(
-                """
-                SELECT id, state FROM followups
-                WHERE profile = ? AND order_id = ? AND record_id IS ?
-                  AND state IN ('open', 'refund_requested')
-                ORDER BY id DESC LIMIT 1
-                """,
-                (self.profile, cb.order_id, cb.record_id),
-            ).fetchone()
-            if active is None:
+            if active_id is None:
                 return None
-            fid = int(active["id"])
+            fid = int(active_id)
             self._add_event(
                 conn,
                 fid,
                 "note",
-                active["state"],
-                active["state"],
+                active_state,
+                active_state,
                 SYSTEM_ACTOR,
                 f"callback #{callback_id} reports the dispense succeeded: check whether a "
                 "refund is still needed",

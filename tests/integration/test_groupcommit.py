@@ -1,25 +1,27 @@
-"""Group commit: many handler threads, one journal writer, a real SQLite file."""
+"""Group commit: callbacks that arrive together are journalled together (real SQLite file)."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import sqlite3
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from console.core.callback import Callback, parse_callback
 from console.journal import CallbackArrival, CallbackRow, Journal
-from console.receiver.groupcommit import GroupCommit
+from console.receiver import Receiver, new_token
+from console.receiver.groupcommit import commit_batch
 
 WAIT = 30.0
 
 
-def arrival(order: int, record: int = 1, status: str = "1") -> CallbackArrival:
-    body = json.dumps(
+def body(order: int, record: int = 1, status: str = "1") -> bytes:
+    return json.dumps(
         {
             "method": "device.delivery.response",
             "order_id": order,
@@ -29,14 +31,11 @@ def arrival(order: int, record: int = 1, status: str = "1") -> CallbackArrival:
             "error_msg": "" if status == "1" else "Slave Comm Error",
         }
     ).encode()
-    return CallbackArrival(parse_callback(body, "application/json"), "127.0.0.1:9", None, "")
 
 
-def wait_for(condition: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + WAIT
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
+def arrival(order: int, record: int = 1, status: str = "1") -> CallbackArrival:
+    cb = parse_callback(body(order, record, status), "application/json")
+    return CallbackArrival(cb, "127.0.0.1:9", None, "application/json")
 
 
 class PickyJournal(Journal):
@@ -65,74 +64,24 @@ def journal(tmp_path: Path) -> Iterator[Journal]:
     j.close()
 
 
-def submit_all(
-    commits: GroupCommit, arrivals: list[CallbackArrival]
-) -> dict[int, CallbackRow | Exception]:
-    """Each arrival from its own thread, as the receiver's handler threads do."""
-    results: dict[int, CallbackRow | Exception] = {}
-    lock = threading.Lock()
-
-    def one(a: CallbackArrival) -> None:
-        assert a.callback.order_id is not None
-        try:
-            row: CallbackRow | Exception = commits.record(a)
-        except Exception as exc:
-            row = exc
-        with lock:
-            results[a.callback.order_id] = row
-
-    threads = [threading.Thread(target=one, args=(a,)) for a in arrivals]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(WAIT)
-    return results
+def stored_orders(journal: Journal) -> list[int]:
+    return sorted(c.order_id or 0 for c in journal.list_callbacks(1000))
 
 
-def test_callbacks_waiting_together_share_one_commit_and_each_is_stored_once(
-    journal: Journal,
-) -> None:
-    commits = GroupCommit(journal)
-    commits.start()
-    try:
-        # Hold the journal while 40 callbacks arrive: they queue up behind the
-        # writer and go in together once it is free.
-        with journal._lock:
-            holder = threading.Thread(
-                target=submit_all, args=(commits, [arrival(1000 + i) for i in range(40)])
-            )
-            holder.start()
-            wait_for(lambda: commits.waiting == 40)
-        holder.join(WAIT)
-    finally:
-        commits.stop()
-    assert commits.largest_batch > 1
-    assert commits.batches < 40
-    counts = journal.callback_counts()
-    assert counts["success"] == 40 and counts["duplicate"] == 0
-    assert sorted(c.order_id or 0 for c in journal.list_callbacks(100)) == list(range(1000, 1040))
+def test_a_batch_is_stored_whole_and_in_order(journal: Journal) -> None:
+    results = commit_batch(journal, [arrival(1000 + i) for i in range(40)])
+    assert all(isinstance(r, CallbackRow) for r in results)
+    ids = [r.id for r in results if isinstance(r, CallbackRow)]
+    assert ids == sorted(ids)
+    assert stored_orders(journal) == list(range(1000, 1040))
+    assert journal.callback_counts()["success"] == 40
 
 
 def test_a_callback_that_cannot_be_stored_fails_alone(journal: Journal) -> None:
-    commits = GroupCommit(journal)
-    commits.start()
-    try:
-        with journal._lock:
-            results: dict[int, CallbackRow | Exception] = {}
-            worker = threading.Thread(
-                target=lambda: results.update(
-                    submit_all(commits, [arrival(o) for o in (11, 12, 13, 14, 15)])
-                )
-            )
-            worker.start()
-            wait_for(lambda: commits.waiting == 5)
-        worker.join(WAIT)
-    finally:
-        commits.stop()
-    assert isinstance(results[13], RuntimeError)
-    stored = sorted(o for o, r in results.items() if isinstance(r, CallbackRow))
-    assert stored == [11, 12, 14, 15]
-    assert sorted(c.order_id or 0 for c in journal.list_callbacks(100)) == stored
+    results = commit_batch(journal, [arrival(o) for o in (11, 12, 13, 14, 15)])
+    assert isinstance(results[2], RuntimeError)
+    assert [r.order_id for r in results if isinstance(r, CallbackRow)] == [11, 12, 14, 15]
+    assert stored_orders(journal) == [11, 12, 14, 15]
 
 
 def test_a_repeat_in_the_same_batch_is_a_duplicate_and_a_failure_opens_one_follow_up(
@@ -145,26 +94,41 @@ def test_a_repeat_in_the_same_batch_is_a_duplicate_and_a_failure_opens_one_follo
     assert journal.callback_counts()["failure"] == 1
 
 
-def test_before_start_and_after_stop_callbacks_are_written_directly(journal: Journal) -> None:
-    commits = GroupCommit(journal)
-    first = commits.record(arrival(21))
-    commits.start()
-    commits.stop()
-    commits.stop()  # idempotent
-    second = commits.record(arrival(22))
-    assert commits.batches == 0
-    assert [c.id for c in journal.list_callbacks(10)][::-1] == [first.id, second.id]
+def test_a_closed_journal_is_an_error_for_each_callback(journal: Journal) -> None:
+    journal.close()
+    results = commit_batch(journal, [arrival(31), arrival(32)])
+    assert all(isinstance(r, Exception) and "closed" in str(r) for r in results)
 
 
-def test_a_closed_journal_is_an_error_for_the_caller_not_a_hang(journal: Journal) -> None:
-    commits = GroupCommit(journal)
-    commits.start()
-    try:
-        journal.close()
-        with pytest.raises(Exception, match="closed"):
-            commits.record(arrival(31))
-        # The writer survived: the next caller gets its answer too.
-        with pytest.raises(Exception, match="closed"):
-            commits.record(arrival(32))
-    finally:
-        commits.stop()
+def test_over_http_only_the_callback_that_cannot_be_stored_is_answered_500(
+    journal: Journal,
+) -> None:
+    """Sent together from many connections: whatever batches they land in, the one that
+    cannot be stored gets its 500 (so the platform re-sends it) and every other one its 200."""
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    with Receiver(journal, new_token()) as receiver:
+        path = urlsplit(receiver.url).path
+        start = threading.Barrier(20)
+
+        def send(order: int) -> None:
+            conn = http.client.HTTPConnection("127.0.0.1", receiver.port, timeout=WAIT)
+            try:
+                start.wait(WAIT)
+                conn.request("POST", path, body(order), {"Content-Type": "application/json"})
+                status = conn.getresponse().status
+            finally:
+                conn.close()
+            with lock:
+                statuses[order] = status
+
+        threads = [threading.Thread(target=send, args=(o,)) for o in range(4, 24)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(WAIT)
+    assert statuses[13] == 500
+    assert {o: s for o, s in statuses.items() if o != 13} == {
+        o: 200 for o in range(4, 24) if o != 13
+    }
+    assert stored_orders(journal) == [o for o in range(4, 24) if o != 13]

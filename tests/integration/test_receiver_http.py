@@ -567,3 +567,105 @@ def test_the_token_never_appears_in_log_lines(
     assert caplog.records
     assert token not in caplog.text
     assert "/notify/****" in caplog.text
+
+
+# -- one thread for every connection: pipelining, 100-continue, HTTP/1.0, the cap -----------------
+
+
+def read_answers(s: socket.socket, count: int) -> list[tuple[int, dict[str, str], bytes]]:
+    """Read ``count`` answers (status, headers, body) off one connection."""
+    buf = b""
+    answers = []
+    while len(answers) < count:
+        while b"\r\n\r\n" not in buf:
+            chunk = s.recv(65536)
+            assert chunk, f"closed after {len(answers)} answers"
+            buf += chunk
+        head, _, buf = buf.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        headers = {k.lower(): v.strip() for k, _, v in (h.partition(":") for h in lines[1:])}
+        if status == 100:
+            continue
+        length = int(headers.get("content-length", "0"))
+        while len(buf) < length:
+            chunk = s.recv(65536)
+            assert chunk
+            buf += chunk
+        answers.append((status, headers, buf[:length]))
+        buf = buf[length:]
+    return answers
+
+
+def post(path: str, body: bytes, extra: str = "", version: str = "HTTP/1.1") -> bytes:
+    return (
+        f"POST {path} {version}\r\nHost: x\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n{extra}\r\n"
+    ).encode() + body
+
+
+def test_pipelined_requests_are_answered_in_order_each_once_journalled(
+    receiver: Receiver, journal: Journal
+) -> None:
+    path = urlsplit(receiver.url).path
+    data = post(path, result(7, 1)) + post(path, b"not a callback") + post(path, result(7, 2))
+    with socket.create_connection(("127.0.0.1", receiver.port), timeout=WAIT) as s:
+        s.sendall(data)  # all three in one write: the server finds them in one read
+        answers = read_answers(s, 3)
+    assert [a[0] for a in answers] == [200, 400, 200]
+    assert "neither" in json.loads(answers[1][2])["error"]
+    rows = journal.list_callbacks()[::-1]
+    assert [(r.outcome, r.record_id) for r in rows] == [
+        ("success", 1),
+        ("malformed", None),
+        ("success", 2),
+    ]
+
+
+def test_expect_100_continue_gets_continue_then_the_answer(
+    receiver: Receiver, journal: Journal
+) -> None:
+    path = urlsplit(receiver.url).path
+    body = result(8, 1)
+    head = post(path, b"", "Expect: 100-continue\r\n").replace(
+        b"Content-Length: 0", f"Content-Length: {len(body)}".encode()
+    )
+    with socket.create_connection(("127.0.0.1", receiver.port), timeout=WAIT) as s:
+        s.sendall(head)
+        assert s.recv(100).startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
+        s.sendall(body)
+        assert read_answers(s, 1)[0][0] == 200
+    assert journal.callback_counts()["success"] == 1
+
+
+def test_an_http_1_0_request_is_answered_then_the_connection_is_closed(
+    receiver: Receiver, journal: Journal
+) -> None:
+    path = urlsplit(receiver.url).path
+    answer = raw_exchange(receiver.port, post(path, result(9, 1), version="HTTP/1.0"))
+    assert answer.startswith(b"HTTP/1.1 200 ")
+    assert b"\r\nConnection: close\r\n" in answer
+    assert journal.callback_counts()["success"] == 1
+
+
+def test_past_the_connection_cap_new_connections_are_closed_and_old_ones_still_work(
+    journal: Journal,
+) -> None:
+    with Receiver(journal, new_token(), read_timeout_s=60) as receiver:
+        assert receiver._server is not None
+        receiver._server.max_connections = 5
+        held = [
+            socket.create_connection(("127.0.0.1", receiver.port), timeout=WAIT) for _ in range(5)
+        ]
+        try:
+            wait_for(lambda: len(receiver._connections) == 5)
+            extra = socket.create_connection(("127.0.0.1", receiver.port), timeout=WAIT)
+            with extra:
+                assert closed_by_server(extra)
+            path = urlsplit(receiver.url).path
+            held[0].sendall(post(path, result(10, 1)))
+            assert read_answers(held[0], 1)[0][0] == 200
+        finally:
+            for s in held:
+                s.close()
+    assert journal.callback_counts()["success"] == 1
