@@ -5,11 +5,23 @@ after the platform confirms it: the order exists (on the machine the console
 knows, or on one of the merchant's machines), it is paid or a pickup-code
 order, the record belongs to it, and — when the console knows the delivery —
 the delivery's own status agrees with the callback.
+
+A checker is kept for the life of a receiver and asks the platform at a
+bounded pace (``calls_per_s``, default 10): a flood of callbacks — forged ones
+included, which name orders nobody has and so make the checker ask every
+machine — must not turn into a flood of platform calls, nor take the machine
+the console runs on away from the person using it. Two answers are
+remembered for ``cache_s`` (60 s): the merchant's machine list, and that an
+order was found on no machine.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from console.api.client import Client
 from console.api.errors import ApiError, PlatformRefused
@@ -23,15 +35,78 @@ _DELIVERY_SUCCESS = "success"
 _DELIVERY_FAILED = frozenset({"failed", "timeout"})
 # Codes that mean "no such order on this machine" while scanning machines.
 _NOT_FOUND = frozenset({4004, 6026, 30003})
+_UNKNOWN_KEPT = 10_000  # unknown orders remembered at most
+
+T = TypeVar("T")
 
 
 class CrossChecker:
     """``(verdict, detail)`` for a callback: ok, suspicious, unchecked or error."""
 
-    def __init__(self, client: Client, journal: Journal, *, max_machines: int = 50) -> None:
+    def __init__(
+        self,
+        client: Client,
+        journal: Journal,
+        *,
+        max_machines: int = 50,
+        calls_per_s: float = 10.0,
+        burst: int = 20,
+        cache_s: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.client = client
         self.journal = journal
         self.max_machines = max_machines
+        self.calls_per_s = float(calls_per_s)
+        self.burst = max(1, int(burst))
+        self.cache_s = float(cache_s)
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._tokens = float(self.burst)
+        self._refilled = clock()
+        self._machines: tuple[float, list[str]] | None = None
+        self._unknown: OrderedDict[int, float] = OrderedDict()
+        self.calls = 0  # platform calls made (for tests and the benchmark)
+
+    def _call(self, fn: Callable[..., T], *args: Any) -> T:
+        """One platform call, at the checker's pace: waits for a token if need be."""
+        with self._lock:
+            now = self._clock()
+            self._tokens = min(
+                float(self.burst), self._tokens + (now - self._refilled) * self.calls_per_s
+            )
+            self._refilled = now
+            self._tokens -= 1.0
+            wait = -self._tokens / self.calls_per_s if self._tokens < 0 else 0.0
+            self.calls += 1
+        if wait > 0:
+            self._sleep(wait)
+        return fn(*args)
+
+    def _machine_numbers(self) -> list[str]:
+        cached = self._machines
+        if cached is not None and self._clock() < cached[0]:
+            return cached[1]
+        numbers = [m.machine_no for m in self._call(self.client.machines)][: self.max_machines]
+        self._machines = (self._clock() + self.cache_s, numbers)
+        return numbers
+
+    def _known_unknown(self, order_id: int) -> bool:
+        until = self._unknown.get(order_id)
+        if until is None:
+            return False
+        if self._clock() < until:
+            return True
+        del self._unknown[order_id]
+        return False
+
+    def _remember_unknown(self, order_id: int) -> None:
+        self._unknown[order_id] = self._clock() + self.cache_s
+        self._unknown.move_to_end(order_id)
+        while len(self._unknown) > _UNKNOWN_KEPT:
+            self._unknown.popitem(last=False)
 
     def __call__(self, cb: Callback) -> tuple[str, str]:
         try:
@@ -88,18 +163,21 @@ class CrossChecker:
             order = self._query(order_id, known.machine_no)
             if order is not None:
                 return known.machine_no, order
-        for machine in self.client.machines()[: self.max_machines]:
-            if machine.machine_no in tried:
+        if self._known_unknown(order_id):
+            return None
+        for machine_no in self._machine_numbers():
+            if machine_no in tried:
                 continue
-            order = self._query(order_id, machine.machine_no)
+            order = self._query(order_id, machine_no)
             if order is not None:
-                self.journal.note_order(order_id, machine.machine_no)
-                return machine.machine_no, order
+                self.journal.note_order(order_id, machine_no)
+                return machine_no, order
+        self._remember_unknown(order_id)
         return None
 
     def _query(self, order_id: int, machine_no: str) -> Order | None:
         try:
-            return self.client.get_order(order_id, machine_no)
+            return self._call(self.client.get_order, order_id, machine_no)
         except PlatformRefused as exc:
             if exc.code in _NOT_FOUND:
                 return None
@@ -109,7 +187,7 @@ class CrossChecker:
         delivery_id = self._delivery_id(cb)
         if delivery_id is None:
             return ""
-        status = self.client.get_delivery(delivery_id, machine_no).status.lower()
+        status = self._call(self.client.get_delivery, delivery_id, machine_no).status.lower()
         if cb.outcome == "success" and status in _DELIVERY_FAILED:
             return f"the callback says success but delivery {delivery_id} is {status}"
         if cb.outcome == "failure" and status == _DELIVERY_SUCCESS:

@@ -25,6 +25,7 @@ import re
 import secrets
 import socket
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -40,6 +41,7 @@ REPLAY_HEADER = "X-Vending-Console-Replay"
 MAX_BODY = 64 * 1024
 SERVER_VERSION = "VendingConsoleReceiver/1"
 CROSS_CHECK_QUEUE = 1000
+UNCHECKED_LOG_S = 10.0
 _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,256}")
 _NOTIFY_RE = re.compile(r"/notify/[^\s/?#\"'<>]+")
 
@@ -107,6 +109,8 @@ class Receiver:
         )
         self._stopping = threading.Event()
         self._port = 0
+        self.unchecked = 0  # new results left unchecked because the queue was full
+        self._unchecked_said = -UNCHECKED_LOG_S
 
     # -- lifecycle ------------------------------------------------------------
 
@@ -273,7 +277,18 @@ class Receiver:
         try:
             self._queue.put_nowait((row, cb))
         except queue.Full:
-            log.warning("cross-check queue full: callback #%s left unchecked", row.id)
+            # Said once per interval, not per callback: a flood must not flood the log too.
+            self.unchecked += 1
+            now = time.monotonic()
+            if now - self._unchecked_said >= UNCHECKED_LOG_S:
+                self._unchecked_said = now
+                log.warning(
+                    "cross-check queue full (%d waiting): %d new result(s) left unchecked "
+                    "so far, the latest #%s; the platform is asked at a bounded pace",
+                    CROSS_CHECK_QUEUE,
+                    self.unchecked,
+                    row.id,
+                )
 
     def _wake_worker(self) -> None:
         while True:

@@ -301,6 +301,9 @@ class Operations:
         self.notify_url = notify_url
         self.receiver_url = receiver_url
         self.clock = clock
+        # One checker for the receiver's life: it keeps the pace of its platform
+        # calls and what it learnt (the machine list, orders no machine has).
+        self.checker = CrossChecker(client, journal)
 
     # -- journalling --------------------------------------------------------------
 
@@ -692,7 +695,7 @@ class Operations:
 
         Runs on the receiver's cross-check thread; see ``CrossChecker``.
         """
-        return CrossChecker(self.client, self.journal)(cb)
+        return self.checker(cb)
 
 
 def records_to_dispense(order: Order) -> list[int]:

@@ -73,3 +73,54 @@ def test_platform_trouble_is_an_error_not_a_verdict(
     sandbox.inject("*:html")
     verdict, detail = CrossChecker(client, journal)(cb(order_id=60, record_id=78))
     assert verdict == "error" and "could not ask the platform" in detail
+
+
+class FakeTime:
+    """The checker's clock and sleep: sleeping moves the clock, nothing waits."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_a_flood_of_unknown_orders_is_checked_at_a_bounded_pace(
+    client: Client, journal: Journal, sandbox: Sandbox
+) -> None:
+    """Forged callbacks name orders no machine has; each makes the checker ask every
+    machine. The platform must see those questions at the checker's pace, not the flood's."""
+    t = FakeTime()
+    check = CrossChecker(client, journal, calls_per_s=10, burst=5, clock=t.clock, sleep=t.sleep)
+    machines = len(client.machines())
+    before = len(sandbox.requests)
+    lists_before = len(sandbox.requests_for("machines"))
+    verdicts = [check(cb(order_id=900_000 + i, record_id=1))[0] for i in range(6)]
+    assert verdicts == ["suspicious"] * 6
+    asked = len(sandbox.requests) - before
+    # The machine list once (remembered), then every machine for each order.
+    assert len(sandbox.requests_for("machines")) - lists_before == 1
+    assert asked == 1 + 6 * machines == check.calls
+    # 5 calls came from the burst allowance; the rest waited their turn at 10 a second.
+    assert sum(t.slept) == pytest.approx((asked - 5) / 10, abs=0.01)
+    assert t.now - 1000.0 >= (asked - 5) / 10 - 0.01
+
+
+def test_an_unknown_order_is_remembered_for_a_minute(
+    client: Client, journal: Journal, sandbox: Sandbox
+) -> None:
+    t = FakeTime()
+    check = CrossChecker(client, journal, clock=t.clock, sleep=t.sleep)
+    check(cb(order_id=777_777, record_id=1))
+    calls = check.calls
+    verdict, detail = check(cb(order_id=777_777, record_id=2))
+    assert verdict == "suspicious" and "unknown order 777777" in detail
+    assert check.calls == calls  # answered from memory: nothing asked
+    t.now += 61
+    check(cb(order_id=777_777, record_id=3))
+    assert check.calls > calls  # a minute later the platform is asked again

@@ -669,3 +669,36 @@ def test_past_the_connection_cap_new_connections_are_closed_and_old_ones_still_w
             for s in held:
                 s.close()
     assert journal.callback_counts()["success"] == 1
+
+
+def test_when_cross_checks_fall_behind_the_callbacks_are_still_taken_and_said_once(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A flood outruns the (paced) cross-check: every callback is still journalled and
+    answered 200; those that do not fit the queue stay "unchecked", and the log says so
+    once, not once per callback."""
+    import console.receiver.server as server_module
+
+    monkeypatch.setattr(server_module, "CROSS_CHECK_QUEUE", 3)
+    release = threading.Event()
+
+    def slow_check(cb: Callback) -> tuple[str, str]:
+        release.wait(WAIT)
+        return "ok", "checked"
+
+    with (
+        caplog.at_level(logging.WARNING, logger="console.receiver"),
+        Receiver(journal, new_token(), cross_check=slow_check) as receiver,
+    ):
+        client = Client(receiver)
+        try:
+            for record in range(1, 31):
+                assert client.send(result(70, record))[0] == 200
+        finally:
+            client.close()
+        release.set()
+        assert receiver.unchecked >= 30 - 3 - 1  # the queue, and the one being checked
+    assert journal.callback_counts()["success"] == 30
+    full = [r for r in caplog.records if "cross-check queue full" in r.getMessage()]
+    assert len(full) == 1
+    assert "left unchecked" in full[0].getMessage()
