@@ -89,7 +89,7 @@ def main() -> None:
         stdout=out_file,
         text=True,
     )
-    statuses = [1, 5]  # paid / paying, alternately: neither asks for confirmation
+    statuses = [5, 5]  # "customer still paying" on the unpaid order: accepted each time, no question
     clicks = {"sent": 0}
     interval_ms = int(SECONDS * 1000 / STATUS_UPDATES)
 

@@ -50,6 +50,7 @@ from console.tasks.logfeed import (
     write_jsonl,
 )
 from console.tasks.runner import POOL_API
+from console.ui.steady import SteadyBox
 from console.ui.texts import QT_TRANSLATE_NOOP, describe_error, translate
 from console.ui.workspace import LEVEL_ERROR, LEVEL_OK, Job, Workspace
 
@@ -268,7 +269,7 @@ class LogPane(QDockWidget):
             filters.addWidget(label)
             filters.addWidget(widget, 2 if widget is self.search_edit else 1)
         filters.addWidget(self.follow_check)
-        filters.addWidget(self.count_label)
+        filters.addWidget(SteadyBox(self.count_label))  # changes with every batch
         layout.addLayout(filters)
 
         self.view = QTableView()

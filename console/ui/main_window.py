@@ -48,6 +48,9 @@ log = logging.getLogger(__name__)
 DRAIN_MS = 75  # log and callback batches reach the widgets at most this often
 CALLBACK_REFRESH_MS = 400  # lists re-read after callbacks, coalesced
 TIMEOUT_CHECK_MS = 15_000  # dispenses without a result after 120 s open follow-ups
+# The busy bar and Cancel turn off only after this long without work: under a stream of
+# short tasks they would otherwise flicker, and every show/hide re-lays-out the window.
+IDLE_AFTER_MS = 300
 FIRST_PAINT_WAIT_MS = 250  # the profile opens after the first paint, or after this at most
 APP_TITLE = QT_TRANSLATE_NOOP("MainWindow", "Vending Console")
 # The View ▸ Language choices: the stored value and its words (each language in its own).
@@ -260,6 +263,9 @@ class MainWindow(QMainWindow):
         self._callback_timer.setInterval(CALLBACK_REFRESH_MS)
         self._timeout_timer = QTimer(self)
         self._timeout_timer.setInterval(TIMEOUT_CHECK_MS)
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setSingleShot(True)
+        self._idle_timer.setInterval(IDLE_AFTER_MS)
 
     def _connect(self) -> None:
         self.refresh_action.triggered.connect(self.refresh)
@@ -282,6 +288,7 @@ class MainWindow(QMainWindow):
         self._drain_timer.timeout.connect(self.drain)
         self._callback_timer.timeout.connect(self._after_callbacks)
         self._timeout_timer.timeout.connect(self.check_timeouts)
+        self._idle_timer.timeout.connect(self._idle)
 
     # -- profiles and environments --------------------------------------------------------------
 
@@ -498,12 +505,27 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _followups_counted(self, count: int) -> None:
-        self.tabs.setTabText(1, translate("MainWindow", "Follow-ups ({count})").format(count=count))
+        text = translate("MainWindow", "Follow-ups ({count})").format(count=count)
+        if self.tabs.tabText(1) != text:  # setting it, even unchanged, re-lays-out the window
+            self.tabs.setTabText(1, text)
 
     @Slot(bool)
     def _busy_changed(self, busy: bool) -> None:
-        self.busy_bar.setVisible(busy)
-        self.cancel_action.setEnabled(busy)
+        """Busy: show it at once. Idle: only once nothing has run for IDLE_AFTER_MS."""
+        if not busy:
+            self._idle_timer.start()
+            return
+        self._idle_timer.stop()
+        if not self.busy_bar.isVisibleTo(self):
+            self.busy_bar.show()
+        if not self.cancel_action.isEnabled():
+            self.cancel_action.setEnabled(True)
+
+    @Slot()
+    def _idle(self) -> None:
+        if not self.runner.busy:
+            self.busy_bar.hide()
+            self.cancel_action.setEnabled(False)
 
     @Slot(str, str)
     def _message(self, level: str, text: str) -> None:

@@ -14,6 +14,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Slot
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -39,6 +40,7 @@ from console.tasks.environment import Environment
 from console.tasks.runner import POOL_API, POOL_JOURNAL
 from console.ui.dialogs import Question
 from console.ui.models import RecordRow, recent_orders_model, records_model
+from console.ui.steady import SteadyBox
 from console.ui.texts import (
     QT_TRANSLATE_NOOP,
     describe_error,
@@ -61,11 +63,15 @@ if TYPE_CHECKING:
         StatusChanged,
     )
 
-MESSAGE_STYLES = {
-    LEVEL_INFO: "",
-    LEVEL_OK: "background:#e8f5e9; color:#1b5e20; padding:4px;",
-    LEVEL_WARN: "background:#fff8e1; color:#6d4c00; padding:4px;",
-    LEVEL_ERROR: "background:#ffebee; color:#b71c1c; padding:4px;",
+# (background, text) colour of a message by level; info keeps the window's own.
+MESSAGE_COLOURS = {
+    LEVEL_OK: ("#e8f5e9", "#1b5e20"),
+    LEVEL_WARN: ("#fff8e1", "#6d4c00"),
+    LEVEL_ERROR: ("#ffebee", "#b71c1c"),
+}
+MESSAGE_STYLES = {LEVEL_INFO: ""} | {
+    level: f"background:{bg}; color:{fg}; padding:4px;"
+    for level, (bg, fg) in MESSAGE_COLOURS.items()
 }
 LOCK_STYLE = "background:#fff3e0; color:#e65100; font-weight:bold; padding:4px;"
 
@@ -157,6 +163,22 @@ class NewOrderDialog(QDialog):
     def product(self) -> Product | None:
         data = self.product_combo.currentData()
         return data if isinstance(data, Product) else None
+
+
+def colour_message(label: QLabel, level: str) -> None:
+    """Colour a message label by level through its palette: unlike a style sheet, which
+    re-polishes and re-lays-out, a palette change only repaints the label."""
+    if label.property("message_level") == level:
+        return
+    label.setProperty("message_level", level)
+    colours = MESSAGE_COLOURS.get(level)
+    parent = label.parentWidget()
+    palette = QPalette(parent.palette() if parent is not None else QPalette())
+    if colours is not None:
+        palette.setColor(QPalette.ColorRole.Window, QColor(colours[0]))
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(colours[1]))
+    label.setAutoFillBackground(colours is not None)
+    label.setPalette(palette)
 
 
 class OrderPanel(QWidget):
@@ -307,7 +329,9 @@ class OrderPanel(QWidget):
         self.message_label.setTextFormat(Qt.TextFormat.PlainText)  # may quote an HTML error page
         self.message_label.setWordWrap(True)
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.message_label)
+        self.message_label.setContentsMargins(4, 4, 4, 4)
+        # Messages change with every action: held steady, they do not re-lay-out the window.
+        layout.addWidget(SteadyBox(self.message_label, lines=2))
 
         self.open_button.clicked.connect(self.open_typed_order)
         self.order_edit.returnPressed.connect(self.open_typed_order)
@@ -348,7 +372,7 @@ class OrderPanel(QWidget):
         return bool(self.machine_no) and self._products_for == self.machine_no
 
     def show_message(self, level: str, text: str) -> None:
-        self.message_label.setStyleSheet(MESSAGE_STYLES.get(level, ""))
+        colour_message(self.message_label, level)
         self.message_label.setText(text)
         self.ws.post(level, text)
 
@@ -401,7 +425,7 @@ class OrderPanel(QWidget):
         self._querying = False
         self.lock_label.hide()
         self.message_label.clear()
-        self.message_label.setStyleSheet("")
+        colour_message(self.message_label, LEVEL_INFO)
         self._show_view(None)
         self.recent_model.set_rows([])
         self._show_machine()
@@ -642,7 +666,9 @@ class OrderPanel(QWidget):
             return
         text, urgent = window_text(view.first_seen, view.created_here, view.order.date, self.now())
         self.window_label.setText(text)
-        self.window_label.setStyleSheet("color:#b71c1c; font-weight:bold;" if urgent else "")
+        style = "color:#b71c1c; font-weight:bold;" if urgent else ""
+        if self.window_label.styleSheet() != style:  # restyling re-lays-out the panel
+            self.window_label.setStyleSheet(style)
 
     # -- status ---------------------------------------------------------------------------
 
