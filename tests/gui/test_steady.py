@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from console.ui.order_panel import MESSAGE_COLOURS
 from console.ui.workspace import LEVEL_ERROR, LEVEL_INFO, LEVEL_OK
+from tests.gui.conftest import WAIT_MS
 
 
 class LayoutCounter(QObject):
@@ -38,6 +39,8 @@ def test_messages_of_one_or_two_lines_do_not_move_the_panel_or_re_lay_out_the_wi
     window.show()
     qtbot.waitExposed(window)
     panel.show_message(LEVEL_INFO, "Setting order 60 to 1…")
+    # Let the start-up work finish (its busy bar going away re-lays-out the status bar).
+    qtbot.waitUntil(lambda: not window.busy_bar.isVisibleTo(window), timeout=WAIT_MS)
     settle()
     records_at = panel.records_view.geometry()
     counter = LayoutCounter(window)
