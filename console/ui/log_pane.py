@@ -50,6 +50,7 @@ from console.tasks.logfeed import (
     write_jsonl,
 )
 from console.tasks.runner import POOL_API
+from console.ui.models import DISPLAY, FOREGROUND, SERVED_ROLES
 from console.ui.steady import SteadyBox
 from console.ui.texts import QT_TRANSLATE_NOOP, describe_error, translate
 from console.ui.workspace import LEVEL_ERROR, LEVEL_OK, Job, Workspace
@@ -116,6 +117,8 @@ class LogModel(QAbstractTableModel):
         self._shown: list[LogEntry] = self._all  # the same list while nothing is filtered
         self._filter = LogFilter()
         self._kind_words = {k: translate("LogModel", w) for k, w in KIND_WORDS.items()}
+        self._time_second = -1
+        self._time_prefix = ""
 
     @property
     def total(self) -> int:
@@ -184,15 +187,18 @@ class LogModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.COLUMNS)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._shown):
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        # Called for every role of every visible cell on each repaint: roles it does not
+        # serve are turned away before anything else is looked at.
+        if role not in SERVED_ROLES:
             return None
-        e = self._shown[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        row, col = index.row(), index.column()
+        if not 0 <= row < len(self._shown):
+            return None
+        e = self._shown[row]
+        if role == DISPLAY:
             if col == 0:
-                ms = int((e.ts % 1) * 1000)
-                return time.strftime("%H:%M:%S", time.localtime(e.ts)) + f".{ms:03d}"
+                return self._time_text(e.ts)
             if col == 1:
                 return self._kind_words.get(e.kind, e.kind)
             if col == 2:
@@ -202,11 +208,19 @@ class LogModel(QAbstractTableModel):
             if col == 4:
                 return e.summary
             return None
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == FOREGROUND:
             return KIND_COLOURS.get(e.kind)
-        if role == Qt.ItemDataRole.ToolTipRole and col == 4:
+        if col == 4:  # the tooltip
             return e.summary
         return None
+
+    def _time_text(self, ts: float) -> str:
+        """``HH:MM:SS.mmm``; the whole seconds are formatted once per second shown."""
+        second = int(ts)
+        if second != self._time_second:
+            self._time_second = second
+            self._time_prefix = time.strftime("%H:%M:%S", time.localtime(second))
+        return f"{self._time_prefix}.{int((ts % 1) * 1000):03d}"
 
     def headerData(
         self,

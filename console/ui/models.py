@@ -42,6 +42,12 @@ FOLLOWUP_STATE_WORDS: dict[str, str] = {
     FollowupState.DISMISSED: QT_TRANSLATE_NOOP("models", "dismissed"),
 }
 
+# The roles the table models answer (as ints: an enum attribute lookup per call adds up).
+DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+SERVED_ROLES = frozenset({DISPLAY, FOREGROUND, TOOLTIP})
+
 RED = QColor("#b71c1c")
 GREEN = QColor("#1b5e20")
 AMBER = QColor("#8d5b00")
@@ -68,6 +74,10 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         return list(self._rows)
 
     def set_rows(self, rows: Sequence[R]) -> None:
+        if len(rows) == len(self._rows) and all(
+            a == b for a, b in zip(rows, self._rows, strict=True)
+        ):
+            return  # unchanged: no reset, so no repaint and the selection stays
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
@@ -81,20 +91,21 @@ class RowsModel(QAbstractTableModel, Generic[R]):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        # Called for every role of every visible cell on each repaint: roles it does not
+        # serve are turned away before anything else is looked at.
+        if role not in SERVED_ROLES:
             return None
-        if not 0 <= index.column() < len(self.columns):
+        r, c = index.row(), index.column()
+        if not (0 <= r < len(self._rows) and 0 <= c < len(self.columns)):
             return None
-        row = self._rows[index.row()]
-        column = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        row = self._rows[r]
+        column = self.columns[c]
+        if role == DISPLAY:
             return column.text(row)
-        if role == Qt.ItemDataRole.ForegroundRole and column.colour is not None:
-            return column.colour(row)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tooltip(row) if column.tooltip is not None else column.text(row)
-        return None
+        if role == FOREGROUND:
+            return column.colour(row) if column.colour is not None else None
+        return column.tooltip(row) if column.tooltip is not None else column.text(row)
 
     def headerData(
         self,

@@ -268,7 +268,8 @@ class OrderPanel(QWidget):
         form.addRow(translate("OrderPanel", "Amount:"), self.amount_label)
         form.addRow(translate("OrderPanel", "Date:"), self.date_label)
         form.addRow(translate("OrderPanel", "Status:"), self.status_label)
-        form.addRow(translate("OrderPanel", "20-minute window:"), self.window_label)
+        # The countdown changes every second: held steady, it does not re-lay-out the window.
+        form.addRow(translate("OrderPanel", "20-minute window:"), SteadyBox(self.window_label))
         layout.addWidget(self.details_box)
 
         self.records = records_model(self)

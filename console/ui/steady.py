@@ -19,6 +19,10 @@ from PySide6.QtCore import QEvent, QObject, QSize
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
+_LAYOUT_REQUEST = QEvent.Type.LayoutRequest
+_SHOW = QEvent.Type.ShowToParent
+_SHOW_HIDE = (QEvent.Type.ShowToParent, QEvent.Type.HideToParent)
+
 
 class SteadyBox(QWidget):
     """Holds ``label``; add the box, not the label, to a layout."""
@@ -41,9 +45,9 @@ class SteadyBox(QWidget):
 
     def _needed(self) -> tuple[int, int]:
         """(width, height) the label's text needs at the box's current width."""
-        hint = self.label.sizeHint()
         if self.label.wordWrap():
             return 0, self.label.heightForWidth(max(1, self.width()))
+        hint = self.label.sizeHint()
         return hint.width(), hint.height()
 
     def _fit(self) -> None:
@@ -67,7 +71,7 @@ class SteadyBox(QWidget):
         return QSize(0, self._height)
 
     def event(self, e: QEvent) -> bool:
-        if e.type() == QEvent.Type.LayoutRequest:
+        if e.type() == _LAYOUT_REQUEST:
             self._fit()  # the label's text or font changed: it stops here
         return super().event(e)
 

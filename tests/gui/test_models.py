@@ -104,3 +104,25 @@ def test_the_windows_own_models_after_a_walk(qtbot, qtmodeltester, console_app):
         window.log_pane.model,
     ):
         qtmodeltester.check(model)
+
+
+def test_reloading_the_same_rows_keeps_the_selection_and_changed_rows_show(qtbot):
+    """Lists are re-read after every action and callback: when nothing changed, the row
+    the operator selected stays selected (and nothing is redrawn); a change shows."""
+    from PySide6.QtWidgets import QTableView
+
+    model = machines_model()
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    rows = [Machine("16327129", "Lobby A", True), Machine("16327131", "Store", False)]
+    model.set_rows(rows)
+    view.selectRow(1)
+    resets: list[int] = []
+    model.modelReset.connect(lambda: resets.append(1))
+    model.set_rows([Machine("16327129", "Lobby A", True), Machine("16327131", "Store", False)])
+    assert resets == []
+    assert [i.row() for i in view.selectionModel().selectedRows()] == [1]
+    model.set_rows([Machine("16327129", "Lobby A", True), Machine("16327131", "Store", True)])
+    assert resets == [1]
+    assert model.index(1, 2).data() == "online"
