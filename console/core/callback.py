@@ -385,6 +385,8 @@ def _excerpt_value(value: Any) -> str:
 def safe_excerpt(raw: bytes, limit: int = 500) -> str:
     """Printable text of a raw body for display: control characters escaped, truncated."""
     text = bytes(raw).decode("utf-8", "replace")
+    if len(text) <= limit and text.isprintable():
+        return text  # the usual case, without a loop over every character
     out: list[str] = []
     size = 0
     for index, ch in enumerate(text):

@@ -81,7 +81,9 @@ class CallbackRow:
     ``raw`` holds at most 64 KiB of it, ``raw_size`` its real length).
     A repeat of an earlier callback has ``duplicate_of`` set, a replay from the
     console ``replay_of``; neither counts as a new result. ``followup_id`` is
-    the follow-up this callback opened or was added to.
+    the follow-up this callback opened or was added to. ``order_machine`` is the
+    order's machine as the journal knew it when a new result was recorded (so
+    the receiver need not ask again); rows read back from the journal leave it "".
     """
 
     id: int
@@ -109,6 +111,7 @@ class CallbackRow:
     followup_id: int | None
     cross_check: str
     cross_check_detail: str
+    order_machine: str = ""
 
     @property
     def is_duplicate(self) -> bool:

@@ -601,20 +601,21 @@ class Journal:
             ).fetchone()
         return None if row is None else _action_row(row)
 
-    def list_actions(self, limit: int = 100, *, order_id: int | None = None) -> list[ActionRow]:
-        """Newest first."""
+    def list_actions(
+        self, limit: int = 100, *, order_id: int | None = None, kind: str | None = None
+    ) -> list[ActionRow]:
+        """Newest first; of one order and/or one kind when given."""
+        sql = "SELECT * FROM actions WHERE profile = ?"
+        params: list[Any] = [self.profile]
+        if order_id is not None:
+            sql += " AND order_id = ?"
+            params.append(order_id)
+        if kind is not None:
+            sql += " AND kind = ?"
+            params.append(kind)
+        params.append(limit)
         with self._read() as conn:
-            if order_id is None:
-                rows = conn.execute(
-                    "SELECT * FROM actions WHERE profile = ? ORDER BY id DESC LIMIT ?",
-                    (self.profile, limit),
-                ).fetchall()
-            else:
-                rows = conn.execute(
-                    "SELECT * FROM actions WHERE profile = ? AND order_id = ? "
-                    "ORDER BY id DESC LIMIT ?",
-                    (self.profile, order_id, limit),
-                ).fetchall()
+            rows = conn.execute(sql + " ORDER BY id DESC LIMIT ?", params).fetchall()
         return [_action_row(r) for r in rows]
 
     def recover_in_flight(self) -> list[ActionRow]:
@@ -898,8 +899,11 @@ class Journal:
         )
         callback_id = int(cur.lastrowid or 0)
         followup_id: int | None = None
+        machine_no = ""
         if duplicate_of is None and replay_of is None:
-            followup_id = self._apply_callback_rules(conn, callback_id, cb, ts, ts_iso)
+            followup_id, machine_no = self._apply_callback_rules(conn, callback_id, cb, ts, ts_iso)
+        elif cb.order_id is not None:
+            machine_no = self._order_machine(conn, cb.order_id)  # a repeat: for its log line
         return CallbackRow(
             id=callback_id,
             ts=ts,
@@ -926,14 +930,16 @@ class Journal:
             followup_id=followup_id,
             cross_check="unchecked",
             cross_check_detail="",
+            order_machine=machine_no,
         )
 
     def _apply_callback_rules(
         self, conn: sqlite3.Connection, callback_id: int, cb: Callback, ts: float, ts_iso: str
-    ) -> int | None:
-        """What a new (counted) callback changes. Returns the follow-up it opened or joined."""
+    ) -> tuple[int | None, str]:
+        """What a new (counted) callback changes. Returns the follow-up it opened or joined,
+        and the order's machine as the journal knows it."""
         if cb.order_id is None:
-            return None
+            return None, ""
         outcome = cb.outcome
         result = outcome in ("success", "failure")
         if result:
@@ -954,7 +960,7 @@ class Journal:
             activity = f"callback: {cb.summary()}"
         self._touch_order(conn, cb.order_id, machine_no, activity, ts, ts_iso)
         if not result:
-            return None
+            return None, machine_no
         if awaiting:
             # The result arrived: the dispense no longer waits for it.
             conn.execute(
@@ -980,7 +986,7 @@ class Journal:
             fid = row.id
         else:
             if active_id is None:
-                return None
+                return None, machine_no
             fid = int(active_id)
             self._add_event(
                 conn,
@@ -996,7 +1002,7 @@ class Journal:
                 ts_iso,
             )
         conn.execute("UPDATE callbacks SET followup_id = ? WHERE id = ?", (fid, callback_id))
-        return fid
+        return fid, machine_no
 
     def record_bad_callback(
         self, raw: bytes, reason: str, remote: str, *, content_type: str = ""

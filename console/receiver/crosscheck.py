@@ -197,7 +197,7 @@ class CrossChecker:
     def _delivery_id(self, cb: Callback) -> int | None:
         """The delivery the console started for this record, if it did."""
         assert cb.order_id is not None
-        for action in self.journal.list_actions(50, order_id=cb.order_id):
+        for action in self.journal.list_actions(50, order_id=cb.order_id, kind="dispense"):
             if action.kind != "dispense" or action.record_id != cb.record_id:
                 continue
             data: Any = (action.response or {}).get("data")

@@ -238,9 +238,8 @@ class EnvironmentFactory:
         waiter = ResultWaiter()
         ops = Operations(client, journal, self.journal_call, waiter, notify_url="", receiver_url="")
 
-        def on_callback(row: CallbackRow) -> None:  # receiver thread
-            summary = journal.get_order(row.order_id) if row.order_id is not None else None
-            self.feed.push_callback(row, summary.machine_no if summary else "")
+        def on_callback(row: CallbackRow) -> None:  # receiver thread: keep it quick
+            self.feed.push_callback(row, row.order_machine)
             waiter.notify(row)
 
         def on_cross_checked(callback_id: int, verdict: str, detail: str) -> None:

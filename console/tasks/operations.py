@@ -360,7 +360,8 @@ class Operations:
             lambda: self.client.get_order(order_id, no),
         )
         summary = self._j(self.journal.get_order, order_id)
-        actions = self._j(self.journal.list_actions, 200, order_id=order_id)
+        # Only the dispenses: an order's status changes and look-ups can run to hundreds.
+        actions = self._j(self.journal.list_actions, 200, order_id=order_id, kind="dispense")
         deliveries: dict[int, int] = {}
         for action in reversed(actions):  # oldest first, so the newest wins
             response = action.response or {}

@@ -91,7 +91,7 @@ class FollowupsPanel(QWidget):
         self.show_all.toggled.connect(self.reload)
         self.view.selectionModel().selectionChanged.connect(self._update_actions)
         ws.environment_changed.connect(self._environment_changed)
-        ws.journal_changed.connect(self.reload)
+        # journal_changed reaches this panel through the window, coalesced (MainWindow).
         self._update_actions()
 
     def selected(self) -> FollowupRow | None:

@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 DRAIN_MS = 75  # log and callback batches reach the widgets at most this often
 CALLBACK_REFRESH_MS = 400  # lists re-read after callbacks, coalesced
 TIMEOUT_CHECK_MS = 15_000  # dispenses without a result after 120 s open follow-ups
+LISTS_REFRESH_MS = 200  # lists re-read after actions, coalesced
 # The busy bar and Cancel turn off only after this long without work: under a stream of
 # short tasks they would otherwise flicker, and every show/hide re-lays-out the window.
 IDLE_AFTER_MS = 300
@@ -263,6 +264,9 @@ class MainWindow(QMainWindow):
         self._callback_timer.setInterval(CALLBACK_REFRESH_MS)
         self._timeout_timer = QTimer(self)
         self._timeout_timer.setInterval(TIMEOUT_CHECK_MS)
+        self._lists_timer = QTimer(self)
+        self._lists_timer.setSingleShot(True)
+        self._lists_timer.setInterval(LISTS_REFRESH_MS)
         self._idle_timer = QTimer(self)
         self._idle_timer.setSingleShot(True)
         self._idle_timer.setInterval(IDLE_AFTER_MS)
@@ -283,7 +287,8 @@ class MainWindow(QMainWindow):
         self.followups.count_changed.connect(self._followups_counted)
         self.ws.order_requested.connect(self.show_order)
         self.ws.message_posted.connect(self._message)
-        self.ws.journal_changed.connect(self.order_panel.reload_recent)
+        self.ws.journal_changed.connect(self._journal_changed)
+        self._lists_timer.timeout.connect(self._reload_lists)
         self.runner.busy_changed.connect(self._busy_changed)
         self._drain_timer.timeout.connect(self.drain)
         self._callback_timer.timeout.connect(self._after_callbacks)
@@ -577,6 +582,18 @@ class MainWindow(QMainWindow):
             )
         if not self._callback_timer.isActive():
             self._callback_timer.start()
+
+    @Slot()
+    def _journal_changed(self) -> None:
+        """Something was journalled: re-read the lists once things settle, not per action."""
+        if not self._lists_timer.isActive():
+            self._lists_timer.start()
+
+    @Slot()
+    def _reload_lists(self) -> None:
+        if self.ws.env is not None:
+            self.order_panel.reload_recent()
+            self.followups.reload()
 
     @Slot()
     def _after_callbacks(self) -> None:

@@ -87,8 +87,11 @@ def test_a_callback_that_cannot_be_stored_fails_alone(journal: Journal) -> None:
 def test_a_repeat_in_the_same_batch_is_a_duplicate_and_a_failure_opens_one_follow_up(
     journal: Journal,
 ) -> None:
+    journal.note_order(60, "16327129")
     rows = journal.record_callbacks([arrival(60, 78, "0") for _ in range(3)])
     assert [r.duplicate_of for r in rows] == [None, rows[0].id, rows[0].id]
+    # Each row says the order's machine, repeats included (the log pane shows it).
+    assert [r.order_machine for r in rows] == ["16327129"] * 3
     assert rows[0].followup_id is not None
     assert len(journal.list_followups()) == 1
     assert journal.callback_counts()["failure"] == 1
