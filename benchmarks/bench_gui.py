@@ -89,7 +89,10 @@ def main() -> None:
         stdout=out_file,
         text=True,
     )
-    statuses = [5, 5]  # "customer still paying" on the unpaid order: accepted each time, no question
+    statuses = [
+        5,
+        5,
+    ]  # "customer still paying" on the unpaid order: accepted each time, no question
     clicks = {"sent": 0}
     interval_ms = int(SECONDS * 1000 / STATUS_UPDATES)
 

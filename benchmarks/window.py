@@ -9,6 +9,7 @@ from typing import Any
 from benchmarks.common import wait_until
 
 LOBBY = "16327129"
+_collectors: list[Any] = []
 
 
 def open_console(home: str | None = None) -> tuple[Any, Any, Any, Any]:
@@ -23,8 +24,11 @@ def open_console(home: str | None = None) -> tuple[Any, Any, Any, Any]:
     from console.credentials import MemoryStore
     from console.paths import app_paths
     from console.sandbox import Sandbox
+    from console.tasks.gcguard import GuiThreadCollector
 
     app = QApplication.instance() or QApplication([])
+    # As the app's main() does: cyclic garbage is collected on the GUI thread only.
+    _collectors.append(GuiThreadCollector(app))
     sandbox = Sandbox(device_cycle_s=0.2).start()
     console = ConsoleApp(
         paths=app_paths(), secret_store=MemoryStore(), sandbox=sandbox, synchronous=False
@@ -47,5 +51,7 @@ def open_console(home: str | None = None) -> tuple[Any, Any, Any, Any]:
 
 def close_console(console: Any, sandbox: Any, tmp: Any) -> None:
     console.shutdown()
+    while _collectors:
+        _collectors.pop().stop()
     sandbox.stop()
     tmp.cleanup()

@@ -6,6 +6,11 @@ garbage it finds holds Qt widgets (a dialog or window in a reference cycle),
 they are destroyed on that thread, and Qt crashes. So automatic collection is
 switched off and a timer on the GUI thread collects, with the same generation
 thresholds the interpreter would use.
+
+A full collection walks every tracked object: with the modules, Qt wrappers and
+the window built at start-up that took ~30 ms on the GUI thread (a visible
+stall under load). Once start-up is over, what exists then is collected and
+frozen (``gc.freeze``): later full collections walk only newer objects.
 """
 
 from __future__ import annotations
@@ -15,18 +20,34 @@ import gc
 from PySide6.QtCore import QObject, QTimer, Slot
 
 INTERVAL_MS = 500
+FREEZE_AFTER_MS = 3000  # start-up (window, profile, sandbox) is over by then
 
 
 class GuiThreadCollector(QObject):
     """Owns automatic collection while it lives; ``stop`` gives it back."""
 
-    def __init__(self, parent: QObject | None = None, interval_ms: int = INTERVAL_MS) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        interval_ms: int = INTERVAL_MS,
+        freeze_after_ms: int | None = FREEZE_AFTER_MS,
+    ) -> None:
         super().__init__(parent)
         self._was_enabled = gc.isenabled()
         gc.disable()
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.collect)
         self._timer.start(interval_ms)
+        self.frozen = False
+        if freeze_after_ms is not None:
+            QTimer.singleShot(freeze_after_ms, self, self.freeze)
+
+    @Slot()
+    def freeze(self) -> None:
+        """Collect everything once, then keep what is left out of later collections."""
+        gc.collect()
+        gc.freeze()
+        self.frozen = True
 
     @Slot()
     def collect(self) -> int:
@@ -41,6 +62,8 @@ class GuiThreadCollector(QObject):
 
     def stop(self) -> None:
         self._timer.stop()
+        if self.frozen:
+            gc.unfreeze()
         gc.collect()
         if self._was_enabled:
             gc.enable()

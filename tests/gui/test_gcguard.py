@@ -40,3 +40,17 @@ def test_worker_threads_never_collect_widgets_the_gui_thread_does(qtbot) -> None
     finally:
         collector.stop()
     assert gc.isenabled()
+
+
+def test_after_start_up_old_objects_are_frozen_and_new_garbage_is_still_collected(qtbot) -> None:
+    collector = GuiThreadCollector(interval_ms=60_000, freeze_after_ms=None)
+    try:
+        collector.freeze()  # what the timer does once start-up is over
+        assert collector.frozen and gc.get_freeze_count() > 0
+        holder = weakref.ref(Holder())  # garbage made after the freeze
+        assert collector.collect() >= 0
+        gc.collect()  # a full collection, as the timer makes when generation 2 is due
+        assert holder() is None
+    finally:
+        collector.stop()
+    assert gc.get_freeze_count() == 0  # stop gives everything back to the collector
