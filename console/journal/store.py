@@ -134,6 +134,39 @@ _RESULT_CONTEXT_SQL = """
          ORDER BY id DESC LIMIT 1)
 """
 
+# The first (counted) callback with the same dedupe key (?1 profile, ?2 key).
+_REPEAT_SQL = """
+    SELECT id FROM callbacks
+    WHERE profile = ?1 AND dedupe_key = ?2 AND duplicate_of IS NULL
+      AND replay_of IS NULL AND outcome != 'malformed'
+    ORDER BY id LIMIT 1
+"""
+# For a dispense result: that, then what _RESULT_CONTEXT_SQL gives (?1 profile, ?2 order,
+# ?3 record, ?4 key).
+_REPEAT_AND_CONTEXT_SQL = """
+    SELECT
+        (SELECT id FROM callbacks
+         WHERE profile = ?1 AND dedupe_key = ?4 AND duplicate_of IS NULL
+           AND replay_of IS NULL AND outcome != 'malformed'
+         ORDER BY id LIMIT 1),
+        COALESCE(
+            (SELECT NULLIF(machine_no, '') FROM orders WHERE profile = ?1 AND order_id = ?2),
+            (SELECT machine_no FROM actions WHERE profile = ?1 AND order_id = ?2
+             ORDER BY id DESC LIMIT 1),
+            ''),
+        EXISTS (SELECT 1 FROM actions
+                WHERE profile = ?1 AND awaiting_result = 1 AND kind = 'dispense'
+                  AND order_id = ?2 AND (?3 IS NULL OR record_id = ?3)),
+        (SELECT id FROM followups
+         WHERE profile = ?1 AND order_id = ?2 AND record_id IS ?3
+           AND state IN ('open', 'refund_requested')
+         ORDER BY id DESC LIMIT 1),
+        (SELECT state FROM followups
+         WHERE profile = ?1 AND order_id = ?2 AND record_id IS ?3
+           AND state IN ('open', 'refund_requested')
+         ORDER BY id DESC LIMIT 1)
+"""
+
 # Made once: ``json.dumps`` with non-default options builds an encoder per call.
 _COMPACT = json.JSONEncoder(ensure_ascii=False, default=str, separators=(",", ":"))
 
@@ -853,17 +886,19 @@ class Journal:
                 )
                 replay_of = None
         duplicate_of: int | None = None
+        context: tuple[Any, ...] | None = None
         if replay_of is None and cb.can_repeat:
-            dup = conn.execute(
-                """
-                SELECT id FROM callbacks
-                WHERE profile = ? AND dedupe_key = ? AND duplicate_of IS NULL
-                  AND replay_of IS NULL AND outcome != 'malformed'
-                ORDER BY id LIMIT 1
-                """,
-                (self.profile, key),
-            ).fetchone()
-            duplicate_of = None if dup is None else int(dup[0])
+            if cb.order_id is not None and outcome in ("success", "failure"):
+                # A dispense result: whether it is a repeat, and what it would change, in
+                # one query (the callback's own row changes neither).
+                dup, *rest = conn.execute(
+                    _REPEAT_AND_CONTEXT_SQL, (self.profile, cb.order_id, cb.record_id, key)
+                ).fetchone()
+                context = tuple(rest)
+            else:
+                dup = conn.execute(_REPEAT_SQL, (self.profile, key)).fetchone()
+                dup = None if dup is None else dup[0]
+            duplicate_of = None if dup is None else int(dup)
         raw = bytes(cb.raw)
         cur = conn.execute(
             """
@@ -901,7 +936,9 @@ class Journal:
         followup_id: int | None = None
         machine_no = ""
         if duplicate_of is None and replay_of is None:
-            followup_id, machine_no = self._apply_callback_rules(conn, callback_id, cb, ts, ts_iso)
+            followup_id, machine_no = self._apply_callback_rules(
+                conn, callback_id, cb, ts, ts_iso, summary, context
+            )
         elif cb.order_id is not None:
             machine_no = self._order_machine(conn, cb.order_id)  # a repeat: for its log line
         return CallbackRow(
@@ -934,7 +971,14 @@ class Journal:
         )
 
     def _apply_callback_rules(
-        self, conn: sqlite3.Connection, callback_id: int, cb: Callback, ts: float, ts_iso: str
+        self,
+        conn: sqlite3.Connection,
+        callback_id: int,
+        cb: Callback,
+        ts: float,
+        ts_iso: str,
+        summary: str,
+        context: tuple[Any, ...] | None = None,
     ) -> tuple[int | None, str]:
         """What a new (counted) callback changes. Returns the follow-up it opened or joined,
         and the order's machine as the journal knows it."""
@@ -944,10 +988,13 @@ class Journal:
         result = outcome in ("success", "failure")
         if result:
             # One query for all this callback may change (most change nothing but the order).
-            machine_no, awaiting, active_id, active_state = conn.execute(
-                _RESULT_CONTEXT_SQL,
-                (self.profile, cb.order_id, cb.record_id),
-            ).fetchone()
+            if context is None:
+                context = tuple(
+                    conn.execute(
+                        _RESULT_CONTEXT_SQL, (self.profile, cb.order_id, cb.record_id)
+                    ).fetchone()
+                )
+            machine_no, awaiting, active_id, active_state = context
         else:
             machine_no = self._order_machine(conn, cb.order_id)
         if outcome == "event":
@@ -957,7 +1004,7 @@ class Journal:
                 else f"event {cb.method}"
             )
         else:
-            activity = f"callback: {cb.summary()}"
+            activity = f"callback: {summary}"
         self._touch_order(conn, cb.order_id, machine_no, activity, ts, ts_iso)
         if not result:
             return None, machine_no

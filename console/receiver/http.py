@@ -46,6 +46,8 @@ MAX_PENDING_IN = 4 << 20  # ... and one that sends faster than it is answered
 LINGER_S = 2.0  # after answering "close", read and drop what the client still sends
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
 _POLL_S = 0.05
+OK: dict[str, Any] = {"ok": True}  # the usual answer, encoded once
+OK_BODY = json.dumps(OK).encode("utf-8")
 _SWEEP_S = 0.25
 
 
@@ -368,19 +370,17 @@ class HttpServer:
     def _answer(self, conn: _Conn, answer: Answer, head: Head | None) -> None:
         if conn.closed:
             return
-        body = json.dumps(answer.payload).encode("utf-8")
-        lines = [
-            f"HTTP/1.1 {answer.status} {_reason(answer.status)}",
-            self._server_header,
-            f"Date: {_http_date()}",
-            "Content-Type: application/json",
-            f"Content-Length: {len(body)}",
-        ]
-        lines.extend(f"{name}: {value}" for name, value in answer.headers.items())
+        payload = answer.payload
+        body = OK_BODY if payload is OK else json.dumps(payload).encode("utf-8")
         close = answer.close or not conn.keep_alive
+        extra = "".join(f"{name}: {value}\r\n" for name, value in answer.headers.items())
         if close:
-            lines.append("Connection: close")
-        conn.out += ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
+            extra += "Connection: close\r\n"
+        conn.out += (
+            f"HTTP/1.1 {answer.status} {_reason(answer.status)}\r\n{self._server_header}\r\n"
+            f"Date: {_http_date()}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n{extra}\r\n"
+        ).encode("latin-1", "replace")
         if head is None or head.method != "HEAD":
             conn.out += body
         if close:

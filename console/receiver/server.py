@@ -27,12 +27,11 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from console.core.callback import Callback, CallbackError, parse_callback
 from console.journal import CROSS_CHECK_VERDICTS, CallbackArrival, CallbackRow, Journal
 from console.receiver.groupcommit import commit_batch
-from console.receiver.http import Answer, Head, HttpServer, Request
+from console.receiver.http import OK, Answer, Head, HttpServer, Request
 
 log = logging.getLogger(__name__)
 
@@ -259,7 +258,7 @@ class Receiver:
             return Answer(500, {"ok": False, "error": "journal write failed"})
         row = result
         log.info("callback #%s from %s: %s", row.id, arrival.remote, row.summary)
-        return Answer(200, _OK, after=lambda: self._after(row, arrival.callback))
+        return Answer(200, OK, after=lambda: self._after(row, arrival.callback))
 
     def _after(self, row: CallbackRow, cb: Callback | None) -> None:
         """Once the answer is on its way: cross-check a new result, tell the owner."""
@@ -325,9 +324,6 @@ class Receiver:
                     self._on_cross_checked(row.id, verdict, str(detail))
                 except Exception:
                     log.exception("on_cross_checked failed for callback #%s", row.id)
-
-
-_OK: dict[str, Any] = {"ok": True}
 
 
 def _replay_id(value: str | None) -> int | None:
