@@ -54,3 +54,32 @@ def test_after_start_up_old_objects_are_frozen_and_new_garbage_is_still_collecte
     finally:
         collector.stop()
     assert gc.get_freeze_count() == 0  # stop gives everything back to the collector
+
+
+def test_a_full_collection_freezes_its_survivors_so_the_next_walks_only_newer_objects(
+    qtbot,
+) -> None:
+    collector = GuiThreadCollector(interval_ms=60_000, freeze_after_ms=None)
+    try:
+        collector.freeze()
+        frozen = gc.get_freeze_count()
+        survivors = [[i] for i in range(50_000)]  # long-lived, like log lines
+        gc.collect(1)  # promote them, as the timer's younger collections would
+        thresholds = gc.get_threshold()
+        gc.set_threshold(1, 1, 1)  # make a full collection due now
+        try:
+            kept: list[list[object]] = []
+            for _ in range(50):  # younger collections until a full one is due and made
+                kept.extend([] for _ in range(10))  # live allocations cross the thresholds
+                collector.collect()
+                if gc.get_freeze_count() > frozen:
+                    break
+        finally:
+            gc.set_threshold(*thresholds)
+        assert gc.get_freeze_count() >= frozen + len(survivors)
+        holder = weakref.ref(Holder())  # garbage made after: still collected
+        gc.collect()
+        assert holder() is None
+    finally:
+        collector.stop()
+    assert gc.get_freeze_count() == 0
