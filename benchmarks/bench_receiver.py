@@ -20,7 +20,7 @@ from benchmarks.common import emit, median, pct
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "benchbenchbenchbenchbench"  # noqa: S105 - a loopback test token
 CLOSED_S = 4.0
-ROUNDS = 3
+ROUNDS = 5
 LOAD_PROCS = 2
 CONNS_PER_PROC = 4
 RATE = 300

@@ -19,7 +19,7 @@ from pathlib import Path
 from benchmarks.common import emit, median
 
 ROOT = Path(__file__).resolve().parent.parent
-RUNS = 7
+RUNS = 11
 
 
 def once(args: list[str]) -> dict[str, float]:
