@@ -111,29 +111,6 @@ _ORDER_MACHINE_SQL = """
          ORDER BY id DESC LIMIT 1),
         '')
 """
-# What a dispense result may change, in one query (?1 profile, ?2 order, ?3 record): the
-# order's machine (as above), whether a dispense of it awaits its result, and the
-# record's newest open or refund-requested follow-up (id, state).
-_RESULT_CONTEXT_SQL = """
-    SELECT
-        COALESCE(
-            (SELECT NULLIF(machine_no, '') FROM orders WHERE profile = ?1 AND order_id = ?2),
-            (SELECT machine_no FROM actions WHERE profile = ?1 AND order_id = ?2
-             ORDER BY id DESC LIMIT 1),
-            ''),
-        EXISTS (SELECT 1 FROM actions
-                WHERE profile = ?1 AND awaiting_result = 1 AND kind = 'dispense'
-                  AND order_id = ?2 AND (?3 IS NULL OR record_id = ?3)),
-        (SELECT id FROM followups
-         WHERE profile = ?1 AND order_id = ?2 AND record_id IS ?3
-           AND state IN ('open', 'refund_requested')
-         ORDER BY id DESC LIMIT 1),
-        (SELECT state FROM followups
-         WHERE profile = ?1 AND order_id = ?2 AND record_id IS ?3
-           AND state IN ('open', 'refund_requested')
-         ORDER BY id DESC LIMIT 1)
-"""
-
 # The first (counted) callback with the same dedupe key (?1 profile, ?2 key).
 _REPEAT_SQL = """
     SELECT id FROM callbacks
@@ -141,8 +118,10 @@ _REPEAT_SQL = """
       AND replay_of IS NULL AND outcome != 'malformed'
     ORDER BY id LIMIT 1
 """
-# For a dispense result: that, then what _RESULT_CONTEXT_SQL gives (?1 profile, ?2 order,
-# ?3 record, ?4 key).
+# For a dispense result, in one query (?1 profile, ?2 order, ?3 record, ?4 key): that, then
+# what the result may change: the order's machine as the journal knows it (else its latest
+# action's), whether a dispense of it awaits its result, and the record's newest open or
+# refund-requested follow-up (id, state).
 _REPEAT_AND_CONTEXT_SQL = """
     SELECT
         (SELECT id FROM callbacks
@@ -988,12 +967,8 @@ class Journal:
         result = outcome in ("success", "failure")
         if result:
             # One query for all this callback may change (most change nothing but the order).
-            if context is None:
-                context = tuple(
-                    conn.execute(
-                        _RESULT_CONTEXT_SQL, (self.profile, cb.order_id, cb.record_id)
-                    ).fetchone()
-                )
+            # Read with the repeat check (_REPEAT_AND_CONTEXT_SQL) before the insert.
+            assert context is not None, "a dispense result's context is read before its insert"
             machine_no, awaiting, active_id, active_state = context
         else:
             machine_no = self._order_machine(conn, cb.order_id)
