@@ -36,12 +36,11 @@ from console.ui.machines_panel import MachinesPanel
 from console.ui.order_panel import OrderPanel
 from console.ui.profiles_dialog import ProfilesDialog
 from console.ui.texts import QT_TRANSLATE_NOOP, describe_error, translate
-from console.ui.troubleshoot_view import TAB_TITLE as TROUBLESHOOT_TITLE
-from console.ui.troubleshoot_view import TroubleshootView
 from console.ui.workspace import LEVEL_ERROR, LEVEL_OK, LEVEL_WARN, Job, Workspace
 
 if TYPE_CHECKING:
     from console.journal import CallbackRow, FollowupRow
+    from console.ui.troubleshoot_view import TroubleshootView
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +51,9 @@ LISTS_REFRESH_MS = 200  # lists re-read after actions, coalesced
 # The busy bar and Cancel turn off only after this long without work: under a stream of
 # short tasks they would otherwise flicker, and every show/hide re-lays-out the window.
 IDLE_AFTER_MS = 300
-FIRST_PAINT_WAIT_MS = 250  # the profile opens after the first paint, or after this at most
+FIRST_PAINT_WAIT_MS = 1000  # the profile opens after the first paint, or after this at most
+# The Troubleshoot tab's title (the view itself is built when first needed).
+TROUBLESHOOT_TITLE = QT_TRANSLATE_NOOP("TroubleshootView", "Troubleshoot")
 APP_TITLE = QT_TRANSLATE_NOOP("MainWindow", "Vending Console")
 # The View ▸ Language choices: the stored value and its words (each language in its own).
 LANGUAGE_CHOICES: tuple[tuple[str, str], ...] = (
@@ -147,9 +148,10 @@ class MainWindow(QMainWindow):
         self.machines = MachinesPanel(self.ws)
         self.order_panel = OrderPanel(self.ws, self.machines.machine)
         self.followups = FollowupsPanel(self.ws)
-        self.troubleshoot = TroubleshootView(
-            self.ws, self.machines.machine, self.machine_dispensing
-        )
+        # Built the first time it is shown or asked for: the first paint does not need it.
+        self._troubleshoot: TroubleshootView | None = None
+        self._troubleshoot_page: QWidget = QWidget()
+        self._chosen_machine = ""
         work = QSplitter(Qt.Orientation.Horizontal)
         work.addWidget(self.machines)
         work.addWidget(self.order_panel)
@@ -161,7 +163,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(
             self.followups, translate("MainWindow", "Follow-ups ({count})").format(count=0)
         )
-        self.tabs.addTab(self.troubleshoot, translate("TroubleshootView", TROUBLESHOOT_TITLE))
+        self.tabs.addTab(self._troubleshoot_page, translate("TroubleshootView", TROUBLESHOOT_TITLE))
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
@@ -282,7 +284,7 @@ class MainWindow(QMainWindow):
         self.language_group.triggered.connect(self._language_chosen)
         self.profile_combo.activated.connect(self._profile_chosen)
         self.machines.machine_chosen.connect(self.order_panel.set_machine)
-        self.machines.machine_chosen.connect(self.troubleshoot.set_machine)
+        self.machines.machine_chosen.connect(self._machine_chosen)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.followups.count_changed.connect(self._followups_counted)
         self.ws.order_requested.connect(self.show_order)
@@ -464,8 +466,8 @@ class MainWindow(QMainWindow):
         self.machines.refresh()
         self.order_panel.refresh()
         self.followups.reload()
-        if self.troubleshoot.active:
-            self.troubleshoot.check()
+        if self._troubleshoot is not None and self._troubleshoot.active:
+            self._troubleshoot.check()
 
     @Slot()
     def cancel_work(self) -> None:
@@ -496,7 +498,39 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _tab_changed(self, index: int) -> None:
-        self.troubleshoot.set_active(self.tabs.widget(index) is self.troubleshoot)
+        page = self.tabs.widget(index)
+        if page is self._troubleshoot_page:
+            self.troubleshoot.set_active(True)  # builds it, in place of the empty page
+        elif self._troubleshoot is not None:
+            self._troubleshoot.set_active(page is self._troubleshoot)
+
+    @property
+    def troubleshoot(self) -> TroubleshootView:
+        """The Troubleshoot tab's view, built (in place of its empty page) on first use."""
+        if self._troubleshoot is None:
+            from console.ui.troubleshoot_view import TroubleshootView
+
+            view = TroubleshootView(self.ws, self.machines.machine, self.machine_dispensing)
+            view.set_machine(self._chosen_machine)
+            index = self.tabs.indexOf(self._troubleshoot_page)
+            current = self.tabs.currentIndex()
+            self.tabs.blockSignals(True)  # the same tab, another page: not a tab change
+            try:
+                self.tabs.removeTab(index)
+                self.tabs.insertTab(index, view, translate("TroubleshootView", TROUBLESHOOT_TITLE))
+                self.tabs.setCurrentIndex(current)
+            finally:
+                self.tabs.blockSignals(False)
+            self._troubleshoot_page.deleteLater()
+            self._troubleshoot_page = view
+            self._troubleshoot = view
+        return self._troubleshoot
+
+    @Slot(str)
+    def _machine_chosen(self, machine_no: str) -> None:
+        self._chosen_machine = machine_no
+        if self._troubleshoot is not None:
+            self._troubleshoot.set_machine(machine_no)
 
     def machine_dispensing(self, machine_no: str) -> bool:
         """Whether the order panel is dispensing on ``machine_no`` (its lock notice shows)."""

@@ -4,12 +4,12 @@
 <context>
     <name>ConsoleApp</name>
     <message>
-        <location filename="../../console/app.py" line="101"/>
+        <location filename="../../console/app.py" line="102"/>
         <source>Vending Console — unexpected error</source>
         <translation>售货机控制台 — 意外错误</translation>
     </message>
     <message>
-        <location filename="../../console/app.py" line="102"/>
+        <location filename="../../console/app.py" line="103"/>
         <source>Something went wrong: {error}
 
 The details are in the console&apos;s log file. The window stays open; check the last order you worked on.</source>
@@ -273,52 +273,52 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>LogModel</name>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="70"/>
+        <location filename="../../console/ui/log_pane.py" line="72"/>
         <source>request</source>
         <translation>请求</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="71"/>
+        <location filename="../../console/ui/log_pane.py" line="73"/>
         <source>response</source>
         <translation>应答</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="72"/>
+        <location filename="../../console/ui/log_pane.py" line="74"/>
         <source>callback</source>
         <translation>回调</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="73"/>
+        <location filename="../../console/ui/log_pane.py" line="75"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="74"/>
+        <location filename="../../console/ui/log_pane.py" line="76"/>
         <source>info</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="104"/>
+        <location filename="../../console/ui/log_pane.py" line="106"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="105"/>
+        <location filename="../../console/ui/log_pane.py" line="107"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="106"/>
+        <location filename="../../console/ui/log_pane.py" line="108"/>
         <source>Machine</source>
         <translation>机器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="107"/>
+        <location filename="../../console/ui/log_pane.py" line="109"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="108"/>
+        <location filename="../../console/ui/log_pane.py" line="110"/>
         <source>What</source>
         <translation>内容</translation>
     </message>
@@ -326,157 +326,157 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>LogPane</name>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="61"/>
+        <location filename="../../console/ui/log_pane.py" line="63"/>
         <source>All kinds</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="62"/>
+        <location filename="../../console/ui/log_pane.py" line="64"/>
         <source>Requests</source>
         <translation>请求</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="63"/>
+        <location filename="../../console/ui/log_pane.py" line="65"/>
         <source>Responses</source>
         <translation>应答</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="64"/>
+        <location filename="../../console/ui/log_pane.py" line="66"/>
         <source>Callbacks</source>
         <translation>回调</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="65"/>
+        <location filename="../../console/ui/log_pane.py" line="67"/>
         <source>Errors</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="66"/>
+        <location filename="../../console/ui/log_pane.py" line="68"/>
         <source>Console notes</source>
         <translation>控制台提示</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="229"/>
+        <location filename="../../console/ui/log_pane.py" line="244"/>
         <source>as curl (secrets masked):</source>
         <translation>以 curl 命令表示（密钥已隐藏）：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="237"/>
+        <location filename="../../console/ui/log_pane.py" line="252"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="251"/>
+        <location filename="../../console/ui/log_pane.py" line="266"/>
         <source>machine no.</source>
         <translation>机器编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="253"/>
+        <location filename="../../console/ui/log_pane.py" line="268"/>
         <source>order id</source>
         <translation>订单号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="255"/>
+        <location filename="../../console/ui/log_pane.py" line="270"/>
         <source>search text (Ctrl+F)</source>
         <translation>搜索文字 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="257"/>
+        <location filename="../../console/ui/log_pane.py" line="272"/>
         <source>Follow tail</source>
         <translation>跟随最新</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="261"/>
+        <location filename="../../console/ui/log_pane.py" line="276"/>
         <source>&amp;Kind:</source>
         <translation>类型(&amp;K)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="262"/>
+        <location filename="../../console/ui/log_pane.py" line="277"/>
         <source>Mac&amp;hine:</source>
         <translation>机器(&amp;H)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="263"/>
+        <location filename="../../console/ui/log_pane.py" line="278"/>
         <source>O&amp;rder:</source>
         <translation>订单(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="264"/>
+        <location filename="../../console/ui/log_pane.py" line="279"/>
         <source>&amp;Search:</source>
         <translation>搜索(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="291"/>
+        <location filename="../../console/ui/log_pane.py" line="306"/>
         <source>Select a line to see its details.</source>
         <translation>选择一行以查看详细信息。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="300"/>
+        <location filename="../../console/ui/log_pane.py" line="315"/>
         <source>Copy as &amp;curl</source>
         <translation>复制为 curl(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="301"/>
+        <location filename="../../console/ui/log_pane.py" line="316"/>
         <source>Replay call&amp;back</source>
         <translation>重放回调(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="303"/>
+        <location filename="../../console/ui/log_pane.py" line="318"/>
         <source>Send the selected callback to this console&apos;s receiver again, marked as a replay (it never counts as a new result)</source>
         <translation>把选中的回调再次发送到本控制台的接收器，并标记为重放（不会被算作新的结果）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="309"/>
+        <location filename="../../console/ui/log_pane.py" line="324"/>
         <source>E&amp;xport…</source>
         <translation>导出(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="311"/>
+        <location filename="../../console/ui/log_pane.py" line="326"/>
         <source>Write the lines shown (filtered) to a JSON Lines file</source>
         <translation>把当前显示（已筛选）的行写入 JSON Lines 文件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="313"/>
+        <location filename="../../console/ui/log_pane.py" line="328"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="346"/>
+        <location filename="../../console/ui/log_pane.py" line="361"/>
         <source>{shown:,} of {total:,}</source>
         <translation>显示 {shown:,} / 共 {total:,}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="392"/>
+        <location filename="../../console/ui/log_pane.py" line="407"/>
         <source>Copied the request as curl (secrets masked).</source>
         <translation>已将请求复制为 curl 命令（密钥已隐藏）。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="416"/>
+        <location filename="../../console/ui/log_pane.py" line="431"/>
         <source>Callback #{id} replayed: the receiver answered {status}.</source>
         <translation>回调 #{id} 已重放：接收器返回 {status}。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="426"/>
+        <location filename="../../console/ui/log_pane.py" line="441"/>
         <source>Callback #{id} not replayed: {error}</source>
         <translation>回调 #{id} 未能重放：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="435"/>
+        <location filename="../../console/ui/log_pane.py" line="450"/>
         <source>Export the log lines shown</source>
         <translation>导出显示的日志行</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="437"/>
+        <location filename="../../console/ui/log_pane.py" line="452"/>
         <source>JSON Lines (*.jsonl)</source>
         <translation>JSON Lines 文件 (*.jsonl)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="459"/>
+        <location filename="../../console/ui/log_pane.py" line="474"/>
         <source>Exported {count:,} log lines to {path}.</source>
         <translation>已将 {count:,} 行日志导出到 {path}。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="469"/>
+        <location filename="../../console/ui/log_pane.py" line="484"/>
         <source>Export to {path} failed: {error}</source>
         <translation>导出到 {path} 失败：{error}</translation>
     </message>
@@ -572,203 +572,203 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="52"/>
+        <location filename="../../console/ui/main_window.py" line="57"/>
         <source>Vending Console</source>
         <translation>售货机控制台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="55"/>
+        <location filename="../../console/ui/main_window.py" line="60"/>
         <source>&amp;System language</source>
         <translation>跟随系统(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="156"/>
+        <location filename="../../console/ui/main_window.py" line="162"/>
         <source>Machines &amp;&amp; orders</source>
         <translation>机器与订单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="158"/>
-        <location filename="../../console/ui/main_window.py" line="501"/>
+        <location filename="../../console/ui/main_window.py" line="164"/>
+        <location filename="../../console/ui/main_window.py" line="547"/>
         <source>Follow-ups ({count})</source>
         <translation>跟进 ({count})</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="168"/>
+        <location filename="../../console/ui/main_window.py" line="174"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="171"/>
+        <location filename="../../console/ui/main_window.py" line="177"/>
         <source>Reload machines, the open order and follow-ups (F5)</source>
         <translation>重新加载机器、当前订单和跟进 (F5)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="173"/>
+        <location filename="../../console/ui/main_window.py" line="179"/>
         <source>Cancel running work</source>
         <translation>取消正在进行的操作</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="176"/>
+        <location filename="../../console/ui/main_window.py" line="182"/>
         <source>Stop what is running at its next safe point (Esc); a request already sent cannot be called back</source>
         <translation>在下一个安全点停止正在进行的操作 (Esc)；已发出的请求无法撤回</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="183"/>
+        <location filename="../../console/ui/main_window.py" line="189"/>
         <source>&amp;Profiles…</source>
         <translation>配置(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="185"/>
+        <location filename="../../console/ui/main_window.py" line="191"/>
         <source>Go to order id</source>
         <translation>转到订单号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="187"/>
+        <location filename="../../console/ui/main_window.py" line="193"/>
         <source>Apply status</source>
         <translation>应用状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="189"/>
+        <location filename="../../console/ui/main_window.py" line="195"/>
         <source>Search the log</source>
         <translation>搜索日志</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="191"/>
+        <location filename="../../console/ui/main_window.py" line="197"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="196"/>
+        <location filename="../../console/ui/main_window.py" line="202"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="201"/>
+        <location filename="../../console/ui/main_window.py" line="207"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="206"/>
+        <location filename="../../console/ui/main_window.py" line="212"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="217"/>
+        <location filename="../../console/ui/main_window.py" line="223"/>
         <source>Takes effect after a restart</source>
         <translation>重启后生效</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="221"/>
+        <location filename="../../console/ui/main_window.py" line="227"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="227"/>
+        <location filename="../../console/ui/main_window.py" line="233"/>
         <source>Which platform account the window works with</source>
         <translation>窗口当前使用的平台账户</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="229"/>
+        <location filename="../../console/ui/main_window.py" line="235"/>
         <source> Profile: </source>
         <translation> 配置：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="240"/>
+        <location filename="../../console/ui/main_window.py" line="246"/>
         <source>Working…</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="309"/>
+        <location filename="../../console/ui/main_window.py" line="323"/>
         <source>{name} (built in)</source>
         <translation>{name}（内置）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="321"/>
+        <location filename="../../console/ui/main_window.py" line="335"/>
         <source>Profiles not read: {error}</source>
         <translation>未能读取配置：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="337"/>
+        <location filename="../../console/ui/main_window.py" line="351"/>
         <source>Work is still running: let it finish or cancel it (Esc) before switching profile.</source>
         <translation>仍有操作在进行：请等待完成或先取消 (Esc)，再切换配置。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="353"/>
+        <location filename="../../console/ui/main_window.py" line="367"/>
         <source>Opening profile “{name}”…</source>
         <translation>正在打开配置“{name}”…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="384"/>
+        <location filename="../../console/ui/main_window.py" line="398"/>
         <source>Callbacks: {url}</source>
         <translation>回调地址：{url}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="391"/>
+        <location filename="../../console/ui/main_window.py" line="405"/>
         <source>{count} action(s) from an earlier session ended without an answer: check those orders before acting on them again.</source>
         <translation>上次会话中有 {count} 个操作没有得到应答：再次操作前请先检查这些订单。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="399"/>
+        <location filename="../../console/ui/main_window.py" line="413"/>
         <source>Profile “{name}” is open.</source>
         <translation>配置“{name}”已打开。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="409"/>
+        <location filename="../../console/ui/main_window.py" line="423"/>
         <source> Open File ▸ Profiles… to keep secrets for this session only.</source>
         <translation> 打开“文件 ▸ 配置…”可仅在本次会话中保存密钥。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="412"/>
+        <location filename="../../console/ui/main_window.py" line="426"/>
         <source>Profile “{name}” is not open: {error}</source>
         <translation>配置“{name}”未打开：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="441"/>
+        <location filename="../../console/ui/main_window.py" line="455"/>
         <source>Profile “{name}” changed: choose it again to use it.</source>
         <translation>配置“{name}”已更改：请重新选择后使用。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="464"/>
+        <location filename="../../console/ui/main_window.py" line="478"/>
         <source>Cancelling: running work stops at its next safe point.</source>
         <translation>正在取消：进行中的操作将在下一个安全点停止。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="522"/>
+        <location filename="../../console/ui/main_window.py" line="583"/>
         <source>Language changed: it takes effect after a restart.</source>
         <translation>语言已更改：重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="546"/>
+        <location filename="../../console/ui/main_window.py" line="607"/>
         <source>Dispense failed: order {order} record {record} — {reason}. A follow-up was opened.</source>
         <translation>出货失败：订单 {order} 记录 {record} — {reason}。已创建跟进。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="553"/>
+        <location filename="../../console/ui/main_window.py" line="614"/>
         <source>no reason given</source>
         <translation>未给出原因</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="583"/>
+        <location filename="../../console/ui/main_window.py" line="656"/>
         <source>No dispense result within 120 s for order(s) {orders}: follow-up opened.</source>
         <translation>订单 {orders} 在 120 秒内没有出货结果：已创建跟进。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="595"/>
+        <location filename="../../console/ui/main_window.py" line="668"/>
         <source>Quit with work running?</source>
         <translation>有操作正在进行，确定退出？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="596"/>
+        <location filename="../../console/ui/main_window.py" line="669"/>
         <source>Work is still running. Quit anyway?</source>
         <translation>仍有操作在进行。仍要退出吗？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="597"/>
+        <location filename="../../console/ui/main_window.py" line="670"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="598"/>
+        <location filename="../../console/ui/main_window.py" line="671"/>
         <source>Running work is cancelled at its next safe point; a request already sent finishes and its outcome is written to the journal before the console closes.</source>
         <translation>进行中的操作会在下一个安全点取消；已发出的请求会执行完毕，其结果在控制台关闭前写入日志。</translation>
     </message>
@@ -776,32 +776,32 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>NewOrderDialog</name>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="114"/>
+        <location filename="../../console/ui/order_panel.py" line="120"/>
         <source>New order on machine {machine}</source>
         <translation>在机器 {machine} 上新建订单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="118"/>
+        <location filename="../../console/ui/order_panel.py" line="124"/>
         <source>The platform creates an unpaid order and reserves its stock until it is paid, closed or expires (20 minutes). Its dispense results come to this console.</source>
         <translation>平台会创建一个未支付订单，并为其保留库存，直到订单被支付、关闭或过期（20 分钟）。其出货结果会回调到本控制台。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="130"/>
+        <location filename="../../console/ui/order_panel.py" line="136"/>
         <source>{slot} · {product} · {price} · {stock} left</source>
         <translation>{slot} · {product} · {price} · 剩余 {stock}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="138"/>
+        <location filename="../../console/ui/order_panel.py" line="144"/>
         <source>&amp;Product:</source>
         <translation>商品(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="139"/>
+        <location filename="../../console/ui/order_panel.py" line="145"/>
         <source>&amp;Quantity:</source>
         <translation>数量(&amp;Q)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="143"/>
+        <location filename="../../console/ui/order_panel.py" line="149"/>
         <source>&amp;Create order</source>
         <translation>创建订单(&amp;C)</translation>
     </message>
@@ -809,82 +809,82 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>Operations</name>
     <message>
-        <location filename="../../console/tasks/operations.py" line="138"/>
+        <location filename="../../console/tasks/operations.py" line="137"/>
         <source>dropped</source>
         <translation>已出货</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="139"/>
+        <location filename="../../console/tasks/operations.py" line="138"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="140"/>
+        <location filename="../../console/tasks/operations.py" line="139"/>
         <source>no result</source>
         <translation>无结果</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="141"/>
+        <location filename="../../console/tasks/operations.py" line="140"/>
         <source>not sent</source>
         <translation>未发送</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="436"/>
+        <location filename="../../console/tasks/operations.py" line="439"/>
         <source>order {order} is {status}: only paid or pickup-code orders can be dispensed; nothing was sent</source>
         <translation>订单 {order} 的状态是 {status}：只有已支付或取货码订单才能出货；未发送任何请求</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="142"/>
-        <location filename="../../console/tasks/operations.py" line="441"/>
+        <location filename="../../console/tasks/operations.py" line="141"/>
+        <location filename="../../console/tasks/operations.py" line="444"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="521"/>
-        <location filename="../../console/tasks/operations.py" line="619"/>
+        <location filename="../../console/tasks/operations.py" line="524"/>
+        <location filename="../../console/tasks/operations.py" line="622"/>
         <source>the machine reported success</source>
         <translation>机器报告成功</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="538"/>
-        <location filename="../../console/tasks/operations.py" line="637"/>
+        <location filename="../../console/tasks/operations.py" line="541"/>
+        <location filename="../../console/tasks/operations.py" line="640"/>
         <source>the platform reports success</source>
         <translation>平台报告成功</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="545"/>
-        <location filename="../../console/tasks/operations.py" line="643"/>
+        <location filename="../../console/tasks/operations.py" line="548"/>
+        <location filename="../../console/tasks/operations.py" line="646"/>
         <source>stopped waiting (cancelled)</source>
         <translation>已停止等待（已取消）</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="547"/>
-        <location filename="../../console/tasks/operations.py" line="645"/>
+        <location filename="../../console/tasks/operations.py" line="550"/>
+        <location filename="../../console/tasks/operations.py" line="648"/>
         <source>no result from the machine</source>
         <translation>机器没有返回结果</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="552"/>
+        <location filename="../../console/tasks/operations.py" line="555"/>
         <source>{why}: the item may or may not have dropped; query the dispense before trying again</source>
         <translation>{why}：商品可能已掉落，也可能没有；再次尝试前请先查询出货</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="583"/>
+        <location filename="../../console/tasks/operations.py" line="586"/>
         <source>choose a slot to test; nothing was sent</source>
         <translation>请选择要测试的货道；未发送任何请求</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="651"/>
+        <location filename="../../console/tasks/operations.py" line="654"/>
         <source>{why}: the item may or may not have dropped; check the slot before testing again</source>
         <translation>{why}：商品可能已掉落，也可能没有；再次测试前请先检查货道</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="710"/>
+        <location filename="../../console/tasks/operations.py" line="713"/>
         <source>no fault text given</source>
         <translation>未给出故障描述</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="714"/>
+        <location filename="../../console/tasks/operations.py" line="717"/>
         <source>slot status {status}: {meaning}</source>
         <translation>货道状态 {status}：{meaning}</translation>
     </message>
@@ -892,440 +892,440 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>OrderPanel</name>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="74"/>
+        <location filename="../../console/ui/order_panel.py" line="80"/>
         <source>Move to refund</source>
         <translation>转入退款</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="75"/>
+        <location filename="../../console/ui/order_panel.py" line="81"/>
         <source>The platform returns the items not yet dispensed to stock and the order can no longer be dispensed. Refund the customer through your payment channel.</source>
         <translation>平台会把尚未出货的商品退回库存，该订单将无法再出货。请通过您的支付渠道给顾客退款。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="82"/>
+        <location filename="../../console/ui/order_panel.py" line="88"/>
         <source>Close the order</source>
         <translation>关闭订单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="83"/>
+        <location filename="../../console/ui/order_panel.py" line="89"/>
         <source>The items go back to stock and the order can no longer be paid or dispensed. Closing by hand sends no callback.</source>
         <translation>商品退回库存，该订单将无法再支付或出货。手动关闭不会发送回调。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="90"/>
+        <location filename="../../console/ui/order_panel.py" line="96"/>
         <source>Revoke the payment</source>
         <translation>撤销支付</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="91"/>
+        <location filename="../../console/ui/order_panel.py" line="97"/>
         <source>The payment-code payment is revoked, the items go back to stock and the order can no longer be dispensed.</source>
         <translation>付款码支付将被撤销，商品退回库存，该订单将无法再出货。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="98"/>
+        <location filename="../../console/ui/order_panel.py" line="104"/>
         <source>Mark payment failed</source>
         <translation>标记支付失败</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="99"/>
+        <location filename="../../console/ui/order_panel.py" line="105"/>
         <source>The payment is recorded as failed, the items go back to stock and the order can no longer be dispensed.</source>
         <translation>支付记为失败，商品退回库存，该订单将无法再出货。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="198"/>
+        <location filename="../../console/ui/order_panel.py" line="220"/>
         <source>order id (Ctrl+L)</source>
         <translation>订单号 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="200"/>
+        <location filename="../../console/ui/order_panel.py" line="222"/>
         <source>&amp;Order id:</source>
         <translation>订单号(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="202"/>
+        <location filename="../../console/ui/order_panel.py" line="224"/>
         <source>O&amp;pen</source>
         <translation>打开(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="204"/>
+        <location filename="../../console/ui/order_panel.py" line="226"/>
         <source>Look the order up on the platform (Enter)</source>
         <translation>在平台上查询该订单 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="209"/>
+        <location filename="../../console/ui/order_panel.py" line="231"/>
         <source>recent orders</source>
         <translation>最近订单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="214"/>
+        <location filename="../../console/ui/order_panel.py" line="236"/>
         <source>Rec&amp;ent:</source>
         <translation>最近(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="216"/>
+        <location filename="../../console/ui/order_panel.py" line="238"/>
         <source>Ne&amp;w order…</source>
         <translation>新建订单(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="218"/>
+        <location filename="../../console/ui/order_panel.py" line="240"/>
         <source>Create an unpaid order on this machine</source>
         <translation>在这台机器上创建一个未支付订单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="234"/>
-        <location filename="../../console/ui/order_panel.py" line="584"/>
+        <location filename="../../console/ui/order_panel.py" line="256"/>
+        <location filename="../../console/ui/order_panel.py" line="609"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="245"/>
+        <location filename="../../console/ui/order_panel.py" line="267"/>
         <source>Trade id:</source>
         <translation>交易号：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="246"/>
+        <location filename="../../console/ui/order_panel.py" line="268"/>
         <source>Amount:</source>
         <translation>金额：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="247"/>
+        <location filename="../../console/ui/order_panel.py" line="269"/>
         <source>Date:</source>
         <translation>日期：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="248"/>
+        <location filename="../../console/ui/order_panel.py" line="270"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="249"/>
+        <location filename="../../console/ui/order_panel.py" line="272"/>
         <source>20-minute window:</source>
         <translation>20 分钟时限：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="268"/>
+        <location filename="../../console/ui/order_panel.py" line="291"/>
         <source>choose a status</source>
         <translation>选择状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="269"/>
+        <location filename="../../console/ui/order_panel.py" line="292"/>
         <source>S&amp;tatus:</source>
         <translation>状态(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="271"/>
+        <location filename="../../console/ui/order_panel.py" line="294"/>
         <source>&amp;Apply</source>
         <translation>应用(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="273"/>
+        <location filename="../../console/ui/order_panel.py" line="296"/>
         <source>Send the chosen status to the platform (Ctrl+Enter)</source>
         <translation>把选中的状态发送到平台 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="281"/>
+        <location filename="../../console/ui/order_panel.py" line="304"/>
         <source>&amp;Dispense selected</source>
         <translation>出货选中项(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="283"/>
+        <location filename="../../console/ui/order_panel.py" line="306"/>
         <source>Drop the selected record&apos;s item (asks first)</source>
         <translation>为选中的记录出货（会先确认）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="285"/>
+        <location filename="../../console/ui/order_panel.py" line="308"/>
         <source>Dispense a&amp;ll</source>
         <translation>全部出货(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="287"/>
+        <location filename="../../console/ui/order_panel.py" line="310"/>
         <source>Drop every record not yet picked up, one after another (asks first)</source>
         <translation>依次为所有未取货的记录出货（会先确认）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="291"/>
+        <location filename="../../console/ui/order_panel.py" line="314"/>
         <source>&amp;Query dispense</source>
         <translation>查询出货(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="293"/>
+        <location filename="../../console/ui/order_panel.py" line="316"/>
         <source>Ask the platform for the selected record&apos;s last dispense</source>
         <translation>向平台查询选中记录的最近一次出货</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="427"/>
+        <location filename="../../console/ui/order_panel.py" line="452"/>
         <source>No machine chosen: pick one in the list or type its number.</source>
         <translation>未选择机器：请在列表中选择，或输入机器编号。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="435"/>
+        <location filename="../../console/ui/order_panel.py" line="460"/>
         <source>Machine &lt;b&gt;{machine}&lt;/b&gt;</source>
         <translation>机器 &lt;b&gt;{machine}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="441"/>
+        <location filename="../../console/ui/order_panel.py" line="466"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="443"/>
+        <location filename="../../console/ui/order_panel.py" line="468"/>
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="446"/>
+        <location filename="../../console/ui/order_panel.py" line="471"/>
         <source>Machine &lt;b&gt;{machine}&lt;/b&gt; — {name} ({state})</source>
         <translation>机器 &lt;b&gt;{machine}&lt;/b&gt; — {name}（{state}）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="478"/>
+        <location filename="../../console/ui/order_panel.py" line="503"/>
         <source>Products not loaded (names stay unknown): {error}</source>
         <translation>未能加载商品（商品名称将显示为未知）：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="515"/>
+        <location filename="../../console/ui/order_panel.py" line="540"/>
         <source>“{typed}” is not an order id: it is a positive whole number.</source>
         <translation>“{typed}”不是订单号：订单号为正整数。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="523"/>
+        <location filename="../../console/ui/order_panel.py" line="548"/>
         <source>Choose the order&apos;s machine first (list or number).</source>
         <translation>请先选择订单所在的机器（列表或编号）。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="576"/>
+        <location filename="../../console/ui/order_panel.py" line="601"/>
         <source>Order {order} not opened: {error}</source>
         <translation>未能打开订单 {order}：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="600"/>
+        <location filename="../../console/ui/order_panel.py" line="625"/>
         <source>Order {order} on machine {machine}</source>
         <translation>机器 {machine} 上的订单 {order}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="628"/>
+        <location filename="../../console/ui/order_panel.py" line="653"/>
         <source>product {id}</source>
         <translation>商品 {id}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="662"/>
+        <location filename="../../console/ui/order_panel.py" line="689"/>
         <source>Set order {order} to {status}?</source>
         <translation>将订单 {order} 设为 {status}？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="665"/>
+        <location filename="../../console/ui/order_panel.py" line="692"/>
         <source>Set order {order} on machine {machine} to {status}?</source>
         <translation>将机器 {machine} 上的订单 {order} 设为 {status}？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="672"/>
-        <location filename="../../console/ui/order_panel.py" line="691"/>
-        <location filename="../../console/ui/order_panel.py" line="812"/>
+        <location filename="../../console/ui/order_panel.py" line="699"/>
+        <location filename="../../console/ui/order_panel.py" line="718"/>
+        <location filename="../../console/ui/order_panel.py" line="839"/>
         <source>Nothing was sent.</source>
         <translation>未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="676"/>
+        <location filename="../../console/ui/order_panel.py" line="703"/>
         <source>Order {order} is older than 20 minutes</source>
         <translation>订单 {order} 已超过 20 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="679"/>
+        <location filename="../../console/ui/order_panel.py" line="706"/>
         <source>Order {order} is older than 20 minutes: the platform will refuse to dispense it, even once it is marked paid.</source>
         <translation>订单 {order} 已超过 20 分钟：即使标记为已支付，平台也会拒绝出货。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="684"/>
+        <location filename="../../console/ui/order_panel.py" line="711"/>
         <source>Mark paid anyway</source>
         <translation>仍然标记为已支付</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="685"/>
+        <location filename="../../console/ui/order_panel.py" line="712"/>
         <source>The customer would have paid for an item the machine cannot drop.</source>
         <translation>顾客将为一件机器无法出货的商品付款。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="697"/>
+        <location filename="../../console/ui/order_panel.py" line="724"/>
         <source>Setting order {order} to {status}…</source>
         <translation>正在将订单 {order} 设为 {status}…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="719"/>
+        <location filename="../../console/ui/order_panel.py" line="746"/>
         <source>Order {order} is now {status}.</source>
         <translation>订单 {order} 现在是 {status}。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="735"/>
+        <location filename="../../console/ui/order_panel.py" line="762"/>
         <source>Order {order} was not set to {status}: {error}</source>
         <translation>订单 {order} 未能设为 {status}：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="765"/>
+        <location filename="../../console/ui/order_panel.py" line="792"/>
         <source>, </source>
         <translation>、</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="766"/>
+        <location filename="../../console/ui/order_panel.py" line="793"/>
         <source>record {record} ({product} ×{quantity})</source>
         <translation>记录 {record}（{product} ×{quantity}）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="770"/>
+        <location filename="../../console/ui/order_panel.py" line="797"/>
         <source>record {record}</source>
         <translation>记录 {record}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="775"/>
+        <location filename="../../console/ui/order_panel.py" line="802"/>
         <source>Items will drop now, one record after another: the next is sent only after the machine reports the previous one. </source>
         <translation>商品将立即逐条出货：机器报告上一条结果后才会发送下一条。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="781"/>
+        <location filename="../../console/ui/order_panel.py" line="808"/>
         <source>An item will drop now. </source>
         <translation>商品将立即出货。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="782"/>
+        <location filename="../../console/ui/order_panel.py" line="809"/>
         <source>The machine is locked until it reports; a dispense is never retried.</source>
         <translation>机器报告结果前会被锁定；出货绝不会自动重试。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="786"/>
+        <location filename="../../console/ui/order_panel.py" line="813"/>
         <source> The order is older than 20 minutes: the platform will probably refuse.</source>
         <translation>该订单已超过 20 分钟：平台很可能会拒绝。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="793"/>
+        <location filename="../../console/ui/order_panel.py" line="820"/>
         <source>WARNING: the last dispense of record(s) {records} was sent but its answer was lost: the item may already have dropped. Dispensing again may drop a second item. </source>
         <translation>警告：记录 {records} 的上一次出货指令已发出，但未收到应答：商品可能已经出货。再次出货可能会多出一件商品。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="802"/>
+        <location filename="../../console/ui/order_panel.py" line="829"/>
         <source>Dispense order {order}?</source>
         <translation>为订单 {order} 出货？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="803"/>
+        <location filename="../../console/ui/order_panel.py" line="830"/>
         <source>Dispense {items} of order {order} on machine {machine}?</source>
         <translation>在机器 {machine} 上为订单 {order} 出货：{items}？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="806"/>
+        <location filename="../../console/ui/order_panel.py" line="833"/>
         <source>Dispense all</source>
         <translation>全部出货</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="808"/>
+        <location filename="../../console/ui/order_panel.py" line="835"/>
         <source>Dispense</source>
         <translation>出货</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="817"/>
+        <location filename="../../console/ui/order_panel.py" line="844"/>
         <source>Sending the dispense to machine {machine}…</source>
         <translation>正在向机器 {machine} 发送出货指令…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="840"/>
+        <location filename="../../console/ui/order_panel.py" line="867"/>
         <source> ({index} of {total})</source>
         <translation>（第 {index} / {total} 条）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="847"/>
+        <location filename="../../console/ui/order_panel.py" line="874"/>
         <source>Sending the dispense of record {record}{of} to machine {machine}…</source>
         <translation>正在向机器 {machine} 发送记录 {record}{of} 的出货指令…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="851"/>
+        <location filename="../../console/ui/order_panel.py" line="878"/>
         <source>🔒 Machine {machine} is locked: dispensing record {record}{of}, delivery {delivery}. Waiting for the machine&apos;s result (Cancel stops waiting, not the machine).</source>
         <translation>🔒 机器 {machine} 已锁定：正在为记录 {record}{of} 出货，出货单 {delivery}。正在等待机器的结果（“取消”只停止等待，不会停止机器）。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="858"/>
+        <location filename="../../console/ui/order_panel.py" line="885"/>
         <source>Machine {machine} reported on record {record}{of}.</source>
         <translation>机器 {machine} 已报告记录 {record}{of} 的结果。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="874"/>
+        <location filename="../../console/ui/order_panel.py" line="901"/>
         <source> (delivery {delivery})</source>
         <translation>（出货单 {delivery}）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="880"/>
+        <location filename="../../console/ui/order_panel.py" line="907"/>
         <source>Record {record} dropped{delivery}.</source>
         <translation>记录 {record} 已出货{delivery}。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="887"/>
+        <location filename="../../console/ui/order_panel.py" line="914"/>
         <source>Record {record}: the dispense was sent but its answer was lost — the item MAY HAVE DROPPED. Check the machine or use Query dispense before dispensing it again. ({error})</source>
         <translation>记录 {record}：出货指令已发出，但应答丢失——商品可能已经出货。再次出货前请先检查机器或使用“查询出货”。（{error}）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="899"/>
+        <location filename="../../console/ui/order_panel.py" line="926"/>
         <source>Record {record} was not dispensed: {error}</source>
         <translation>记录 {record} 未出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="905"/>
+        <location filename="../../console/ui/order_panel.py" line="932"/>
         <source>Record {record}: {result}{delivery} — {detail}</source>
         <translation>记录 {record}：{result}{delivery} — {detail}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="916"/>
+        <location filename="../../console/ui/order_panel.py" line="943"/>
         <source>Cancelled: records {records} were not sent.</source>
         <translation>已取消：记录 {records} 未发送。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="918"/>
+        <location filename="../../console/ui/order_panel.py" line="945"/>
         <source>Stopped: records {records} were not sent.</source>
         <translation>已停止：记录 {records} 未发送。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="924"/>
+        <location filename="../../console/ui/order_panel.py" line="951"/>
         <source>Nothing was dispensed.</source>
         <translation>没有出货。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="938"/>
+        <location filename="../../console/ui/order_panel.py" line="965"/>
         <source>Order {order} not dispensed: {error}</source>
         <translation>订单 {order} 未出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="969"/>
+        <location filename="../../console/ui/order_panel.py" line="996"/>
         <source>Dispense {delivery} of record {record}: {status}</source>
         <translation>记录 {record} 的出货单 {delivery}：{status}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="972"/>
+        <location filename="../../console/ui/order_panel.py" line="999"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="975"/>
+        <location filename="../../console/ui/order_panel.py" line="1002"/>
         <source>, sent {when}</source>
         <translation>，发送于 {when}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="977"/>
+        <location filename="../../console/ui/order_panel.py" line="1004"/>
         <source>, picked up {when}</source>
         <translation>，取货于 {when}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="979"/>
+        <location filename="../../console/ui/order_panel.py" line="1006"/>
         <source>, failed: {reason}</source>
         <translation>，失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="993"/>
+        <location filename="../../console/ui/order_panel.py" line="1020"/>
         <source>Dispense not queried: {error}</source>
         <translation>未能查询出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="1036"/>
+        <location filename="../../console/ui/order_panel.py" line="1063"/>
         <source>Order {order} created (trade id {trade}); it is unpaid.</source>
         <translation>订单 {order} 已创建（交易号 {trade}）；尚未支付。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="1051"/>
+        <location filename="../../console/ui/order_panel.py" line="1078"/>
         <source>Order not created: {error}</source>
         <translation>未能创建订单：{error}</translation>
     </message>
@@ -1551,6 +1551,7 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>TroubleshootView</name>
     <message>
+        <location filename="../../console/ui/main_window.py" line="56"/>
         <location filename="../../console/ui/troubleshoot_view.py" line="63"/>
         <source>Troubleshoot</source>
         <translation>故障排查</translation>
@@ -1894,125 +1895,125 @@ The details are in the console&apos;s log file. The window stays open; check the
         <translation>已忽略</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="120"/>
+        <location filename="../../console/ui/models.py" line="131"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="121"/>
+        <location filename="../../console/ui/models.py" line="132"/>
         <source>Number</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="123"/>
-        <location filename="../../console/ui/models.py" line="211"/>
+        <location filename="../../console/ui/models.py" line="134"/>
+        <location filename="../../console/ui/models.py" line="222"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="125"/>
+        <location filename="../../console/ui/models.py" line="136"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="125"/>
+        <location filename="../../console/ui/models.py" line="136"/>
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="129"/>
+        <location filename="../../console/ui/models.py" line="140"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="130"/>
+        <location filename="../../console/ui/models.py" line="141"/>
         <source>Last notice</source>
         <translation>最近通知</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="157"/>
-        <location filename="../../console/ui/models.py" line="207"/>
+        <location filename="../../console/ui/models.py" line="168"/>
+        <location filename="../../console/ui/models.py" line="218"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="158"/>
+        <location filename="../../console/ui/models.py" line="169"/>
         <source>Product</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="159"/>
+        <location filename="../../console/ui/models.py" line="170"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="160"/>
+        <location filename="../../console/ui/models.py" line="171"/>
         <source>Price</source>
         <translation>价格</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="162"/>
+        <location filename="../../console/ui/models.py" line="173"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="167"/>
+        <location filename="../../console/ui/models.py" line="178"/>
         <source>Notified</source>
         <translation>已通知</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="169"/>
+        <location filename="../../console/ui/models.py" line="180"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="171"/>
+        <location filename="../../console/ui/models.py" line="182"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="175"/>
+        <location filename="../../console/ui/models.py" line="186"/>
         <source>Last dispense</source>
         <translation>最近出货</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="204"/>
+        <location filename="../../console/ui/models.py" line="215"/>
         <source>Opened</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="205"/>
-        <location filename="../../console/ui/models.py" line="235"/>
+        <location filename="../../console/ui/models.py" line="216"/>
+        <location filename="../../console/ui/models.py" line="246"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="210"/>
+        <location filename="../../console/ui/models.py" line="221"/>
         <source>Machine</source>
         <translation>机器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="212"/>
+        <location filename="../../console/ui/models.py" line="223"/>
         <source>What happened</source>
         <translation>发生了什么</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="213"/>
+        <location filename="../../console/ui/models.py" line="224"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="222"/>
+        <location filename="../../console/ui/models.py" line="233"/>
         <source>{order} · machine {machine} · {activity}</source>
         <translation>{order} · 机器 {machine} · {activity}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="228"/>
+        <location filename="../../console/ui/models.py" line="239"/>
         <source>{n} follow-ups</source>
         <translation>{n} 个跟进</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="228"/>
+        <location filename="../../console/ui/models.py" line="239"/>
         <source>{n} follow-up</source>
         <translation>{n} 个跟进</translation>
     </message>

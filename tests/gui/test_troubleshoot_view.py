@@ -259,3 +259,29 @@ def test_checks_model(qtmodeltester):
     assert [model.index(r, 1).data() for r in range(3)] == ["FAIL", "WARN", "OK"]
     assert model.index(1, 0).data() == "Clock skew"
     assert "Set the clock" in model.index(1, 2).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_the_tab_is_built_when_first_clicked_and_checks_the_machine_chosen_before(
+    qtbot, console_app
+):
+    """The first paint does not build the Troubleshoot tab; clicking it does, and it checks
+    the machine the operator had already chosen in the list."""
+    window = console_app.window
+    assert window._troubleshoot is None  # not built with the window
+    panel = window.machines
+    for row in range(panel.proxy.rowCount()):
+        if panel.proxy.index(row, 1).data() == CANTEEN:
+            rect = panel.view.visualRect(panel.proxy.index(row, 0))
+            qtbot.mouseClick(panel.view.viewport(), LEFT, pos=rect.center())
+            break
+    tab_bar = window.tabs.tabBar()
+    qtbot.mouseClick(tab_bar, LEFT, pos=tab_bar.tabRect(2).center())
+    view = window._troubleshoot
+    assert view is not None and window.tabs.currentWidget() is view
+    assert window.tabs.tabText(2) == "Troubleshoot"
+    qtbot.waitUntil(
+        lambda: view.diagnosis is not None and view.diagnosis.machine_no == CANTEEN,
+        timeout=WAIT_MS,
+    )
+    window.tabs.setCurrentIndex(0)
+    assert not view.active
