@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,13 +18,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.core.models import Machine
 from console.core.rules import BadInput, check_machine_no
 from console.tasks.environment import Environment
 from console.tasks.runner import POOL_API
 from console.ui.models import machines_model
 from console.ui.texts import describe_error, translate
 from console.ui.workspace import LEVEL_ERROR, LEVEL_INFO, LEVEL_WARN, Job, Workspace
+
+if TYPE_CHECKING:
+    from console.core.models import Machine
 
 
 class MachinesPanel(QGroupBox):

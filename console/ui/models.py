@@ -21,12 +21,12 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from console.core.followup import FollowupState
-from console.core.models import Machine, OrderRecord
 from console.core.status import RECORD_PICKED_UP, RECORD_STATUS_LABELS
 from console.settings import ui_lang
 from console.ui.texts import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
+    from console.core.models import Machine, OrderRecord
     from console.journal import FollowupRow, OrderSummary
 
 R = TypeVar("R")
@@ -126,7 +126,8 @@ class RowsModel(QAbstractTableModel, Generic[R]):
 
 
 def machines_model(parent: Any = None) -> RowsModel[Machine]:
-    return RowsModel[Machine](
+    # Typed through the annotation: the model classes are not needed before the first paint.
+    model: RowsModel[Machine] = RowsModel(
         [
             Column(translate("models", "Name"), lambda m: m.machine_name),
             Column(translate("models", "Number"), lambda m: m.machine_no),
@@ -142,6 +143,7 @@ def machines_model(parent: Any = None) -> RowsModel[Machine]:
         ],
         parent,
     )
+    return model
 
 
 # -- records of the open order ------------------------------------------------------------

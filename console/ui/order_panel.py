@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.core.models import Delivery, Machine, Product
 from console.core.rules import BadInput, check_id
 from console.core.status import OrderStatus, is_dispensable, status_from_query_text
 from console.tasks.environment import Environment
@@ -53,6 +52,7 @@ from console.ui.texts import (
 from console.ui.workspace import LEVEL_ERROR, LEVEL_INFO, LEVEL_OK, LEVEL_WARN, Job, Workspace
 
 if TYPE_CHECKING:
+    from console.core.models import Delivery, Machine, Product
     from console.journal import OrderSummary
     from console.tasks.operations import (
         DispenseProgress,
@@ -161,6 +161,8 @@ class NewOrderDialog(QDialog):
         self.create_button.setEnabled(product is not None)
 
     def product(self) -> Product | None:
+        from console.core.models import Product
+
         data = self.product_combo.currentData()
         return data if isinstance(data, Product) else None
 
