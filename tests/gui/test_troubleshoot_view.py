@@ -22,15 +22,21 @@ CANTEEN = "16327132"
 WAREHOUSE = "16327131"
 
 
-def open_view(qtbot, app, machine_no: str):
-    """Click the machine in the list, then open the Troubleshoot tab (which checks it)."""
-    window = app.window
+def click_machine(qtbot, window, machine_no: str) -> None:
+    """Click the machine's row in the machine list."""
     panel = window.machines
     for row in range(panel.proxy.rowCount()):
         if panel.proxy.index(row, 1).data() == machine_no:
             rect = panel.view.visualRect(panel.proxy.index(row, 0))
             qtbot.mouseClick(panel.view.viewport(), LEFT, pos=rect.center())
-            break
+            return
+    raise AssertionError(f"machine {machine_no} is not in the list")
+
+
+def open_view(qtbot, app, machine_no: str):
+    """Click the machine in the list, then open the Troubleshoot tab (which checks it)."""
+    window = app.window
+    click_machine(qtbot, window, machine_no)
     view = window.troubleshoot
     qtbot.waitUntil(lambda: view.machine_no == machine_no, timeout=WAIT_MS)
     window.tabs.setCurrentWidget(view)
@@ -268,12 +274,7 @@ def test_the_tab_is_built_when_first_clicked_and_checks_the_machine_chosen_befor
     the machine the operator had already chosen in the list."""
     window = console_app.window
     assert window._troubleshoot is None  # not built with the window
-    panel = window.machines
-    for row in range(panel.proxy.rowCount()):
-        if panel.proxy.index(row, 1).data() == CANTEEN:
-            rect = panel.view.visualRect(panel.proxy.index(row, 0))
-            qtbot.mouseClick(panel.view.viewport(), LEFT, pos=rect.center())
-            break
+    click_machine(qtbot, window, CANTEEN)
     tab_bar = window.tabs.tabBar()
     qtbot.mouseClick(tab_bar, LEFT, pos=tab_bar.tabRect(2).center())
     view = window._troubleshoot
