@@ -150,13 +150,16 @@ class HttpServer:
                 now = time.monotonic()
                 for key, mask in events:
                     conn = key.data
-                    if conn is None:
-                        self._accept(now)
-                        continue
-                    if mask & selectors.EVENT_WRITE:
-                        self._flush(conn)
-                    if mask & selectors.EVENT_READ and not conn.closed:
-                        self._read(conn, now)
+                    try:
+                        if conn is None:
+                            self._accept(now)
+                            continue
+                        if mask & selectors.EVENT_WRITE:
+                            self._flush(conn)
+                        if mask & selectors.EVENT_READ and not conn.closed:
+                            self._read(conn, now)
+                    except Exception:
+                        self._failed(conn)
                 if self._ready:
                     self._work()
                 if now >= next_sweep:
@@ -214,7 +217,11 @@ class HttpServer:
         batch: list[tuple[_Conn, Request]] = []
         for conn in list(self._ready):
             self._ready.discard(conn)
-            request = self._next_request(conn)
+            try:
+                request = self._next_request(conn)
+            except Exception:
+                self._failed(conn)
+                continue
             if request is not None:
                 conn.waiting = True
                 batch.append((conn, request))
@@ -229,12 +236,21 @@ class HttpServer:
             answers = [Answer(500, {"ok": False, "error": "internal error"}) for _ in batch]
         for (conn, request), answer in zip(batch, answers, strict=True):
             conn.waiting = False
-            self._answer(conn, answer, request.head)
+            try:
+                self._answer(conn, answer, request.head)
+            except Exception:
+                self._failed(conn)
             if answer.after is not None:
                 try:
                     answer.after()
                 except Exception:
                     log.exception("an after-answer step failed")
+
+    def _failed(self, conn: _Conn | None) -> None:
+        """A fault while serving one connection closes that connection, not the server."""
+        log.exception("serving %s failed; its connection is closed", conn.remote if conn else "?")
+        if conn is not None:
+            self._close(conn)
 
     def _next_request(self, conn: _Conn) -> Request | None:
         """The connection's next complete request; answers refusals itself."""

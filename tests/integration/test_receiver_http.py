@@ -710,3 +710,27 @@ def test_when_cross_checks_fall_behind_the_callbacks_are_still_taken_and_said_on
     full = [r for r in caplog.records if "cross-check queue full" in r.getMessage()]
     assert len(full) == 1
     assert "left unchecked" in full[0].getMessage()
+
+
+def test_a_fault_serving_one_connection_closes_it_and_the_receiver_keeps_serving(
+    receiver: Receiver, journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One thread serves every connection: a bug met on one request must cost that
+    connection only, never the receiver (the platform's callbacks keep coming)."""
+    from console.receiver.http import HttpServer
+
+    real_head = HttpServer._head
+
+    def head(self: HttpServer, conn: object, lines: list[bytes]) -> object:
+        if b"/boom" in lines[0]:
+            raise RuntimeError("a bug met on this request")
+        return real_head(self, conn, lines)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(HttpServer, "_head", head)
+    assert raw_exchange(receiver.port, b"GET /boom HTTP/1.1\r\nHost: x\r\n\r\n") == b""
+    client = Client(receiver)
+    try:
+        assert client.send(result(11, 1))[0] == 200
+    finally:
+        client.close()
+    assert receiver.running and journal.callback_counts()["success"] == 1
