@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, Literal, NamedTuple, TextIO
 
 from console.core.callback import Callback
 from console.core.errorcodes import explain
@@ -103,26 +103,13 @@ def iso(ts: float) -> str:
         return f"@{ts}"
 
 
-# An order's machine as the journal knows it, else its latest action's (?1 profile, ?2 order).
-_ORDER_MACHINE_SQL = """
-    SELECT COALESCE(
-        (SELECT NULLIF(machine_no, '') FROM orders WHERE profile = ?1 AND order_id = ?2),
-        (SELECT machine_no FROM actions WHERE profile = ?1 AND order_id = ?2
-         ORDER BY id DESC LIMIT 1),
-        '')
-"""
-# The first (counted) callback with the same dedupe key (?1 profile, ?2 key).
-_REPEAT_SQL = """
-    SELECT id FROM callbacks
-    WHERE profile = ?1 AND dedupe_key = ?2 AND duplicate_of IS NULL
-      AND replay_of IS NULL AND outcome != 'malformed'
-    ORDER BY id LIMIT 1
-"""
-# For a dispense result, in one query (?1 profile, ?2 order, ?3 record, ?4 key): that, then
-# what the result may change: the order's machine as the journal knows it (else its latest
-# action's), whether a dispense of it awaits its result, and the record's newest open or
-# refund-requested follow-up (id, state).
-_REPEAT_AND_CONTEXT_SQL = """
+# What recording a callback needs to know, in one query (?1 profile, ?2 order, ?3 record,
+# ?4 dedupe key), read before its insert (the callback's own row changes none of it):
+# the first counted callback with the same key (a repeat is recorded as its duplicate);
+# the order's machine as the journal knows it, else its latest action's; whether a
+# dispense of the record awaits its result; the record's newest open or refund-requested
+# follow-up (id, state). With no order, only the first column means anything.
+_CALLBACK_CONTEXT_SQL = """
     SELECT
         (SELECT id FROM callbacks
          WHERE profile = ?1 AND dedupe_key = ?4 AND duplicate_of IS NULL
@@ -145,6 +132,16 @@ _REPEAT_AND_CONTEXT_SQL = """
            AND state IN ('open', 'refund_requested')
          ORDER BY id DESC LIMIT 1)
 """
+
+
+class _CallbackContext(NamedTuple):
+    """The order-related columns of ``_CALLBACK_CONTEXT_SQL``."""
+
+    machine_no: str
+    awaiting: int
+    active_id: int | None
+    active_state: str | None
+
 
 # Made once: ``json.dumps`` with non-default options builds an encoder per call.
 _COMPACT = json.JSONEncoder(ensure_ascii=False, default=str, separators=(",", ":"))
@@ -430,11 +427,6 @@ class Journal:
             """,
             (self.profile, order_id, machine_no, ts, ts_iso, activity),
         )
-
-    def _order_machine(self, conn: sqlite3.Connection, order_id: int) -> str:
-        """The order's machine as the journal knows it, else its latest action's."""
-        row = conn.execute(_ORDER_MACHINE_SQL, (self.profile, order_id)).fetchone()
-        return str(row[0])
 
     # -- actions ----------------------------------------------------------
 
@@ -864,20 +856,17 @@ class Journal:
                     "does not exist" if orig is None else "is a different callback",
                 )
                 replay_of = None
+        may_repeat = replay_of is None and cb.can_repeat
         duplicate_of: int | None = None
-        context: tuple[Any, ...] | None = None
-        if replay_of is None and cb.can_repeat:
-            if cb.order_id is not None and outcome in ("success", "failure"):
-                # A dispense result: whether it is a repeat, and what it would change, in
-                # one query (the callback's own row changes neither).
-                dup, *rest = conn.execute(
-                    _REPEAT_AND_CONTEXT_SQL, (self.profile, cb.order_id, cb.record_id, key)
-                ).fetchone()
-                context = tuple(rest)
-            else:
-                dup = conn.execute(_REPEAT_SQL, (self.profile, key)).fetchone()
-                dup = None if dup is None else dup[0]
-            duplicate_of = None if dup is None else int(dup)
+        context: _CallbackContext | None = None
+        if cb.order_id is not None or may_repeat:
+            first, *rest = conn.execute(
+                _CALLBACK_CONTEXT_SQL, (self.profile, cb.order_id, cb.record_id, key)
+            ).fetchone()
+            if may_repeat and first is not None:
+                duplicate_of = int(first)
+            if cb.order_id is not None:
+                context = _CallbackContext(*rest)
         raw = bytes(cb.raw)
         cur = conn.execute(
             """
@@ -913,13 +902,10 @@ class Journal:
         )
         callback_id = int(cur.lastrowid or 0)
         followup_id: int | None = None
-        machine_no = ""
-        if duplicate_of is None and replay_of is None:
-            followup_id, machine_no = self._apply_callback_rules(
+        if context is not None and duplicate_of is None and replay_of is None:
+            followup_id = self._apply_callback_rules(
                 conn, callback_id, cb, ts, ts_iso, summary, context
             )
-        elif cb.order_id is not None:
-            machine_no = self._order_machine(conn, cb.order_id)  # a repeat: for its log line
         return CallbackRow(
             id=callback_id,
             ts=ts,
@@ -946,7 +932,7 @@ class Journal:
             followup_id=followup_id,
             cross_check="unchecked",
             cross_check_detail="",
-            order_machine=machine_no,
+            order_machine=context.machine_no if context is not None else "",
         )
 
     def _apply_callback_rules(
@@ -957,21 +943,13 @@ class Journal:
         ts: float,
         ts_iso: str,
         summary: str,
-        context: tuple[Any, ...] | None = None,
-    ) -> tuple[int | None, str]:
-        """What a new (counted) callback changes. Returns the follow-up it opened or joined,
-        and the order's machine as the journal knows it."""
-        if cb.order_id is None:
-            return None, ""
+        context: _CallbackContext,
+    ) -> int | None:
+        """What a new (counted) callback of an order changes. Returns the follow-up it
+        opened or joined."""
+        assert cb.order_id is not None
         outcome = cb.outcome
-        result = outcome in ("success", "failure")
-        if result:
-            # One query for all this callback may change (most change nothing but the order).
-            # Read with the repeat check (_REPEAT_AND_CONTEXT_SQL) before the insert.
-            assert context is not None, "a dispense result's context is read before its insert"
-            machine_no, awaiting, active_id, active_state = context
-        else:
-            machine_no = self._order_machine(conn, cb.order_id)
+        machine_no = context.machine_no
         if outcome == "event":
             activity = (
                 "unpaid order expired (platform event)"
@@ -981,9 +959,9 @@ class Journal:
         else:
             activity = f"callback: {summary}"
         self._touch_order(conn, cb.order_id, machine_no, activity, ts, ts_iso)
-        if not result:
-            return None, machine_no
-        if awaiting:
+        if outcome not in ("success", "failure"):
+            return None
+        if context.awaiting:
             # The result arrived: the dispense no longer waits for it.
             conn.execute(
                 """
@@ -1007,15 +985,15 @@ class Journal:
             )
             fid = row.id
         else:
-            if active_id is None:
-                return None, machine_no
-            fid = int(active_id)
+            if context.active_id is None or context.active_state is None:
+                return None  # (both come from the same follow-up row)
+            fid = int(context.active_id)
             self._add_event(
                 conn,
                 fid,
                 "note",
-                active_state,
-                active_state,
+                context.active_state,
+                context.active_state,
                 SYSTEM_ACTOR,
                 f"callback #{callback_id} reports the dispense succeeded: check whether a "
                 "refund is still needed",
@@ -1024,7 +1002,7 @@ class Journal:
                 ts_iso,
             )
         conn.execute("UPDATE callbacks SET followup_id = ? WHERE id = ?", (fid, callback_id))
-        return fid, machine_no
+        return fid
 
     def record_bad_callback(
         self, raw: bytes, reason: str, remote: str, *, content_type: str = ""
