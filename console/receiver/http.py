@@ -82,7 +82,9 @@ class Answer:
 class App(Protocol):
     def precheck(self, head: Head) -> Answer | None:
         """Before the body is read: an answer refuses the request (the connection
-        is then closed, the body unread); None reads the body."""
+        is then closed, the body unread); None lets the server read the body, which
+        it does only when it has a ``Content-Length`` of at most ``max_body`` (else
+        413)."""
 
     def handle(self, requests: Sequence[Request]) -> list[Answer]:
         """Answers, in order, for complete requests (from different connections)."""
@@ -361,16 +363,12 @@ class HttpServer:
         if method not in KNOWN_METHODS:
             self._refuse(conn, 501, f"Unsupported method ({method!r})")
             return None
-        refusal = self.app.precheck(head)
+        refusal = self.app.precheck(head) or self._length_refusal(headers)
         if refusal is not None:
             refusal.close = True  # the body, if any, is left unread
             self._answer(conn, refusal, head)
             return None
-        length = headers.get("content-length", "0")
-        conn.length = int(length) if length.isascii() and length.isdigit() else 0
-        if conn.length > self.max_body:  # the app's precheck should have said so
-            self._refuse(conn, 413, f"body over {self.max_body} bytes")
-            return None
+        conn.length = int(headers["content-length"])
         if (
             headers.get("expect", "").lower() == "100-continue"
             and version >= "HTTP/1.1"
@@ -379,6 +377,18 @@ class HttpServer:
             conn.out += b"HTTP/1.1 100 Continue\r\n\r\n"
             self._flush(conn)
         return head
+
+    def _length_refusal(self, headers: dict[str, str]) -> Answer | None:
+        """A body is read only when its length is given, and at most ``max_body``."""
+        if "transfer-encoding" in headers:
+            # Chunked bodies have no length to check up front: not accepted.
+            return Answer(413, {"ok": False, "error": "send a Content-Length, not chunks"})
+        length = headers.get("content-length")
+        if length is None or not (length.isascii() and length.isdigit()):
+            return Answer(413, {"ok": False, "error": "a Content-Length is required"})
+        if int(length) > self.max_body:
+            return Answer(413, {"ok": False, "error": f"body over {self.max_body} bytes"})
+        return None
 
     def _refuse(self, conn: _Conn, status: int, message: str) -> None:
         self._answer(conn, Answer(status, {"ok": False, "error": message}, close=True), None)
