@@ -151,7 +151,6 @@ class MainWindow(QMainWindow):
         # Built the first time it is shown or asked for: the first paint does not need it.
         self._troubleshoot: TroubleshootView | None = None
         self._troubleshoot_page: QWidget = QWidget()
-        self._chosen_machine = ""
         work = QSplitter(Qt.Orientation.Horizontal)
         work.addWidget(self.machines)
         work.addWidget(self.order_panel)
@@ -284,7 +283,7 @@ class MainWindow(QMainWindow):
         self.language_group.triggered.connect(self._language_chosen)
         self.profile_combo.activated.connect(self._profile_chosen)
         self.machines.machine_chosen.connect(self.order_panel.set_machine)
-        self.machines.machine_chosen.connect(self._machine_chosen)
+        self.machines.machine_chosen.connect(self._machine_chosen)  # after the order panel
         self.tabs.currentChanged.connect(self._tab_changed)
         self.followups.count_changed.connect(self._followups_counted)
         self.ws.order_requested.connect(self.show_order)
@@ -498,11 +497,10 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _tab_changed(self, index: int) -> None:
-        page = self.tabs.widget(index)
-        if page is self._troubleshoot_page:
-            self.troubleshoot.set_active(True)  # builds it, in place of the empty page
+        if self.tabs.widget(index) is self._troubleshoot_page:
+            self.troubleshoot.set_active(True)  # built on first use, in place of the empty page
         elif self._troubleshoot is not None:
-            self._troubleshoot.set_active(page is self._troubleshoot)
+            self._troubleshoot.set_active(False)
 
     @property
     def troubleshoot(self) -> TroubleshootView:
@@ -511,7 +509,7 @@ class MainWindow(QMainWindow):
             from console.ui.troubleshoot_view import TroubleshootView
 
             view = TroubleshootView(self.ws, self.machines.machine, self.machine_dispensing)
-            view.set_machine(self._chosen_machine)
+            view.set_machine(self.order_panel.machine_no)  # the machine chosen so far
             index = self.tabs.indexOf(self._troubleshoot_page)
             current = self.tabs.currentIndex()
             self.tabs.blockSignals(True)  # the same tab, another page: not a tab change
@@ -528,7 +526,6 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _machine_chosen(self, machine_no: str) -> None:
-        self._chosen_machine = machine_no
         if self._troubleshoot is not None:
             self._troubleshoot.set_machine(machine_no)
 
