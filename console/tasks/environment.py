@@ -239,7 +239,7 @@ class EnvironmentFactory:
         ops = Operations(client, journal, self.journal_call, waiter, notify_url="", receiver_url="")
 
         def on_callback(row: CallbackRow) -> None:  # receiver thread: keep it quick
-            self.feed.push_callback(row, row.order_machine)
+            self.feed.push_callback(row)
             waiter.notify(row)
 
         def on_cross_checked(callback_id: int, verdict: str, detail: str) -> None:

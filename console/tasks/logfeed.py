@@ -132,7 +132,7 @@ def entries_from_exchange(ex: Exchange) -> list[LogEntry]:
     return [request, response]
 
 
-def entry_from_callback(row: CallbackRow, machine_no: str = "") -> LogEntry:
+def entry_from_callback(row: CallbackRow) -> LogEntry:
     marks = []
     if row.replay_of is not None:
         marks.append(f"REPLAY of #{row.replay_of}")
@@ -166,7 +166,7 @@ def entry_from_callback(row: CallbackRow, machine_no: str = "") -> LogEntry:
         KIND_CALLBACK,
         f"⇠ callback #{row.id}: {row.summary}{suffix}",
         ts=row.ts,
-        machine_no=machine_no,
+        machine_no=row.order_machine,
         order_id=row.order_id,
         detail=detail,
         callback_id=row.id,
@@ -194,9 +194,9 @@ class LogFeed:
         with self._lock:
             self._items.extend(entries)
 
-    def push_callback(self, row: CallbackRow, machine_no: str = "") -> None:
+    def push_callback(self, row: CallbackRow) -> None:
         """A journalled callback: a log line, and a note that the window should refresh."""
-        entry = entry_from_callback(row, machine_no)
+        entry = entry_from_callback(row)
         with self._lock:
             self._items.append(entry)
             self._callbacks.append(row)
