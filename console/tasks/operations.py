@@ -502,6 +502,37 @@ class Operations:
         finally:
             self.waiter.forget(order_id, record_id)
 
+    def _poll_result(
+        self,
+        wait: Callable[[float], CallbackRow | None],
+        machine_no: str,
+        delivery_id: int,
+        cancel: threading.Event,
+    ) -> tuple[CallbackRow | None, Delivery | None]:
+        """Wait for a sent dispense's result: ``(callback row, None)`` when the callback
+        came, ``(None, settled delivery)`` when the platform answered first, else
+        ``(None, None)`` (cancelled, deadline passed, or no delivery id to ask about).
+
+        ``wait(pause)`` waits up to ``pause`` seconds for the callback; between waits
+        the platform is asked, the pause growing each time.
+        """
+        deadline = time.monotonic() + RESULT_DEADLINE_S
+        pause = RESULT_POLL_FIRST_S
+        while time.monotonic() < deadline and not cancel.is_set():
+            row = wait(pause)
+            pause = min(pause * 1.5, RESULT_POLL_MAX_S)
+            if row is not None:
+                return row, None
+            if cancel.is_set() or not delivery_id:
+                break
+            try:
+                latest = self.client.get_delivery(delivery_id, machine_no)
+            except ApiError:
+                continue  # the callback may still come; the deadline bounds the wait
+            if not latest.pending:
+                return None, latest
+        return None, None
+
     def _await_result(
         self,
         order_id: int,
@@ -511,44 +542,35 @@ class Operations:
         cancel: threading.Event,
     ) -> RecordOutcome:
         did = delivery.delivery_id
-        deadline = time.monotonic() + RESULT_DEADLINE_S
-        pause = RESULT_POLL_FIRST_S
-        while time.monotonic() < deadline and not cancel.is_set():
-            row = self.waiter.wait(order_id, record_id, pause, cancel)
-            pause = min(pause * 1.5, RESULT_POLL_MAX_S)
-            if row is not None:
-                if row.deliver_status == DELIVER_SUCCESS:
-                    return RecordOutcome(
-                        record_id,
-                        "dropped",
-                        translate("Operations", "the machine reported success"),
-                        did,
-                    )
-                return RecordOutcome(
-                    record_id, "failed", _failure_text(row.error_msg, row.floor_status), did
-                )
-            if cancel.is_set() or not did:
-                break
-            try:
-                latest = self.client.get_delivery(did, machine_no)
-            except ApiError:
-                continue  # the callback may still come; the deadline bounds the wait
-            if not latest.pending:
-                if latest.status.lower() == "success" and not latest.fail_reason:
-                    return RecordOutcome(
-                        record_id,
-                        "dropped",
-                        translate("Operations", "the platform reports success"),
-                        did,
-                    )
-                return RecordOutcome(
-                    record_id, "failed", _failure_text(latest.fail_reason or latest.status), did
-                )
-        why = (
-            translate("Operations", "stopped waiting (cancelled)")
-            if cancel.is_set()
-            else translate("Operations", "no result from the machine")
+        row, latest = self._poll_result(
+            lambda pause: self.waiter.wait(order_id, record_id, pause, cancel),
+            machine_no,
+            did,
+            cancel,
         )
+        if row is not None:
+            if row.deliver_status == DELIVER_SUCCESS:
+                return RecordOutcome(
+                    record_id,
+                    "dropped",
+                    translate("Operations", "the machine reported success"),
+                    did,
+                )
+            return RecordOutcome(
+                record_id, "failed", _failure_text(row.error_msg, row.floor_status), did
+            )
+        if latest is not None:
+            if latest.status.lower() == "success" and not latest.fail_reason:
+                return RecordOutcome(
+                    record_id,
+                    "dropped",
+                    translate("Operations", "the platform reports success"),
+                    did,
+                )
+            return RecordOutcome(
+                record_id, "failed", _failure_text(latest.fail_reason or latest.status), did
+            )
+        why = _no_result_why(cancel)
         return RecordOutcome(
             record_id,
             "no result",
@@ -608,45 +630,33 @@ class Operations:
         self, machine_no: str, slot: str, delivery: Delivery, cancel: threading.Event
     ) -> SlotTestResult:
         did = delivery.delivery_id
-        deadline = time.monotonic() + RESULT_DEADLINE_S
-        pause = RESULT_POLL_FIRST_S
-        while time.monotonic() < deadline and not cancel.is_set():
-            row = self.waiter.wait_test(slot, pause, cancel)
-            pause = min(pause * 1.5, RESULT_POLL_MAX_S)
-            if row is not None:
-                if row.deliver_status == DELIVER_SUCCESS:
-                    return SlotTestResult(
-                        machine_no,
-                        slot,
-                        "dropped",
-                        translate("Operations", "the machine reported success"),
-                        did,
-                        row,
-                    )
-                fault = Fault(row.error_msg, row.floor_status)
-                return SlotTestResult(machine_no, slot, "failed", fault.words(), did, row, fault)
-            if cancel.is_set() or not did:
-                break
-            try:
-                latest = self.client.get_delivery(did, machine_no)
-            except ApiError:
-                continue  # the callback may still come; the deadline bounds the wait
-            if not latest.pending:
-                if latest.status.lower() == "success" and not latest.fail_reason:
-                    return SlotTestResult(
-                        machine_no,
-                        slot,
-                        "dropped",
-                        translate("Operations", "the platform reports success"),
-                        did,
-                    )
-                fault = Fault(latest.fail_reason or latest.status, None)
-                return SlotTestResult(machine_no, slot, "failed", fault.words(), did, fault=fault)
-        why = (
-            translate("Operations", "stopped waiting (cancelled)")
-            if cancel.is_set()
-            else translate("Operations", "no result from the machine")
+        row, latest = self._poll_result(
+            lambda pause: self.waiter.wait_test(slot, pause, cancel), machine_no, did, cancel
         )
+        if row is not None:
+            if row.deliver_status == DELIVER_SUCCESS:
+                return SlotTestResult(
+                    machine_no,
+                    slot,
+                    "dropped",
+                    translate("Operations", "the machine reported success"),
+                    did,
+                    row,
+                )
+            fault = Fault(row.error_msg, row.floor_status)
+            return SlotTestResult(machine_no, slot, "failed", fault.words(), did, row, fault)
+        if latest is not None:
+            if latest.status.lower() == "success" and not latest.fail_reason:
+                return SlotTestResult(
+                    machine_no,
+                    slot,
+                    "dropped",
+                    translate("Operations", "the platform reports success"),
+                    did,
+                )
+            fault = Fault(latest.fail_reason or latest.status, None)
+            return SlotTestResult(machine_no, slot, "failed", fault.words(), did, fault=fault)
+        why = _no_result_why(cancel)
         return SlotTestResult(
             machine_no,
             slot,
@@ -702,6 +712,15 @@ class Operations:
 def records_to_dispense(order: Order) -> list[int]:
     """Records still to drop: not picked up (the platform's empty status counts too)."""
     return [r.id for r in order.records if r.status in ("", RECORD_NOT_PICKED_UP)]
+
+
+def _no_result_why(cancel: threading.Event) -> str:
+    """Why a dispense's wait ended without a result."""
+    return (
+        translate("Operations", "stopped waiting (cancelled)")
+        if cancel.is_set()
+        else translate("Operations", "no result from the machine")
+    )
 
 
 def _failure_text(error_msg: str, floor_status: str | None = None) -> str:

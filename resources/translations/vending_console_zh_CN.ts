@@ -484,87 +484,87 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>MachinesPanel</name>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="34"/>
+        <location filename="../../console/ui/machines_panel.py" line="38"/>
         <source>Machines</source>
         <translation>机器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="45"/>
+        <location filename="../../console/ui/machines_panel.py" line="49"/>
         <source>name, number, address…</source>
         <translation>名称、编号、地址…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="47"/>
+        <location filename="../../console/ui/machines_panel.py" line="51"/>
         <source>F&amp;ilter:</source>
         <translation>筛选(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="49"/>
+        <location filename="../../console/ui/machines_panel.py" line="53"/>
         <source>Refresh &amp;machines</source>
         <translation>刷新机器(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="51"/>
+        <location filename="../../console/ui/machines_panel.py" line="55"/>
         <source>Load the machine list from the platform again (F5)</source>
         <translation>从平台重新加载机器列表 (F5)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="71"/>
+        <location filename="../../console/ui/machines_panel.py" line="75"/>
         <source>8 digits, e.g. 16327129</source>
         <translation>8 位数字，例如 16327129</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="73"/>
+        <location filename="../../console/ui/machines_panel.py" line="77"/>
         <source>Machine &amp;no.:</source>
         <translation>机器编号(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="75"/>
+        <location filename="../../console/ui/machines_panel.py" line="79"/>
         <source>&amp;Use</source>
         <translation>使用(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="77"/>
+        <location filename="../../console/ui/machines_panel.py" line="81"/>
         <source>Work on the machine with this number</source>
         <translation>操作此编号的机器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="118"/>
+        <location filename="../../console/ui/machines_panel.py" line="122"/>
         <source>Loading machines…</source>
         <translation>正在加载机器…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="135"/>
+        <location filename="../../console/ui/machines_panel.py" line="139"/>
         <source>{count} machines, {offline} offline.</source>
         <translation>共 {count} 台机器，{offline} 台离线。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="137"/>
+        <location filename="../../console/ui/machines_panel.py" line="141"/>
         <source>{count} machines.</source>
         <translation>共 {count} 台机器。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="146"/>
+        <location filename="../../console/ui/machines_panel.py" line="150"/>
         <source>Machines not loaded: {error}</source>
         <translation>未能加载机器：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="162"/>
+        <location filename="../../console/ui/machines_panel.py" line="166"/>
         <source>Machine {machine} is offline.</source>
         <translation>机器 {machine} 离线。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="174"/>
+        <location filename="../../console/ui/machines_panel.py" line="178"/>
         <source>“{typed}” is not a machine number: it has 8 digits, e.g. 16327129.</source>
         <translation>“{typed}”不是机器编号：机器编号为 8 位数字，例如 16327129。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="182"/>
+        <location filename="../../console/ui/machines_panel.py" line="186"/>
         <source>Machine number {machine} has {digits} digits; only special merchants have numbers longer than 8. Using it anyway.</source>
         <translation>机器编号 {machine} 有 {digits} 位；只有特殊商户的编号超过 8 位。仍按此编号继续。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="190"/>
+        <location filename="../../console/ui/machines_panel.py" line="194"/>
         <source>Working on machine {machine}.</source>
         <translation>正在操作机器 {machine}。</translation>
     </message>
@@ -582,193 +582,193 @@ The details are in the console&apos;s log file. The window stays open; check the
         <translation>跟随系统(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="162"/>
+        <location filename="../../console/ui/main_window.py" line="161"/>
         <source>Machines &amp;&amp; orders</source>
         <translation>机器与订单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="164"/>
-        <location filename="../../console/ui/main_window.py" line="547"/>
+        <location filename="../../console/ui/main_window.py" line="163"/>
+        <location filename="../../console/ui/main_window.py" line="544"/>
         <source>Follow-ups ({count})</source>
         <translation>跟进 ({count})</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="174"/>
+        <location filename="../../console/ui/main_window.py" line="173"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="177"/>
+        <location filename="../../console/ui/main_window.py" line="176"/>
         <source>Reload machines, the open order and follow-ups (F5)</source>
         <translation>重新加载机器、当前订单和跟进 (F5)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="179"/>
+        <location filename="../../console/ui/main_window.py" line="178"/>
         <source>Cancel running work</source>
         <translation>取消正在进行的操作</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="182"/>
+        <location filename="../../console/ui/main_window.py" line="181"/>
         <source>Stop what is running at its next safe point (Esc); a request already sent cannot be called back</source>
         <translation>在下一个安全点停止正在进行的操作 (Esc)；已发出的请求无法撤回</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="189"/>
+        <location filename="../../console/ui/main_window.py" line="188"/>
         <source>&amp;Profiles…</source>
         <translation>配置(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="191"/>
+        <location filename="../../console/ui/main_window.py" line="190"/>
         <source>Go to order id</source>
         <translation>转到订单号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="193"/>
+        <location filename="../../console/ui/main_window.py" line="192"/>
         <source>Apply status</source>
         <translation>应用状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="195"/>
+        <location filename="../../console/ui/main_window.py" line="194"/>
         <source>Search the log</source>
         <translation>搜索日志</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="197"/>
+        <location filename="../../console/ui/main_window.py" line="196"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="202"/>
+        <location filename="../../console/ui/main_window.py" line="201"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="207"/>
+        <location filename="../../console/ui/main_window.py" line="206"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="212"/>
+        <location filename="../../console/ui/main_window.py" line="211"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="223"/>
+        <location filename="../../console/ui/main_window.py" line="222"/>
         <source>Takes effect after a restart</source>
         <translation>重启后生效</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="227"/>
+        <location filename="../../console/ui/main_window.py" line="226"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="233"/>
+        <location filename="../../console/ui/main_window.py" line="232"/>
         <source>Which platform account the window works with</source>
         <translation>窗口当前使用的平台账户</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="235"/>
+        <location filename="../../console/ui/main_window.py" line="234"/>
         <source> Profile: </source>
         <translation> 配置：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="246"/>
+        <location filename="../../console/ui/main_window.py" line="245"/>
         <source>Working…</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="323"/>
+        <location filename="../../console/ui/main_window.py" line="322"/>
         <source>{name} (built in)</source>
         <translation>{name}（内置）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="335"/>
+        <location filename="../../console/ui/main_window.py" line="334"/>
         <source>Profiles not read: {error}</source>
         <translation>未能读取配置：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="351"/>
+        <location filename="../../console/ui/main_window.py" line="350"/>
         <source>Work is still running: let it finish or cancel it (Esc) before switching profile.</source>
         <translation>仍有操作在进行：请等待完成或先取消 (Esc)，再切换配置。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="367"/>
+        <location filename="../../console/ui/main_window.py" line="366"/>
         <source>Opening profile “{name}”…</source>
         <translation>正在打开配置“{name}”…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="398"/>
+        <location filename="../../console/ui/main_window.py" line="397"/>
         <source>Callbacks: {url}</source>
         <translation>回调地址：{url}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="405"/>
+        <location filename="../../console/ui/main_window.py" line="404"/>
         <source>{count} action(s) from an earlier session ended without an answer: check those orders before acting on them again.</source>
         <translation>上次会话中有 {count} 个操作没有得到应答：再次操作前请先检查这些订单。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="413"/>
+        <location filename="../../console/ui/main_window.py" line="412"/>
         <source>Profile “{name}” is open.</source>
         <translation>配置“{name}”已打开。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="423"/>
+        <location filename="../../console/ui/main_window.py" line="422"/>
         <source> Open File ▸ Profiles… to keep secrets for this session only.</source>
         <translation> 打开“文件 ▸ 配置…”可仅在本次会话中保存密钥。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="426"/>
+        <location filename="../../console/ui/main_window.py" line="425"/>
         <source>Profile “{name}” is not open: {error}</source>
         <translation>配置“{name}”未打开：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="455"/>
+        <location filename="../../console/ui/main_window.py" line="454"/>
         <source>Profile “{name}” changed: choose it again to use it.</source>
         <translation>配置“{name}”已更改：请重新选择后使用。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="478"/>
+        <location filename="../../console/ui/main_window.py" line="477"/>
         <source>Cancelling: running work stops at its next safe point.</source>
         <translation>正在取消：进行中的操作将在下一个安全点停止。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="583"/>
+        <location filename="../../console/ui/main_window.py" line="580"/>
         <source>Language changed: it takes effect after a restart.</source>
         <translation>语言已更改：重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="607"/>
+        <location filename="../../console/ui/main_window.py" line="604"/>
         <source>Dispense failed: order {order} record {record} — {reason}. A follow-up was opened.</source>
         <translation>出货失败：订单 {order} 记录 {record} — {reason}。已创建跟进。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="614"/>
+        <location filename="../../console/ui/main_window.py" line="611"/>
         <source>no reason given</source>
         <translation>未给出原因</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="656"/>
+        <location filename="../../console/ui/main_window.py" line="653"/>
         <source>No dispense result within 120 s for order(s) {orders}: follow-up opened.</source>
         <translation>订单 {orders} 在 120 秒内没有出货结果：已创建跟进。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="668"/>
+        <location filename="../../console/ui/main_window.py" line="665"/>
         <source>Quit with work running?</source>
         <translation>有操作正在进行，确定退出？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="669"/>
+        <location filename="../../console/ui/main_window.py" line="666"/>
         <source>Work is still running. Quit anyway?</source>
         <translation>仍有操作在进行。仍要退出吗？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="670"/>
+        <location filename="../../console/ui/main_window.py" line="667"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="671"/>
+        <location filename="../../console/ui/main_window.py" line="668"/>
         <source>Running work is cancelled at its next safe point; a request already sent finishes and its outcome is written to the journal before the console closes.</source>
         <translation>进行中的操作会在下一个安全点取消；已发出的请求会执行完毕，其结果在控制台关闭前写入日志。</translation>
     </message>
@@ -840,51 +840,49 @@ The details are in the console&apos;s log file. The window stays open; check the
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="524"/>
-        <location filename="../../console/tasks/operations.py" line="622"/>
+        <location filename="../../console/tasks/operations.py" line="556"/>
+        <location filename="../../console/tasks/operations.py" line="642"/>
         <source>the machine reported success</source>
         <translation>机器报告成功</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="541"/>
-        <location filename="../../console/tasks/operations.py" line="640"/>
+        <location filename="../../console/tasks/operations.py" line="567"/>
+        <location filename="../../console/tasks/operations.py" line="654"/>
         <source>the platform reports success</source>
         <translation>平台报告成功</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="548"/>
-        <location filename="../../console/tasks/operations.py" line="646"/>
+        <location filename="../../console/tasks/operations.py" line="720"/>
         <source>stopped waiting (cancelled)</source>
         <translation>已停止等待（已取消）</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="550"/>
-        <location filename="../../console/tasks/operations.py" line="648"/>
+        <location filename="../../console/tasks/operations.py" line="722"/>
         <source>no result from the machine</source>
         <translation>机器没有返回结果</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="555"/>
+        <location filename="../../console/tasks/operations.py" line="577"/>
         <source>{why}: the item may or may not have dropped; query the dispense before trying again</source>
         <translation>{why}：商品可能已掉落，也可能没有；再次尝试前请先查询出货</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="586"/>
+        <location filename="../../console/tasks/operations.py" line="608"/>
         <source>choose a slot to test; nothing was sent</source>
         <translation>请选择要测试的货道；未发送任何请求</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="654"/>
+        <location filename="../../console/tasks/operations.py" line="664"/>
         <source>{why}: the item may or may not have dropped; check the slot before testing again</source>
         <translation>{why}：商品可能已掉落，也可能没有；再次测试前请先检查货道</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="713"/>
+        <location filename="../../console/tasks/operations.py" line="732"/>
         <source>no fault text given</source>
         <translation>未给出故障描述</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="717"/>
+        <location filename="../../console/tasks/operations.py" line="736"/>
         <source>slot status {status}: {meaning}</source>
         <translation>货道状态 {status}：{meaning}</translation>
     </message>
@@ -932,400 +930,400 @@ The details are in the console&apos;s log file. The window stays open; check the
         <translation>支付记为失败，商品退回库存，该订单将无法再出货。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="220"/>
+        <location filename="../../console/ui/order_panel.py" line="222"/>
         <source>order id (Ctrl+L)</source>
         <translation>订单号 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="222"/>
+        <location filename="../../console/ui/order_panel.py" line="224"/>
         <source>&amp;Order id:</source>
         <translation>订单号(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="224"/>
+        <location filename="../../console/ui/order_panel.py" line="226"/>
         <source>O&amp;pen</source>
         <translation>打开(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="226"/>
+        <location filename="../../console/ui/order_panel.py" line="228"/>
         <source>Look the order up on the platform (Enter)</source>
         <translation>在平台上查询该订单 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="231"/>
+        <location filename="../../console/ui/order_panel.py" line="233"/>
         <source>recent orders</source>
         <translation>最近订单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="236"/>
+        <location filename="../../console/ui/order_panel.py" line="238"/>
         <source>Rec&amp;ent:</source>
         <translation>最近(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="238"/>
+        <location filename="../../console/ui/order_panel.py" line="240"/>
         <source>Ne&amp;w order…</source>
         <translation>新建订单(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="240"/>
+        <location filename="../../console/ui/order_panel.py" line="242"/>
         <source>Create an unpaid order on this machine</source>
         <translation>在这台机器上创建一个未支付订单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="256"/>
-        <location filename="../../console/ui/order_panel.py" line="609"/>
+        <location filename="../../console/ui/order_panel.py" line="258"/>
+        <location filename="../../console/ui/order_panel.py" line="611"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="267"/>
+        <location filename="../../console/ui/order_panel.py" line="269"/>
         <source>Trade id:</source>
         <translation>交易号：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="268"/>
+        <location filename="../../console/ui/order_panel.py" line="270"/>
         <source>Amount:</source>
         <translation>金额：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="269"/>
+        <location filename="../../console/ui/order_panel.py" line="271"/>
         <source>Date:</source>
         <translation>日期：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="270"/>
+        <location filename="../../console/ui/order_panel.py" line="272"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="272"/>
+        <location filename="../../console/ui/order_panel.py" line="274"/>
         <source>20-minute window:</source>
         <translation>20 分钟时限：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="291"/>
+        <location filename="../../console/ui/order_panel.py" line="293"/>
         <source>choose a status</source>
         <translation>选择状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="292"/>
+        <location filename="../../console/ui/order_panel.py" line="294"/>
         <source>S&amp;tatus:</source>
         <translation>状态(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="294"/>
+        <location filename="../../console/ui/order_panel.py" line="296"/>
         <source>&amp;Apply</source>
         <translation>应用(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="296"/>
+        <location filename="../../console/ui/order_panel.py" line="298"/>
         <source>Send the chosen status to the platform (Ctrl+Enter)</source>
         <translation>把选中的状态发送到平台 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="304"/>
+        <location filename="../../console/ui/order_panel.py" line="306"/>
         <source>&amp;Dispense selected</source>
         <translation>出货选中项(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="306"/>
+        <location filename="../../console/ui/order_panel.py" line="308"/>
         <source>Drop the selected record&apos;s item (asks first)</source>
         <translation>为选中的记录出货（会先确认）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="308"/>
+        <location filename="../../console/ui/order_panel.py" line="310"/>
         <source>Dispense a&amp;ll</source>
         <translation>全部出货(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="310"/>
+        <location filename="../../console/ui/order_panel.py" line="312"/>
         <source>Drop every record not yet picked up, one after another (asks first)</source>
         <translation>依次为所有未取货的记录出货（会先确认）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="314"/>
+        <location filename="../../console/ui/order_panel.py" line="316"/>
         <source>&amp;Query dispense</source>
         <translation>查询出货(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="316"/>
+        <location filename="../../console/ui/order_panel.py" line="318"/>
         <source>Ask the platform for the selected record&apos;s last dispense</source>
         <translation>向平台查询选中记录的最近一次出货</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="452"/>
+        <location filename="../../console/ui/order_panel.py" line="454"/>
         <source>No machine chosen: pick one in the list or type its number.</source>
         <translation>未选择机器：请在列表中选择，或输入机器编号。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="460"/>
+        <location filename="../../console/ui/order_panel.py" line="462"/>
         <source>Machine &lt;b&gt;{machine}&lt;/b&gt;</source>
         <translation>机器 &lt;b&gt;{machine}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="466"/>
+        <location filename="../../console/ui/order_panel.py" line="468"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="468"/>
+        <location filename="../../console/ui/order_panel.py" line="470"/>
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="471"/>
+        <location filename="../../console/ui/order_panel.py" line="473"/>
         <source>Machine &lt;b&gt;{machine}&lt;/b&gt; — {name} ({state})</source>
         <translation>机器 &lt;b&gt;{machine}&lt;/b&gt; — {name}（{state}）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="503"/>
+        <location filename="../../console/ui/order_panel.py" line="505"/>
         <source>Products not loaded (names stay unknown): {error}</source>
         <translation>未能加载商品（商品名称将显示为未知）：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="540"/>
+        <location filename="../../console/ui/order_panel.py" line="542"/>
         <source>“{typed}” is not an order id: it is a positive whole number.</source>
         <translation>“{typed}”不是订单号：订单号为正整数。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="548"/>
+        <location filename="../../console/ui/order_panel.py" line="550"/>
         <source>Choose the order&apos;s machine first (list or number).</source>
         <translation>请先选择订单所在的机器（列表或编号）。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="601"/>
+        <location filename="../../console/ui/order_panel.py" line="603"/>
         <source>Order {order} not opened: {error}</source>
         <translation>未能打开订单 {order}：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="625"/>
+        <location filename="../../console/ui/order_panel.py" line="627"/>
         <source>Order {order} on machine {machine}</source>
         <translation>机器 {machine} 上的订单 {order}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="653"/>
+        <location filename="../../console/ui/order_panel.py" line="655"/>
         <source>product {id}</source>
         <translation>商品 {id}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="689"/>
+        <location filename="../../console/ui/order_panel.py" line="691"/>
         <source>Set order {order} to {status}?</source>
         <translation>将订单 {order} 设为 {status}？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="692"/>
+        <location filename="../../console/ui/order_panel.py" line="694"/>
         <source>Set order {order} on machine {machine} to {status}?</source>
         <translation>将机器 {machine} 上的订单 {order} 设为 {status}？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="699"/>
-        <location filename="../../console/ui/order_panel.py" line="718"/>
-        <location filename="../../console/ui/order_panel.py" line="839"/>
+        <location filename="../../console/ui/order_panel.py" line="701"/>
+        <location filename="../../console/ui/order_panel.py" line="720"/>
+        <location filename="../../console/ui/order_panel.py" line="841"/>
         <source>Nothing was sent.</source>
         <translation>未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="703"/>
+        <location filename="../../console/ui/order_panel.py" line="705"/>
         <source>Order {order} is older than 20 minutes</source>
         <translation>订单 {order} 已超过 20 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="706"/>
+        <location filename="../../console/ui/order_panel.py" line="708"/>
         <source>Order {order} is older than 20 minutes: the platform will refuse to dispense it, even once it is marked paid.</source>
         <translation>订单 {order} 已超过 20 分钟：即使标记为已支付，平台也会拒绝出货。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="711"/>
+        <location filename="../../console/ui/order_panel.py" line="713"/>
         <source>Mark paid anyway</source>
         <translation>仍然标记为已支付</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="712"/>
+        <location filename="../../console/ui/order_panel.py" line="714"/>
         <source>The customer would have paid for an item the machine cannot drop.</source>
         <translation>顾客将为一件机器无法出货的商品付款。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="724"/>
+        <location filename="../../console/ui/order_panel.py" line="726"/>
         <source>Setting order {order} to {status}…</source>
         <translation>正在将订单 {order} 设为 {status}…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="746"/>
+        <location filename="../../console/ui/order_panel.py" line="748"/>
         <source>Order {order} is now {status}.</source>
         <translation>订单 {order} 现在是 {status}。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="762"/>
+        <location filename="../../console/ui/order_panel.py" line="764"/>
         <source>Order {order} was not set to {status}: {error}</source>
         <translation>订单 {order} 未能设为 {status}：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="792"/>
+        <location filename="../../console/ui/order_panel.py" line="794"/>
         <source>, </source>
         <translation>、</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="793"/>
+        <location filename="../../console/ui/order_panel.py" line="795"/>
         <source>record {record} ({product} ×{quantity})</source>
         <translation>记录 {record}（{product} ×{quantity}）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="797"/>
+        <location filename="../../console/ui/order_panel.py" line="799"/>
         <source>record {record}</source>
         <translation>记录 {record}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="802"/>
+        <location filename="../../console/ui/order_panel.py" line="804"/>
         <source>Items will drop now, one record after another: the next is sent only after the machine reports the previous one. </source>
         <translation>商品将立即逐条出货：机器报告上一条结果后才会发送下一条。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="808"/>
+        <location filename="../../console/ui/order_panel.py" line="810"/>
         <source>An item will drop now. </source>
         <translation>商品将立即出货。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="809"/>
+        <location filename="../../console/ui/order_panel.py" line="811"/>
         <source>The machine is locked until it reports; a dispense is never retried.</source>
         <translation>机器报告结果前会被锁定；出货绝不会自动重试。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="813"/>
+        <location filename="../../console/ui/order_panel.py" line="815"/>
         <source> The order is older than 20 minutes: the platform will probably refuse.</source>
         <translation>该订单已超过 20 分钟：平台很可能会拒绝。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="820"/>
+        <location filename="../../console/ui/order_panel.py" line="822"/>
         <source>WARNING: the last dispense of record(s) {records} was sent but its answer was lost: the item may already have dropped. Dispensing again may drop a second item. </source>
         <translation>警告：记录 {records} 的上一次出货指令已发出，但未收到应答：商品可能已经出货。再次出货可能会多出一件商品。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="829"/>
+        <location filename="../../console/ui/order_panel.py" line="831"/>
         <source>Dispense order {order}?</source>
         <translation>为订单 {order} 出货？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="830"/>
+        <location filename="../../console/ui/order_panel.py" line="832"/>
         <source>Dispense {items} of order {order} on machine {machine}?</source>
         <translation>在机器 {machine} 上为订单 {order} 出货：{items}？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="833"/>
+        <location filename="../../console/ui/order_panel.py" line="835"/>
         <source>Dispense all</source>
         <translation>全部出货</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="835"/>
+        <location filename="../../console/ui/order_panel.py" line="837"/>
         <source>Dispense</source>
         <translation>出货</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="844"/>
+        <location filename="../../console/ui/order_panel.py" line="846"/>
         <source>Sending the dispense to machine {machine}…</source>
         <translation>正在向机器 {machine} 发送出货指令…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="867"/>
+        <location filename="../../console/ui/order_panel.py" line="869"/>
         <source> ({index} of {total})</source>
         <translation>（第 {index} / {total} 条）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="874"/>
+        <location filename="../../console/ui/order_panel.py" line="876"/>
         <source>Sending the dispense of record {record}{of} to machine {machine}…</source>
         <translation>正在向机器 {machine} 发送记录 {record}{of} 的出货指令…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="878"/>
+        <location filename="../../console/ui/order_panel.py" line="880"/>
         <source>🔒 Machine {machine} is locked: dispensing record {record}{of}, delivery {delivery}. Waiting for the machine&apos;s result (Cancel stops waiting, not the machine).</source>
         <translation>🔒 机器 {machine} 已锁定：正在为记录 {record}{of} 出货，出货单 {delivery}。正在等待机器的结果（“取消”只停止等待，不会停止机器）。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="885"/>
+        <location filename="../../console/ui/order_panel.py" line="887"/>
         <source>Machine {machine} reported on record {record}{of}.</source>
         <translation>机器 {machine} 已报告记录 {record}{of} 的结果。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="901"/>
+        <location filename="../../console/ui/order_panel.py" line="903"/>
         <source> (delivery {delivery})</source>
         <translation>（出货单 {delivery}）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="907"/>
+        <location filename="../../console/ui/order_panel.py" line="909"/>
         <source>Record {record} dropped{delivery}.</source>
         <translation>记录 {record} 已出货{delivery}。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="914"/>
+        <location filename="../../console/ui/order_panel.py" line="916"/>
         <source>Record {record}: the dispense was sent but its answer was lost — the item MAY HAVE DROPPED. Check the machine or use Query dispense before dispensing it again. ({error})</source>
         <translation>记录 {record}：出货指令已发出，但应答丢失——商品可能已经出货。再次出货前请先检查机器或使用“查询出货”。（{error}）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="926"/>
+        <location filename="../../console/ui/order_panel.py" line="928"/>
         <source>Record {record} was not dispensed: {error}</source>
         <translation>记录 {record} 未出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="932"/>
+        <location filename="../../console/ui/order_panel.py" line="934"/>
         <source>Record {record}: {result}{delivery} — {detail}</source>
         <translation>记录 {record}：{result}{delivery} — {detail}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="943"/>
+        <location filename="../../console/ui/order_panel.py" line="945"/>
         <source>Cancelled: records {records} were not sent.</source>
         <translation>已取消：记录 {records} 未发送。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="945"/>
+        <location filename="../../console/ui/order_panel.py" line="947"/>
         <source>Stopped: records {records} were not sent.</source>
         <translation>已停止：记录 {records} 未发送。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="951"/>
+        <location filename="../../console/ui/order_panel.py" line="953"/>
         <source>Nothing was dispensed.</source>
         <translation>没有出货。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="965"/>
+        <location filename="../../console/ui/order_panel.py" line="967"/>
         <source>Order {order} not dispensed: {error}</source>
         <translation>订单 {order} 未出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="996"/>
+        <location filename="../../console/ui/order_panel.py" line="998"/>
         <source>Dispense {delivery} of record {record}: {status}</source>
         <translation>记录 {record} 的出货单 {delivery}：{status}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="999"/>
+        <location filename="../../console/ui/order_panel.py" line="1001"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="1002"/>
+        <location filename="../../console/ui/order_panel.py" line="1004"/>
         <source>, sent {when}</source>
         <translation>，发送于 {when}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="1004"/>
+        <location filename="../../console/ui/order_panel.py" line="1006"/>
         <source>, picked up {when}</source>
         <translation>，取货于 {when}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="1006"/>
+        <location filename="../../console/ui/order_panel.py" line="1008"/>
         <source>, failed: {reason}</source>
         <translation>，失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="1020"/>
+        <location filename="../../console/ui/order_panel.py" line="1022"/>
         <source>Dispense not queried: {error}</source>
         <translation>未能查询出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="1063"/>
+        <location filename="../../console/ui/order_panel.py" line="1065"/>
         <source>Order {order} created (trade id {trade}); it is unpaid.</source>
         <translation>订单 {order} 已创建（交易号 {trade}）；尚未支付。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="1078"/>
+        <location filename="../../console/ui/order_panel.py" line="1080"/>
         <source>Order not created: {error}</source>
         <translation>未能创建订单：{error}</translation>
     </message>
@@ -1488,62 +1486,62 @@ The details are in the console&apos;s log file. The window stays open; check the
         <translation>需要 Appid（在平台的开发者中心获取）。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="414"/>
+        <location filename="../../console/ui/profiles_dialog.py" line="420"/>
         <source>Enter the {secrets}: nothing is stored yet.</source>
         <translation>请填写{secrets}：目前尚未保存。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="415"/>
+        <location filename="../../console/ui/profiles_dialog.py" line="421"/>
         <source> and the </source>
         <translation>和</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="437"/>
+        <location filename="../../console/ui/profiles_dialog.py" line="443"/>
         <source>Profile {name} saved; its secrets are in {store}.</source>
         <translation>配置 {name} 已保存；其密钥保存在 {store}。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="451"/>
+        <location filename="../../console/ui/profiles_dialog.py" line="457"/>
         <source>Profile {name} not saved: {error}</source>
         <translation>配置 {name} 未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="462"/>
+        <location filename="../../console/ui/profiles_dialog.py" line="468"/>
         <source>Delete profile {name}?</source>
         <translation>删除配置 {name}？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="463"/>
+        <location filename="../../console/ui/profiles_dialog.py" line="469"/>
         <source>Delete profile {name} and its secrets from the keyring?</source>
         <translation>从密钥环中删除配置 {name} 及其密钥？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="466"/>
+        <location filename="../../console/ui/profiles_dialog.py" line="472"/>
         <source>Delete profile</source>
         <translation>删除配置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="467"/>
+        <location filename="../../console/ui/profiles_dialog.py" line="473"/>
         <source>Its journal entries stay. To use the account again, enter the secrets anew.</source>
         <translation>其日志记录会保留。如需再次使用该账户，请重新填写密钥。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="491"/>
+        <location filename="../../console/ui/profiles_dialog.py" line="497"/>
         <source>Profile {name} and its secrets were deleted.</source>
         <translation>配置 {name} 及其密钥已删除。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="509"/>
+        <location filename="../../console/ui/profiles_dialog.py" line="513"/>
         <source>Pinging {url}…</source>
         <translation>正在连接 {url}…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="540"/>
+        <location filename="../../console/ui/profiles_dialog.py" line="544"/>
         <source>Connected: {url} answered in {ms:.0f} ms.</source>
         <translation>已连接：{url} 在 {ms:.0f} 毫秒内应答。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="550"/>
+        <location filename="../../console/ui/profiles_dialog.py" line="554"/>
         <source>Connection test failed: {error}</source>
         <translation>连接测试失败：{error}</translation>
     </message>
@@ -1895,125 +1893,125 @@ The details are in the console&apos;s log file. The window stays open; check the
         <translation>已忽略</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="131"/>
+        <location filename="../../console/ui/models.py" line="132"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="132"/>
+        <location filename="../../console/ui/models.py" line="133"/>
         <source>Number</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="134"/>
-        <location filename="../../console/ui/models.py" line="222"/>
+        <location filename="../../console/ui/models.py" line="135"/>
+        <location filename="../../console/ui/models.py" line="224"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="136"/>
+        <location filename="../../console/ui/models.py" line="137"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="136"/>
+        <location filename="../../console/ui/models.py" line="137"/>
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="140"/>
+        <location filename="../../console/ui/models.py" line="141"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="141"/>
+        <location filename="../../console/ui/models.py" line="142"/>
         <source>Last notice</source>
         <translation>最近通知</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="168"/>
-        <location filename="../../console/ui/models.py" line="218"/>
+        <location filename="../../console/ui/models.py" line="170"/>
+        <location filename="../../console/ui/models.py" line="220"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="169"/>
+        <location filename="../../console/ui/models.py" line="171"/>
         <source>Product</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="170"/>
+        <location filename="../../console/ui/models.py" line="172"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="171"/>
+        <location filename="../../console/ui/models.py" line="173"/>
         <source>Price</source>
         <translation>价格</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="173"/>
+        <location filename="../../console/ui/models.py" line="175"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="178"/>
+        <location filename="../../console/ui/models.py" line="180"/>
         <source>Notified</source>
         <translation>已通知</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="180"/>
+        <location filename="../../console/ui/models.py" line="182"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="182"/>
+        <location filename="../../console/ui/models.py" line="184"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="186"/>
+        <location filename="../../console/ui/models.py" line="188"/>
         <source>Last dispense</source>
         <translation>最近出货</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="215"/>
+        <location filename="../../console/ui/models.py" line="217"/>
         <source>Opened</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="216"/>
-        <location filename="../../console/ui/models.py" line="246"/>
+        <location filename="../../console/ui/models.py" line="218"/>
+        <location filename="../../console/ui/models.py" line="248"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="221"/>
+        <location filename="../../console/ui/models.py" line="223"/>
         <source>Machine</source>
         <translation>机器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="223"/>
+        <location filename="../../console/ui/models.py" line="225"/>
         <source>What happened</source>
         <translation>发生了什么</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="224"/>
+        <location filename="../../console/ui/models.py" line="226"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="233"/>
+        <location filename="../../console/ui/models.py" line="235"/>
         <source>{order} · machine {machine} · {activity}</source>
         <translation>{order} · 机器 {machine} · {activity}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="239"/>
+        <location filename="../../console/ui/models.py" line="241"/>
         <source>{n} follow-ups</source>
         <translation>{n} 个跟进</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="239"/>
+        <location filename="../../console/ui/models.py" line="241"/>
         <source>{n} follow-up</source>
         <translation>{n} 个跟进</translation>
     </message>
