@@ -10,11 +10,11 @@ from __future__ import annotations
 import itertools
 import json
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import loadgen
 from benchmarks.common import emit, pct
 from benchmarks.window import close_console, open_console
 
@@ -68,23 +68,7 @@ def main() -> None:
     url = w.ws.env.receiver.url
     out_file = tempfile.TemporaryFile("w+")  # noqa: SIM115 - closed below; a pipe would fill up and stall the sender
     load = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "benchmarks.loadgen",
-            "--url",
-            url,
-            "--mode",
-            "rate",
-            "--conns",
-            "4",
-            "--duration",
-            str(SECONDS),
-            "--total",
-            str(CALLBACKS),
-            "--offset",
-            "900000000",
-        ],
+        loadgen.command(url, "rate", 4, SECONDS, 900_000_000, CALLBACKS),
         cwd=ROOT,
         stdout=out_file,
         text=True,

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from benchmarks import loadgen
 from benchmarks.common import emit, median, pct
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,26 +79,11 @@ class RealReceiver:
 
 
 def load(url: str, mode: str, procs: int, conns: int, duration: float, total: int = 0) -> dict:
-    cmds = []
-    for p in range(procs):
-        cmd = [
-            sys.executable,
-            "-m",
-            "benchmarks.loadgen",
-            "--url",
-            url,
-            "--mode",
-            mode,
-            "--conns",
-            str(conns),
-            "--duration",
-            str(duration),
-            "--offset",
-            str(1 + p * 100_000_000),
-        ]
-        if mode == "rate":
-            cmd += ["--total", str(total // procs)]
-        cmds.append(cmd)
+    per_proc_total = total // procs if mode == "rate" else None
+    cmds = [
+        loadgen.command(url, mode, conns, duration, 1 + p * 100_000_000, per_proc_total)
+        for p in range(procs)
+    ]
     running = [subprocess.Popen(c, cwd=ROOT, stdout=subprocess.PIPE, text=True) for c in cmds]
     outs = []
     for r in running:

@@ -76,6 +76,13 @@ def run(url: str, mode: str, conns: int, duration: float, total: int, offset: in
     start_evt = threading.Event()
     t0_holder: list[float] = []
 
+    def merge(lat: list[float], ok: int, err: int) -> None:
+        """Add one connection's latencies and counts to the run's totals."""
+        with lock:
+            latencies.extend(lat)
+            counts["ok"] += ok
+            counts["errors"] += err
+
     def closed_worker(idx: int) -> None:
         c = Conn(host, port)
         n = 0
@@ -100,10 +107,7 @@ def run(url: str, mode: str, conns: int, duration: float, total: int, offset: in
                     err += 1
         finally:
             c.close()
-        with lock:
-            latencies.extend(lat[:MAX_SAMPLES])
-            counts["ok"] += ok
-            counts["errors"] += err
+        merge(lat[:MAX_SAMPLES], ok, err)
 
     def rate_worker(idx: int) -> None:
         c = Conn(host, port)
@@ -128,10 +132,7 @@ def run(url: str, mode: str, conns: int, duration: float, total: int, offset: in
                     err += 1
         finally:
             c.close()
-        with lock:
-            latencies.extend(lat)
-            counts["ok"] += ok
-            counts["errors"] += err
+        merge(lat, ok, err)
 
     target = closed_worker if mode == "closed" else rate_worker
     threads = [threading.Thread(target=target, args=(i,), daemon=True) for i in range(conns)]
@@ -150,6 +151,30 @@ def run(url: str, mode: str, conns: int, duration: float, total: int, offset: in
         "elapsed_s": elapsed,
         "latencies_ms": latencies,
     }
+
+
+def command(
+    url: str, mode: str, conns: int, duration: float, offset: int, total: int | None = None
+) -> list[str]:
+    """The command line that runs this load generator (``--total`` only when given)."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "benchmarks.loadgen",
+        "--url",
+        url,
+        "--mode",
+        mode,
+        "--conns",
+        str(conns),
+        "--duration",
+        str(duration),
+        "--offset",
+        str(offset),
+    ]
+    if total is not None:
+        cmd += ["--total", str(total)]
+    return cmd
 
 
 def main() -> int:
