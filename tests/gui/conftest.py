@@ -20,6 +20,7 @@ from console.paths import app_paths
 from console.sandbox import Sandbox
 from console.tasks.logfeed import LogEntry
 from console.ui.dialogs import NoteRequest, Question
+from console.ui.profiles_dialog import ProfilesDialog
 
 LOBBY = "16327129"
 WAIT_MS = 15_000
@@ -56,6 +57,18 @@ def asker() -> Asker:
     return Asker()
 
 
+def start_console(qtbot, app: ConsoleApp, asker: Asker) -> ConsoleApp:
+    """Show ``app``'s window with ``asker`` answering its questions, start it, and wait
+    until the Sandbox is open and its four machines are listed."""
+    qtbot.addWidget(app.window)
+    app.window.ws.confirm = asker.confirm
+    app.window.ws.ask_note = asker.ask_note
+    app.start()
+    qtbot.waitUntil(lambda: app.window.ws.env is not None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: app.window.machines.model.rowCount() == 4, timeout=WAIT_MS)
+    return app
+
+
 @pytest.fixture
 def make_console(qtbot, sandbox: Sandbox, asker: Asker) -> Iterator[Callable[..., ConsoleApp]]:
     made: list[ConsoleApp] = []
@@ -68,13 +81,7 @@ def make_console(qtbot, sandbox: Sandbox, asker: Asker) -> Iterator[Callable[...
             synchronous=synchronous,
         )
         made.append(app)
-        qtbot.addWidget(app.window)
-        app.window.ws.confirm = asker.confirm
-        app.window.ws.ask_note = asker.ask_note
-        app.start()
-        qtbot.waitUntil(lambda: app.window.ws.env is not None, timeout=WAIT_MS)
-        qtbot.waitUntil(lambda: app.window.machines.model.rowCount() == 4, timeout=WAIT_MS)
-        return app
+        return start_console(qtbot, app, asker)
 
     yield make
     for app in made:
@@ -104,6 +111,17 @@ def when_modal(kind: type[QWidget], act: Callable[[QWidget], None]) -> QTimer:
     timer.timeout.connect(check)
     timer.start()
     return timer
+
+
+def fill_profile(dialog: ProfilesDialog, sandbox: Sandbox, name: str = "Shop test") -> None:
+    """Start a new profile in the dialog: ``name``, the sandbox's URL and its secrets."""
+    creds = sandbox.credentials
+    dialog.new_profile()
+    dialog.name_edit.setText(name)
+    dialog.base_url_edit.setText(sandbox.base_url)
+    dialog.appid_edit.setText(creds.appid)
+    dialog.app_secret_edit.setText(creds.app_secret)
+    dialog.sign_key_edit.setText(creds.sign_key)
 
 
 def log_entries(app: ConsoleApp) -> list[LogEntry]:

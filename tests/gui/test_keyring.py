@@ -16,7 +16,7 @@ from console.paths import app_paths
 from console.tasks.environment import SecretsAccess
 from console.tasks.runner import TaskRunner
 from console.ui.profiles_dialog import ProfilesDialog
-from tests.gui.conftest import LEFT, WAIT_MS
+from tests.gui.conftest import LEFT, WAIT_MS, fill_profile
 
 pytestmark = pytest.mark.keyring
 
@@ -41,12 +41,7 @@ def test_profile_secrets_are_stored_read_back_and_deleted(qtbot, runner, sandbox
 
     name = f"keyring-test-{uuid.uuid4().hex[:8]}"
     creds = sandbox.credentials
-    dialog.new_profile()
-    dialog.name_edit.setText(name)
-    dialog.base_url_edit.setText(sandbox.base_url)
-    dialog.appid_edit.setText(creds.appid)
-    dialog.app_secret_edit.setText(creds.app_secret)
-    dialog.sign_key_edit.setText(creds.sign_key)
+    fill_profile(dialog, sandbox, name)
     qtbot.mouseClick(dialog.save_button, LEFT)
     qtbot.waitUntil(lambda: "saved" in dialog.result_label.text(), timeout=WAIT_MS)
     assert "OS keyring" in dialog.result_label.text()

@@ -12,7 +12,7 @@ from console.tasks.environment import SecretsAccess, environment_kind, notify_ta
 from console.tasks.runner import TaskRunner
 from console.ui.banner import EnvironmentBanner
 from console.ui.profiles_dialog import ProfilesDialog
-from tests.gui.conftest import LEFT, WAIT_MS
+from tests.gui.conftest import LEFT, WAIT_MS, fill_profile
 
 
 @pytest.fixture
@@ -29,21 +29,11 @@ def make_dialog(qtbot, runner, secrets: SecretsAccess) -> ProfilesDialog:
     return dialog
 
 
-def fill(dialog: ProfilesDialog, sandbox, name: str = "Shop test") -> None:
-    creds = sandbox.credentials
-    dialog.new_profile()
-    dialog.name_edit.setText(name)
-    dialog.base_url_edit.setText(sandbox.base_url)
-    dialog.appid_edit.setText(creds.appid)
-    dialog.app_secret_edit.setText(creds.app_secret)
-    dialog.sign_key_edit.setText(creds.sign_key)
-
-
 def test_saving_puts_secrets_in_the_store_and_nowhere_else(qtbot, runner, sandbox):
     store = MemoryStore()
     dialog = make_dialog(qtbot, runner, SecretsAccess(store))
     assert "this session only" in dialog.backend_label.text()
-    fill(dialog, sandbox)
+    fill_profile(dialog, sandbox)
     qtbot.mouseClick(dialog.save_button, LEFT)
     assert "saved" in dialog.result_label.text()
     creds = sandbox.credentials
@@ -58,7 +48,7 @@ def test_saving_puts_secrets_in_the_store_and_nowhere_else(qtbot, runner, sandbo
 
 def test_test_connection_reports_latency_and_bad_secrets(qtbot, runner, sandbox):
     dialog = make_dialog(qtbot, runner, SecretsAccess(MemoryStore()))
-    fill(dialog, sandbox)
+    fill_profile(dialog, sandbox)
     qtbot.mouseClick(dialog.test_button, LEFT)
     assert "Connected" in dialog.result_label.text() and " ms" in dialog.result_label.text()
     dialog.app_secret_edit.setText("0" * 40)
@@ -69,11 +59,11 @@ def test_test_connection_reports_latency_and_bad_secrets(qtbot, runner, sandbox)
 def test_bad_settings_are_explained_before_anything_is_stored(qtbot, runner, sandbox):
     store = MemoryStore()
     dialog = make_dialog(qtbot, runner, SecretsAccess(store))
-    fill(dialog, sandbox)
+    fill_profile(dialog, sandbox)
     dialog.base_url_edit.setText("http://example.com")
     qtbot.mouseClick(dialog.save_button, LEFT)
     assert "only https" in dialog.result_label.text()
-    fill(dialog, sandbox, name="Sandbox")
+    fill_profile(dialog, sandbox, name="Sandbox")
     qtbot.mouseClick(dialog.save_button, LEFT)
     assert "built-in" in dialog.result_label.text()
     assert store.get("Sandbox", "app_secret") is None
@@ -88,7 +78,7 @@ def test_without_a_keyring_it_says_so_and_offers_this_session_only(qtbot, runner
     dialog = make_dialog(qtbot, runner, secrets)
     assert "No usable OS keyring" in dialog.backend_label.text()
     assert not dialog.session_check.isHidden()
-    fill(dialog, sandbox)
+    fill_profile(dialog, sandbox)
     assert not dialog.save_button.isEnabled()  # no silent fallback
     dialog.session_check.setChecked(True)
     assert dialog.save_button.isEnabled()
@@ -103,7 +93,7 @@ def test_a_saved_profile_opens_with_its_environment_shown(qtbot, make_console, s
     window = app.window
     dialog = window.profiles_dialog()
     qtbot.addWidget(dialog)
-    fill(dialog, sandbox, name="Counter 2")
+    fill_profile(dialog, sandbox, name="Counter 2")
     qtbot.mouseClick(dialog.save_button, LEFT)
     qtbot.waitUntil(lambda: window.profile_combo.findData("Counter 2") >= 0, timeout=WAIT_MS)
     window.profile_combo.setCurrentIndex(window.profile_combo.findData("Counter 2"))

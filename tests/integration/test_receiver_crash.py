@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -55,59 +56,87 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
             pipe.close()
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL semantics")
-def test_kill_9_mid_burst_loses_no_answered_callback(tmp_path: Path) -> None:
-    journal_path = tmp_path / "journal.sqlite3"
-    proc, url = start_receiver(journal_path, tmp_path / "receiver.log")
+def burst_until_killed(
+    url: str,
+    orders: list[int],
+    kill_after: int,
+    body: Callable[[int, int], bytes],
+    kill: Callable[[], None],
+) -> set[tuple[int, int]]:
+    """One sender per order posts ``body(order, record)`` until ``kill_after`` were answered
+    200; then ``kill`` kills the receiver. Returns every (order, record) answered 200."""
     parts = urlsplit(url)
-    answered: list[set[tuple[int, int]]] = [set() for _ in range(SENDERS)]
+    answered: list[set[tuple[int, int]]] = [set() for _ in orders]
     count = 0
     count_lock = threading.Lock()
     enough = threading.Event()
 
     def sender(n: int) -> None:
         nonlocal count
+        order = orders[n]
         conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=WAIT)
         try:
             for record in range(1, 100_000):
-                body = json.dumps(
-                    {
-                        "method": "device.delivery.response",
-                        "order_id": 7000 + n,
-                        "record_id": record,
-                        "deliver_status": "0" if record % 10 == 0 else "1",
-                        "error_msg": "Goods are Stuck" if record % 10 == 0 else "",
-                    }
-                ).encode()
                 try:
-                    conn.request("POST", parts.path, body, {"Content-Type": "application/json"})
+                    conn.request(
+                        "POST",
+                        parts.path,
+                        body(order, record),
+                        {"Content-Type": "application/json"},
+                    )
                     resp = conn.getresponse()
                     resp.read()
                 except (OSError, http.client.HTTPException):
                     return  # the receiver is gone
                 assert resp.status == 200
-                answered[n].add((7000 + n, record))
+                answered[n].add((order, record))
                 with count_lock:
                     count += 1
-                    if count >= KILL_AFTER:
+                    if count >= kill_after:
                         enough.set()
         finally:
             conn.close()
 
-    threads = [threading.Thread(target=sender, args=(n,)) for n in range(SENDERS)]
-    try:
-        for t in threads:
-            t.start()
-        assert enough.wait(WAIT), "the burst never got going"
+    threads = [threading.Thread(target=sender, args=(n,), daemon=True) for n in range(len(orders))]
+    for t in threads:
+        t.start()
+    assert enough.wait(WAIT), "the burst never got going"
+    kill()
+    for t in threads:
+        t.join(WAIT)
+        assert not t.is_alive()
+    return set().union(*answered)
+
+
+def _body(order: int, record: int) -> bytes:
+    fail = record % 10 == 0
+    return json.dumps(
+        {
+            "method": "device.delivery.response",
+            "order_id": order,
+            "record_id": record,
+            "deliver_status": "0" if fail else "1",
+            "error_msg": "Goods are Stuck" if fail else "",
+        }
+    ).encode()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL semantics")
+def test_kill_9_mid_burst_loses_no_answered_callback(tmp_path: Path) -> None:
+    journal_path = tmp_path / "journal.sqlite3"
+    proc, url = start_receiver(journal_path, tmp_path / "receiver.log")
+
+    def kill() -> None:
         proc.kill()  # SIGKILL: no cleanup, no checkpoint, mid-burst
         proc.wait(WAIT)
-        for t in threads:
-            t.join(WAIT)
-            assert not t.is_alive()
+
+    try:
+        everything = burst_until_killed(
+            url, [7000 + n for n in range(SENDERS)], KILL_AFTER, _body, kill
+        )
     finally:
         stop(proc)
 
-    everything = set().union(*answered)
     assert len(everything) >= KILL_AFTER
 
     with sqlite3.connect(journal_path) as conn:

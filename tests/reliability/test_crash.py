@@ -12,17 +12,14 @@ file repeats the kill on one journal file that keeps growing, and kills the real
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import sqlite3
 import subprocess
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -30,7 +27,7 @@ from console.journal import Journal
 from console.sandbox import Sandbox
 from tests.integration.conftest import LOBBY
 from tests.integration.test_cli import VENDCTL, vendctl
-from tests.integration.test_receiver_crash import start_receiver, stop
+from tests.integration.test_receiver_crash import burst_until_killed, start_receiver, stop
 
 from .conftest import Figures
 
@@ -53,57 +50,26 @@ def integrity(path: Path) -> list[tuple[str]]:
         conn.close()
 
 
+def _body(order: int, record: int) -> bytes:
+    fail = record % 10 == 0
+    return json.dumps(
+        {
+            "method": "device.delivery.response",
+            "order_id": order,
+            "record_id": record,
+            "deliver_status": "0" if fail else "1",
+            "floor_status": "2" if fail else "1",
+            "error_msg": "Goods are Stuck" if fail else "",
+        }
+    ).encode()
+
+
 def _burst(
     url: str, round_no: int, kill_after: int, kill: Callable[[], None]
 ) -> set[tuple[int, int]]:
     """Senders post callbacks until ``kill_after`` were answered, then the receiver is killed."""
-    parts = urlsplit(url)
-    answered: list[set[tuple[int, int]]] = [set() for _ in range(SENDERS)]
-    count = 0
-    lock = threading.Lock()
-    enough = threading.Event()
-
-    def sender(n: int) -> None:
-        nonlocal count
-        order = 100_000 + round_no * 100 + n
-        conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=WAIT)
-        try:
-            for record in range(1, 100_000):
-                fail = record % 10 == 0
-                body = json.dumps(
-                    {
-                        "method": "device.delivery.response",
-                        "order_id": order,
-                        "record_id": record,
-                        "deliver_status": "0" if fail else "1",
-                        "floor_status": "2" if fail else "1",
-                        "error_msg": "Goods are Stuck" if fail else "",
-                    }
-                ).encode()
-                try:
-                    conn.request("POST", parts.path, body, {"Content-Type": "application/json"})
-                    resp = conn.getresponse()
-                    resp.read()
-                except (OSError, http.client.HTTPException):
-                    return  # the receiver is gone
-                assert resp.status == 200
-                answered[n].add((order, record))
-                with lock:
-                    count += 1
-                    if count >= kill_after:
-                        enough.set()
-        finally:
-            conn.close()
-
-    threads = [threading.Thread(target=sender, args=(n,), daemon=True) for n in range(SENDERS)]
-    for t in threads:
-        t.start()
-    assert enough.wait(WAIT), "the burst never got going"
-    kill()
-    for t in threads:
-        t.join(WAIT)
-        assert not t.is_alive()
-    return set().union(*answered)
+    orders = [100_000 + round_no * 100 + n for n in range(SENDERS)]
+    return burst_until_killed(url, orders, kill_after, _body, kill)
 
 
 def test_kill_9_during_bursts_of_callbacks_loses_nothing_answered(

@@ -202,13 +202,16 @@ def _full_session(
     return listen
 
 
-def _search(
-    home: Path, transcript: Transcript, listen: Listen, needles: dict[str, str]
-) -> tuple[list[str], dict[str, int]]:
-    variants = {
-        name: {v for v in (s, s.upper(), s.lower(), quote(s, safe="")) if v}
-        for name, s in needles.items()
+def _variants(needles: dict[str, str]) -> dict[str, set[str]]:
+    """Each secret as is, upper case, lower case and percent-encoded."""
+    return {
+        name: {v for v in (x, x.upper(), x.lower(), quote(x, safe="")) if v}
+        for name, x in needles.items()
     }
+
+
+def _file_hits(home: Path, variants: dict[str, set[str]]) -> tuple[list[str], int, int]:
+    """Every file under ``home`` searched: (hits, files searched, bytes searched)."""
     hits: list[str] = []
     files = [p for p in home.rglob("*") if p.is_file()]
     size = 0
@@ -218,6 +221,14 @@ def _search(
         for name, vs in variants.items():
             if any(v.encode() in data for v in vs):
                 hits.append(f"{name} in file {p.relative_to(home)}")
+    return hits, len(files), size
+
+
+def _search(
+    home: Path, transcript: Transcript, listen: Listen, needles: dict[str, str]
+) -> tuple[list[str], dict[str, int]]:
+    variants = _variants(needles)
+    hits, files, size = _file_hits(home, variants)
     lines = 0
     for cmd, line in transcript.lines():
         lines += 1
@@ -231,7 +242,7 @@ def _search(
         for name, vs in variants.items():
             if any(v in line for v in vs):
                 hits.append(f"{name} in listen output: {line[:200]}")
-    return hits, {"files": len(files), "bytes": size, "lines": lines}
+    return hits, {"files": files, "bytes": size, "lines": lines}
 
 
 def _sandbox_with_fresh_secrets() -> Sandbox:

@@ -34,23 +34,13 @@ from console.app import ConsoleApp
 from console.credentials import KeyringStore, MemoryStore, Profile, ProfileStore
 from console.paths import app_paths
 from console.sandbox import Sandbox
-from tests.gui.conftest import LEFT, WAIT_MS, Asker
+from tests.gui.conftest import LEFT, WAIT_MS, Asker, fill_profile
 
 from .conftest import Figures
 from .test_secrets import _unlock, real_keyring  # noqa: F401
 from .test_window_secrets import _console
 
 SESSION_HINT = "Profiles"
-
-
-def _fill(dialog, sandbox: Sandbox, name: str) -> None:
-    c = sandbox.credentials
-    dialog.new_profile()
-    dialog.name_edit.setText(name)
-    dialog.base_url_edit.setText(sandbox.base_url)
-    dialog.appid_edit.setText(c.appid)
-    dialog.app_secret_edit.setText(c.app_secret)
-    dialog.sign_key_edit.setText(c.sign_key)
 
 
 def _no_secret_in_files(home: Path, sandbox: Sandbox) -> int:
@@ -119,7 +109,7 @@ def test_without_a_usable_keyring_the_window_offers_session_only_and_never_a_fil
         label = dialog.backend_label.text()
         assert "will not be saved to disk" in label and "this session only" in label
         assert not dialog.session_check.isHidden() and not dialog.session_check.isChecked()
-        _fill(dialog, sandbox, "Counter")
+        fill_profile(dialog, sandbox, "Counter")
         assert not dialog.save_button.isEnabled()  # no silent fallback, no file
         dialog.save()  # even if it were called anyway: refused, nothing stored
         qtbot.waitUntil(lambda: "not saved" in dialog.result_label.text(), timeout=WAIT_MS)
@@ -179,7 +169,7 @@ def test_a_locked_keyring_in_the_window(
         qtbot.addWidget(dialog)
         qtbot.waitUntil(lambda: dialog.store_usable, timeout=WAIT_MS)
         assert "OS keyring" in dialog.backend_label.text()
-        _fill(dialog, sandbox, saved)  # saved while the keyring is open
+        fill_profile(dialog, sandbox, saved)  # saved while the keyring is open
         qtbot.mouseClick(dialog.save_button, LEFT)
         qtbot.waitUntil(
             lambda: "saved; its secrets are in" in dialog.result_label.text(), timeout=WAIT_MS
@@ -190,7 +180,7 @@ def test_a_locked_keyring_in_the_window(
         # Opening the saved profile: a plain reason, and the window stays usable.
         banner = _open_fails(qtbot, app, saved, "the keyring is locked")
         # Saving another profile: refused with the same reason, nothing half-saved.
-        _fill(dialog, sandbox, second)
+        fill_profile(dialog, sandbox, second)
         qtbot.mouseClick(dialog.save_button, LEFT)
         qtbot.waitUntil(lambda: "not saved" in dialog.result_label.text(), timeout=WAIT_MS)
         result = dialog.result_label.text()
@@ -236,7 +226,7 @@ def test_a_locked_keyring_offers_session_only_in_the_dialog(
         dialog = app.window.profiles_dialog()
         qtbot.addWidget(dialog)
         qtbot.waitUntil(lambda: dialog.store_usable, timeout=WAIT_MS)
-        _fill(dialog, sandbox, name)
+        fill_profile(dialog, sandbox, name)
         qtbot.mouseClick(dialog.save_button, LEFT)
         qtbot.waitUntil(lambda: "not saved" in dialog.result_label.text(), timeout=WAIT_MS)
         offered = not dialog.session_check.isHidden()

@@ -43,7 +43,7 @@ from tests.gui.test_failures import apply_paid, open_demo_order
 from tests.integration.test_receiver_http import closed_by_server
 
 from .conftest import Figures
-from .test_load import _body
+from .test_load import _body, _still_open
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -68,8 +68,13 @@ def _callback_entries(app: ConsoleApp) -> list[LogEntry]:
     ]
 
 
-def _journal() -> Journal:
-    return Journal.open(app_paths().journal_file, "Sandbox")
+def _callback_counts() -> dict[str, int]:
+    """The journal's callback counts, read from the file the window writes."""
+    journal = Journal.open(app_paths().journal_file, "Sandbox")
+    try:
+        return journal.callback_counts()
+    finally:
+        journal.close()
 
 
 class Poster(threading.Thread):
@@ -175,11 +180,7 @@ def test_the_window_takes_5000_callbacks_and_serves_the_operator_meanwhile(
     # The follow-ups the window counts: one per distinct failure, none for re-pushes.
     failures = sum(1 for key in keys if key[1] % 10 == 0)
     qtbot.waitUntil(lambda: window.tabs.tabText(1) == f"Follow-ups ({failures})", timeout=LONG_MS)
-    journal = _journal()
-    try:
-        counts = journal.callback_counts()
-    finally:
-        journal.close()
+    counts = _callback_counts()
     assert counts["success"] + counts["failure"] == UNIQUE
     assert counts["failure"] == failures and counts["duplicate"] == REPEATS
 
@@ -257,19 +258,6 @@ def _forever(byte: bytes) -> Iterator[bytes]:
     return itertools.repeat(byte)
 
 
-def _still_open(s: socket.socket) -> bool:
-    s.setblocking(False)
-    try:
-        data = s.recv(1)
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
-    finally:
-        s.setblocking(True)
-    return bool(data)
-
-
 def test_50_slow_loris_connections_do_not_stop_the_window(
     qtbot, make_console, sandbox: Sandbox, figures: Figures
 ) -> None:
@@ -322,11 +310,7 @@ def test_50_slow_loris_connections_do_not_stop_the_window(
         trickler.join(WAIT)
         # They were all still there, holding their connections, the whole time.
         assert all(_still_open(s) for s, _ in loris)
-        journal = _journal()
-        try:
-            counts = journal.callback_counts()
-        finally:
-            journal.close()
+        counts = _callback_counts()
         assert counts["success"] + counts["failure"] == LORIS_CALLBACKS
         assert counts["malformed"] == 0  # no half request was taken for a callback
         # Closing the window stops its receiver, which drops them.

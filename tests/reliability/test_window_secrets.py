@@ -33,7 +33,6 @@ import logging
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
@@ -44,12 +43,25 @@ from console.logsetup import setup_logging
 from console.paths import app_paths
 from console.sandbox import Sandbox
 from console.tasks.logfeed import LogEntry
-from tests.gui.conftest import LEFT, WAIT_MS, Asker, choose_machine, log_entries, new_paid_order
+from tests.gui.conftest import (
+    LEFT,
+    WAIT_MS,
+    Asker,
+    choose_machine,
+    log_entries,
+    new_paid_order,
+    start_console,
+)
 from tests.gui.test_failures import apply_paid
 from tests.gui.test_troubleshoot_view import open_view, run_test_dispense
 
 from .conftest import Figures
-from .test_secrets import _sandbox_with_fresh_secrets, real_keyring  # noqa: F401
+from .test_secrets import (  # noqa: F401
+    _file_hits,
+    _sandbox_with_fresh_secrets,
+    _variants,
+    real_keyring,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -207,32 +219,17 @@ def _run_session(
     s.widget_texts += _texts(window)
 
 
-def _variants(needles: dict[str, str]) -> dict[str, set[str]]:
-    return {
-        name: {v for v in (x, x.upper(), x.lower(), quote(x, safe="")) if v}
-        for name, x in needles.items()
-    }
-
-
 def _search_everything(
     app: ConsoleApp, home: Path, debug_log: str, s: Session, needles: dict[str, str]
 ) -> tuple[list[str], dict[str, int]]:
     variants = _variants(needles)
-    hits: list[str] = []
+    hits, files, size = _file_hits(home, variants)
 
     def look(where: str, text: str) -> None:
         for name, vs in variants.items():
             if any(v in text for v in vs):
                 hits.append(f"{name} in {where}: {text[:200]!r}")
 
-    files = [p for p in home.rglob("*") if p.is_file()]
-    size = 0
-    for p in files:
-        data = p.read_bytes()
-        size += len(data)
-        for name, vs in variants.items():
-            if any(v.encode() in data for v in vs):
-                hits.append(f"{name} in file {p.relative_to(home)}")
     for line in debug_log.splitlines():
         look("the debug log", line)
     entries = log_entries(app)
@@ -245,7 +242,7 @@ def _search_everything(
     for text in s.widget_texts:
         look("a widget", text)
     return hits, {
-        "files": len(files),
+        "files": files,
         "bytes": size,
         "debug_lines": len(debug_log.splitlines()),
         "log_pane": len(entries),
@@ -261,13 +258,7 @@ def _console(qtbot, sandbox: Sandbox, asker: Asker, store, log_filter) -> Consol
         synchronous=False,
         log_filter=log_filter,
     )
-    qtbot.addWidget(app.window)
-    app.window.ws.confirm = asker.confirm
-    app.window.ws.ask_note = asker.ask_note
-    app.start()
-    qtbot.waitUntil(lambda: app.window.ws.env is not None, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: app.window.machines.model.rowCount() == 4, timeout=WAIT_MS)
-    return app
+    return start_console(qtbot, app, asker)
 
 
 @pytest.fixture

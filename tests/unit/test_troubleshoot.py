@@ -204,6 +204,18 @@ def callback(journal: Journal, **fields: object) -> None:
     )
 
 
+def jam(journal: Journal, order_id: int, record_id: int) -> None:
+    """A failed dispense result: the slot jammed (floor status 2, "Goods are Stuck")."""
+    callback(
+        journal,
+        order_id=order_id,
+        record_id=record_id,
+        deliver_status="0",
+        floor_status="2",
+        error_msg="Goods are Stuck",
+    )
+
+
 def order(journal: Journal, oid: int, machine: str, product_id: int | None = None) -> None:
     """An order created here: with one product line when ``product_id`` is given."""
     products = [[product_id, 1]] if product_id is not None else [[1, 1], [2, 1]]
@@ -216,14 +228,7 @@ def test_history_counts_failures_by_slot_and_fault(journal: Journal, clock: Cloc
     # Yesterday: one jam on A12.
     clock.t = NOON - 26 * 3600
     order(journal, 60, CANTEEN, 507)
-    callback(
-        journal,
-        order_id=60,
-        record_id=78,
-        deliver_status="0",
-        floor_status="2",
-        error_msg="Goods are Stuck",
-    )
+    jam(journal, 60, 78)
     # Today: two more jams on A12 (GUI-style order look-up gives the record's product) …
     clock.t = NOON - 3600
     a = journal.begin_action("order_get", CANTEEN, 61, {})
@@ -235,33 +240,12 @@ def test_history_counts_failures_by_slot_and_fault(journal: Journal, clock: Cloc
             "records": [{"id": 79, "product_id": 507}, {"id": 80, "product_id": 509}],
         },
     )
-    callback(
-        journal,
-        order_id=61,
-        record_id=79,
-        deliver_status="0",
-        floor_status="2",
-        error_msg="Goods are Stuck",
-    )
+    jam(journal, 61, 79)
     callback(journal, order_id=61, record_id=80, deliver_status="1", floor_status="1")
     order(journal, 62, CANTEEN, 507)
-    callback(
-        journal,
-        order_id=62,
-        record_id=81,
-        deliver_status="0",
-        floor_status="2",
-        error_msg="Goods are Stuck",
-    )
+    jam(journal, 62, 81)
     # … the same callback pushed again (not a new failure) …
-    callback(
-        journal,
-        order_id=62,
-        record_id=81,
-        deliver_status="0",
-        floor_status="2",
-        error_msg="Goods are Stuck",
-    )
+    jam(journal, 62, 81)
     # … a failure of an order with two products: the journal cannot tell the slot …
     order(journal, 63, CANTEEN)
     callback(
@@ -274,14 +258,7 @@ def test_history_counts_failures_by_slot_and_fault(journal: Journal, clock: Cloc
     )
     # … and another machine's failure, which is not this machine's history.
     order(journal, 64, LOBBY, 507)
-    callback(
-        journal,
-        order_id=64,
-        record_id=83,
-        deliver_status="0",
-        floor_status="2",
-        error_msg="Goods are Stuck",
-    )
+    jam(journal, 64, 83)
     clock.t = NOON
 
     h = load_history(journal, CANTEEN, products=products, now=clock)
