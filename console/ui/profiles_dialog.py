@@ -381,6 +381,14 @@ class ProfilesDialog(QDialog):
             read_timeout=old.read_timeout if old else 15.0,
         )
 
+    def _checked_profile(self) -> Profile | None:
+        """The form's profile, or ``None`` once the operator has been told what to fix."""
+        try:
+            return self.form_profile()
+        except ValueError as exc:
+            self._say(False, str(exc))
+            return None
+
     def _typed_secrets(self) -> dict[str, str]:
         return {
             "app_secret": self.app_secret_edit.text().strip(),
@@ -397,10 +405,8 @@ class ProfilesDialog(QDialog):
 
     @Slot()
     def save(self) -> None:
-        try:
-            profile = self.form_profile()
-        except ValueError as exc:
-            self._say(False, str(exc))
+        profile = self._checked_profile()
+        if profile is None:
             return
         typed = self._typed_secrets()
         missing = [
@@ -497,10 +503,8 @@ class ProfilesDialog(QDialog):
 
     @Slot()
     def test_connection(self) -> None:
-        try:
-            profile = self.form_profile()
-        except ValueError as exc:
-            self._say(False, str(exc))
+        profile = self._checked_profile()
+        if profile is None:
             return
         typed = self._typed_secrets()
         self._set_busy(True)
