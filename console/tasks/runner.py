@@ -42,10 +42,12 @@ ResultSlot = Callable[[Any, Any], None]
 class TaskSignals(QObject):
     """How one task reports back; created on the GUI thread, emitted from the worker.
 
-    Signals: ``succeeded(context, value)``, ``failed(context, exception)``,
+    Signals: ``settled(task_id)`` (the work is over: emitted before its result),
+    ``succeeded(context, value)``, ``failed(context, exception)``,
     ``progressed(context, value)`` and ``finished(task_id)`` (always last).
     """
 
+    settled = Signal(int)
     succeeded = Signal(object, object)
     failed = Signal(object, object)
     progressed = Signal(object, object)
@@ -86,11 +88,17 @@ def _execute(
     """Body of every task, on the worker thread (or inline when synchronous)."""
     signals = task.signals
     try:
-        value = fn(*args, **kwargs)
-    except BaseException as exc:  # every failure reaches the GUI as `failed`
-        signals.failed.emit(task.context, exc)
-    else:
-        signals.succeeded.emit(task.context, value)
+        try:
+            value = fn(*args, **kwargs)
+        except BaseException as exc:  # every failure reaches the GUI as `failed`
+            signals.settled.emit(task.id)
+            signals.failed.emit(task.context, exc)
+        else:
+            # The runner forgets the task before its result is shown: a slot that
+            # shows "Connected" must not leave the task listed as running, or the
+            # next click ("Open") would be refused as "work is still running".
+            signals.settled.emit(task.id)
+            signals.succeeded.emit(task.context, value)
     finally:
         signals.finished.emit(task.id)
 
@@ -126,7 +134,8 @@ class TaskRunner(QObject):
             pool.setExpiryTimeout(-1)
             self._pools[name] = pool
         self._ids = itertools.count(1)
-        self._tasks: dict[int, Task] = {}
+        self._tasks: dict[int, Task] = {}  # running: not yet settled
+        self._signals: dict[int, TaskSignals] = {}  # alive until ``finished``
         self._busy = False
         self._closed = False
 
@@ -174,8 +183,10 @@ class TaskRunner(QObject):
         if on_progress is not None:
             signals.progressed.connect(on_progress)
             kwargs["progress"] = functools.partial(signals.progressed.emit, context)
+        signals.settled.connect(self._on_settled)
         signals.finished.connect(self._on_finished)
         self._tasks[task.id] = task
+        self._signals[task.id] = signals
         self._update_busy()
         job = functools.partial(_execute, fn, args, kwargs, task)
         if self.synchronous:
@@ -238,11 +249,16 @@ class TaskRunner(QObject):
     # -- bookkeeping (GUI thread) ------------------------------------------------------
 
     @Slot(int)
+    def _on_settled(self, task_id: int) -> None:
+        if self._tasks.pop(task_id, None) is not None:
+            self._update_busy()
+
+    @Slot(int)
     def _on_finished(self, task_id: int) -> None:
-        task = self._tasks.pop(task_id, None)
-        if task is not None:
-            task.signals.deleteLater()
-        self._update_busy()
+        self._on_settled(task_id)  # a task whose settled signal was never delivered
+        signals = self._signals.pop(task_id, None)
+        if signals is not None:
+            signals.deleteLater()
 
     @Slot(object, object)
     def _log_failure(self, context: Any, exc: BaseException) -> None:

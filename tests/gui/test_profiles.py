@@ -104,6 +104,38 @@ def test_a_saved_profile_opens_with_its_environment_shown(qtbot, make_console, s
     assert app.settings.last_profile == "Counter 2"
 
 
+def test_opening_a_profile_the_moment_its_test_says_connected_opens_it(
+    qtbot, make_console, sandbox
+):
+    """Test connection, then Open as soon as "Connected" shows: the finished test must
+    not still count as running work (it did, and the Open was silently refused)."""
+    app = make_console(synchronous=False)  # real worker threads, as in the program
+    window = app.window
+    dialog = window.profiles_dialog()
+    qtbot.addWidget(dialog)
+    dialog.confirm = lambda question: True
+    qtbot.waitUntil(lambda: dialog.store_usable, timeout=WAIT_MS)
+    dialog.new_profile()
+    fill_profile(dialog, sandbox, name="Counter 3")
+    qtbot.mouseClick(dialog.save_button, LEFT)
+    qtbot.waitUntil(lambda: window.profile_combo.findData("Counter 3") >= 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=WAIT_MS)
+    posted: list[str] = []
+    window.ws.message_posted.connect(lambda _level, text: posted.append(text))
+    show = dialog.result_label.setText
+
+    def shown_then_open(text: str) -> None:  # the operator's click, right as it shows
+        show(text)
+        if text.startswith("Connected"):
+            window.open_profile("Counter 3")
+
+    dialog.result_label.setText = shown_then_open
+    qtbot.mouseClick(dialog.test_button, LEFT)
+    qtbot.waitUntil(lambda: window.banner.kind == "test", timeout=WAIT_MS)
+    assert "Counter 3" in window.banner.text()
+    assert not [p for p in posted if "still running" in p], posted
+
+
 def test_a_profile_without_secrets_does_not_open_and_says_why(qtbot, make_console, sandbox):
     ProfileStore(app_paths().ensure().profiles_file).save(
         Profile("Half done", sandbox.base_url, sandbox.credentials.appid)
