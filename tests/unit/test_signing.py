@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 import string
 
 import pytest
@@ -37,23 +36,42 @@ def test_sign_base_is_sorted_plain_text_with_key_last() -> None:
     assert base == "a=x y&z&b=2&key=K"
 
 
+# The seed's example, decoded (platform-api.md section 2); its sign key is unknown.
+SEED_TEXT = (
+    b'{"machine_no":"16327129","sign":"9C84FD1CE2C76849E7778ACF2C50FFF0",'
+    b'"status":2,"timestamp":"1714128358"}'
+)
+SEED_SIGN = b"9C84FD1CE2C76849E7778ACF2C50FFF0"
+
+# The seed's params signed with the known-vector key. The sign was computed once by
+# hand: MD5 of "machine_no=16327129&status=2&timestamp=1714128358&key=ds069ed4223ac1660f".
+OUR_SIGN = "679454EF8D3880ABE77A02F0807B89FC"
+OUR_TEXT = (
+    '{"machine_no":"16327129","sign":"679454EF8D3880ABE77A02F0807B89FC",'
+    '"status":2,"timestamp":"1714128358"}'
+)
+OUR_PAYLOAD = (
+    "eyJtYWNoaW5lX25vIjoiMTYzMjcxMjkiLCJzaWduIjoiNjc5NDU0RUY4RDM4ODBBQkU3N0EwMkYwODA3Qjg5RkMi"
+    "LCJzdGF0dXMiOjIsInRpbWVzdGFtcCI6IjE3MTQxMjgzNTgifQ=="
+)
+SEED_PARAMS = {"machine_no": "16327129", "status": 2, "timestamp": "1714128358"}
+
+
+def test_seed_decodes_to_the_documented_text() -> None:
+    assert base64.b64decode(SEED_PAYLOAD) == SEED_TEXT
+
+
+def test_seed_params_encode_to_the_exact_payload() -> None:
+    payload = encode_payload(SEED_PARAMS, "ds069ed4223ac1660f")
+    assert payload == OUR_PAYLOAD
+    assert base64.b64decode(payload).decode("utf-8") == OUR_TEXT
+
+
 def test_seed_payload_shape_is_reproduced_byte_for_byte() -> None:
-    seed = decode_payload(SEED_PAYLOAD)
-    assert seed == {
-        "machine_no": "16327129",
-        "sign": "9C84FD1CE2C76849E7778ACF2C50FFF0",
-        "status": 2,
-        "timestamp": "1714128358",
-    }
-    # Same params, same shape: re-encoding with the seed's sign gives the seed's text.
-    ours = {"machine_no": "16327129", "status": 2, "timestamp": "1714128358"}
-    text = encode_payload(ours, "any-key")
-    decoded = decode_payload(text)
-    assert list(decoded) == ["machine_no", "sign", "status", "timestamp"]
-    assert isinstance(decoded["status"], int) and isinstance(decoded["timestamp"], str)
-    decoded["sign"] = seed["sign"]
-    reencoded = json.dumps(decoded, sort_keys=True, separators=(",", ":"))
-    assert base64.b64encode(reencoded.encode()).decode() == SEED_PAYLOAD
+    ours = base64.b64decode(encode_payload(SEED_PARAMS, "ds069ed4223ac1660f"))
+    assert ours.count(OUR_SIGN.encode()) == 1
+    # Only the 32 hex characters of the sign differ from the seed's bytes.
+    assert ours.replace(OUR_SIGN.encode(), SEED_SIGN) == base64.b64decode(SEED_PAYLOAD)
 
 
 def test_status_as_int_or_string_signs_the_same() -> None:
