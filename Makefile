@@ -16,14 +16,14 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 ## make run: open the console on the built-in sandbox platform.
-run: $(STAMP) translations
+run: $(STAMP)
 	scripts/system-deps.sh run
 	$(VENV)/bin/vending-console --profile Sandbox
 
 ## make test: install what the tests need, lint, type-check, run the whole suite.
 # The main run never touches a real keyring (the "fail" backend stands in);
 # the keyring group runs against GNOME Keyring in a private D-Bus session.
-test: system-deps $(STAMP) translations lint typecheck check
+test: system-deps $(STAMP) lint typecheck check
 	PYTHON_KEYRING_BACKEND=keyring.backends.fail.Keyring $(PY) -m pytest -m "not keyring" $(PYTEST_ARGS)
 	dbus-run-session -- scripts/with-keyring.sh $(PY) -m pytest -m keyring $(PYTEST_ARGS)
 
@@ -38,20 +38,18 @@ check: $(STAMP)
 ## make package: the one-folder program in dist/vending-console/ (PyInstaller), then
 # its own --self-check offscreen; fails when the self-check fails. See packaging/README.md.
 .PHONY: package
-package: $(STAMP) translations
+package: $(STAMP)
 	$(PY) -c 'import PyInstaller' 2>/dev/null || $(PY) -m pip install --quiet 'pyinstaller>=6.10'
-	for ts in resources/translations/*.ts; do \
-	  [ -e "$$ts" ] || continue; \
-	  $(VENV)/bin/pyside6-lrelease -silent "$$ts" -qm "$${ts%.ts}.qm" || exit 1; \
-	done
 	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \
 	  --distpath dist --workpath build/pyinstaller packaging/vending-console.spec
 	QT_QPA_PLATFORM=offscreen dist/vending-console/vending-console --self-check
 
-## make translations: compile resources/translations/*.ts to the .qm files the app loads.
+## make translations: compile console/resources/translations/*.ts to the .qm files the
+# app loads. The .qm files are committed (package data of the wheel); run this after
+# editing a .ts — tests/gui/test_translations.py fails while a .qm is stale.
 .PHONY: translations translations-update screenshots
 translations: $(STAMP)
-	for ts in resources/translations/*.ts; do \
+	for ts in console/resources/translations/*.ts; do \
 	  [ -e "$$ts" ] || continue; \
 	  $(VENV)/bin/pyside6-lrelease -silent "$$ts" -qm "$${ts%.ts}.qm" || exit 1; \
 	done
@@ -60,10 +58,10 @@ translations: $(STAMP)
 TR_SOURCES = console/ui/*.py console/tasks/*.py console/settings.py console/app.py
 translations-update: $(STAMP)
 	$(VENV)/bin/pyside6-lupdate -no-obsolete $(TR_SOURCES) \
-	  -ts resources/translations/vending_console_zh_CN.ts
+	  -ts console/resources/translations/vending_console_zh_CN.ts
 
 ## make screenshots: the user guide's pictures in docs/images/ (generated, not committed).
-screenshots: $(STAMP) translations
+screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen PYTHON_KEYRING_BACKEND=keyring.backends.fail.Keyring \
 	  $(PY) scripts/screenshots.py
 

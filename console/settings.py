@@ -25,7 +25,7 @@ LANGUAGE_SYSTEM = "system"
 LANGUAGE_EN = "en"
 LANGUAGE_ZH = "zh_CN"
 LANGUAGES = (LANGUAGE_SYSTEM, LANGUAGE_EN, LANGUAGE_ZH)
-TRANSLATION_BASENAME = "vending_console"  # resources/translations/vending_console_<lang>.ts
+TRANSLATION_BASENAME = "vending_console"  # console/resources/translations/vending_console_<lang>.ts
 
 
 class Settings:

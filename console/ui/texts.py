@@ -4,7 +4,7 @@ Every user-visible string in ``console.ui`` goes through Qt's translation:
 ``translate("<Context>", "text")`` (``QCoreApplication.translate``) with the
 class (or module) name as context, and ``QT_TRANSLATE_NOOP`` for constants
 translated where they are shown. ``pyside6-lupdate`` collects them into
-``resources/translations/*.ts``. Domain texts that ``console.core`` already
+``console/resources/translations/*.ts``. Domain texts that ``console.core`` already
 carries in English and Chinese are picked with ``ui_lang()`` instead.
 """
 

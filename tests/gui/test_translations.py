@@ -1,18 +1,16 @@
 """The Chinese UI: the .ts covers every marked string, nothing user-visible is left unmarked,
 and the window really shows Chinese once the translation is installed.
 
-The .qm is compiled here with ``pyside6-lrelease`` into a temporary folder (the
-build compiles its own with ``make translations``), so the test never depends
-on a stale build product.
+The .qm is compiled here with ``pyside6-lrelease`` into a temporary folder and
+compared with the committed one (package data: what a wheel ships), which must
+be byte for byte the same — ``make translations`` brings a stale one up to date.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-import shutil
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,10 +34,10 @@ from console.settings import (
 from console.ui.dialogs import question_box
 from console.ui.texts import describe_error, status_item_text, translate
 from tests.gui.conftest import WAIT_MS, choose_machine, new_paid_order
+from tests.tools import require_tool
 
 ROOT = Path(__file__).resolve().parents[2]
-TS_FILE = ROOT / "resources" / "translations" / "vending_console_zh_CN.ts"
-BIN = Path(sys.executable).parent
+TS_FILE = ROOT / "console" / "resources" / "translations" / "vending_console_zh_CN.ts"
 SOURCES = sorted(
     [
         *(ROOT / "console" / "ui").glob("*.py"),
@@ -52,13 +50,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _tool(name: str) -> str:
-    found = BIN / name
-    if found.exists():
-        return str(found)
-    path = shutil.which(name)
-    if path is None:
-        pytest.skip(f"{name} not installed")
-    return path
+    return require_tool(name, "PySide6, in the venv `make test` makes,")
 
 
 def _messages(ts: Path) -> list[tuple[str, str, ET.Element]]:
@@ -95,6 +87,25 @@ def chinese(qapp, qm_dir: Path) -> Iterator[None]:
 
 
 # -- the .ts file ---------------------------------------------------------------------------
+
+
+def test_the_shipped_qm_is_compiled_from_the_current_ts(qm_dir: Path) -> None:
+    shipped = TS_FILE.with_suffix(".qm")
+    assert shipped.is_file(), f"{shipped} is missing: run `make translations` and commit it"
+    fresh = qm_dir / shipped.name
+    assert shipped.read_bytes() == fresh.read_bytes(), (
+        f"{shipped.name} is older than {TS_FILE.name}: run `make translations` and commit it"
+    )
+
+
+def test_the_shipped_translation_loads_from_the_package(qapp) -> None:
+    try:
+        assert install_language(LANGUAGE_ZH)  # from console.resources, as the program does
+        assert translate("MainWindow", "Work is still running. Quit anyway?") != (
+            "Work is still running. Quit anyway?"
+        )
+    finally:
+        install_language(LANGUAGE_EN)
 
 
 def test_every_marked_string_has_a_finished_chinese_translation() -> None:

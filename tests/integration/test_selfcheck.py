@@ -29,11 +29,10 @@ def test_self_check_passes_and_reports_every_check() -> None:
     lines = run.stdout.splitlines()
     assert lines[0].startswith("vending-console ") and "(source, " in lines[0]
     status = {line.split()[1].rstrip(":"): line.split()[0] for line in lines[1:-1]}
-    translations = "ok" if any(resources.translations_dir().glob("*.qm")) else "warn"
     assert status == {
         "imports": "ok",
         "icon": "ok",
-        "translations": translations,
+        "translations": "ok",
         # No usable keyring is a warning: the console then offers session-only secrets.
         "keyring": "warn",
         "window": "ok",
@@ -42,6 +41,7 @@ def test_self_check_passes_and_reports_every_check() -> None:
     }, run.stdout
     assert "backends found:" in run.stdout and "SecretService" in run.stdout
     assert "answered ping at http://127.0.0.1:" in run.stdout
+    assert f"ok   translations: vending_console_zh_CN in {resources.translations_dir()}" in lines
     assert lines[-1].startswith("self-check: ") and lines[-1].endswith(", 0 fail")
 
 
@@ -55,10 +55,11 @@ def test_self_check_names_the_keyring_in_use() -> None:
 
 def test_self_check_fails_when_the_icon_is_missing(tmp_path: Path) -> None:
     """A broken installation exits 1 and says which check failed."""
-    fake = tmp_path / "frozen"
-    (fake / "resources").mkdir(parents=True)
+    fake = tmp_path / "resources"  # an installation whose package data went missing
+    fake.mkdir()
     code = (
-        "import sys; sys.frozen = True; sys._MEIPASS = sys.argv[1]\n"
+        "import pathlib, sys; import console.resources as r\n"
+        "r.resources_dir = lambda: pathlib.Path(sys.argv[1])\n"
         "from console.selfcheck import run; raise SystemExit(run())\n"
     )
     run = subprocess.run(
@@ -70,5 +71,6 @@ def test_self_check_fails_when_the_icon_is_missing(tmp_path: Path) -> None:
         cwd=ROOT,
     )
     assert run.returncode == 1, run.stdout + run.stderr
-    assert "fail icon: not found at" in run.stdout
+    assert f"fail icon: not found at {fake / 'icon.svg'}" in run.stdout
+    assert "warn translations: none shipped" in run.stdout
     assert run.stdout.splitlines()[-1].endswith("1 fail")

@@ -4,28 +4,24 @@ from __future__ import annotations
 
 import ast
 import configparser
-import shutil
+import fnmatch
 import subprocess
-import sys
+import tomllib
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import pytest
-
 from console import resources
+from tests.tools import require_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
-DESKTOP = PACKAGING / "linux" / "vending-console.desktop"
-METAINFO = PACKAGING / "linux" / f"{resources.APP_ID}.metainfo.xml"
+DESKTOP = ROOT / "console" / "resources" / resources.DESKTOP_FILE
+METAINFO = ROOT / "console" / "resources" / resources.METAINFO_FILE
 SPEC = PACKAGING / "vending-console.spec"
 
 
 def _validator(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        pytest.skip(f"{name} is not installed (scripts/system-deps.sh installs it)")
-    return path
+    return require_tool(name, "scripts/system-deps.sh")
 
 
 def test_desktop_file_passes_desktop_file_validate() -> None:
@@ -84,9 +80,9 @@ def test_spec_bundles_what_the_frozen_program_needs() -> None:
     assert 'collect_submodules("keyring.backends")' in text
     assert 'collect_submodules("secretstorage")' in text
     assert 'collect_submodules("jeepney")' in text
-    # console.resources looks under sys._MEIPASS/resources.
-    assert '"resources"' in text
-    assert '"resources/translations"' in text
+    # console.resources is found through importlib.resources under sys._MEIPASS/console.
+    assert '"console/resources"' in text
+    assert '"console/resources/translations"' in text
     assert (PACKAGING / "linux" / "install.sh").stat().st_mode & 0o111
 
 
@@ -118,21 +114,23 @@ def test_spec_does_not_exclude_a_qt_module_the_console_imports() -> None:
     assert not used & unused, f"the spec excludes Qt modules the console imports: {used & unused}"
 
 
-def test_resources_are_found_from_the_source_tree() -> None:
+def test_resources_are_package_data_found_through_the_package() -> None:
     assert not resources.is_frozen()
-    assert resources.icon_file() == ROOT / "resources" / "icon.svg"
+    assert resources.resources_dir() == ROOT / "console" / "resources"
     assert resources.icon_file().is_file()
-    assert resources.translations_dir() == ROOT / "resources" / "translations"
-
-
-def test_resources_are_found_under_meipass_when_frozen(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(sys, "frozen", True, raising=False)
-    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
-    assert resources.is_frozen()
-    assert resources.icon_file() == tmp_path / "resources" / "icon.svg"
-    assert resources.translations_dir() == tmp_path / "resources" / "translations"
+    assert sorted(q.name for q in resources.translations_dir().glob("*.qm")) == [
+        "vending_console_zh_CN.qm"
+    ]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    shipped = project["tool"]["setuptools"]["package-data"]["console.resources"]
+    for path in (
+        resources.icon_file(),
+        DESKTOP,
+        METAINFO,
+        *resources.translations_dir().glob("*.qm"),
+    ):
+        rel = path.relative_to(resources.resources_dir()).as_posix()
+        assert any(fnmatch.fnmatch(rel, pattern) for pattern in shipped), f"{rel} is not shipped"
 
 
 def test_make_package_runs_the_self_check_of_the_built_program() -> None:
