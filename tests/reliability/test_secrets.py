@@ -167,11 +167,21 @@ def _full_session(
         good = json.loads(s.run("--json", "order", "create", "--machine", CANTEEN,
                                 "--product", "548").stdout)["data"]["order_id"]  # fmt: skip
         s.run("order", "set-status", str(good), "1", "--machine", CANTEEN)
-        s.run("dispense", str(good), "--machine", CANTEEN, "--yes")
+        sent = json.loads(s.run("--json", "dispense", str(good), "--machine", CANTEEN,
+                                "--yes").stdout)  # fmt: skip
+        (dispensed,) = sent["data"]
+        delivery_id = int(dispensed["delivery_id"])
         listen.wait_for(rf"order {good} record .* SUCCESS")
         s.run("test-dispense", "--machine", CANTEEN, "--slot", "A10", "--yes", "--notify-url", url)
         listen.wait_for(r"test slot A10")
-        s.run("delivery", "1", "--machine", CANTEEN, ok=(0, 1))
+        # The good dispense, queried: what the sandbox's machine reported.
+        shown = s.run("delivery", str(delivery_id), "--machine", CANTEEN).stdout
+        reported = sb.state.deliveries[delivery_id].to_api()
+        assert reported["status"] == "success" and reported["pickup_at"]
+        assert f"delivery {delivery_id}: success" in shown.splitlines()
+        assert f"  delivered at {reported['delivered_at']}" in shown.splitlines()
+        assert f"  picked up at {reported['pickup_at']}" in shown.splitlines()
+        assert "failed" not in shown
         s.run("pickup-codes", "548", "--machine", CANTEEN)
         # The refund walk.
         s.run("followup", "list")
