@@ -3,6 +3,8 @@ VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Installs missing Debian packages as root (tests override it with `true`).
+SYSTEM_DEPS ?= scripts/system-deps.sh
 
 .PHONY: run test lint typecheck unit system-deps venv sandbox clean
 
@@ -17,7 +19,7 @@ venv: $(STAMP)
 
 ## make run: open the console on the built-in sandbox platform.
 run: $(STAMP)
-	scripts/system-deps.sh run
+	$(SYSTEM_DEPS) run
 	$(VENV)/bin/vending-console --profile Sandbox
 
 ## make test: install what the tests need, lint, type-check, run the whole suite.
@@ -66,7 +68,7 @@ screenshots: $(STAMP)
 	  $(PY) scripts/screenshots.py
 
 system-deps:
-	scripts/system-deps.sh test
+	$(SYSTEM_DEPS) test
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check console tests benchmarks scripts

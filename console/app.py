@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from console import __version__
 from console.credentials import CredentialsError, ProfileStore, SecretStore
 from console.credentials.profiles import SANDBOX_PROFILE
+from console.display import display_problem
 from console.logsetup import setup_logging
 from console.paths import Paths, app_paths
 from console.resources import APP_ID, icon_file
@@ -131,6 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from console import selfcheck
 
         return selfcheck.run()
+    problem = display_problem()  # before Qt, which would abort with misleading advice
+    if problem is not None:
+        print(f"vending-console: {problem}", file=sys.stderr)
+        return 2
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Vending Console")
