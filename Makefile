@@ -57,7 +57,7 @@ translations: $(STAMP)
 	done
 
 ## make translations-update: collect the marked strings into the .ts (then translate new ones).
-TR_SOURCES = console/ui/*.py console/tasks/*.py console/settings.py console/app.py
+TR_SOURCES = console/ui/*.py console/tasks/*.py console/settings.py console/app/*.py
 translations-update: $(STAMP)
 	$(VENV)/bin/pyside6-lupdate -no-obsolete $(TR_SOURCES) \
 	  -ts console/resources/translations/vending_console_zh_CN.ts
@@ -70,9 +70,11 @@ screenshots: $(STAMP)
 system-deps:
 	$(SYSTEM_DEPS) test
 
+## make lint: ruff (style and bugs), then the layering contracts in pyproject.toml.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check console tests benchmarks scripts
 	$(VENV)/bin/ruff format --check console tests benchmarks scripts
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy

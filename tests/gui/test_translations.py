@@ -43,7 +43,7 @@ SOURCES = sorted(
         *(ROOT / "console" / "ui").glob("*.py"),
         *(ROOT / "console" / "tasks").glob("*.py"),
         ROOT / "console" / "settings.py",
-        ROOT / "console" / "app.py",
+        *(ROOT / "console" / "app").glob("*.py"),
     ]
 )
 CJK = re.compile(r"[\u4e00-\u9fff]")

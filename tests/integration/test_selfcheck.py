@@ -60,7 +60,7 @@ def test_self_check_fails_when_the_icon_is_missing(tmp_path: Path) -> None:
     code = (
         "import pathlib, sys; import console.resources as r\n"
         "r.resources_dir = lambda: pathlib.Path(sys.argv[1])\n"
-        "from console.selfcheck import run; raise SystemExit(run())\n"
+        "from console.app.selfcheck import run; raise SystemExit(run())\n"
     )
     run = subprocess.run(
         [sys.executable, "-c", code, str(fake)],

@@ -129,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.self_check:
-        from console import selfcheck
+        from console.app import selfcheck
 
         return selfcheck.run()
     problem = display_problem()  # before Qt, which would abort with misleading advice
