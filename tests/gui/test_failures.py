@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from console.credentials import MemoryStore, Profile, ProfileStore
 from console.journal import Journal
@@ -212,3 +213,56 @@ def test_a_lost_dispense_answer_says_the_item_may_have_dropped_and_warns_before_
     qtbot.mouseClick(panel.dispense_all_button, LEFT)
     assert "may already have dropped" in asker.questions[-1].detail
     assert len(sandbox.requests_for("dispense")) == 1
+
+
+def _followup_cells(window) -> list[dict[str, str]]:
+    """The Follow-ups tab's rows as the operator reads them, by column title."""
+    model = window.followups.model
+    titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    return [
+        {titles[c]: model.index(r, c).data() for c in range(model.columnCount())}
+        for r in range(model.rowCount())
+    ]
+
+
+def test_a_dispense_with_no_result_callback_after_120_s_opens_a_follow_up(
+    qtbot, console_app, sandbox
+):
+    """The result callback never arrives: once 120 s have passed since the dispense, the
+    window's periodic check (every 15 s) opens a follow-up and says so."""
+    window = console_app.window
+    panel = window.order_panel
+    # The console and the platform keep one time, which the test moves on.
+    window.ws.env.ops.clock = sandbox.clock.now
+    choose_machine(qtbot, console_app)
+    order_id = new_paid_order(qtbot, console_app)
+    sandbox.inject("callback:drop")
+    qtbot.mouseClick(panel.dispense_all_button, LEFT)
+    qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: any("dropped" in c.error for c in sandbox.callbacks_sent), timeout=WAIT_MS
+    )
+    assert window.tabs.tabText(1) == "Follow-ups (0)"
+
+    (sent,) = sandbox.requests_for("dispense")
+
+    def move_clock_to(seconds_after_the_dispense: float) -> None:
+        sandbox.clock.advance(sent.at + seconds_after_the_dispense - sandbox.clock.now())
+
+    move_clock_to(118)
+    window.check_timeouts()  # what the window's 15 s timer runs (synchronous runner: done now)
+    assert window.tabs.tabText(1) == "Follow-ups (0)"
+    assert str(order_id) not in window.statusBar().currentMessage()
+
+    move_clock_to(121)
+    window.check_timeouts()
+    qtbot.waitUntil(lambda: window.tabs.tabText(1) == "Follow-ups (1)", timeout=WAIT_MS)
+    (row,) = _followup_cells(window)
+    assert row["Order"] == str(order_id) and row["Machine"] == LOBBY
+    assert row["State"] == "open"
+    assert "no result callback within 120 s" in row["What happened"]
+    message = window.statusBar().currentMessage()
+    assert "No dispense result within 120 s" in message and str(order_id) in message
+
+    window.check_timeouts()  # a later check opens nothing more
+    assert window.tabs.tabText(1) == "Follow-ups (1)"
