@@ -258,6 +258,8 @@ def run(out: TextIO | None = None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     where = "frozen" if resources.is_frozen() else "source"
+    if where == "source" and {"site-packages", "dist-packages"} & set(Path(__file__).parts):
+        where = "installed"  # a wheel (pip install .), not a checkout
     print(f"vending-console {__version__} self-check ({where}, {sys.platform})", file=stream)
     results: list[Result] = []
     for name, check in CHECKS:

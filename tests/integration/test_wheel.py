@@ -107,6 +107,7 @@ def test_the_installed_wheel_passes_its_own_self_check(wheel: Path, tmp_path: Pa
     )
     assert run.returncode == 0, run.stdout + run.stderr
     lines = run.stdout.splitlines()
+    assert lines[0].startswith("vending-console ") and "(installed, " in lines[0], lines[0]
     status = {line.split()[1].rstrip(":"): line.split()[0] for line in lines[1:-1]}
     # No keyring in this environment: a warning, as documented; everything else ok.
     assert status == {
