@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import threading
 from types import SimpleNamespace
 
 import pytest
@@ -148,6 +150,51 @@ def test_a_profile_without_secrets_does_not_open_and_says_why(qtbot, make_consol
     assert window.ws.env is None
     window.open_profile("Sandbox")  # still usable
     qtbot.waitUntil(lambda: window.banner.kind == "sandbox", timeout=WAIT_MS)
+
+
+def saved_profile(sandbox, name: str, **settings) -> MemoryStore:
+    """A profile saved for the sandbox, its secrets in the store returned."""
+    store = MemoryStore()
+    creds = sandbox.credentials
+    store.set(name, "app_secret", creds.app_secret)
+    store.set(name, "sign_key", creds.sign_key)
+    ProfileStore(app_paths().ensure().profiles_file).save(
+        Profile(name, sandbox.base_url, creds.appid, **settings)
+    )
+    return store
+
+
+def receiver_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name.startswith("receiver")}
+
+
+def test_a_profile_whose_receiver_port_is_taken_says_so_and_starts_nothing(
+    qtbot, make_console, sandbox
+):
+    with socket.create_server(("127.0.0.1", 0)) as other_program:
+        port = other_program.getsockname()[1]
+        store = saved_profile(sandbox, "Shop", receiver_port=port)
+        earlier = receiver_threads()
+        app = make_console(store=store)
+        window = app.window
+        window.open_profile("Shop")
+        qtbot.waitUntil(lambda: "is not open" in window.banner.text(), timeout=WAIT_MS)
+        message = window.statusBar().currentMessage()
+        assert "Shop" in message and str(port) in message and "in use" in message
+        assert window.ws.env is None and window.receiver_label.text() == ""
+        # The Sandbox's receiver was stopped on the switch, and no other one runs.
+        assert receiver_threads() - earlier == set()
+        assert window.profile_combo.isEnabled()
+
+        window.open_profile("Sandbox")  # the window is still usable
+        qtbot.waitUntil(lambda: window.banner.kind == "sandbox", timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: window.machines.model.rowCount() == 4, timeout=WAIT_MS)
+
+    # Once the other program lets the port go, the profile opens on it.
+    window.open_profile("Shop")
+    qtbot.waitUntil(lambda: window.banner.kind == "test", timeout=WAIT_MS)
+    assert window.ws.env.receiver.port == port
+    assert f":{port}/notify/" in window.receiver_label.text()
 
 
 def test_production_is_shown_in_a_strong_colour(qtbot):
