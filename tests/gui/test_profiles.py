@@ -7,14 +7,16 @@ import threading
 from types import SimpleNamespace
 
 import pytest
+from PySide6.QtCore import Qt
 
 from console.credentials import KeyringUnavailable, MemoryStore, Profile, ProfileStore
 from console.paths import app_paths
 from console.tasks.environment import SecretsAccess, environment_kind, notify_target
 from console.tasks.runner import TaskRunner
 from console.ui.banner import EnvironmentBanner
+from console.ui.order_panel import NewOrderDialog
 from console.ui.profiles_dialog import ProfilesDialog
-from tests.gui.conftest import LEFT, WAIT_MS, fill_profile
+from tests.gui.conftest import LEFT, WAIT_MS, choose_machine, fill_profile, when_modal
 
 
 @pytest.fixture
@@ -195,6 +197,35 @@ def test_a_profile_whose_receiver_port_is_taken_says_so_and_starts_nothing(
     qtbot.waitUntil(lambda: window.banner.kind == "test", timeout=WAIT_MS)
     assert window.ws.env.receiver.port == port
     assert f":{port}/notify/" in window.receiver_label.text()
+
+
+def test_orders_created_from_the_window_carry_the_profiles_public_notify_url(
+    qtbot, make_console, sandbox
+):
+    store = saved_profile(sandbox, "Behind tunnel", public_notify_url="https://tunnel.example.com")
+    app = make_console(store=store)
+    window = app.window
+    window.open_profile("Behind tunnel")
+    qtbot.waitUntil(lambda: window.banner.kind == "test", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.machines.model.rowCount() == 4, timeout=WAIT_MS)
+    token = store.get("Behind tunnel", "notify_token")
+    assert token  # made and kept for the profile when it opened
+    public = "https://tunnel.example.com/notify/" + token
+    assert "tunnel.example.com/notify/" in window.receiver_label.text()
+    assert token not in window.receiver_label.text()
+
+    choose_machine(qtbot, app)
+    panel = window.order_panel
+    timer = when_modal(NewOrderDialog, lambda d: qtbot.keyClick(d, Qt.Key.Key_Return))
+    qtbot.mouseClick(panel.new_button, LEFT)
+    qtbot.waitUntil(lambda: panel.view is not None and not panel.busy, timeout=WAIT_MS)
+    assert not timer.isActive()
+    order_id = panel.view.order.order_id
+    assert sandbox.state.orders[order_id].notify_url == public
+    (sent,) = sandbox.requests_for("order_create")
+    assert sent.payload["notify_url"] == public  # not the loopback receiver's URL
+    # The receiver itself still listens on this computer, with the same token.
+    assert window.ws.env.receiver.url.endswith("/notify/" + token)
 
 
 def test_production_is_shown_in_a_strong_colour(qtbot):
