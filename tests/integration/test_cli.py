@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from console.api.client import Client
 from console.cli import main
-from console.sandbox import Sandbox
+from console.sandbox import Sandbox, SandboxClock
 
 from .conftest import CANTEEN, LOBBY, WAREHOUSE
 
@@ -279,3 +280,74 @@ def test_every_write_is_journalled_before_and_after(env: dict[str, str], sandbox
         assert actions["dispense"].outcome == "transport"
     finally:
         j.close()
+
+
+def test_pickup_codes_lists_the_platforms_codes(env: dict[str, str], sandbox: Sandbox) -> None:
+    pickup_order = sandbox.state.orders[sandbox.demo_order("pickupcode")]
+    product_id = pickup_order.records[0].product_id
+    codes = [c.to_api() for c in sandbox.state.pickup_codes.values() if c.product_id == product_id]
+    assert codes  # the seeded pickup-code order used one of them
+
+    r = vendctl("pickup-codes", str(product_id), "--machine", LOBBY)
+    assert r.code == 0, r.err
+    lines = r.out.splitlines()
+    assert len(lines) == len(codes)
+    for line, code in zip(lines, sorted(codes, key=lambda c: c["id"]), strict=True):
+        # One line a code: the code, its state, how many, when it expires.
+        assert line.split()[:3] == [code["code"], code["status"], f"x{code['quantity']}"]
+        assert line.endswith(f"expires {code['expired_at']}")
+
+    r = vendctl("pickup-codes", str(product_id), "--machine", LOBBY, "--json")
+    assert r.code == 0 and r.json["ok"] is True
+    assert r.json["data"] == codes
+
+    # A product with none says so; one the machine does not sell is the platform's refusal.
+    slot = sandbox.state.machines[CANTEEN].slot("A10")
+    assert slot is not None
+    assert not [c for c in sandbox.state.pickup_codes.values() if c.product_id == slot.id]
+    r = vendctl("pickup-codes", str(slot.id), "--machine", CANTEEN)
+    assert r.code == 0 and r.out == "no pickup codes\n"
+    assert vendctl("pickup-codes", str(slot.id), "--machine", CANTEEN, "--json").json == {
+        "ok": True,
+        "data": [],
+    }
+    r = vendctl("pickup-codes", str(slot.id), "--machine", LOBBY)
+    assert r.code == 1 and "6045" in r.err and "product not found" in r.err
+
+
+def test_delivery_shows_a_successful_dispense_as_the_platform_reports_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A frozen platform clock: the machine reports 7 s after the dispense, so the time it
+    # was sent and the time the item was taken are told apart.
+    with Sandbox(seed=1, clock=SandboxClock(frozen=True)) as sb:
+        c = sb.credentials
+        for k, v in {
+            "VENDCTL_BASE_URL": sb.base_url,
+            "VENDCTL_APPID": c.appid,
+            "VENDCTL_APP_SECRET": c.app_secret,
+            "VENDCTL_SIGN_KEY": c.sign_key,
+        }.items():
+            monkeypatch.setenv(k, v)
+        oid = sb.demo_order("paid")
+        client = Client(sb.base_url, c.appid, c.app_secret, c.sign_key)
+        try:
+            delivery_id = client.dispense(LOBBY, oid, 78).delivery_id
+        finally:
+            client.close()
+        sb.clock.advance(7)
+        assert sb.wait_idle()
+        reported = sb.state.deliveries[delivery_id].to_api()
+        assert reported["status"] == "success"
+        assert reported["delivered_at"] != reported["pickup_at"] != ""
+
+        r = vendctl("delivery", str(delivery_id), "--machine", LOBBY)
+        assert (r.code, r.err) == (0, "")
+        assert r.out.splitlines() == [
+            f"delivery {delivery_id}: success",
+            f"  delivered at {reported['delivered_at']}",
+            f"  picked up at {reported['pickup_at']}",
+        ]
+        r = vendctl("delivery", str(delivery_id), "--machine", LOBBY, "--json")
+        assert r.code == 0 and r.json["ok"] is True
+        assert r.json["data"] == {"delivery_id": delivery_id, **reported}
