@@ -128,6 +128,60 @@ def test_fault_to_followup_to_refund_to_resolved(listener: Listener, sandbox: Sa
     assert listener.stop() == 0
 
 
+def failed_dispense(listener: Listener, sandbox: Sandbox) -> tuple[int, int, int]:
+    """A paid order whose dispense jams: (order id, record id, the follow-up it opened)."""
+    slot = sandbox.state.machines[CANTEEN].slot("A10")
+    assert slot is not None
+    r = vendctl("order", "create", "--machine", CANTEEN, "--product", str(slot.id), "--json")
+    assert r.code == 0, r.err
+    oid = r.json["data"]["order_id"]
+    assert vendctl("order", "set-status", str(oid), "paid", "--machine", CANTEEN).code == 0
+    sandbox.inject("device:fail=2,Goods are Stuck#1")
+    assert vendctl("dispense", str(oid), "--machine", CANTEEN, "--yes").code == 1
+    cb = listener.next("callback")
+    assert cb["order_id"] == oid and cb["followup_id"]
+    return oid, cb["record_id"], cb["followup_id"]
+
+
+def test_a_follow_up_dismissed_with_a_reason(listener: Listener, sandbox: Sandbox) -> None:
+    oid, record_id, fid = failed_dispense(listener, sandbox)
+
+    # No reason, or an id that is not there: nothing changes, exit 2 with the reason why.
+    r = vendctl("followup", "dismiss", str(fid), "--reason", "  ")
+    assert r.code == 2 and "note is required" in r.err and "say why" in r.err
+    r = vendctl("followup", "dismiss", str(fid + 1000), "--reason", "x")
+    assert r.code == 2 and f"follow-up {fid + 1000} does not exist" in r.err
+    assert vendctl("followup", "list", "--json").json["data"][0]["state"] == "open"
+
+    reason = "customer took another drink instead"
+    r = vendctl("followup", "dismiss", str(fid), "--reason", reason)
+    assert (r.code, r.out, r.err) == (0, f"follow-up #{fid} is now dismissed\n", "")
+    assert sandbox.state.orders[oid].status == "SUCCESS"  # a dismissal sends nothing
+
+    assert vendctl("followup", "list").out == "nothing to follow up\n"
+    shown = vendctl("followup", "list", "--state", "dismissed").out.splitlines()
+    assert shown[0].startswith(
+        f"#{fid}  DISMISSED  order {oid} record {record_id} on machine {CANTEEN}"
+    )
+    assert shown[-1] == f"    note: {reason}"
+
+    r = vendctl("followup", "dismiss", str(fid), "--reason", "again", "--json")
+    assert r.code == 2 and "already dismissed" in r.err
+    assert r.json["ok"] is False and r.json["error"]["kind"] == "bad_input"
+    assert "already dismissed" in r.json["error"]["message"]
+    (row,) = vendctl("followup", "list", "--state", "all", "--json").json["data"]
+    assert row["id"] == fid and row["state"] == "dismissed" and row["note"] == reason
+
+
+def test_dismiss_prints_the_follow_up_as_json(listener: Listener, sandbox: Sandbox) -> None:
+    oid, record_id, fid = failed_dispense(listener, sandbox)
+    r = vendctl("followup", "dismiss", str(fid), "--reason", "no refund needed", "--json")
+    assert r.code == 0 and r.json["ok"] is True
+    data = r.json["data"]
+    assert (data["id"], data["order_id"], data["record_id"]) == (fid, oid, record_id)
+    assert data["state"] == "dismissed" and data["note"] == "no refund needed"
+
+
 def test_a_stranger_callback_is_flagged_suspicious(listener: Listener, sandbox: Sandbox) -> None:
     import requests
 
