@@ -24,6 +24,7 @@ from console.api import client as api
 from console.api.errors import ApiError, ConfigError, PlatformRefused, TransportError
 from console.api.signing import PayloadError, decode_payload, encode_payload, sign, verify
 from console.core.callback import safe_excerpt
+from console.core.errors import PortInUse
 from console.core.faults import fault_meaning
 from console.core.rules import (
     DEVICE_TIMEOUT_S,
@@ -1250,6 +1251,10 @@ def cmd_listen(args: argparse.Namespace, out: Out) -> int:
         )
         try:
             receiver.start()
+        except PortInUse as exc:
+            raise CliExit(
+                EXIT_BAD_INPUT, f"cannot listen on {host}:{port}: {exc} (choose another: --port)"
+            ) from None
         except OSError as exc:
             raise CliExit(EXIT_BAD_INPUT, f"cannot listen on {host}:{port}: {exc}") from None
         runtime = _runtime_file(creds.profile)

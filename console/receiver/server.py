@@ -18,6 +18,7 @@ journal cannot write it the answer is 500 so the platform may retry.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hmac
 import logging
 import queue
@@ -29,6 +30,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from console.core.callback import Callback, CallbackError, parse_callback
+from console.core.errors import PortInUse
 from console.journal import CROSS_CHECK_VERDICTS, CallbackArrival, CallbackRow, Journal
 from console.receiver.groupcommit import commit_batch
 from console.receiver.http import OK, Answer, Head, HttpServer, Request
@@ -121,16 +123,21 @@ class Receiver:
                 return self
             if self._stopping.is_set():
                 raise RuntimeError("a stopped receiver cannot be started again")
-            server = HttpServer(
-                self.host,
-                self._requested_port,
-                self,
-                read_timeout_s=self.read_timeout_s,
-                max_body=self.max_body,
-                server_version=SERVER_VERSION,
-                name="receiver",
-                mask=mask_url,
-            )
+            try:
+                server = HttpServer(
+                    self.host,
+                    self._requested_port,
+                    self,
+                    read_timeout_s=self.read_timeout_s,
+                    max_body=self.max_body,
+                    server_version=SERVER_VERSION,
+                    name="receiver",
+                    mask=mask_url,
+                )
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    raise PortInUse(self.host, self._requested_port) from exc
+                raise
             self._port = server.port
             self._server = server
             server.start()

@@ -15,6 +15,7 @@ import time
 from PySide6.QtCore import QCoreApplication
 
 from console.api.errors import Cancelled, ConfigError, PlatformRefused, TransportError
+from console.core.errors import PortInUse
 from console.core.followup import FollowupError
 from console.core.rules import ORDER_WINDOW_S, BadInput, seconds_left
 from console.core.status import OrderStatus, query_text_label
@@ -105,6 +106,12 @@ def describe_error(exc: BaseException, *, write: bool = False) -> str:
         )
     if isinstance(exc, BadInput | FollowupError | CredentialsError | ValueError):
         return str(exc)
+    if isinstance(exc, PortInUse):
+        return translate(
+            "texts",
+            "The callback receiver cannot listen on port {port}: another program is using "
+            "it. Choose another receiver port in File ▸ Profiles…, or close that program.",
+        ).format(port=exc.port)
     if isinstance(exc, OSError):
         return translate("texts", "A system error stopped this: {error}").format(error=exc)
     return translate("texts", "Unexpected error ({kind}): {error}").format(

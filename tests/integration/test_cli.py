@@ -6,6 +6,7 @@ import io
 import json
 import os
 import pty
+import socket
 import subprocess
 import sys
 import time
@@ -351,3 +352,14 @@ def test_delivery_shows_a_successful_dispense_as_the_platform_reports_it(
         r = vendctl("delivery", str(delivery_id), "--machine", LOBBY, "--json")
         assert r.code == 0 and r.json["ok"] is True
         assert r.json["data"] == {"delivery_id": delivery_id, **reported}
+
+
+def test_listen_on_a_port_in_use_says_so_and_exits_2(env: dict[str, str]) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as other_program:
+        port = other_program.getsockname()[1]
+        r = vendctl("listen", "--port", str(port))
+    assert r.code == 2, r.err
+    assert r.err.strip().splitlines()[-1:] == [  # after the notice about the token
+        f"vendctl: cannot listen on 127.0.0.1:{port}: port {port} on 127.0.0.1 is already in "
+        "use by another program (choose another: --port)"
+    ]

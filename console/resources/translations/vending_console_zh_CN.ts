@@ -4,12 +4,12 @@
 <context>
     <name>ConsoleApp</name>
     <message>
-        <location filename="../../console/app.py" line="102"/>
+        <location filename="../../app/__init__.py" line="103"/>
         <source>Vending Console — unexpected error</source>
         <translation>售货机控制台 — 意外错误</translation>
     </message>
     <message>
-        <location filename="../../console/app.py" line="103"/>
+        <location filename="../../app/__init__.py" line="104"/>
         <source>Something went wrong: {error}
 
 The details are in the console&apos;s log file. The window stays open; check the last order you worked on.</source>
@@ -21,37 +21,37 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>EnvironmentBanner</name>
     <message>
-        <location filename="../../console/ui/banner.py" line="25"/>
+        <location filename="../../ui/banner.py" line="25"/>
         <source>SANDBOX</source>
         <translation>沙箱</translation>
     </message>
     <message>
-        <location filename="../../console/ui/banner.py" line="27"/>
+        <location filename="../../ui/banner.py" line="27"/>
         <source>TEST: {name}</source>
         <translation>测试：{name}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/banner.py" line="28"/>
+        <location filename="../../ui/banner.py" line="28"/>
         <source>LIVE: {name}</source>
         <translation>正式：{name}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/banner.py" line="38"/>
+        <location filename="../../ui/banner.py" line="38"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/banner.py" line="52"/>
+        <location filename="../../ui/banner.py" line="52"/>
         <source>SANDBOX — a simulated platform on this computer ({url}). Nothing here touches real machines or money.</source>
         <translation>沙箱 — 本机上的模拟平台（{url}）。这里的操作不会涉及真实设备或资金。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/banner.py" line="58"/>
+        <location filename="../../ui/banner.py" line="58"/>
         <source>TEST — profile “{name}” at {url} (this computer).</source>
         <translation>测试 — 配置“{name}”，地址 {url}（本机）。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/banner.py" line="62"/>
+        <location filename="../../ui/banner.py" line="62"/>
         <source>LIVE — profile “{name}” at {url}: real machines, real money. Every dispense drops a real item.</source>
         <translation>正式 — 配置“{name}”，地址 {url}：真实设备，真实资金。每次出货都会掉落真实商品。</translation>
     </message>
@@ -59,12 +59,12 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>EnvironmentFactory</name>
     <message>
-        <location filename="../../console/tasks/environment.py" line="189"/>
+        <location filename="../../tasks/environment.py" line="189"/>
         <source>profile {name} has no {missing} in {store}: enter them in Profiles…</source>
         <translation>配置 {name} 在 {store} 中没有 {missing}：请在“配置…”中填写</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/environment.py" line="194"/>
+        <location filename="../../tasks/environment.py" line="194"/>
         <source> or </source>
         <translation>或</translation>
     </message>
@@ -72,138 +72,138 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>FollowupsPanel</name>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="50"/>
+        <location filename="../../ui/followups_panel.py" line="50"/>
         <source>Dispenses that failed, got no answer or were refused for a paid order: the customer probably paid and got nothing. Refund them, or dismiss with a reason.</source>
         <translation>已支付订单中出货失败、无应答或被拒绝的记录：顾客很可能已付款却没拿到商品。请为其退款，或填写原因后忽略。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="69"/>
+        <location filename="../../ui/followups_panel.py" line="69"/>
         <source>Move to refund (&amp;2)…</source>
         <translation>转入退款(&amp;2)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="71"/>
+        <location filename="../../ui/followups_panel.py" line="71"/>
         <source>Set the order to status 2 (refund) and record it here</source>
         <translation>将订单设为状态 2（退款）并在此记录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="73"/>
+        <location filename="../../ui/followups_panel.py" line="73"/>
         <source>Mark refu&amp;nded…</source>
         <translation>标记已退款(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="75"/>
+        <location filename="../../ui/followups_panel.py" line="75"/>
         <source>The customer got their money back: note the reference</source>
         <translation>顾客已拿回款项：记下退款单号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="77"/>
+        <location filename="../../ui/followups_panel.py" line="77"/>
         <source>D&amp;ismiss…</source>
         <translation>忽略(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="78"/>
+        <location filename="../../ui/followups_panel.py" line="78"/>
         <source>No refund needed: say why</source>
         <translation>无需退款：说明原因</translation>
     </message>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="79"/>
+        <location filename="../../ui/followups_panel.py" line="79"/>
         <source>Open &amp;order</source>
         <translation>打开订单(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="80"/>
+        <location filename="../../ui/followups_panel.py" line="80"/>
         <source>Show closed ones too</source>
         <translation>同时显示已关闭的跟进</translation>
     </message>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="156"/>
+        <location filename="../../ui/followups_panel.py" line="156"/>
         <source>Follow-ups not loaded: {error}</source>
         <translation>未能加载跟进：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="169"/>
+        <location filename="../../ui/followups_panel.py" line="169"/>
         <source>Refund order {order}?</source>
         <translation>为订单 {order} 退款？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="170"/>
+        <location filename="../../ui/followups_panel.py" line="170"/>
         <source>Set order {order} on machine {machine} to 2 — moved to refund, for follow-up #{id}?</source>
         <translation>将机器 {machine} 上的订单 {order} 设为 2 — 转入退款（跟进 #{id}）？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="175"/>
+        <location filename="../../ui/followups_panel.py" line="175"/>
         <source>Move to refund</source>
         <translation>转入退款</translation>
     </message>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="176"/>
+        <location filename="../../ui/followups_panel.py" line="176"/>
         <source>The platform returns the items not yet dispensed to stock and the order can no longer be dispensed. Then refund the customer through your payment channel and mark the follow-up refunded.</source>
         <translation>平台会把尚未出货的商品退回库存，该订单将无法再出货。然后请通过您的支付渠道给顾客退款，并把此跟进标记为已退款。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="184"/>
-        <location filename="../../console/ui/followups_panel.py" line="197"/>
+        <location filename="../../ui/followups_panel.py" line="184"/>
+        <location filename="../../ui/followups_panel.py" line="197"/>
         <source>Nothing was sent.</source>
         <translation>未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="188"/>
+        <location filename="../../ui/followups_panel.py" line="188"/>
         <source>Refund order {order}</source>
         <translation>为订单 {order} 退款</translation>
     </message>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="189"/>
+        <location filename="../../ui/followups_panel.py" line="189"/>
         <source>A note for the record (optional), e.g. who asked for it:</source>
         <translation>备注（可选），例如是谁要求的：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="192"/>
+        <location filename="../../ui/followups_panel.py" line="192"/>
         <source>Send status 2</source>
         <translation>发送状态 2</translation>
     </message>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="219"/>
+        <location filename="../../ui/followups_panel.py" line="219"/>
         <source>Follow-up #{id} refunded</source>
         <translation>跟进 #{id} 已退款</translation>
     </message>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="220"/>
+        <location filename="../../ui/followups_panel.py" line="220"/>
         <source>How was the customer of order {order} refunded? (e.g. the payment channel&apos;s refund reference)</source>
         <translation>订单 {order} 的顾客是如何退款的？（例如支付渠道的退款单号）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="225"/>
+        <location filename="../../ui/followups_panel.py" line="225"/>
         <source>Mark refunded</source>
         <translation>标记已退款</translation>
     </message>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="248"/>
+        <location filename="../../ui/followups_panel.py" line="248"/>
         <source>Dismiss follow-up #{id}</source>
         <translation>忽略跟进 #{id}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="249"/>
+        <location filename="../../ui/followups_panel.py" line="249"/>
         <source>Why does order {order} need no refund?</source>
         <translation>为什么订单 {order} 不需要退款？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="252"/>
+        <location filename="../../ui/followups_panel.py" line="252"/>
         <source>Dismiss</source>
         <translation>忽略</translation>
     </message>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="284"/>
+        <location filename="../../ui/followups_panel.py" line="284"/>
         <source>Follow-up #{id} (order {order}) is now {state}.</source>
         <translation>跟进 #{id}（订单 {order}）现在的状态：{state}。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="288"/>
+        <location filename="../../ui/followups_panel.py" line="288"/>
         <source> Order {order} was set to 2 — moved to refund.</source>
         <translation> 订单 {order} 已设为 2 — 转入退款。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/followups_panel.py" line="303"/>
+        <location filename="../../ui/followups_panel.py" line="303"/>
         <source>Follow-up #{id} unchanged: {error}</source>
         <translation>跟进 #{id} 未更改：{error}</translation>
     </message>
@@ -211,52 +211,52 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>HistoryChart</name>
     <message>
-        <location filename="../../console/ui/history_chart.py" line="31"/>
+        <location filename="../../ui/history_chart.py" line="31"/>
         <source>Dispense results per day</source>
         <translation>每日出货结果</translation>
     </message>
     <message>
-        <location filename="../../console/ui/history_chart.py" line="32"/>
+        <location filename="../../ui/history_chart.py" line="32"/>
         <source>Failures by slot (today in brackets)</source>
         <translation>各货道失败次数（括号内为今日）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/history_chart.py" line="33"/>
+        <location filename="../../ui/history_chart.py" line="33"/>
         <source>dropped</source>
         <translation>已出货</translation>
     </message>
     <message>
-        <location filename="../../console/ui/history_chart.py" line="34"/>
+        <location filename="../../ui/history_chart.py" line="34"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../console/ui/history_chart.py" line="35"/>
+        <location filename="../../ui/history_chart.py" line="35"/>
         <source>No dispense history yet: run a check.</source>
         <translation>暂无出货记录：请先运行检查。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/history_chart.py" line="36"/>
+        <location filename="../../ui/history_chart.py" line="36"/>
         <source>No dispense results in the journal for this machine.</source>
         <translation>日志中没有这台机器的出货结果。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/history_chart.py" line="39"/>
+        <location filename="../../ui/history_chart.py" line="39"/>
         <source>No failures</source>
         <translation>无失败</translation>
     </message>
     <message>
-        <location filename="../../console/ui/history_chart.py" line="40"/>
+        <location filename="../../ui/history_chart.py" line="40"/>
         <source>slot ?</source>
         <translation>货道 ?</translation>
     </message>
     <message>
-        <location filename="../../console/ui/history_chart.py" line="92"/>
+        <location filename="../../ui/history_chart.py" line="92"/>
         <source>{day}: {ok} ok / {failed} failed</source>
         <translation>{day}：成功 {ok} / 失败 {failed}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/history_chart.py" line="98"/>
+        <location filename="../../ui/history_chart.py" line="98"/>
         <source>{slot} ×{failures} ({today} today)</source>
         <translation>{slot} ×{failures}（今日 {today}）</translation>
     </message>
@@ -264,7 +264,7 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>Language</name>
     <message>
-        <location filename="../../console/settings.py" line="120"/>
+        <location filename="../../settings.py" line="120"/>
         <source>en</source>
         <comment>domain-text language code: zh for Chinese, en otherwise</comment>
         <translation>zh</translation>
@@ -273,52 +273,52 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>LogModel</name>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="72"/>
+        <location filename="../../ui/log_pane.py" line="72"/>
         <source>request</source>
         <translation>请求</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="73"/>
+        <location filename="../../ui/log_pane.py" line="73"/>
         <source>response</source>
         <translation>应答</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="74"/>
+        <location filename="../../ui/log_pane.py" line="74"/>
         <source>callback</source>
         <translation>回调</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="75"/>
+        <location filename="../../ui/log_pane.py" line="75"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="76"/>
+        <location filename="../../ui/log_pane.py" line="76"/>
         <source>info</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="106"/>
+        <location filename="../../ui/log_pane.py" line="106"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="107"/>
+        <location filename="../../ui/log_pane.py" line="107"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="108"/>
+        <location filename="../../ui/log_pane.py" line="108"/>
         <source>Machine</source>
         <translation>机器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="109"/>
+        <location filename="../../ui/log_pane.py" line="109"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="110"/>
+        <location filename="../../ui/log_pane.py" line="110"/>
         <source>What</source>
         <translation>内容</translation>
     </message>
@@ -326,157 +326,157 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>LogPane</name>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="63"/>
+        <location filename="../../ui/log_pane.py" line="63"/>
         <source>All kinds</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="64"/>
+        <location filename="../../ui/log_pane.py" line="64"/>
         <source>Requests</source>
         <translation>请求</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="65"/>
+        <location filename="../../ui/log_pane.py" line="65"/>
         <source>Responses</source>
         <translation>应答</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="66"/>
+        <location filename="../../ui/log_pane.py" line="66"/>
         <source>Callbacks</source>
         <translation>回调</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="67"/>
+        <location filename="../../ui/log_pane.py" line="67"/>
         <source>Errors</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="68"/>
+        <location filename="../../ui/log_pane.py" line="68"/>
         <source>Console notes</source>
         <translation>控制台提示</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="244"/>
+        <location filename="../../ui/log_pane.py" line="244"/>
         <source>as curl (secrets masked):</source>
         <translation>以 curl 命令表示（密钥已隐藏）：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="252"/>
+        <location filename="../../ui/log_pane.py" line="252"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="266"/>
+        <location filename="../../ui/log_pane.py" line="266"/>
         <source>machine no.</source>
         <translation>机器编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="268"/>
+        <location filename="../../ui/log_pane.py" line="268"/>
         <source>order id</source>
         <translation>订单号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="270"/>
+        <location filename="../../ui/log_pane.py" line="270"/>
         <source>search text (Ctrl+F)</source>
         <translation>搜索文字 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="272"/>
+        <location filename="../../ui/log_pane.py" line="272"/>
         <source>Follow tail</source>
         <translation>跟随最新</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="276"/>
+        <location filename="../../ui/log_pane.py" line="276"/>
         <source>&amp;Kind:</source>
         <translation>类型(&amp;K)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="277"/>
+        <location filename="../../ui/log_pane.py" line="277"/>
         <source>Mac&amp;hine:</source>
         <translation>机器(&amp;H)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="278"/>
+        <location filename="../../ui/log_pane.py" line="278"/>
         <source>O&amp;rder:</source>
         <translation>订单(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="279"/>
+        <location filename="../../ui/log_pane.py" line="279"/>
         <source>&amp;Search:</source>
         <translation>搜索(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="306"/>
+        <location filename="../../ui/log_pane.py" line="306"/>
         <source>Select a line to see its details.</source>
         <translation>选择一行以查看详细信息。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="315"/>
+        <location filename="../../ui/log_pane.py" line="315"/>
         <source>Copy as &amp;curl</source>
         <translation>复制为 curl(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="316"/>
+        <location filename="../../ui/log_pane.py" line="316"/>
         <source>Replay call&amp;back</source>
         <translation>重放回调(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="318"/>
+        <location filename="../../ui/log_pane.py" line="318"/>
         <source>Send the selected callback to this console&apos;s receiver again, marked as a replay (it never counts as a new result)</source>
         <translation>把选中的回调再次发送到本控制台的接收器，并标记为重放（不会被算作新的结果）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="324"/>
+        <location filename="../../ui/log_pane.py" line="324"/>
         <source>E&amp;xport…</source>
         <translation>导出(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="326"/>
+        <location filename="../../ui/log_pane.py" line="326"/>
         <source>Write the lines shown (filtered) to a JSON Lines file</source>
         <translation>把当前显示（已筛选）的行写入 JSON Lines 文件</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="328"/>
+        <location filename="../../ui/log_pane.py" line="328"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="361"/>
+        <location filename="../../ui/log_pane.py" line="361"/>
         <source>{shown:,} of {total:,}</source>
         <translation>显示 {shown:,} / 共 {total:,}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="407"/>
+        <location filename="../../ui/log_pane.py" line="407"/>
         <source>Copied the request as curl (secrets masked).</source>
         <translation>已将请求复制为 curl 命令（密钥已隐藏）。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="431"/>
+        <location filename="../../ui/log_pane.py" line="431"/>
         <source>Callback #{id} replayed: the receiver answered {status}.</source>
         <translation>回调 #{id} 已重放：接收器返回 {status}。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="441"/>
+        <location filename="../../ui/log_pane.py" line="441"/>
         <source>Callback #{id} not replayed: {error}</source>
         <translation>回调 #{id} 未能重放：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="450"/>
+        <location filename="../../ui/log_pane.py" line="450"/>
         <source>Export the log lines shown</source>
         <translation>导出显示的日志行</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="452"/>
+        <location filename="../../ui/log_pane.py" line="452"/>
         <source>JSON Lines (*.jsonl)</source>
         <translation>JSON Lines 文件 (*.jsonl)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="474"/>
+        <location filename="../../ui/log_pane.py" line="474"/>
         <source>Exported {count:,} log lines to {path}.</source>
         <translation>已将 {count:,} 行日志导出到 {path}。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/log_pane.py" line="484"/>
+        <location filename="../../ui/log_pane.py" line="484"/>
         <source>Export to {path} failed: {error}</source>
         <translation>导出到 {path} 失败：{error}</translation>
     </message>
@@ -484,87 +484,87 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>MachinesPanel</name>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="38"/>
+        <location filename="../../ui/machines_panel.py" line="38"/>
         <source>Machines</source>
         <translation>机器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="49"/>
+        <location filename="../../ui/machines_panel.py" line="49"/>
         <source>name, number, address…</source>
         <translation>名称、编号、地址…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="51"/>
+        <location filename="../../ui/machines_panel.py" line="51"/>
         <source>F&amp;ilter:</source>
         <translation>筛选(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="53"/>
+        <location filename="../../ui/machines_panel.py" line="53"/>
         <source>Refresh &amp;machines</source>
         <translation>刷新机器(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="55"/>
+        <location filename="../../ui/machines_panel.py" line="55"/>
         <source>Load the machine list from the platform again (F5)</source>
         <translation>从平台重新加载机器列表 (F5)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="75"/>
+        <location filename="../../ui/machines_panel.py" line="75"/>
         <source>8 digits, e.g. 16327129</source>
         <translation>8 位数字，例如 16327129</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="77"/>
+        <location filename="../../ui/machines_panel.py" line="77"/>
         <source>Machine &amp;no.:</source>
         <translation>机器编号(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="79"/>
+        <location filename="../../ui/machines_panel.py" line="79"/>
         <source>&amp;Use</source>
         <translation>使用(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="81"/>
+        <location filename="../../ui/machines_panel.py" line="81"/>
         <source>Work on the machine with this number</source>
         <translation>操作此编号的机器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="122"/>
+        <location filename="../../ui/machines_panel.py" line="122"/>
         <source>Loading machines…</source>
         <translation>正在加载机器…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="139"/>
+        <location filename="../../ui/machines_panel.py" line="139"/>
         <source>{count} machines, {offline} offline.</source>
         <translation>共 {count} 台机器，{offline} 台离线。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="141"/>
+        <location filename="../../ui/machines_panel.py" line="141"/>
         <source>{count} machines.</source>
         <translation>共 {count} 台机器。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="150"/>
+        <location filename="../../ui/machines_panel.py" line="150"/>
         <source>Machines not loaded: {error}</source>
         <translation>未能加载机器：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="166"/>
+        <location filename="../../ui/machines_panel.py" line="166"/>
         <source>Machine {machine} is offline.</source>
         <translation>机器 {machine} 离线。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="178"/>
+        <location filename="../../ui/machines_panel.py" line="178"/>
         <source>“{typed}” is not a machine number: it has 8 digits, e.g. 16327129.</source>
         <translation>“{typed}”不是机器编号：机器编号为 8 位数字，例如 16327129。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="186"/>
+        <location filename="../../ui/machines_panel.py" line="186"/>
         <source>Machine number {machine} has {digits} digits; only special merchants have numbers longer than 8. Using it anyway.</source>
         <translation>机器编号 {machine} 有 {digits} 位；只有特殊商户的编号超过 8 位。仍按此编号继续。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/machines_panel.py" line="194"/>
+        <location filename="../../ui/machines_panel.py" line="194"/>
         <source>Working on machine {machine}.</source>
         <translation>正在操作机器 {machine}。</translation>
     </message>
@@ -572,203 +572,203 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="57"/>
+        <location filename="../../ui/main_window.py" line="57"/>
         <source>Vending Console</source>
         <translation>售货机控制台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="60"/>
+        <location filename="../../ui/main_window.py" line="60"/>
         <source>&amp;System language</source>
         <translation>跟随系统(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="161"/>
+        <location filename="../../ui/main_window.py" line="161"/>
         <source>Machines &amp;&amp; orders</source>
         <translation>机器与订单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="163"/>
-        <location filename="../../console/ui/main_window.py" line="544"/>
+        <location filename="../../ui/main_window.py" line="163"/>
+        <location filename="../../ui/main_window.py" line="544"/>
         <source>Follow-ups ({count})</source>
         <translation>跟进 ({count})</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="173"/>
+        <location filename="../../ui/main_window.py" line="173"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="176"/>
+        <location filename="../../ui/main_window.py" line="176"/>
         <source>Reload machines, the open order and follow-ups (F5)</source>
         <translation>重新加载机器、当前订单和跟进 (F5)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="178"/>
+        <location filename="../../ui/main_window.py" line="178"/>
         <source>Cancel running work</source>
         <translation>取消正在进行的操作</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="181"/>
+        <location filename="../../ui/main_window.py" line="181"/>
         <source>Stop what is running at its next safe point (Esc); a request already sent cannot be called back</source>
         <translation>在下一个安全点停止正在进行的操作 (Esc)；已发出的请求无法撤回</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="188"/>
+        <location filename="../../ui/main_window.py" line="188"/>
         <source>&amp;Profiles…</source>
         <translation>配置(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="190"/>
+        <location filename="../../ui/main_window.py" line="190"/>
         <source>Go to order id</source>
         <translation>转到订单号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="192"/>
+        <location filename="../../ui/main_window.py" line="192"/>
         <source>Apply status</source>
         <translation>应用状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="194"/>
+        <location filename="../../ui/main_window.py" line="194"/>
         <source>Search the log</source>
         <translation>搜索日志</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="196"/>
+        <location filename="../../ui/main_window.py" line="196"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="201"/>
+        <location filename="../../ui/main_window.py" line="201"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="206"/>
+        <location filename="../../ui/main_window.py" line="206"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="211"/>
+        <location filename="../../ui/main_window.py" line="211"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="222"/>
+        <location filename="../../ui/main_window.py" line="222"/>
         <source>Takes effect after a restart</source>
         <translation>重启后生效</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="226"/>
+        <location filename="../../ui/main_window.py" line="226"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="232"/>
+        <location filename="../../ui/main_window.py" line="232"/>
         <source>Which platform account the window works with</source>
         <translation>窗口当前使用的平台账户</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="234"/>
+        <location filename="../../ui/main_window.py" line="234"/>
         <source> Profile: </source>
         <translation> 配置：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="245"/>
+        <location filename="../../ui/main_window.py" line="245"/>
         <source>Working…</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="322"/>
+        <location filename="../../ui/main_window.py" line="322"/>
         <source>{name} (built in)</source>
         <translation>{name}（内置）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="334"/>
+        <location filename="../../ui/main_window.py" line="334"/>
         <source>Profiles not read: {error}</source>
         <translation>未能读取配置：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="350"/>
+        <location filename="../../ui/main_window.py" line="350"/>
         <source>Work is still running: let it finish or cancel it (Esc) before switching profile.</source>
         <translation>仍有操作在进行：请等待完成或先取消 (Esc)，再切换配置。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="366"/>
+        <location filename="../../ui/main_window.py" line="366"/>
         <source>Opening profile “{name}”…</source>
         <translation>正在打开配置“{name}”…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="397"/>
+        <location filename="../../ui/main_window.py" line="397"/>
         <source>Callbacks: {url}</source>
         <translation>回调地址：{url}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="404"/>
+        <location filename="../../ui/main_window.py" line="404"/>
         <source>{count} action(s) from an earlier session ended without an answer: check those orders before acting on them again.</source>
         <translation>上次会话中有 {count} 个操作没有得到应答：再次操作前请先检查这些订单。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="412"/>
+        <location filename="../../ui/main_window.py" line="412"/>
         <source>Profile “{name}” is open.</source>
         <translation>配置“{name}”已打开。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="422"/>
+        <location filename="../../ui/main_window.py" line="422"/>
         <source> Open File ▸ Profiles… to keep secrets for this session only.</source>
         <translation> 打开“文件 ▸ 配置…”可仅在本次会话中保存密钥。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="425"/>
+        <location filename="../../ui/main_window.py" line="425"/>
         <source>Profile “{name}” is not open: {error}</source>
         <translation>配置“{name}”未打开：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="454"/>
+        <location filename="../../ui/main_window.py" line="454"/>
         <source>Profile “{name}” changed: choose it again to use it.</source>
         <translation>配置“{name}”已更改：请重新选择后使用。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="477"/>
+        <location filename="../../ui/main_window.py" line="477"/>
         <source>Cancelling: running work stops at its next safe point.</source>
         <translation>正在取消：进行中的操作将在下一个安全点停止。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="580"/>
+        <location filename="../../ui/main_window.py" line="580"/>
         <source>Language changed: it takes effect after a restart.</source>
         <translation>语言已更改：重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="604"/>
+        <location filename="../../ui/main_window.py" line="604"/>
         <source>Dispense failed: order {order} record {record} — {reason}. A follow-up was opened.</source>
         <translation>出货失败：订单 {order} 记录 {record} — {reason}。已创建跟进。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="611"/>
+        <location filename="../../ui/main_window.py" line="611"/>
         <source>no reason given</source>
         <translation>未给出原因</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="653"/>
+        <location filename="../../ui/main_window.py" line="653"/>
         <source>No dispense result within 120 s for order(s) {orders}: follow-up opened.</source>
         <translation>订单 {orders} 在 120 秒内没有出货结果：已创建跟进。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="665"/>
+        <location filename="../../ui/main_window.py" line="665"/>
         <source>Quit with work running?</source>
         <translation>有操作正在进行，确定退出？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="666"/>
+        <location filename="../../ui/main_window.py" line="666"/>
         <source>Work is still running. Quit anyway?</source>
         <translation>仍有操作在进行。仍要退出吗？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="667"/>
+        <location filename="../../ui/main_window.py" line="667"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/ui/main_window.py" line="668"/>
+        <location filename="../../ui/main_window.py" line="668"/>
         <source>Running work is cancelled at its next safe point; a request already sent finishes and its outcome is written to the journal before the console closes.</source>
         <translation>进行中的操作会在下一个安全点取消；已发出的请求会执行完毕，其结果在控制台关闭前写入日志。</translation>
     </message>
@@ -776,32 +776,32 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>NewOrderDialog</name>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="120"/>
+        <location filename="../../ui/order_panel.py" line="120"/>
         <source>New order on machine {machine}</source>
         <translation>在机器 {machine} 上新建订单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="124"/>
+        <location filename="../../ui/order_panel.py" line="124"/>
         <source>The platform creates an unpaid order and reserves its stock until it is paid, closed or expires (20 minutes). Its dispense results come to this console.</source>
         <translation>平台会创建一个未支付订单，并为其保留库存，直到订单被支付、关闭或过期（20 分钟）。其出货结果会回调到本控制台。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="136"/>
+        <location filename="../../ui/order_panel.py" line="136"/>
         <source>{slot} · {product} · {price} · {stock} left</source>
         <translation>{slot} · {product} · {price} · 剩余 {stock}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="144"/>
+        <location filename="../../ui/order_panel.py" line="144"/>
         <source>&amp;Product:</source>
         <translation>商品(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="145"/>
+        <location filename="../../ui/order_panel.py" line="145"/>
         <source>&amp;Quantity:</source>
         <translation>数量(&amp;Q)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="149"/>
+        <location filename="../../ui/order_panel.py" line="149"/>
         <source>&amp;Create order</source>
         <translation>创建订单(&amp;C)</translation>
     </message>
@@ -809,80 +809,80 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>Operations</name>
     <message>
-        <location filename="../../console/tasks/operations.py" line="137"/>
+        <location filename="../../tasks/operations.py" line="137"/>
         <source>dropped</source>
         <translation>已出货</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="138"/>
+        <location filename="../../tasks/operations.py" line="138"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="139"/>
+        <location filename="../../tasks/operations.py" line="139"/>
         <source>no result</source>
         <translation>无结果</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="140"/>
+        <location filename="../../tasks/operations.py" line="140"/>
         <source>not sent</source>
         <translation>未发送</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="439"/>
+        <location filename="../../tasks/operations.py" line="439"/>
         <source>order {order} is {status}: only paid or pickup-code orders can be dispensed; nothing was sent</source>
         <translation>订单 {order} 的状态是 {status}：只有已支付或取货码订单才能出货；未发送任何请求</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="141"/>
-        <location filename="../../console/tasks/operations.py" line="444"/>
+        <location filename="../../tasks/operations.py" line="141"/>
+        <location filename="../../tasks/operations.py" line="444"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="556"/>
-        <location filename="../../console/tasks/operations.py" line="642"/>
+        <location filename="../../tasks/operations.py" line="556"/>
+        <location filename="../../tasks/operations.py" line="642"/>
         <source>the machine reported success</source>
         <translation>机器报告成功</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="567"/>
-        <location filename="../../console/tasks/operations.py" line="654"/>
+        <location filename="../../tasks/operations.py" line="567"/>
+        <location filename="../../tasks/operations.py" line="654"/>
         <source>the platform reports success</source>
         <translation>平台报告成功</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="720"/>
+        <location filename="../../tasks/operations.py" line="720"/>
         <source>stopped waiting (cancelled)</source>
         <translation>已停止等待（已取消）</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="722"/>
+        <location filename="../../tasks/operations.py" line="722"/>
         <source>no result from the machine</source>
         <translation>机器没有返回结果</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="577"/>
+        <location filename="../../tasks/operations.py" line="577"/>
         <source>{why}: the item may or may not have dropped; query the dispense before trying again</source>
         <translation>{why}：商品可能已掉落，也可能没有；再次尝试前请先查询出货</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="608"/>
+        <location filename="../../tasks/operations.py" line="608"/>
         <source>choose a slot to test; nothing was sent</source>
         <translation>请选择要测试的货道；未发送任何请求</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="664"/>
+        <location filename="../../tasks/operations.py" line="664"/>
         <source>{why}: the item may or may not have dropped; check the slot before testing again</source>
         <translation>{why}：商品可能已掉落，也可能没有；再次测试前请先检查货道</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="732"/>
+        <location filename="../../tasks/operations.py" line="732"/>
         <source>no fault text given</source>
         <translation>未给出故障描述</translation>
     </message>
     <message>
-        <location filename="../../console/tasks/operations.py" line="736"/>
+        <location filename="../../tasks/operations.py" line="736"/>
         <source>slot status {status}: {meaning}</source>
         <translation>货道状态 {status}：{meaning}</translation>
     </message>
@@ -890,440 +890,440 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>OrderPanel</name>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="80"/>
+        <location filename="../../ui/order_panel.py" line="80"/>
         <source>Move to refund</source>
         <translation>转入退款</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="81"/>
+        <location filename="../../ui/order_panel.py" line="81"/>
         <source>The platform returns the items not yet dispensed to stock and the order can no longer be dispensed. Refund the customer through your payment channel.</source>
         <translation>平台会把尚未出货的商品退回库存，该订单将无法再出货。请通过您的支付渠道给顾客退款。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="88"/>
+        <location filename="../../ui/order_panel.py" line="88"/>
         <source>Close the order</source>
         <translation>关闭订单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="89"/>
+        <location filename="../../ui/order_panel.py" line="89"/>
         <source>The items go back to stock and the order can no longer be paid or dispensed. Closing by hand sends no callback.</source>
         <translation>商品退回库存，该订单将无法再支付或出货。手动关闭不会发送回调。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="96"/>
+        <location filename="../../ui/order_panel.py" line="96"/>
         <source>Revoke the payment</source>
         <translation>撤销支付</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="97"/>
+        <location filename="../../ui/order_panel.py" line="97"/>
         <source>The payment-code payment is revoked, the items go back to stock and the order can no longer be dispensed.</source>
         <translation>付款码支付将被撤销，商品退回库存，该订单将无法再出货。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="104"/>
+        <location filename="../../ui/order_panel.py" line="104"/>
         <source>Mark payment failed</source>
         <translation>标记支付失败</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="105"/>
+        <location filename="../../ui/order_panel.py" line="105"/>
         <source>The payment is recorded as failed, the items go back to stock and the order can no longer be dispensed.</source>
         <translation>支付记为失败，商品退回库存，该订单将无法再出货。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="222"/>
+        <location filename="../../ui/order_panel.py" line="222"/>
         <source>order id (Ctrl+L)</source>
         <translation>订单号 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="224"/>
+        <location filename="../../ui/order_panel.py" line="224"/>
         <source>&amp;Order id:</source>
         <translation>订单号(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="226"/>
+        <location filename="../../ui/order_panel.py" line="226"/>
         <source>O&amp;pen</source>
         <translation>打开(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="228"/>
+        <location filename="../../ui/order_panel.py" line="228"/>
         <source>Look the order up on the platform (Enter)</source>
         <translation>在平台上查询该订单 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="233"/>
+        <location filename="../../ui/order_panel.py" line="233"/>
         <source>recent orders</source>
         <translation>最近订单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="238"/>
+        <location filename="../../ui/order_panel.py" line="238"/>
         <source>Rec&amp;ent:</source>
         <translation>最近(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="240"/>
+        <location filename="../../ui/order_panel.py" line="240"/>
         <source>Ne&amp;w order…</source>
         <translation>新建订单(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="242"/>
+        <location filename="../../ui/order_panel.py" line="242"/>
         <source>Create an unpaid order on this machine</source>
         <translation>在这台机器上创建一个未支付订单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="258"/>
-        <location filename="../../console/ui/order_panel.py" line="611"/>
+        <location filename="../../ui/order_panel.py" line="258"/>
+        <location filename="../../ui/order_panel.py" line="611"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="269"/>
+        <location filename="../../ui/order_panel.py" line="269"/>
         <source>Trade id:</source>
         <translation>交易号：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="270"/>
+        <location filename="../../ui/order_panel.py" line="270"/>
         <source>Amount:</source>
         <translation>金额：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="271"/>
+        <location filename="../../ui/order_panel.py" line="271"/>
         <source>Date:</source>
         <translation>日期：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="272"/>
+        <location filename="../../ui/order_panel.py" line="272"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="274"/>
+        <location filename="../../ui/order_panel.py" line="274"/>
         <source>20-minute window:</source>
         <translation>20 分钟时限：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="293"/>
+        <location filename="../../ui/order_panel.py" line="293"/>
         <source>choose a status</source>
         <translation>选择状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="294"/>
+        <location filename="../../ui/order_panel.py" line="294"/>
         <source>S&amp;tatus:</source>
         <translation>状态(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="296"/>
+        <location filename="../../ui/order_panel.py" line="296"/>
         <source>&amp;Apply</source>
         <translation>应用(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="298"/>
+        <location filename="../../ui/order_panel.py" line="298"/>
         <source>Send the chosen status to the platform (Ctrl+Enter)</source>
         <translation>把选中的状态发送到平台 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="306"/>
+        <location filename="../../ui/order_panel.py" line="306"/>
         <source>&amp;Dispense selected</source>
         <translation>出货选中项(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="308"/>
+        <location filename="../../ui/order_panel.py" line="308"/>
         <source>Drop the selected record&apos;s item (asks first)</source>
         <translation>为选中的记录出货（会先确认）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="310"/>
+        <location filename="../../ui/order_panel.py" line="310"/>
         <source>Dispense a&amp;ll</source>
         <translation>全部出货(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="312"/>
+        <location filename="../../ui/order_panel.py" line="312"/>
         <source>Drop every record not yet picked up, one after another (asks first)</source>
         <translation>依次为所有未取货的记录出货（会先确认）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="316"/>
+        <location filename="../../ui/order_panel.py" line="316"/>
         <source>&amp;Query dispense</source>
         <translation>查询出货(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="318"/>
+        <location filename="../../ui/order_panel.py" line="318"/>
         <source>Ask the platform for the selected record&apos;s last dispense</source>
         <translation>向平台查询选中记录的最近一次出货</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="454"/>
+        <location filename="../../ui/order_panel.py" line="454"/>
         <source>No machine chosen: pick one in the list or type its number.</source>
         <translation>未选择机器：请在列表中选择，或输入机器编号。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="462"/>
+        <location filename="../../ui/order_panel.py" line="462"/>
         <source>Machine &lt;b&gt;{machine}&lt;/b&gt;</source>
         <translation>机器 &lt;b&gt;{machine}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="468"/>
+        <location filename="../../ui/order_panel.py" line="468"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="470"/>
+        <location filename="../../ui/order_panel.py" line="470"/>
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="473"/>
+        <location filename="../../ui/order_panel.py" line="473"/>
         <source>Machine &lt;b&gt;{machine}&lt;/b&gt; — {name} ({state})</source>
         <translation>机器 &lt;b&gt;{machine}&lt;/b&gt; — {name}（{state}）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="505"/>
+        <location filename="../../ui/order_panel.py" line="505"/>
         <source>Products not loaded (names stay unknown): {error}</source>
         <translation>未能加载商品（商品名称将显示为未知）：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="542"/>
+        <location filename="../../ui/order_panel.py" line="542"/>
         <source>“{typed}” is not an order id: it is a positive whole number.</source>
         <translation>“{typed}”不是订单号：订单号为正整数。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="550"/>
+        <location filename="../../ui/order_panel.py" line="550"/>
         <source>Choose the order&apos;s machine first (list or number).</source>
         <translation>请先选择订单所在的机器（列表或编号）。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="603"/>
+        <location filename="../../ui/order_panel.py" line="603"/>
         <source>Order {order} not opened: {error}</source>
         <translation>未能打开订单 {order}：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="627"/>
+        <location filename="../../ui/order_panel.py" line="627"/>
         <source>Order {order} on machine {machine}</source>
         <translation>机器 {machine} 上的订单 {order}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="655"/>
+        <location filename="../../ui/order_panel.py" line="655"/>
         <source>product {id}</source>
         <translation>商品 {id}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="691"/>
+        <location filename="../../ui/order_panel.py" line="691"/>
         <source>Set order {order} to {status}?</source>
         <translation>将订单 {order} 设为 {status}？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="694"/>
+        <location filename="../../ui/order_panel.py" line="694"/>
         <source>Set order {order} on machine {machine} to {status}?</source>
         <translation>将机器 {machine} 上的订单 {order} 设为 {status}？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="701"/>
-        <location filename="../../console/ui/order_panel.py" line="720"/>
-        <location filename="../../console/ui/order_panel.py" line="841"/>
+        <location filename="../../ui/order_panel.py" line="701"/>
+        <location filename="../../ui/order_panel.py" line="720"/>
+        <location filename="../../ui/order_panel.py" line="841"/>
         <source>Nothing was sent.</source>
         <translation>未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="705"/>
+        <location filename="../../ui/order_panel.py" line="705"/>
         <source>Order {order} is older than 20 minutes</source>
         <translation>订单 {order} 已超过 20 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="708"/>
+        <location filename="../../ui/order_panel.py" line="708"/>
         <source>Order {order} is older than 20 minutes: the platform will refuse to dispense it, even once it is marked paid.</source>
         <translation>订单 {order} 已超过 20 分钟：即使标记为已支付，平台也会拒绝出货。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="713"/>
+        <location filename="../../ui/order_panel.py" line="713"/>
         <source>Mark paid anyway</source>
         <translation>仍然标记为已支付</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="714"/>
+        <location filename="../../ui/order_panel.py" line="714"/>
         <source>The customer would have paid for an item the machine cannot drop.</source>
         <translation>顾客将为一件机器无法出货的商品付款。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="726"/>
+        <location filename="../../ui/order_panel.py" line="726"/>
         <source>Setting order {order} to {status}…</source>
         <translation>正在将订单 {order} 设为 {status}…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="748"/>
+        <location filename="../../ui/order_panel.py" line="748"/>
         <source>Order {order} is now {status}.</source>
         <translation>订单 {order} 现在是 {status}。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="764"/>
+        <location filename="../../ui/order_panel.py" line="764"/>
         <source>Order {order} was not set to {status}: {error}</source>
         <translation>订单 {order} 未能设为 {status}：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="794"/>
+        <location filename="../../ui/order_panel.py" line="794"/>
         <source>, </source>
         <translation>、</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="795"/>
+        <location filename="../../ui/order_panel.py" line="795"/>
         <source>record {record} ({product} ×{quantity})</source>
         <translation>记录 {record}（{product} ×{quantity}）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="799"/>
+        <location filename="../../ui/order_panel.py" line="799"/>
         <source>record {record}</source>
         <translation>记录 {record}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="804"/>
+        <location filename="../../ui/order_panel.py" line="804"/>
         <source>Items will drop now, one record after another: the next is sent only after the machine reports the previous one. </source>
         <translation>商品将立即逐条出货：机器报告上一条结果后才会发送下一条。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="810"/>
+        <location filename="../../ui/order_panel.py" line="810"/>
         <source>An item will drop now. </source>
         <translation>商品将立即出货。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="811"/>
+        <location filename="../../ui/order_panel.py" line="811"/>
         <source>The machine is locked until it reports; a dispense is never retried.</source>
         <translation>机器报告结果前会被锁定；出货绝不会自动重试。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="815"/>
+        <location filename="../../ui/order_panel.py" line="815"/>
         <source> The order is older than 20 minutes: the platform will probably refuse.</source>
         <translation>该订单已超过 20 分钟：平台很可能会拒绝。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="822"/>
+        <location filename="../../ui/order_panel.py" line="822"/>
         <source>WARNING: the last dispense of record(s) {records} was sent but its answer was lost: the item may already have dropped. Dispensing again may drop a second item. </source>
         <translation>警告：记录 {records} 的上一次出货指令已发出，但未收到应答：商品可能已经出货。再次出货可能会多出一件商品。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="831"/>
+        <location filename="../../ui/order_panel.py" line="831"/>
         <source>Dispense order {order}?</source>
         <translation>为订单 {order} 出货？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="832"/>
+        <location filename="../../ui/order_panel.py" line="832"/>
         <source>Dispense {items} of order {order} on machine {machine}?</source>
         <translation>在机器 {machine} 上为订单 {order} 出货：{items}？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="835"/>
+        <location filename="../../ui/order_panel.py" line="835"/>
         <source>Dispense all</source>
         <translation>全部出货</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="837"/>
+        <location filename="../../ui/order_panel.py" line="837"/>
         <source>Dispense</source>
         <translation>出货</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="846"/>
+        <location filename="../../ui/order_panel.py" line="846"/>
         <source>Sending the dispense to machine {machine}…</source>
         <translation>正在向机器 {machine} 发送出货指令…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="869"/>
+        <location filename="../../ui/order_panel.py" line="869"/>
         <source> ({index} of {total})</source>
         <translation>（第 {index} / {total} 条）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="876"/>
+        <location filename="../../ui/order_panel.py" line="876"/>
         <source>Sending the dispense of record {record}{of} to machine {machine}…</source>
         <translation>正在向机器 {machine} 发送记录 {record}{of} 的出货指令…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="880"/>
+        <location filename="../../ui/order_panel.py" line="880"/>
         <source>🔒 Machine {machine} is locked: dispensing record {record}{of}, delivery {delivery}. Waiting for the machine&apos;s result (Cancel stops waiting, not the machine).</source>
         <translation>🔒 机器 {machine} 已锁定：正在为记录 {record}{of} 出货，出货单 {delivery}。正在等待机器的结果（“取消”只停止等待，不会停止机器）。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="887"/>
+        <location filename="../../ui/order_panel.py" line="887"/>
         <source>Machine {machine} reported on record {record}{of}.</source>
         <translation>机器 {machine} 已报告记录 {record}{of} 的结果。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="903"/>
+        <location filename="../../ui/order_panel.py" line="903"/>
         <source> (delivery {delivery})</source>
         <translation>（出货单 {delivery}）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="909"/>
+        <location filename="../../ui/order_panel.py" line="909"/>
         <source>Record {record} dropped{delivery}.</source>
         <translation>记录 {record} 已出货{delivery}。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="916"/>
+        <location filename="../../ui/order_panel.py" line="916"/>
         <source>Record {record}: the dispense was sent but its answer was lost — the item MAY HAVE DROPPED. Check the machine or use Query dispense before dispensing it again. ({error})</source>
         <translation>记录 {record}：出货指令已发出，但应答丢失——商品可能已经出货。再次出货前请先检查机器或使用“查询出货”。（{error}）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="928"/>
+        <location filename="../../ui/order_panel.py" line="928"/>
         <source>Record {record} was not dispensed: {error}</source>
         <translation>记录 {record} 未出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="934"/>
+        <location filename="../../ui/order_panel.py" line="934"/>
         <source>Record {record}: {result}{delivery} — {detail}</source>
         <translation>记录 {record}：{result}{delivery} — {detail}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="945"/>
+        <location filename="../../ui/order_panel.py" line="945"/>
         <source>Cancelled: records {records} were not sent.</source>
         <translation>已取消：记录 {records} 未发送。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="947"/>
+        <location filename="../../ui/order_panel.py" line="947"/>
         <source>Stopped: records {records} were not sent.</source>
         <translation>已停止：记录 {records} 未发送。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="953"/>
+        <location filename="../../ui/order_panel.py" line="953"/>
         <source>Nothing was dispensed.</source>
         <translation>没有出货。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="967"/>
+        <location filename="../../ui/order_panel.py" line="967"/>
         <source>Order {order} not dispensed: {error}</source>
         <translation>订单 {order} 未出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="998"/>
+        <location filename="../../ui/order_panel.py" line="998"/>
         <source>Dispense {delivery} of record {record}: {status}</source>
         <translation>记录 {record} 的出货单 {delivery}：{status}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="1001"/>
+        <location filename="../../ui/order_panel.py" line="1001"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="1004"/>
+        <location filename="../../ui/order_panel.py" line="1004"/>
         <source>, sent {when}</source>
         <translation>，发送于 {when}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="1006"/>
+        <location filename="../../ui/order_panel.py" line="1006"/>
         <source>, picked up {when}</source>
         <translation>，取货于 {when}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="1008"/>
+        <location filename="../../ui/order_panel.py" line="1008"/>
         <source>, failed: {reason}</source>
         <translation>，失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="1022"/>
+        <location filename="../../ui/order_panel.py" line="1022"/>
         <source>Dispense not queried: {error}</source>
         <translation>未能查询出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="1065"/>
+        <location filename="../../ui/order_panel.py" line="1065"/>
         <source>Order {order} created (trade id {trade}); it is unpaid.</source>
         <translation>订单 {order} 已创建（交易号 {trade}）；尚未支付。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/order_panel.py" line="1080"/>
+        <location filename="../../ui/order_panel.py" line="1080"/>
         <source>Order not created: {error}</source>
         <translation>未能创建订单：{error}</translation>
     </message>
@@ -1331,217 +1331,217 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>ProfilesDialog</name>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="41"/>
+        <location filename="../../ui/profiles_dialog.py" line="41"/>
         <source>AppSecret</source>
         <translation>AppSecret</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="42"/>
+        <location filename="../../ui/profiles_dialog.py" line="42"/>
         <source>sign key</source>
         <translation>签名密钥</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="59"/>
+        <location filename="../../ui/profiles_dialog.py" line="59"/>
         <source>Profiles</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="79"/>
+        <location filename="../../ui/profiles_dialog.py" line="79"/>
         <source>&amp;New profile</source>
         <translation>新建配置(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="85"/>
+        <location filename="../../ui/profiles_dialog.py" line="85"/>
         <source>Checking the OS keyring…</source>
         <translation>正在检查系统密钥环…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="89"/>
+        <location filename="../../ui/profiles_dialog.py" line="89"/>
         <source>&amp;Keep secrets for this session only (they are forgotten when the console closes)</source>
         <translation>仅在本次会话中保存密钥(&amp;K)（控制台关闭后即清除）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="103"/>
+        <location filename="../../ui/profiles_dialog.py" line="103"/>
         <source>ds + 16 hex characters</source>
         <translation>ds + 16 个十六进制字符</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="110"/>
+        <location filename="../../ui/profiles_dialog.py" line="110"/>
         <source>e.g. https://tunnel.example.com (optional)</source>
         <translation>例如 https://tunnel.example.com（可选）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="113"/>
+        <location filename="../../ui/profiles_dialog.py" line="113"/>
         <source>The public address that forwards to this computer&apos;s receiver; the console adds /notify/&lt;token&gt;. Empty: the platform must reach this computer directly.</source>
         <translation>转发到本机接收器的公网地址；控制台会在后面加上 /notify/&lt;token&gt;。留空：平台必须能直接访问本机。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="121"/>
+        <location filename="../../ui/profiles_dialog.py" line="121"/>
         <source>any free port</source>
         <translation>任意空闲端口</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="122"/>
+        <location filename="../../ui/profiles_dialog.py" line="122"/>
         <source>N&amp;ame:</source>
         <translation>名称(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="123"/>
+        <location filename="../../ui/profiles_dialog.py" line="123"/>
         <source>&amp;Base URL:</source>
         <translation>平台地址(&amp;B)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="124"/>
+        <location filename="../../ui/profiles_dialog.py" line="124"/>
         <source>Ap&amp;pid:</source>
         <translation>Appid(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="125"/>
+        <location filename="../../ui/profiles_dialog.py" line="125"/>
         <source>AppS&amp;ecret:</source>
         <translation>AppSecret(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="126"/>
+        <location filename="../../ui/profiles_dialog.py" line="126"/>
         <source>Si&amp;gn key (merchant id):</source>
         <translation>签名密钥（商户号）(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="127"/>
+        <location filename="../../ui/profiles_dialog.py" line="127"/>
         <source>Public notify &amp;URL:</source>
         <translation>公网回调地址(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="128"/>
+        <location filename="../../ui/profiles_dialog.py" line="128"/>
         <source>Receiver p&amp;ort:</source>
         <translation>接收器端口(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="131"/>
+        <location filename="../../ui/profiles_dialog.py" line="131"/>
         <source>The built-in sandbox starts a simulated platform and the callback receiver on this computer: nothing to configure, nothing real happens.</source>
         <translation>内置沙箱会在本机启动一个模拟平台和回调接收器：无需配置，不会产生任何真实操作。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="147"/>
+        <location filename="../../ui/profiles_dialog.py" line="147"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="148"/>
+        <location filename="../../ui/profiles_dialog.py" line="148"/>
         <source>&amp;Test connection</source>
         <translation>测试连接(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="149"/>
+        <location filename="../../ui/profiles_dialog.py" line="149"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="193"/>
+        <location filename="../../ui/profiles_dialog.py" line="193"/>
         <source>Secrets are kept in: {store}.</source>
         <translation>密钥保存在：{store}。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="208"/>
+        <location filename="../../ui/profiles_dialog.py" line="208"/>
         <source>No usable OS keyring: {error} Secrets will not be saved to disk. Tick the box below to keep them for this session only.</source>
         <translation>没有可用的系统密钥环：{error} 密钥不会写入磁盘。勾选下面的选项可仅在本次会话中保存。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="214"/>
+        <location filename="../../ui/profiles_dialog.py" line="214"/>
         <source>The keyring could not be checked: {error}</source>
         <translation>无法检查密钥环：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="234"/>
+        <location filename="../../ui/profiles_dialog.py" line="234"/>
         <source>{name} (built in)</source>
         <translation>{name}（内置）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="304"/>
+        <location filename="../../ui/profiles_dialog.py" line="304"/>
         <source>{secret} stored — type to replace, leave empty to keep</source>
         <translation>{secret} 已保存 — 输入新值可替换，留空则保留</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="308"/>
+        <location filename="../../ui/profiles_dialog.py" line="308"/>
         <source>{secret} not stored yet</source>
         <translation>{secret} 尚未保存</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="346"/>
+        <location filename="../../ui/profiles_dialog.py" line="346"/>
         <source>Give the profile a name.</source>
         <translation>请为配置命名。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="349"/>
+        <location filename="../../ui/profiles_dialog.py" line="349"/>
         <source>{name} is the built-in profile: choose another name.</source>
         <translation>{name} 是内置配置：请换一个名称。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="355"/>
+        <location filename="../../ui/profiles_dialog.py" line="355"/>
         <source>A profile named {name} exists already.</source>
         <translation>名为 {name} 的配置已存在。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="368"/>
+        <location filename="../../ui/profiles_dialog.py" line="368"/>
         <source>The Appid is needed (from the platform&apos;s developer centre).</source>
         <translation>需要 Appid（在平台的开发者中心获取）。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="420"/>
+        <location filename="../../ui/profiles_dialog.py" line="420"/>
         <source>Enter the {secrets}: nothing is stored yet.</source>
         <translation>请填写{secrets}：目前尚未保存。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="421"/>
+        <location filename="../../ui/profiles_dialog.py" line="421"/>
         <source> and the </source>
         <translation>和</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="443"/>
+        <location filename="../../ui/profiles_dialog.py" line="443"/>
         <source>Profile {name} saved; its secrets are in {store}.</source>
         <translation>配置 {name} 已保存；其密钥保存在 {store}。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="457"/>
+        <location filename="../../ui/profiles_dialog.py" line="457"/>
         <source>Profile {name} not saved: {error}</source>
         <translation>配置 {name} 未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="468"/>
+        <location filename="../../ui/profiles_dialog.py" line="468"/>
         <source>Delete profile {name}?</source>
         <translation>删除配置 {name}？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="469"/>
+        <location filename="../../ui/profiles_dialog.py" line="469"/>
         <source>Delete profile {name} and its secrets from the keyring?</source>
         <translation>从密钥环中删除配置 {name} 及其密钥？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="472"/>
+        <location filename="../../ui/profiles_dialog.py" line="472"/>
         <source>Delete profile</source>
         <translation>删除配置</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="473"/>
+        <location filename="../../ui/profiles_dialog.py" line="473"/>
         <source>Its journal entries stay. To use the account again, enter the secrets anew.</source>
         <translation>其日志记录会保留。如需再次使用该账户，请重新填写密钥。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="497"/>
+        <location filename="../../ui/profiles_dialog.py" line="497"/>
         <source>Profile {name} and its secrets were deleted.</source>
         <translation>配置 {name} 及其密钥已删除。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="513"/>
+        <location filename="../../ui/profiles_dialog.py" line="513"/>
         <source>Pinging {url}…</source>
         <translation>正在连接 {url}…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="544"/>
+        <location filename="../../ui/profiles_dialog.py" line="544"/>
         <source>Connected: {url} answered in {ms:.0f} ms.</source>
         <translation>已连接：{url} 在 {ms:.0f} 毫秒内应答。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/profiles_dialog.py" line="554"/>
+        <location filename="../../ui/profiles_dialog.py" line="554"/>
         <source>Connection test failed: {error}</source>
         <translation>连接测试失败：{error}</translation>
     </message>
@@ -1549,323 +1549,323 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>TroubleshootView</name>
     <message>
-        <location filename="../../console/ui/main_window.py" line="56"/>
-        <location filename="../../console/ui/troubleshoot_view.py" line="63"/>
+        <location filename="../../ui/main_window.py" line="56"/>
+        <location filename="../../ui/troubleshoot_view.py" line="63"/>
         <source>Troubleshoot</source>
         <translation>故障排查</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="65"/>
+        <location filename="../../ui/troubleshoot_view.py" line="65"/>
         <source>Machine</source>
         <translation>机器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="66"/>
+        <location filename="../../ui/troubleshoot_view.py" line="66"/>
         <source>Online state</source>
         <translation>在线状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="67"/>
+        <location filename="../../ui/troubleshoot_view.py" line="67"/>
         <source>Cabinets</source>
         <translation>货柜</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="68"/>
+        <location filename="../../ui/troubleshoot_view.py" line="68"/>
         <source>Machine type</source>
         <translation>机型</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="69"/>
+        <location filename="../../ui/troubleshoot_view.py" line="69"/>
         <source>Currency</source>
         <translation>币种</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="70"/>
+        <location filename="../../ui/troubleshoot_view.py" line="70"/>
         <source>Ping latency</source>
         <translation>连接延迟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="71"/>
+        <location filename="../../ui/troubleshoot_view.py" line="71"/>
         <source>Clock skew</source>
         <translation>时钟偏差</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="72"/>
+        <location filename="../../ui/troubleshoot_view.py" line="72"/>
         <source>Slots</source>
         <translation>货道</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="73"/>
+        <location filename="../../ui/troubleshoot_view.py" line="73"/>
         <source>History</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="76"/>
+        <location filename="../../ui/troubleshoot_view.py" line="76"/>
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="77"/>
+        <location filename="../../ui/troubleshoot_view.py" line="77"/>
         <source>WARN</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="78"/>
+        <location filename="../../ui/troubleshoot_view.py" line="78"/>
         <source>FAIL</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="81"/>
+        <location filename="../../ui/troubleshoot_view.py" line="81"/>
         <source>Slot</source>
         <translation>货道</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="82"/>
+        <location filename="../../ui/troubleshoot_view.py" line="82"/>
         <source>Cabinet</source>
         <translation>货柜</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="83"/>
+        <location filename="../../ui/troubleshoot_view.py" line="83"/>
         <source>Product</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="84"/>
+        <location filename="../../ui/troubleshoot_view.py" line="84"/>
         <source>Price</source>
         <translation>价格</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="85"/>
+        <location filename="../../ui/troubleshoot_view.py" line="85"/>
         <source>Stock</source>
         <translation>库存</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="86"/>
+        <location filename="../../ui/troubleshoot_view.py" line="86"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="88"/>
+        <location filename="../../ui/troubleshoot_view.py" line="88"/>
         <source>No machine chosen: pick one on the Machines &amp;&amp; orders tab.</source>
         <translation>未选择机器：请在“机器与订单”页中选择一台。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="91"/>
+        <location filename="../../ui/troubleshoot_view.py" line="91"/>
         <source>Machine {no}: not checked yet — press Check again.</source>
         <translation>机器 {no}：尚未检查 — 请点击“重新检查”。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="94"/>
+        <location filename="../../ui/troubleshoot_view.py" line="94"/>
         <source>Checking machine {no}…</source>
         <translation>正在检查机器 {no}…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="95"/>
+        <location filename="../../ui/troubleshoot_view.py" line="95"/>
         <source>Machine {no} — {label}: {verdict} (checked {when})</source>
         <translation>机器 {no} — {label}：{verdict}（检查于 {when}）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="99"/>
+        <location filename="../../ui/troubleshoot_view.py" line="99"/>
         <source>all checks passed</source>
         <translation>所有检查均通过</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="100"/>
+        <location filename="../../ui/troubleshoot_view.py" line="100"/>
         <source>works, with warnings</source>
         <translation>可以工作，但有警告</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="101"/>
+        <location filename="../../ui/troubleshoot_view.py" line="101"/>
         <source>PROBLEMS FOUND</source>
         <translation>发现问题</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="103"/>
+        <location filename="../../ui/troubleshoot_view.py" line="103"/>
         <source>Machine {no} was not checked: {error}</source>
         <translation>机器 {no} 未能检查：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="104"/>
+        <location filename="../../ui/troubleshoot_view.py" line="104"/>
         <source>No faulty slot: no slot&apos;s last dispense result in the journal is a failure.</source>
         <translation>没有故障货道：日志中没有哪个货道的最近一次出货结果是失败。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="108"/>
+        <location filename="../../ui/troubleshoot_view.py" line="108"/>
         <source>Faulty slots (last result a failure) — what it means and what to check:</source>
         <translation>故障货道（最近一次结果为失败）— 含义及需要检查的地方：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="111"/>
+        <location filename="../../ui/troubleshoot_view.py" line="111"/>
         <source>{shown} of {total} slots · {faulty} faulty · {empty} empty · {low} low</source>
         <translation>显示 {shown} / {total} 个货道 · {faulty} 个故障 · {empty} 个缺货 · {low} 个库存低</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="114"/>
+        <location filename="../../ui/troubleshoot_view.py" line="114"/>
         <source>Choose a slot in the table to see its state or test it.</source>
         <translation>在表格中选择一个货道，查看其状态或进行测试。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="117"/>
+        <location filename="../../ui/troubleshoot_view.py" line="117"/>
         <source>&amp;Test-dispense slot…</source>
         <translation>测试出货(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="118"/>
+        <location filename="../../ui/troubleshoot_view.py" line="118"/>
         <source>&amp;Test-dispense {slot}…</source>
         <translation>测试出货 {slot}(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="119"/>
+        <location filename="../../ui/troubleshoot_view.py" line="119"/>
         <source>Drop one item from the chosen slot to see whether it works (asks first)</source>
         <translation>从选中的货道出一件商品，检查它是否正常（会先确认）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="122"/>
+        <location filename="../../ui/troubleshoot_view.py" line="122"/>
         <source>Test-dispense slot {slot}?</source>
         <translation>测试货道 {slot} 出货？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="123"/>
+        <location filename="../../ui/troubleshoot_view.py" line="123"/>
         <source>Test-dispense slot {slot}{product} on machine {no}?</source>
         <translation>在机器 {no} 上测试货道 {slot}{product} 出货？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="126"/>
+        <location filename="../../ui/troubleshoot_view.py" line="126"/>
         <source>Test dispense</source>
         <translation>测试出货</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="127"/>
+        <location filename="../../ui/troubleshoot_view.py" line="127"/>
         <source>An item will drop from slot {slot} now: have someone at the machine to take it. The machine is locked until it reports; a test dispense is never retried.</source>
         <translation>货道 {slot} 将立即掉落一件商品：请安排人员在机器旁取走。机器报告结果前会被锁定；测试出货绝不会自动重试。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="132"/>
+        <location filename="../../ui/troubleshoot_view.py" line="132"/>
         <source> The machine is OFFLINE: the platform will probably refuse.</source>
         <translation>该机器离线：平台很可能会拒绝。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="135"/>
+        <location filename="../../ui/troubleshoot_view.py" line="135"/>
         <source>Nothing was sent.</source>
         <translation>未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="136"/>
+        <location filename="../../ui/troubleshoot_view.py" line="136"/>
         <source>Machine {no} is dispensing an order: wait for its result before testing a slot. Nothing was sent.</source>
         <translation>机器 {no} 正在为订单出货：请等待结果后再测试货道。未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="141"/>
+        <location filename="../../ui/troubleshoot_view.py" line="141"/>
         <source>Sending the test dispense of slot {slot} to machine {no}…</source>
         <translation>正在向机器 {no} 发送货道 {slot} 的测试出货指令…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="144"/>
+        <location filename="../../ui/troubleshoot_view.py" line="144"/>
         <source>🔒 Machine {no} is locked: test-dispensing slot {slot}, delivery {delivery}. Waiting for the machine&apos;s result (Cancel stops waiting, not the machine).</source>
         <translation>🔒 机器 {no} 已锁定：正在测试货道 {slot}，出货单 {delivery}。正在等待机器的结果（“取消”只停止等待，不会停止机器）。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="149"/>
+        <location filename="../../ui/troubleshoot_view.py" line="149"/>
         <source>Test dispense of slot {slot} worked: the item dropped{delivery}.</source>
         <translation>货道 {slot} 测试出货成功：商品已掉落{delivery}。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="152"/>
+        <location filename="../../ui/troubleshoot_view.py" line="152"/>
         <source>Test dispense of slot {slot} FAILED{delivery}: {detail}</source>
         <translation>货道 {slot} 测试出货失败{delivery}：{detail}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="155"/>
+        <location filename="../../ui/troubleshoot_view.py" line="155"/>
         <source>Test dispense of slot {slot}: no result{delivery} — {detail}</source>
         <translation>货道 {slot} 测试出货：无结果{delivery} — {detail}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="158"/>
+        <location filename="../../ui/troubleshoot_view.py" line="158"/>
         <source>Slot {slot} was not test-dispensed: {error}</source>
         <translation>货道 {slot} 未进行测试出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="159"/>
+        <location filename="../../ui/troubleshoot_view.py" line="159"/>
         <source>Callback #{id} at {when}: deliver_status {deliver}, floor_status {floor}, error_msg “{error}”, channel_name {channel}.</source>
         <translation>回调 #{id}，时间 {when}：deliver_status {deliver}，floor_status {floor}，error_msg “{error}”，channel_name {channel}。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="164"/>
+        <location filename="../../ui/troubleshoot_view.py" line="164"/>
         <source>No callback came: the platform&apos;s dispense record was read instead.</source>
         <translation>没有收到回调：已改为读取平台的出货记录。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="167"/>
+        <location filename="../../ui/troubleshoot_view.py" line="167"/>
         <source>History from the journal (last 7 days)</source>
         <translation>日志中的历史（最近 7 天）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="168"/>
+        <location filename="../../ui/troubleshoot_view.py" line="168"/>
         <source>Recent dispense results:</source>
         <translation>最近的出货结果：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="169"/>
+        <location filename="../../ui/troubleshoot_view.py" line="169"/>
         <source>The journal was not read: no history.</source>
         <translation>未读取日志：没有历史。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="190"/>
+        <location filename="../../ui/troubleshoot_view.py" line="190"/>
         <source>Check</source>
         <translation>检查项</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="194"/>
+        <location filename="../../ui/troubleshoot_view.py" line="194"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="199"/>
+        <location filename="../../ui/troubleshoot_view.py" line="199"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="388"/>
+        <location filename="../../ui/troubleshoot_view.py" line="388"/>
         <source>C&amp;heck again</source>
         <translation>重新检查(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="390"/>
+        <location filename="../../ui/troubleshoot_view.py" line="390"/>
         <source>Ping the platform and read the machine, its slots and the journal again</source>
         <translation>重新连接平台，并再次读取机器、货道和日志</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="410"/>
+        <location filename="../../ui/troubleshoot_view.py" line="410"/>
         <source>Health</source>
         <translation>健康状况</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="428"/>
+        <location filename="../../ui/troubleshoot_view.py" line="428"/>
         <source>Slots (all cabinets)</source>
         <translation>货道（所有货柜）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="438"/>
+        <location filename="../../ui/troubleshoot_view.py" line="438"/>
         <source>slot or product, e.g. A12 or cola</source>
         <translation>货道或商品，例如 A12 或 可乐</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="441"/>
+        <location filename="../../ui/troubleshoot_view.py" line="441"/>
         <source>Fi&amp;lter:</source>
         <translation>筛选(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="443"/>
+        <location filename="../../ui/troubleshoot_view.py" line="443"/>
         <source>&amp;Problems only</source>
         <translation>只看有问题的(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="445"/>
+        <location filename="../../ui/troubleshoot_view.py" line="445"/>
         <source>Show only faulty, empty and low slots</source>
         <translation>只显示故障、缺货和库存低的货道</translation>
     </message>
     <message>
-        <location filename="../../console/ui/troubleshoot_view.py" line="804"/>
+        <location filename="../../ui/troubleshoot_view.py" line="804"/>
         <source> (delivery {delivery})</source>
         <translation>（出货单 {delivery}）</translation>
     </message>
@@ -1873,145 +1873,145 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>models</name>
     <message>
-        <location filename="../../console/ui/models.py" line="39"/>
+        <location filename="../../ui/models.py" line="39"/>
         <source>open</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="40"/>
+        <location filename="../../ui/models.py" line="40"/>
         <source>refund requested</source>
         <translation>已申请退款</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="41"/>
+        <location filename="../../ui/models.py" line="41"/>
         <source>refunded</source>
         <translation>已退款</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="42"/>
+        <location filename="../../ui/models.py" line="42"/>
         <source>dismissed</source>
         <translation>已忽略</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="132"/>
+        <location filename="../../ui/models.py" line="132"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="133"/>
+        <location filename="../../ui/models.py" line="133"/>
         <source>Number</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="135"/>
-        <location filename="../../console/ui/models.py" line="224"/>
+        <location filename="../../ui/models.py" line="135"/>
+        <location filename="../../ui/models.py" line="224"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="137"/>
+        <location filename="../../ui/models.py" line="137"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="137"/>
+        <location filename="../../ui/models.py" line="137"/>
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="141"/>
+        <location filename="../../ui/models.py" line="141"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="142"/>
+        <location filename="../../ui/models.py" line="142"/>
         <source>Last notice</source>
         <translation>最近通知</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="170"/>
-        <location filename="../../console/ui/models.py" line="220"/>
+        <location filename="../../ui/models.py" line="170"/>
+        <location filename="../../ui/models.py" line="220"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="171"/>
+        <location filename="../../ui/models.py" line="171"/>
         <source>Product</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="172"/>
+        <location filename="../../ui/models.py" line="172"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="173"/>
+        <location filename="../../ui/models.py" line="173"/>
         <source>Price</source>
         <translation>价格</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="175"/>
+        <location filename="../../ui/models.py" line="175"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="180"/>
+        <location filename="../../ui/models.py" line="180"/>
         <source>Notified</source>
         <translation>已通知</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="182"/>
+        <location filename="../../ui/models.py" line="182"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="184"/>
+        <location filename="../../ui/models.py" line="184"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="188"/>
+        <location filename="../../ui/models.py" line="188"/>
         <source>Last dispense</source>
         <translation>最近出货</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="217"/>
+        <location filename="../../ui/models.py" line="217"/>
         <source>Opened</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="218"/>
-        <location filename="../../console/ui/models.py" line="248"/>
+        <location filename="../../ui/models.py" line="218"/>
+        <location filename="../../ui/models.py" line="248"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="223"/>
+        <location filename="../../ui/models.py" line="223"/>
         <source>Machine</source>
         <translation>机器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="225"/>
+        <location filename="../../ui/models.py" line="225"/>
         <source>What happened</source>
         <translation>发生了什么</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="226"/>
+        <location filename="../../ui/models.py" line="226"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="235"/>
+        <location filename="../../ui/models.py" line="235"/>
         <source>{order} · machine {machine} · {activity}</source>
         <translation>{order} · 机器 {machine} · {activity}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="241"/>
+        <location filename="../../ui/models.py" line="241"/>
         <source>{n} follow-ups</source>
         <translation>{n} 个跟进</translation>
     </message>
     <message>
-        <location filename="../../console/ui/models.py" line="241"/>
+        <location filename="../../ui/models.py" line="241"/>
         <source>{n} follow-up</source>
         <translation>{n} 个跟进</translation>
     </message>
@@ -2019,122 +2019,127 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>texts</name>
     <message>
-        <location filename="../../console/ui/texts.py" line="38"/>
+        <location filename="../../ui/texts.py" line="39"/>
         <source>The platform could not be reached: check the network and the profile&apos;s base URL.</source>
         <translation>无法连接平台：请检查网络和配置中的平台地址。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/texts.py" line="42"/>
+        <location filename="../../ui/texts.py" line="43"/>
         <source>Connecting to the platform timed out: check the network.</source>
         <translation>连接平台超时：请检查网络。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/texts.py" line="45"/>
+        <location filename="../../ui/texts.py" line="46"/>
         <source>The platform did not answer in time.</source>
         <translation>平台未能及时应答。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/texts.py" line="46"/>
+        <location filename="../../ui/texts.py" line="47"/>
         <source>The connection dropped before the platform answered.</source>
         <translation>平台应答前连接已断开。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/texts.py" line="49"/>
+        <location filename="../../ui/texts.py" line="50"/>
         <source>The platform&apos;s certificate could not be verified: the connection was not trusted.</source>
         <translation>无法验证平台的证书：该连接不可信。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/texts.py" line="53"/>
+        <location filename="../../ui/texts.py" line="54"/>
         <source>The platform&apos;s answer was not the usual JSON (a proxy or error page?).</source>
         <translation>平台的应答不是通常的 JSON（可能是代理或错误页面？）。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/texts.py" line="56"/>
+        <location filename="../../ui/texts.py" line="57"/>
         <source>The platform&apos;s answer was JSON but not in its usual shape.</source>
         <translation>平台的应答是 JSON，但格式与通常不同。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/texts.py" line="70"/>
+        <location filename="../../ui/texts.py" line="71"/>
         <source>The platform answered code 0 with “{message}” instead of “ok”</source>
         <translation>平台返回代码 0，消息为“{message}”而不是“ok”</translation>
     </message>
     <message>
-        <location filename="../../console/ui/texts.py" line="74"/>
+        <location filename="../../ui/texts.py" line="75"/>
         <source>The platform refused: code {code} “{message}”</source>
         <translation>平台拒绝：代码 {code}“{message}”</translation>
     </message>
     <message>
-        <location filename="../../console/ui/texts.py" line="77"/>
+        <location filename="../../ui/texts.py" line="78"/>
         <source>{head} — {explanation} (HTTP {http}).</source>
         <translation>{head} — {explanation}（HTTP {http}）。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/texts.py" line="85"/>
+        <location filename="../../ui/texts.py" line="86"/>
         <source>No usable answer from the platform.</source>
         <translation>平台没有返回可用的应答。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/texts.py" line="88"/>
+        <location filename="../../ui/texts.py" line="89"/>
         <source> HTTP {http}.</source>
         <translation> HTTP {http}。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/texts.py" line="90"/>
+        <location filename="../../ui/texts.py" line="91"/>
         <source> The answer began: “{excerpt}”.</source>
         <translation> 应答开头为：“{excerpt}”。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/texts.py" line="94"/>
+        <location filename="../../ui/texts.py" line="95"/>
         <source> The request may have reached the platform: open the order again to check before trying again.</source>
         <translation> 请求可能已到达平台：再次尝试前请重新打开订单进行检查。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/texts.py" line="101"/>
+        <location filename="../../ui/texts.py" line="102"/>
         <source>Cancelled before the request was sent: nothing was changed.</source>
         <translation>请求发送前已取消：没有任何更改。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/texts.py" line="103"/>
+        <location filename="../../ui/texts.py" line="104"/>
         <source>The profile&apos;s settings cannot be used: {error}</source>
         <translation>配置中的设置无法使用：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/texts.py" line="109"/>
+        <location filename="../../ui/texts.py" line="110"/>
+        <source>The callback receiver cannot listen on port {port}: another program is using it. Choose another receiver port in File ▸ Profiles…, or close that program.</source>
+        <translation>回调接收端无法监听端口 {port}：另一个程序正在使用它。请在“文件 ▸ 配置…”中换一个接收端口，或关闭那个程序。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="116"/>
         <source>A system error stopped this: {error}</source>
         <translation>系统错误导致操作中止：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/texts.py" line="110"/>
+        <location filename="../../ui/texts.py" line="117"/>
         <source>Unexpected error ({kind}): {error}</source>
         <translation>意外错误（{kind}）：{error}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/texts.py" line="127"/>
+        <location filename="../../ui/texts.py" line="134"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../console/ui/texts.py" line="148"/>
+        <location filename="../../ui/texts.py" line="155"/>
         <source>age unknown — the platform gives only the date{date}; it refuses to dispense orders older than 20 minutes</source>
         <translation>订单时长未知 — 平台只提供日期{date}；超过 20 分钟的订单平台会拒绝出货</translation>
     </message>
     <message>
-        <location filename="../../console/ui/texts.py" line="158"/>
+        <location filename="../../ui/texts.py" line="165"/>
         <source>expired: created here {minutes} min ago — the platform refuses to dispense it</source>
         <translation>已过期：{minutes} 分钟前在此创建 — 平台会拒绝出货</translation>
     </message>
     <message>
-        <location filename="../../console/ui/texts.py" line="163"/>
+        <location filename="../../ui/texts.py" line="170"/>
         <source>expired: first seen here {minutes} min ago — the platform refuses to dispense it</source>
         <translation>已过期：{minutes} 分钟前在此首次看到 — 平台会拒绝出货</translation>
     </message>
     <message>
-        <location filename="../../console/ui/texts.py" line="170"/>
+        <location filename="../../ui/texts.py" line="177"/>
         <source>{mm:02d}:{ss:02d} left to dispense (created here at {clock})</source>
         <translation>剩余 {mm:02d}:{ss:02d} 可出货（于 {clock} 在此创建）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/texts.py" line="174"/>
+        <location filename="../../ui/texts.py" line="181"/>
         <source>at most {mm:02d}:{ss:02d} left (first seen here at {clock}; the order may be older)</source>
         <translation>最多剩余 {mm:02d}:{ss:02d}（于 {clock} 在此首次看到；订单可能更早）</translation>
     </message>
