@@ -108,14 +108,14 @@ class KeyringStore:
         try:
             value: str | None = self._backend.get_password(SERVICE, _username(profile, kind))  # type: ignore[attr-defined]
         except Exception as exc:  # keyring backends raise many kinds; all mean "unusable"
-            raise self._wrap(exc) from None
+            raise self._wrap(exc) from exc
         return value
 
     def set(self, profile: str, kind: str, value: str) -> None:
         try:
             self._backend.set_password(SERVICE, _username(profile, kind), value)  # type: ignore[attr-defined]
         except Exception as exc:
-            raise self._wrap(exc) from None
+            raise self._wrap(exc) from exc
 
     def delete(self, profile: str, kind: str) -> None:
         try:
@@ -123,4 +123,4 @@ class KeyringStore:
         except self._errors.PasswordDeleteError:
             return
         except Exception as exc:
-            raise self._wrap(exc) from None
+            raise self._wrap(exc) from exc
