@@ -26,6 +26,7 @@ from console.api.signing import PayloadError, decode_payload, encode_payload, si
 from console.core.callback import safe_excerpt
 from console.core.errors import PortInUse
 from console.core.faults import fault_meaning
+from console.core.followup import refusal_means_item_out
 from console.core.rules import (
     DEVICE_TIMEOUT_S,
     ORDER_WINDOW_S,
@@ -798,9 +799,25 @@ def cmd_dispense(args: argparse.Namespace, out: Out) -> int:
         j.note_order(oid, no)
         for n, rec in enumerate(targets, 1):
             request = {"record_id": rec.id, "paid": order.status == "SUCCESS"}
-            delivery, _ = _journalled(
-                j, "dispense", no, oid, request, functools.partial(client.dispense, no, oid, rec.id)
-            )
+            try:
+                delivery, _ = _journalled(
+                    j,
+                    "dispense",
+                    no,
+                    oid,
+                    request,
+                    functools.partial(client.dispense, no, oid, rec.id),
+                )
+            except PlatformRefused as exc:
+                if not refusal_means_item_out(exc.code):
+                    raise
+                # e.g. 6034: the record was delivered before; a result, never a refund.
+                out.line(
+                    f"record {rec.id}: the platform says it was already delivered (code "
+                    f"{exc.code} {exc.message!r}): nothing was sent; no refund follow-up opened"
+                )
+                results.append({"record_id": rec.id, "delivery_id": None, "delivered": True})
+                continue
             out.line(
                 f"record {rec.id}: dispense sent (delivery {delivery.delivery_id}); waiting for the machine…"
             )

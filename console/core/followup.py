@@ -42,6 +42,28 @@ class FollowupSource(enum.StrEnum):
     CALLBACK = "callback"  # a result callback said the dispense failed
     TIMEOUT = "timeout"  # a dispense was sent, no result came within 120 s
     REFUSED_DISPENSE = "refused_dispense"  # the platform refused to dispense a paid order
+    PLATFORM_RECORD = "platform_record"  # the platform's dispense record (read) says it failed
+
+
+# Which refusals of a dispense open what — the one table (platform-api.md section 6).
+# A refusal with one of these codes says the item is already out: it is a result,
+# never a reason to refund, and opens no follow-up. Every other refusal of a paid
+# order means nothing dropped for a customer who paid: it opens a refund follow-up
+# (machine offline 6025/4008/30002, order expired 40005/6042, status invalid
+# 40006/6043, record not found 4004, ...). Refusals of unpaid orders open nothing.
+ITEM_OUT_REFUSALS: dict[int, str] = {
+    6034: "order already delivered",
+}
+
+
+def refusal_means_item_out(code: int | None) -> bool:
+    """True when a refused dispense says the item was already delivered."""
+    return code in ITEM_OUT_REFUSALS
+
+
+def refusal_opens_followup(code: int | None, paid: bool) -> bool:
+    """Whether a refused dispense opens a refund follow-up (see ``ITEM_OUT_REFUSALS``)."""
+    return paid and not refusal_means_item_out(code)
 
 
 TRANSITIONS: dict[FollowupState, frozenset[FollowupState]] = {

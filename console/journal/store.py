@@ -37,6 +37,7 @@ from console.core.followup import (
     FollowupSource,
     FollowupState,
     failure_meaning,
+    refusal_opens_followup,
     refused_meaning,
     timeout_meaning,
     transition,
@@ -487,7 +488,8 @@ class Journal:
 
         Side effects: a ``dispense`` that is ``ok`` waits for its result callback
         (see ``open_timeout_followups``); a refused ``dispense`` whose request had
-        ``paid`` set opens a follow-up; an ``order_create`` that is ``ok`` notes
+        ``paid`` set opens a follow-up unless the refusal says the item is already
+        out (``console.core.followup.refusal_opens_followup``); an ``order_create`` that is ``ok`` notes
         the new order (``order_id`` from ``response`` or ``response["data"]``)
         with ``first_seen`` = the time the request was sent.
         """
@@ -568,7 +570,7 @@ class Journal:
                 kind == "dispense"
                 and outcome == "refused"
                 and order_id is not None
-                and request.get("paid") in (True, "1", "true", "yes")
+                and refusal_opens_followup(code, request.get("paid") in (True, "1", "true", "yes"))
             ):
                 meaning = refused_meaning(code, message, explain(code) if code is not None else "")
                 self._open_followup(

@@ -22,6 +22,7 @@ from console.api.client import Client
 from console.api.errors import ApiError, Cancelled, PlatformRefused, TransportError
 from console.core.callback import DELIVER_SUCCESS, Callback
 from console.core.faults import fault_meaning, floor_meaning
+from console.core.followup import refusal_means_item_out
 from console.core.models import Delivery, Machine, Order, Product
 from console.core.rules import DEVICE_TIMEOUT_S, check_machine_no
 from console.core.status import (
@@ -189,14 +190,21 @@ class DispenseProgress:
 
 @dataclass(frozen=True)
 class RecordOutcome:
-    """What became of one record: ``dropped``, ``failed``, ``no result``, ``not sent``,
-    or ``unknown`` (the dispense was sent but its answer was lost: it may have dropped)."""
+    """What became of one record: ``dropped``, ``delivered`` (the platform refused: the
+    record was already delivered, nothing was sent), ``failed``, ``no result``, ``not
+    sent``, or ``unknown`` (the dispense was sent but its answer was lost: it may have
+    dropped)."""
 
     record_id: int
     result: str
     detail: str = ""
     delivery_id: int = 0
     error: ApiError | None = None
+
+    @property
+    def item_out(self) -> bool:
+        """The customer has the item (it dropped now, or was delivered before)."""
+        return self.result in ("dropped", "delivered")
 
 
 @dataclass(frozen=True)
@@ -209,7 +217,7 @@ class DispenseReport:
 
     @property
     def all_dropped(self) -> bool:
-        return not self.not_sent and all(o.result == "dropped" for o in self.outcomes)
+        return not self.not_sent and all(o.item_out for o in self.outcomes)
 
 
 @dataclass(frozen=True)
@@ -456,7 +464,7 @@ class Operations:
             outcome = self._dispense_one(order, machine_no, record_id, step, cancel, progress)
             outcomes.append(outcome)
             progress(dataclasses.replace(step, stage="done", delivery_id=outcome.delivery_id))
-            if outcome.result != "dropped":
+            if not outcome.item_out:
                 return DispenseReport(
                     order.order_id,
                     machine_no,
@@ -495,6 +503,10 @@ class Operations:
                 # Sent but no usable answer: the item may have dropped. Never "not sent".
                 result = "unknown" if exc.sent else "not sent"
                 return RecordOutcome(record_id, result, str(exc), error=exc)
+            except PlatformRefused as exc:
+                if refusal_means_item_out(exc.code):  # e.g. 6034: a result, not a failure
+                    return RecordOutcome(record_id, "delivered", exc.message, error=exc)
+                return RecordOutcome(record_id, "not sent", str(exc), error=exc)
             except ApiError as exc:
                 return RecordOutcome(record_id, "not sent", str(exc), error=exc)
             progress(dataclasses.replace(step, stage="waiting", delivery_id=delivery.delivery_id))

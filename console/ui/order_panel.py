@@ -910,6 +910,15 @@ class OrderPanel(QWidget):
                         record=o.record_id, delivery=delivery
                     )
                 )
+            elif o.result == "delivered":
+                lines.append(
+                    translate(
+                        "OrderPanel",
+                        "Record {record}: the platform says it was already delivered "
+                        "(“{message}”). Nothing was sent, and this answer opens no refund "
+                        "follow-up.",
+                    ).format(record=o.record_id, message=o.detail)
+                )
             elif o.result == "unknown":
                 self._uncertain.add((report.order_id, o.record_id))
                 lines.append(
@@ -947,7 +956,7 @@ class OrderPanel(QWidget):
                 line = translate("OrderPanel", "Stopped: records {records} were not sent.")
             lines.append(line.format(records=report.not_sent))
         level = LEVEL_OK if report.all_dropped else LEVEL_ERROR
-        if report.cancelled and all(o.result == "dropped" for o in report.outcomes):
+        if report.cancelled and all(o.item_out for o in report.outcomes):
             level = LEVEL_WARN
         self.show_message(
             level, " ".join(lines) or translate("OrderPanel", "Nothing was dispensed.")

@@ -266,3 +266,22 @@ def test_a_dispense_with_no_result_callback_after_120_s_opens_a_follow_up(
 
     window.check_timeouts()  # a later check opens nothing more
     assert window.tabs.tabText(1) == "Follow-ups (1)"
+
+
+def test_already_delivered_is_a_result_and_opens_no_refund_follow_up(qtbot, console_app, sandbox):
+    """6034 "order already delivered" (e.g. Dispense pressed on a stale view): the
+    customer has the item, so no refund follow-up may open."""
+    window = console_app.window
+    panel = window.order_panel
+    choose_machine(qtbot, console_app)
+    order_id = new_paid_order(qtbot, console_app)
+    sandbox.inject("dispense:code=6034#1")
+    qtbot.mouseClick(panel.dispense_all_button, LEFT)
+    qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT_MS)
+    text = panel.message_label.text()
+    assert "the platform says it was already delivered" in text, text
+    assert "opens no refund follow-up" in text
+    window.followups.reload()
+    qtbot.waitUntil(lambda: window.tabs.tabText(1) == "Follow-ups (0)", timeout=WAIT_MS)
+    activity = console_app.window.ws.env.journal.list_actions(order_id=order_id, kind="dispense")
+    assert [(a.state, a.code) for a in activity] == [("refused", 6034)]  # journalled as said

@@ -363,3 +363,21 @@ def test_listen_on_a_port_in_use_says_so_and_exits_2(env: dict[str, str]) -> Non
         f"vendctl: cannot listen on 127.0.0.1:{port}: port {port} on 127.0.0.1 is already in "
         "use by another program (choose another: --port)"
     ]
+
+
+def test_dispensing_a_delivered_record_again_is_a_result_not_a_refund(
+    env: dict[str, str], sandbox: Sandbox
+) -> None:
+    """The platform answers 6034 "order already delivered": no refund follow-up opens."""
+    oid = str(sandbox.demo_order("paid_multi"))
+    first = vendctl("dispense", oid, "--machine", LOBBY, "--yes", "--json")
+    assert first.code == 0, first.err
+    rid = str(first.json["data"][0]["record_id"])
+    again = vendctl("dispense", oid, "--record", rid, "--machine", LOBBY, "--yes")
+    assert again.code == 0, again.err
+    assert (
+        f"record {rid}: the platform says it was already delivered (code 6034 "
+        "'order already delivered'): nothing was sent; no refund follow-up opened"
+    ) in again.out
+    assert "nothing to follow up" in vendctl("followup", "list").out
+    assert len(sandbox.requests_for("dispense")) == 4  # three drops, one refused

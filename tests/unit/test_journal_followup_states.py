@@ -13,6 +13,7 @@ from console.core.followup import (
     FollowupState,
     failure_meaning,
     parse_state,
+    refusal_opens_followup,
     refused_meaning,
     timeout_meaning,
     transition,
@@ -104,3 +105,20 @@ def test_timeout_and_refusal_meanings() -> None:
     assert "did not report a result" in timeout_meaning(120)
     text = refused_meaning(6042, "order expired", "orders older than 20 minutes")
     assert "6042" in text and "order expired" in text and "20 minutes" in text
+
+
+@pytest.mark.parametrize(
+    ("code", "paid", "opens"),
+    [
+        (6034, True, False),  # order already delivered: a result, never a refund
+        (6025, True, True),  # machine offline: nothing dropped, the customer paid
+        (40005, True, True),  # order expired
+        (40006, True, True),  # status invalid
+        (None, True, True),  # a refusal without a code
+        (6054, False, False),  # an unpaid order is nobody's refund
+    ],
+)
+def test_which_refusals_of_a_dispense_open_a_refund_follow_up(
+    code: int | None, paid: bool, opens: bool
+) -> None:
+    assert refusal_opens_followup(code, paid) is opens

@@ -449,6 +449,15 @@ def test_refused_dispense_of_a_paid_order_opens_a_follow_up(journal: Journal) ->
     assert "6047" in f.meaning and "not enough stock" in f.meaning
 
 
+def test_a_refusal_saying_the_item_is_out_opens_no_follow_up(journal: Journal) -> None:
+    """6034 "order already delivered": the customer has the item; refunding would be wrong."""
+    aid = journal.begin_action("dispense", "16327129", 72, {"record_id": "1", "paid": True})
+    journal.finish_action(aid, "refused", 6034, "order already delivered")
+    assert journal.list_followups() == []
+    (action,) = journal.list_actions(order_id=72)
+    assert (action.state, action.code) == ("refused", 6034)
+
+
 def test_a_dispense_without_result_opens_a_timeout_follow_up(
     journal: Journal, clock: Clock
 ) -> None:

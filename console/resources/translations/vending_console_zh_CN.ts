@@ -809,80 +809,80 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>Operations</name>
     <message>
-        <location filename="../../tasks/operations.py" line="137"/>
+        <location filename="../../tasks/operations.py" line="138"/>
         <source>dropped</source>
         <translation>已出货</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="138"/>
+        <location filename="../../tasks/operations.py" line="139"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="139"/>
+        <location filename="../../tasks/operations.py" line="140"/>
         <source>no result</source>
         <translation>无结果</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="140"/>
+        <location filename="../../tasks/operations.py" line="141"/>
         <source>not sent</source>
         <translation>未发送</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="439"/>
+        <location filename="../../tasks/operations.py" line="447"/>
         <source>order {order} is {status}: only paid or pickup-code orders can be dispensed; nothing was sent</source>
         <translation>订单 {order} 的状态是 {status}：只有已支付或取货码订单才能出货；未发送任何请求</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="141"/>
-        <location filename="../../tasks/operations.py" line="444"/>
+        <location filename="../../tasks/operations.py" line="142"/>
+        <location filename="../../tasks/operations.py" line="452"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="556"/>
-        <location filename="../../tasks/operations.py" line="642"/>
+        <location filename="../../tasks/operations.py" line="568"/>
+        <location filename="../../tasks/operations.py" line="654"/>
         <source>the machine reported success</source>
         <translation>机器报告成功</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="567"/>
-        <location filename="../../tasks/operations.py" line="654"/>
+        <location filename="../../tasks/operations.py" line="579"/>
+        <location filename="../../tasks/operations.py" line="666"/>
         <source>the platform reports success</source>
         <translation>平台报告成功</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="720"/>
+        <location filename="../../tasks/operations.py" line="732"/>
         <source>stopped waiting (cancelled)</source>
         <translation>已停止等待（已取消）</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="722"/>
+        <location filename="../../tasks/operations.py" line="734"/>
         <source>no result from the machine</source>
         <translation>机器没有返回结果</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="577"/>
+        <location filename="../../tasks/operations.py" line="589"/>
         <source>{why}: the item may or may not have dropped; query the dispense before trying again</source>
         <translation>{why}：商品可能已掉落，也可能没有；再次尝试前请先查询出货</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="608"/>
+        <location filename="../../tasks/operations.py" line="620"/>
         <source>choose a slot to test; nothing was sent</source>
         <translation>请选择要测试的货道；未发送任何请求</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="664"/>
+        <location filename="../../tasks/operations.py" line="676"/>
         <source>{why}: the item may or may not have dropped; check the slot before testing again</source>
         <translation>{why}：商品可能已掉落，也可能没有；再次测试前请先检查货道</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="732"/>
+        <location filename="../../tasks/operations.py" line="744"/>
         <source>no fault text given</source>
         <translation>未给出故障描述</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="736"/>
+        <location filename="../../tasks/operations.py" line="748"/>
         <source>slot status {status}: {meaning}</source>
         <translation>货道状态 {status}：{meaning}</translation>
     </message>
@@ -1253,77 +1253,82 @@ The details are in the console&apos;s log file. The window stays open; check the
         <translation>记录 {record} 已出货{delivery}。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="916"/>
+        <location filename="../../ui/order_panel.py" line="915"/>
+        <source>Record {record}: the platform says it was already delivered (“{message}”). Nothing was sent, and this answer opens no refund follow-up.</source>
+        <translation>记录 {record}：平台表示该记录已出货（“{message}”）。本次未发送任何指令，这一回复不会产生退款跟进。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_panel.py" line="925"/>
         <source>Record {record}: the dispense was sent but its answer was lost — the item MAY HAVE DROPPED. Check the machine or use Query dispense before dispensing it again. ({error})</source>
         <translation>记录 {record}：出货指令已发出，但应答丢失——商品可能已经出货。再次出货前请先检查机器或使用“查询出货”。（{error}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="928"/>
+        <location filename="../../ui/order_panel.py" line="937"/>
         <source>Record {record} was not dispensed: {error}</source>
         <translation>记录 {record} 未出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="934"/>
+        <location filename="../../ui/order_panel.py" line="943"/>
         <source>Record {record}: {result}{delivery} — {detail}</source>
         <translation>记录 {record}：{result}{delivery} — {detail}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="945"/>
+        <location filename="../../ui/order_panel.py" line="954"/>
         <source>Cancelled: records {records} were not sent.</source>
         <translation>已取消：记录 {records} 未发送。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="947"/>
+        <location filename="../../ui/order_panel.py" line="956"/>
         <source>Stopped: records {records} were not sent.</source>
         <translation>已停止：记录 {records} 未发送。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="953"/>
+        <location filename="../../ui/order_panel.py" line="962"/>
         <source>Nothing was dispensed.</source>
         <translation>没有出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="967"/>
+        <location filename="../../ui/order_panel.py" line="976"/>
         <source>Order {order} not dispensed: {error}</source>
         <translation>订单 {order} 未出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="998"/>
+        <location filename="../../ui/order_panel.py" line="1007"/>
         <source>Dispense {delivery} of record {record}: {status}</source>
         <translation>记录 {record} 的出货单 {delivery}：{status}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1001"/>
+        <location filename="../../ui/order_panel.py" line="1010"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1004"/>
+        <location filename="../../ui/order_panel.py" line="1013"/>
         <source>, sent {when}</source>
         <translation>，发送于 {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1006"/>
+        <location filename="../../ui/order_panel.py" line="1015"/>
         <source>, picked up {when}</source>
         <translation>，取货于 {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1008"/>
+        <location filename="../../ui/order_panel.py" line="1017"/>
         <source>, failed: {reason}</source>
         <translation>，失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1022"/>
+        <location filename="../../ui/order_panel.py" line="1031"/>
         <source>Dispense not queried: {error}</source>
         <translation>未能查询出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1065"/>
+        <location filename="../../ui/order_panel.py" line="1074"/>
         <source>Order {order} created (trade id {trade}); it is unpaid.</source>
         <translation>订单 {order} 已创建（交易号 {trade}）；尚未支付。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1080"/>
+        <location filename="../../ui/order_panel.py" line="1089"/>
         <source>Order not created: {error}</source>
         <translation>未能创建订单：{error}</translation>
     </message>
