@@ -828,13 +828,19 @@ def cmd_dispense(args: argparse.Namespace, out: Out) -> int:
             )
             result = {"record_id": rec.id, "delivery_id": delivery.delivery_id, "delivery": final}
             results.append(result)
+            opened = j.record_dispense_result(oid, rec.id, no, final) if final else None
             status = (final.status if final else "") or "unknown"
             if final is not None and final.fail_reason:
                 meaning = fault_meaning(final.fail_reason)
                 out.line(f"record {rec.id}: FAILED — {final.fail_reason}: {meaning.text()}")
             else:
                 out.line(f"record {rec.id}: {status}")
-            if status.lower() != "success":
+            if opened is not None:
+                out.line(
+                    f"follow-up #{opened.id} is open: the customer may need a refund "
+                    f"(vendctl followup list)"
+                )
+            if final is None or not final.succeeded:
                 exit_code = EXIT_REFUSED
                 rest = [r.id for r in targets[n:]]
                 if rest:

@@ -294,6 +294,11 @@ class Delivery:
         """True while the machine has not reported on this dispense."""
         return self.status.lower() in PENDING_DELIVERY_STATUSES and not self.fail_reason
 
+    @property
+    def succeeded(self) -> bool:
+        """True when the record says the item dropped (``success``, no fault text)."""
+        return self.status.lower() == "success" and not self.fail_reason
+
     @classmethod
     def from_data(cls, d: Mapping[str, Any], delivery_id: int = 0) -> Delivery:
         return cls(

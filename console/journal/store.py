@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import getpass
 import json
 import logging
@@ -42,6 +43,7 @@ from console.core.followup import (
     timeout_meaning,
     transition,
 )
+from console.core.models import Delivery
 from console.core.rules import DEVICE_TIMEOUT_S
 from console.journal.rows import (
     ACTION_IN_FLIGHT,
@@ -585,6 +587,74 @@ class Journal:
                 )
             new = conn.execute("SELECT * FROM actions WHERE id = ?", (action_id,)).fetchone()
         return _action_row(new)
+
+    def record_dispense_result(
+        self, order_id: int, record_id: int | None, machine_no: str, delivery: Delivery
+    ) -> FollowupRow | None:
+        """Journal a dispense's result read from the platform's dispense record.
+
+        The same evidence as a result callback, from the other source: the
+        dispense no longer waits for a result (no "no result after 120 s"
+        follow-up), and a record that says the dispense failed opens (or joins)
+        the refund follow-up, with the platform's fault text. Returns that
+        follow-up, else None. A record still pending changes nothing.
+        """
+        if delivery.pending:
+            return None
+        ts, ts_iso = self._now()
+        request = {
+            "delivery_id": delivery.delivery_id,
+            "record_id": record_id,
+            "source": "dispense result read from the platform",
+        }
+        with self._write() as conn:
+            cur = conn.execute(
+                """
+                INSERT INTO actions (ts, ts_iso, profile, session, pid, kind, machine_no,
+                    order_id, record_id, request, state, response, finished_ts, finished_iso)
+                VALUES (?, ?, ?, ?, ?, 'delivery_query', ?, ?, ?, ?, 'ok', ?, ?, ?)
+                """,
+                (
+                    ts,
+                    ts_iso,
+                    self.profile,
+                    self._session,
+                    self._pid,
+                    machine_no,
+                    order_id,
+                    record_id,
+                    _dumps(request),
+                    _dumps(dataclasses.asdict(delivery)),
+                    ts,
+                    ts_iso,
+                ),
+            )
+            action_id = int(cur.lastrowid or 0)
+            conn.execute(
+                """
+                UPDATE actions SET awaiting_result = 0
+                WHERE profile = ? AND awaiting_result = 1 AND kind = 'dispense' AND order_id = ?
+                  AND (? IS NULL OR record_id = ?)
+                """,
+                (self.profile, order_id, record_id, record_id),
+            )
+            what = f"dispense record {record_id}" if record_id is not None else "dispense"
+            said = delivery.fail_reason or delivery.status or "no status"
+            self._touch_order(
+                conn, order_id, machine_no, f"{what}: platform record says {said}", ts, ts_iso
+            )
+            if delivery.succeeded:
+                return None
+            return self._open_followup(
+                conn,
+                order_id,
+                record_id,
+                machine_no,
+                REASON_REFUND,
+                failure_meaning(delivery.fail_reason or delivery.status, None),
+                FollowupSource.PLATFORM_RECORD.value,
+                action_id,
+            )
 
     def _has_result(
         self, conn: sqlite3.Connection, order_id: int, record_id: int | None, since: float

@@ -572,7 +572,9 @@ class Operations:
                 record_id, "failed", _failure_text(row.error_msg, row.floor_status), did
             )
         if latest is not None:
-            if latest.status.lower() == "success" and not latest.fail_reason:
+            # The platform's record answered first: journalled like a callback would be.
+            self._j(self.journal.record_dispense_result, order_id, record_id, machine_no, latest)
+            if latest.succeeded:
                 return RecordOutcome(
                     record_id,
                     "dropped",
@@ -658,7 +660,7 @@ class Operations:
             fault = Fault(row.error_msg, row.floor_status)
             return SlotTestResult(machine_no, slot, "failed", fault.words(), did, row, fault)
         if latest is not None:
-            if latest.status.lower() == "success" and not latest.fail_reason:
+            if latest.succeeded:
                 return SlotTestResult(
                     machine_no,
                     slot,

@@ -1017,7 +1017,7 @@ class OrderPanel(QWidget):
             text += translate("OrderPanel", ", failed: {reason}").format(
                 reason=delivery.fail_reason
             )
-        ok = delivery.status.lower() == "success" and not delivery.fail_reason
+        ok = delivery.succeeded
         self.show_message(LEVEL_OK if ok else LEVEL_WARN, text + ".")
 
     @Slot(object, object)

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from console.credentials import MemoryStore, Profile, ProfileStore
 from console.journal import Journal
 from console.paths import app_paths
+from console.tasks.runner import POOL_JOURNAL
 from tests.gui.conftest import LEFT, LOBBY, WAIT_MS, choose_machine, new_paid_order
 
 
@@ -225,23 +226,23 @@ def _followup_cells(window) -> list[dict[str, str]]:
     ]
 
 
-def test_a_dispense_with_no_result_callback_after_120_s_opens_a_follow_up(
-    qtbot, console_app, sandbox
-):
-    """The result callback never arrives: once 120 s have passed since the dispense, the
-    window's periodic check (every 15 s) opens a follow-up and says so."""
-    window = console_app.window
+def test_a_dispense_with_no_result_after_120_s_opens_a_follow_up(qtbot, make_console, sandbox):
+    """The machine never answers and no callback comes: once 120 s have passed since the
+    dispense, the window's periodic check (every 15 s) opens a follow-up and says so."""
+    app = make_console(synchronous=False)
+    window = app.window
     panel = window.order_panel
     # The console and the platform keep one time, which the test moves on.
     window.ws.env.ops.clock = sandbox.clock.now
-    choose_machine(qtbot, console_app)
-    order_id = new_paid_order(qtbot, console_app)
+    choose_machine(qtbot, app)
+    order_id = new_paid_order(qtbot, app)
     sandbox.inject("callback:drop")
+    sandbox.inject("device:noanswer#1")
     qtbot.mouseClick(panel.dispense_all_button, LEFT)
+    qtbot.waitUntil(lambda: "is locked" in panel.lock_label.text(), timeout=WAIT_MS)
+    window.cancel_action.trigger()  # the operator stops waiting; the result stays unknown
     qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT_MS)
-    qtbot.waitUntil(
-        lambda: any("dropped" in c.error for c in sandbox.callbacks_sent), timeout=WAIT_MS
-    )
+    assert "no result" in panel.message_label.text()
     assert window.tabs.tabText(1) == "Follow-ups (0)"
 
     (sent,) = sandbox.requests_for("dispense")
@@ -250,7 +251,8 @@ def test_a_dispense_with_no_result_callback_after_120_s_opens_a_follow_up(
         sandbox.clock.advance(sent.at + seconds_after_the_dispense - sandbox.clock.now())
 
     move_clock_to(118)
-    window.check_timeouts()  # what the window's 15 s timer runs (synchronous runner: done now)
+    window.check_timeouts()  # what the window's 15 s timer runs
+    qtbot.waitUntil(lambda: not window.runner.running(POOL_JOURNAL), timeout=WAIT_MS)
     assert window.tabs.tabText(1) == "Follow-ups (0)"
     assert str(order_id) not in window.statusBar().currentMessage()
 
@@ -265,7 +267,43 @@ def test_a_dispense_with_no_result_callback_after_120_s_opens_a_follow_up(
     assert "No dispense result within 120 s" in message and str(order_id) in message
 
     window.check_timeouts()  # a later check opens nothing more
+    qtbot.waitUntil(lambda: not window.runner.running(POOL_JOURNAL), timeout=WAIT_MS)
     assert window.tabs.tabText(1) == "Follow-ups (1)"
+
+
+def test_a_result_read_from_the_platform_opens_no_false_follow_up_later(
+    qtbot, console_app, sandbox
+):
+    """Callbacks go elsewhere: the window reads the platform's dispense record. An item
+    that dropped never becomes "customer may need a refund — no result callback"."""
+    window = console_app.window
+    panel = window.order_panel
+    window.ws.env.ops.clock = sandbox.clock.now
+    choose_machine(qtbot, console_app)
+    new_paid_order(qtbot, console_app)
+    sandbox.inject("callback:drop")
+    qtbot.mouseClick(panel.dispense_all_button, LEFT)
+    qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT_MS)
+    assert "dropped" in panel.message_label.text()
+    sandbox.clock.advance(121)
+    window.check_timeouts()
+    assert window.tabs.tabText(1) == "Follow-ups (0)"
+
+
+def test_a_failure_read_from_the_platform_opens_a_follow_up_at_once(qtbot, console_app, sandbox):
+    """Callbacks go elsewhere and the slot jams: the platform's record is the evidence."""
+    window = console_app.window
+    panel = window.order_panel
+    choose_machine(qtbot, console_app)
+    order_id = new_paid_order(qtbot, console_app)
+    sandbox.inject("callback:drop")
+    sandbox.inject("device:fail=2,Goods are Stuck#1")
+    qtbot.mouseClick(panel.dispense_all_button, LEFT)
+    qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT_MS)
+    assert "Goods are Stuck" in panel.message_label.text()
+    qtbot.waitUntil(lambda: window.tabs.tabText(1) == "Follow-ups (1)", timeout=WAIT_MS)
+    (row,) = _followup_cells(window)
+    assert row["Order"] == str(order_id) and "Goods are Stuck" in row["What happened"]
 
 
 def test_already_delivered_is_a_result_and_opens_no_refund_follow_up(qtbot, console_app, sandbox):

@@ -381,3 +381,20 @@ def test_dispensing_a_delivered_record_again_is_a_result_not_a_refund(
     ) in again.out
     assert "nothing to follow up" in vendctl("followup", "list").out
     assert len(sandbox.requests_for("dispense")) == 4  # three drops, one refused
+
+
+def test_a_failure_read_from_the_platform_opens_a_follow_up(
+    env: dict[str, str], sandbox: Sandbox
+) -> None:
+    """Callbacks go nowhere and the slot jams: the queue must still say a refund is owed."""
+    oid = str(sandbox.demo_order("paid"))
+    sandbox.inject("device:fail=2,Goods are Stuck#1")
+    r = vendctl("dispense", oid, "--machine", LOBBY, "--yes")
+    assert r.code == 1, r.err
+    lines = r.out.splitlines()
+    assert ": FAILED — Goods are Stuck: No drop was detected: the item is jammed" in r.out
+    assert "follow-up #1 is open: the customer may need a refund (vendctl followup list)" in lines
+    listed = vendctl("--json", "followup", "list")
+    (f,) = listed.json["data"]
+    assert (str(f["order_id"]), f["source"], f["state"]) == (oid, "platform_record", "open")
+    assert "Goods are Stuck" in f["meaning"]

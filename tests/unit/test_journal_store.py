@@ -16,6 +16,7 @@ import pytest
 
 from console.core.callback import parse_callback
 from console.core.followup import FollowupError
+from console.core.models import Delivery
 from console.journal import SCHEMA_VERSION, CallbackRow, Journal, JournalError
 from console.journal.store import MAX_RAW
 
@@ -456,6 +457,37 @@ def test_a_refusal_saying_the_item_is_out_opens_no_follow_up(journal: Journal) -
     assert journal.list_followups() == []
     (action,) = journal.list_actions(order_id=72)
     assert (action.state, action.code) == ("refused", 6034)
+
+
+def test_a_result_read_from_the_platform_counts_like_a_callback(
+    journal: Journal, clock: Clock
+) -> None:
+    """Callbacks going elsewhere: the platform's dispense record is the evidence."""
+    dropped = journal.begin_action("dispense", "16327129", 90, {"record_id": "1", "paid": True})
+    journal.finish_action(dropped, "ok")
+    jammed = journal.begin_action("dispense", "16327129", 91, {"record_id": "2", "paid": True})
+    journal.finish_action(jammed, "ok")
+    waiting = journal.begin_action("dispense", "16327129", 92, {"record_id": "3", "paid": True})
+    journal.finish_action(waiting, "ok")
+
+    ok = Delivery(delivery_id=7, status="success", delivered_at="2026-12-07 12:00:00")
+    assert journal.record_dispense_result(90, 1, "16327129", ok) is None
+    pending = Delivery(delivery_id=9, status="dispensing")
+    assert journal.record_dispense_result(92, 3, "16327129", pending) is None
+    failed = Delivery(delivery_id=8, status="fail", fail_reason="Goods are Stuck")
+    opened = journal.record_dispense_result(91, 2, "16327129", failed)
+    assert opened is not None
+    assert (opened.order_id, opened.record_id, opened.source) == (91, 2, "platform_record")
+    assert "Goods are Stuck" in opened.meaning and "jammed" in opened.meaning
+    # The same failure reported again by a late callback joins it: one customer, one follow-up.
+    record(journal, body(91, 2, "0", error_msg="Goods are Stuck"))
+    assert [f.id for f in journal.list_followups()] == [opened.id]
+    # No false "no result" follow-up for the dropped one; the pending one still waits.
+    later = journal.open_timeout_followups(clock.t + 121)
+    assert [(f.order_id, f.source) for f in later] == [(92, "timeout")]
+    (read,) = journal.list_actions(order_id=90, kind="delivery_query")
+    assert read.state == "ok" and read.response is not None
+    assert read.response["status"] == "success"
 
 
 def test_a_dispense_without_result_opens_a_timeout_follow_up(
