@@ -27,6 +27,7 @@ from console.core.callback import safe_excerpt
 from console.core.errors import PortInUse
 from console.core.faults import fault_meaning
 from console.core.followup import refusal_means_item_out
+from console.core.models import Delivery
 from console.core.rules import (
     DEVICE_TIMEOUT_S,
     ORDER_WINDOW_S,
@@ -43,6 +44,7 @@ from console.core.status import (
     query_text_label,
 )
 from console.credentials import CredentialsError, KeyringStore, Profile, ProfileStore
+from console.dispensing import check_overdue
 from console.logsetup import register_secrets, setup_logging, teardown_logging
 from console.paths import app_paths
 
@@ -306,6 +308,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("followup", "failed dispenses to follow up: refund, resolve or dismiss")
     fsub = p.add_subparsers(dest="followup_command", metavar="ACTION")
     fsub.required = True
+    q = fsub.add_parser(
+        "check",
+        help="dispenses with no result: ask the platform now, record what it says, open "
+        "follow-ups where owed (what the console does by itself after 120 s)",
+        parents=[common],
+    )
+    q.add_argument(
+        "--older-than",
+        type=float,
+        default=DEVICE_TIMEOUT_S,
+        metavar="SECONDS",
+        help=f"only dispenses sent at least this long ago (default {DEVICE_TIMEOUT_S})",
+    )
     q = fsub.add_parser("list", help="follow-ups (default: the ones still to do)", parents=[common])
     q.add_argument(
         "--state",
@@ -1304,11 +1319,14 @@ def cmd_listen(args: argparse.Namespace, out: Out) -> int:
                 file=out.stderr,
                 flush=True,
             )
+            read = client.get_delivery if client is not None else _no_platform
             while not stop.wait(2.0):
-                for f in j.open_timeout_followups(time.time()):
+                for c in check_overdue(read, j, time.time()):
+                    if (f := c.followup) is None:
+                        continue
                     emit(
                         {"kind": "followup", "id": f.id, "order_id": f.order_id, "record_id": f.record_id,
-                         "reason": f.reason, "meaning": f.meaning},
+                         "reason": f.reason, "meaning": f.meaning, "found": c.found},
                         f"follow-up #{f.id}: order {f.order_id} record {f.record_id} — {f.meaning}",
                     )  # fmt: skip
         except KeyboardInterrupt:
@@ -1441,17 +1459,53 @@ def _get_followup(j: Any, text: str) -> Any:
     return f
 
 
+def _no_platform(delivery_id: int, machine_no: str) -> Delivery:
+    """Where no platform credentials are known: the platform cannot be asked."""
+    raise ConfigError("no platform credentials to ask the platform with")
+
+
+def cmd_followup_check(args: argparse.Namespace, out: Out) -> int:
+    older = args.older_than
+    if not 0 <= older <= 7 * 24 * 3600:
+        raise BadInput(f"--older-than must be between 0 and {7 * 24 * 3600} seconds, not {older}")
+    creds = resolve_creds(args)
+    client = make_client(args, out, creds)
+    with _journal(creds.profile) as j:
+        checks = check_overdue(client.get_delivery, j, time.time(), older)
+    out.json({"ok": True, "data": checks})
+    for c in checks:
+        record = f" record {c.record_id}" if c.record_id is not None else ""
+        head = f"order {c.order_id}{record} (delivery {c.delivery_id or '-'}, sent {c.sent_iso})"
+        if c.decision == "result recorded":
+            then = "result recorded, no follow-up"
+        elif c.followup is None:
+            then = "nothing to do (its result came meanwhile)"
+        elif c.decision == "result unknown":
+            then = f"follow-up #{c.followup.id}: result unknown — check before refunding"
+        else:
+            then = f"follow-up #{c.followup.id} opened: the customer may need a refund"
+        out.line(f"{head}: platform says {c.found} → {then}")
+    if not checks:
+        out.line(f"no dispense has waited more than {older:g} s for its result")
+    return EXIT_OK
+
+
 def cmd_followup_list(args: argparse.Namespace, out: Out) -> int:
     profile = resolve_creds(args, need_secrets=False).profile
     state = None if args.state == "all" else args.state
     with _journal(profile) as j:
-        j.open_timeout_followups(time.time())
         rows = j.list_followups(state)
+        overdue = j.overdue_dispenses(time.time())
     out.json({"ok": True, "data": rows})
     for f in rows:
         out.line(_followup_text(f))
     if not rows:
         out.line("nothing to follow up" if state == "active" else "no follow-ups")
+    if overdue:
+        out.warn(
+            f"{len(overdue)} dispense(s) have had no result for over 120 s: "
+            "`vendctl followup check` asks the platform what became of them"
+        )
     return EXIT_OK
 
 
@@ -1551,6 +1605,7 @@ COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Out], int]]
     ("journal", "history"): cmd_journal_history,
     ("journal", "replay"): cmd_journal_replay,
     ("followup", "list"): cmd_followup_list,
+    ("followup", "check"): cmd_followup_check,
     ("followup", "refund"): cmd_followup_refund,
     ("followup", "resolve"): cmd_followup_resolve,
     ("followup", "dismiss"): cmd_followup_dismiss,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 
-from console.core.faults import TIMEOUT_MEANING, fault_meaning, floor_meaning
+from console.core.faults import fault_meaning, floor_meaning
 
 
 class FollowupError(ValueError):
@@ -80,6 +80,8 @@ NOTE_REQUIRED: dict[FollowupState, str] = {
 }
 
 REASON_REFUND = "customer may need a refund"
+# No result, and the platform could not tell: the item may have dropped.
+REASON_UNKNOWN = "result unknown — check before refunding"
 
 
 def parse_state(text: str) -> FollowupState:
@@ -121,11 +123,16 @@ def failure_meaning(error_msg: str | None, floor_status: str | None, lang: str =
     return "; ".join(parts)
 
 
-def timeout_meaning(timeout_s: float, lang: str = "en") -> str:
+def unknown_result_meaning(timeout_s: float, found: str, lang: str = "en") -> str:
+    """No result within ``timeout_s`` and the platform's record did not settle it."""
     if lang.startswith("zh"):
-        return f"出货指令发出后 {timeout_s:g} 秒内未收到结果回调 — {TIMEOUT_MEANING.text(lang)}"
+        return (
+            f"出货指令发出后 {timeout_s:g} 秒内没有结果，平台也无法确认（{found}）："
+            "商品可能已经掉落，退款前请先核实"
+        )
     return (
-        f"no result callback within {timeout_s:g} s of the dispense — {TIMEOUT_MEANING.text(lang)}"
+        f"no result within {timeout_s:g} s of the dispense and the platform could not say "
+        f"({found}): the item MAY HAVE DROPPED — check before refunding"
     )
 
 

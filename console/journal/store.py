@@ -34,14 +34,15 @@ from console.core.callback import Callback
 from console.core.errorcodes import explain
 from console.core.followup import (
     REASON_REFUND,
+    REASON_UNKNOWN,
     FollowupError,
     FollowupSource,
     FollowupState,
     failure_meaning,
     refusal_opens_followup,
     refused_meaning,
-    timeout_meaning,
     transition,
+    unknown_result_meaning,
 )
 from console.core.models import Delivery
 from console.core.rules import DEVICE_TIMEOUT_S
@@ -489,7 +490,7 @@ class Journal:
         """Record an action's outcome: ``ok``, ``refused``, ``transport`` or ``cancelled``.
 
         Side effects: a ``dispense`` that is ``ok`` waits for its result callback
-        (see ``open_timeout_followups``); a refused ``dispense`` whose request had
+        (see ``console.dispensing.overdue``); a refused ``dispense`` whose request had
         ``paid`` set opens a follow-up unless the refusal says the item is already
         out (``console.core.followup.refusal_opens_followup``); an ``order_create`` that is ``ok`` notes
         the new order (``order_id`` from ``response`` or ``response["data"]``)
@@ -1489,41 +1490,45 @@ class Journal:
             ).fetchall()
         return [_event_row(r) for r in rows]
 
-    def open_timeout_followups(
-        self, now: float, timeout_s: float = DEVICE_TIMEOUT_S
-    ) -> list[FollowupRow]:
-        """Open a follow-up for each dispense sent ``ok`` more than ``timeout_s`` ago
-        with no result callback since; returns the follow-ups opened (or joined)."""
-        opened: list[FollowupRow] = []
-        with self._write() as conn:
+    def overdue_dispenses(
+        self, now: float, older_than_s: float = DEVICE_TIMEOUT_S
+    ) -> list[ActionRow]:
+        """Dispenses sent ``ok`` at least ``older_than_s`` ago that still wait for a result
+        (no callback, no platform record read), oldest first."""
+        with self._read() as conn:
             rows = conn.execute(
                 """
                 SELECT * FROM actions
-                WHERE profile = ? AND awaiting_result = 1 AND ts <= ?
+                WHERE profile = ? AND awaiting_result = 1 AND kind = 'dispense' AND ts <= ?
                 ORDER BY id
                 """,
-                (self.profile, now - timeout_s),
+                (self.profile, now - older_than_s),
             ).fetchall()
-            for row in rows:
-                conn.execute("UPDATE actions SET awaiting_result = 0 WHERE id = ?", (row["id"],))
-                order_id = row["order_id"]
-                if order_id is None or self._has_result(
-                    conn, order_id, row["record_id"], row["ts"]
-                ):
-                    continue
-                opened.append(
-                    self._open_followup(
-                        conn,
-                        int(order_id),
-                        row["record_id"],
-                        str(row["machine_no"]),
-                        REASON_REFUND,
-                        timeout_meaning(timeout_s),
-                        FollowupSource.TIMEOUT.value,
-                        int(row["id"]),
-                    )
-                )
-        return opened
+        return [_action_row(r) for r in rows]
+
+    def open_unknown_result_followup(self, action_id: int, found: str) -> FollowupRow | None:
+        """No result for dispense ``action_id`` and the platform could not say what became
+        of it (``found``: still dispensing, unreachable, ...). The item may have dropped:
+        the follow-up says so, to be checked before anyone refunds. Returns None when the
+        dispense no longer waits (its result came meanwhile)."""
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT * FROM actions WHERE id = ? AND profile = ? AND awaiting_result = 1",
+                (action_id, self.profile),
+            ).fetchone()
+            if row is None or row["order_id"] is None:
+                return None
+            conn.execute("UPDATE actions SET awaiting_result = 0 WHERE id = ?", (action_id,))
+            return self._open_followup(
+                conn,
+                int(row["order_id"]),
+                row["record_id"],
+                str(row["machine_no"]),
+                REASON_UNKNOWN,
+                unknown_result_meaning(DEVICE_TIMEOUT_S, found),
+                FollowupSource.TIMEOUT.value,
+                action_id,
+            )
 
     # -- history and export -------------------------------------------------
 

@@ -31,6 +31,8 @@ from console.core.status import (
     OrderStatus,
     is_dispensable,
 )
+from console.dispensing import OverdueCheck, check_overdue
+from console.dispensing.overdue import OverdueJournal
 from console.journal import ActionRow, CallbackRow, FollowupRow, Journal
 from console.receiver import replay
 from console.receiver.crosscheck import CrossChecker
@@ -248,8 +250,8 @@ class SlotTestResult:
 
 
 class _JournalThread:
-    """What ``diagnose`` reads from the journal, run on the journal thread (the one
-    thread that talks to SQLite for the window)."""
+    """What ``diagnose`` and the overdue check use of the journal, run on the journal
+    thread (the one thread that talks to SQLite for the window)."""
 
     def __init__(self, journal: Journal, journal_call: JournalCall) -> None:
         self._journal = journal
@@ -262,6 +264,26 @@ class _JournalThread:
             self._journal.machine_activity, machine_no, since, limit
         )
         return result
+
+    def overdue_dispenses(
+        self, now: float, older_than_s: float = DEVICE_TIMEOUT_S
+    ) -> list[ActionRow]:
+        rows: list[ActionRow] = self._j(self._journal.overdue_dispenses, now, older_than_s)
+        return rows
+
+    def record_dispense_result(
+        self, order_id: int, record_id: int | None, machine_no: str, delivery: Delivery
+    ) -> FollowupRow | None:
+        row: FollowupRow | None = self._j(
+            self._journal.record_dispense_result, order_id, record_id, machine_no, delivery
+        )
+        return row
+
+    def open_unknown_result_followup(self, action_id: int, found: str) -> FollowupRow | None:
+        row: FollowupRow | None = self._j(
+            self._journal.open_unknown_result_followup, action_id, found
+        )
+        return row
 
 
 @dataclass(frozen=True)
@@ -705,9 +727,15 @@ class Operations:
     def dismiss_followup(self, fid: int, reason: str) -> FollowupChanged:
         return FollowupChanged(self.journal.followup_dismiss(fid, reason))
 
-    def open_timeout_followups(self) -> list[FollowupRow]:
-        """Follow-ups for dispenses that got no result within the platform's 120 s."""
-        return self.journal.open_timeout_followups(self.clock())
+    def overdue_dispenses(self) -> list[ActionRow]:
+        """Dispenses with no result after the platform's 120 s (journal thread: a read)."""
+        return self.journal.overdue_dispenses(self.clock())
+
+    def check_overdue(self) -> list[OverdueCheck]:
+        """The no-result rule (``console.dispensing.overdue``): the platform is asked
+        about each overdue dispense before any follow-up opens. On an api thread."""
+        journal = cast(OverdueJournal, _JournalThread(self.journal, self._j))
+        return check_overdue(self.client.get_delivery, journal, self.clock())
 
     # -- callbacks --------------------------------------------------------------------
 

@@ -39,7 +39,8 @@ from console.ui.texts import QT_TRANSLATE_NOOP, describe_error, translate
 from console.ui.workspace import LEVEL_ERROR, LEVEL_OK, LEVEL_WARN, Job, Workspace
 
 if TYPE_CHECKING:
-    from console.journal import CallbackRow, FollowupRow
+    from console.dispensing import OverdueCheck
+    from console.journal import ActionRow, CallbackRow
     from console.ui.troubleshoot_view import TroubleshootView
 
 log = logging.getLogger(__name__)
@@ -637,22 +638,30 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def check_timeouts(self) -> None:
+        """Every 15 s: dispenses without a result after 120 s? Then ask the platform."""
         env = self.ws.env
         if env is not None:
-            self.ws.submit(
-                POOL_JOURNAL, env.ops.open_timeout_followups, on_success=self._timeouts_checked
-            )
+            self.ws.submit(POOL_JOURNAL, env.ops.overdue_dispenses, on_success=self._overdue_found)
 
     @Slot(object, object)
-    def _timeouts_checked(self, job: Job, opened: list[FollowupRow]) -> None:
+    def _overdue_found(self, job: Job, overdue: list[ActionRow]) -> None:
+        env = self.ws.env
+        if self.ws.stale(job) or env is None or not overdue:
+            return
+        self.ws.submit(POOL_API, env.ops.check_overdue, on_success=self._timeouts_checked)
+
+    @Slot(object, object)
+    def _timeouts_checked(self, job: Job, checks: list[OverdueCheck]) -> None:
+        opened = [c for c in checks if c.followup is not None]
         if self.ws.stale(job) or not opened:
             return
-        orders = ", ".join(str(f.order_id) for f in opened)
+        orders = ", ".join(dict.fromkeys(str(c.order_id) for c in opened))
         self._message(
             LEVEL_ERROR,
             translate(
                 "MainWindow",
-                "No dispense result within 120 s for order(s) {orders}: follow-up opened.",
+                "No dispense result within 120 s for order(s) {orders}: the platform was "
+                "asked; follow-up opened.",
             ).format(orders=orders),
         )
         self.followups.reload()

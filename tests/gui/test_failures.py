@@ -228,7 +228,8 @@ def _followup_cells(window) -> list[dict[str, str]]:
 
 def test_a_dispense_with_no_result_after_120_s_opens_a_follow_up(qtbot, make_console, sandbox):
     """The machine never answers and no callback comes: once 120 s have passed since the
-    dispense, the window's periodic check (every 15 s) opens a follow-up and says so."""
+    dispense, the window's periodic check (every 15 s) asks the platform, which has
+    marked the dispense timed out, opens the refund follow-up and says so."""
     app = make_console(synchronous=False)
     window = app.window
     panel = window.order_panel
@@ -262,7 +263,9 @@ def test_a_dispense_with_no_result_after_120_s_opens_a_follow_up(qtbot, make_con
     (row,) = _followup_cells(window)
     assert row["Order"] == str(order_id) and row["Machine"] == LOBBY
     assert row["State"] == "open"
-    assert "no result callback within 120 s" in row["What happened"]
+    assert "The machine did not report a result within 120 s" in row["What happened"]
+    (asked,) = sandbox.requests_for("delivery")[-1:]  # the platform was asked first
+    assert asked.at >= sent.at + 120
     message = window.statusBar().currentMessage()
     assert "No dispense result within 120 s" in message and str(order_id) in message
 

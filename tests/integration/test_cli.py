@@ -398,3 +398,47 @@ def test_a_failure_read_from_the_platform_opens_a_follow_up(
     (f,) = listed.json["data"]
     assert (str(f["order_id"]), f["source"], f["state"]) == (oid, "platform_record", "open")
     assert "Goods are Stuck" in f["meaning"]
+
+
+def test_followup_check_asks_the_platform_about_dispenses_without_result(
+    env: dict[str, str], sandbox: Sandbox
+) -> None:
+    """Dispenses the window sent whose results never came (callbacks going elsewhere, the
+    window closed): `vendctl followup check` asks the platform and decides per dispense."""
+    from console.journal import Journal
+    from console.paths import app_paths
+
+    c = sandbox.credentials
+    client = Client(sandbox.base_url, c.appid, c.app_secret, c.sign_key)
+    sandbox.inject("callback:drop")
+    oid = sandbox.demo_order("paid_multi")
+    records = [r.id for r in client.get_order(oid, LOBBY).records]
+    outcomes = []
+    journal = Journal.open(app_paths().ensure().journal_file, "env")
+    try:
+        for rid in records[:2]:
+            if rid == records[1]:
+                sandbox.inject("device:fail=2,Goods are Stuck#1")
+            aid = journal.begin_action("dispense", LOBBY, oid, {"record_id": rid, "paid": True})
+            delivery = client.dispense(LOBBY, oid, rid)
+            journal.finish_action(
+                aid, "ok", response={"data": {"delivery_id": delivery.delivery_id}}
+            )
+            outcomes.append(delivery.delivery_id)
+            while client.get_delivery(delivery.delivery_id, LOBBY).pending:  # the machine's cycle
+                sandbox.clock.advance(1)
+    finally:
+        journal.close()
+
+    r = vendctl("followup", "check", "--older-than", "0")
+    assert r.code == 0, r.err
+    lines = r.out.splitlines()
+    assert lines[0].startswith(f"order {oid} record {records[0]} (delivery {outcomes[0]}, sent ")
+    assert lines[0].endswith("platform says picked up → result recorded, no follow-up"), lines
+    assert lines[1].endswith(
+        "platform says failed: Goods are Stuck → follow-up #1 opened: the customer may need a refund"
+    ), lines
+    again = vendctl("followup", "check", "--older-than", "0")
+    assert again.out.strip() == "no dispense has waited more than 0 s for its result"
+    listed = vendctl("--json", "followup", "list").json["data"]
+    assert [(f["record_id"], f["source"]) for f in listed] == [(records[1], "platform_record")]

@@ -15,8 +15,8 @@ from console.core.followup import (
     parse_state,
     refusal_opens_followup,
     refused_meaning,
-    timeout_meaning,
     transition,
+    unknown_result_meaning,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,8 +101,10 @@ def test_failure_meaning_uses_the_fault_and_slot_texts() -> None:
 
 
 def test_timeout_and_refusal_meanings() -> None:
-    assert timeout_meaning(120).startswith("no result callback within 120 s")
-    assert "did not report a result" in timeout_meaning(120)
+    assert unknown_result_meaning(120, "still dispensing").startswith(
+        "no result within 120 s of the dispense and the platform could not say (still dispensing)"
+    )
+    assert "MAY HAVE DROPPED" in unknown_result_meaning(120, "x")
     text = refused_meaning(6042, "order expired", "orders older than 20 minutes")
     assert "6042" in text and "order expired" in text and "20 minutes" in text
 

@@ -482,33 +482,34 @@ def test_a_result_read_from_the_platform_counts_like_a_callback(
     # The same failure reported again by a late callback joins it: one customer, one follow-up.
     record(journal, body(91, 2, "0", error_msg="Goods are Stuck"))
     assert [f.id for f in journal.list_followups()] == [opened.id]
-    # No false "no result" follow-up for the dropped one; the pending one still waits.
-    later = journal.open_timeout_followups(clock.t + 121)
-    assert [(f.order_id, f.source) for f in later] == [(92, "timeout")]
+    # The dropped one no longer waits (no false "no result" follow-up); the pending one does.
+    assert [a.order_id for a in journal.overdue_dispenses(clock.t + 121)] == [92]
     (read,) = journal.list_actions(order_id=90, kind="delivery_query")
     assert read.state == "ok" and read.response is not None
     assert read.response["status"] == "success"
 
 
-def test_a_dispense_without_result_opens_a_timeout_follow_up(
-    journal: Journal, clock: Clock
-) -> None:
+def test_a_dispense_without_result_is_overdue_after_120_s(journal: Journal, clock: Clock) -> None:
     aid = journal.begin_action("dispense", "16327129", 80, {"record_id": "3", "paid": True})
     journal.finish_action(aid, "ok")
     done = journal.begin_action("dispense", "16327129", 81, {"record_id": "4", "paid": True})
     journal.finish_action(done, "ok")
     record(journal, body(81, 4, "1"))
-    assert journal.open_timeout_followups(clock.t + 119) == []
-    opened = journal.open_timeout_followups(clock.t + 121)
-    assert [(f.order_id, f.record_id, f.source, f.source_id) for f in opened] == [
-        (80, 3, "timeout", aid)
-    ]
-    assert "no result callback within 120 s" in opened[0].meaning
-    assert journal.open_timeout_followups(clock.t + 500) == []
+    assert journal.overdue_dispenses(clock.t + 119) == []
+    assert [a.id for a in journal.overdue_dispenses(clock.t + 121)] == [aid]
+    opened = journal.open_unknown_result_followup(aid, "still dispensing")
+    assert opened is not None
+    assert (opened.order_id, opened.record_id, opened.source, opened.source_id) == (
+        80, 3, "timeout", aid,
+    )  # fmt: skip
+    assert opened.reason == "result unknown — check before refunding"
+    assert "MAY HAVE DROPPED" in opened.meaning and "still dispensing" in opened.meaning
+    assert journal.overdue_dispenses(clock.t + 500) == []
+    assert journal.open_unknown_result_followup(aid, "again") is None  # decided once
     # The late result is noted on the follow-up rather than silently lost.
     late = record(journal, body(80, 3, "1"))
-    assert late.followup_id == opened[0].id
-    assert "succeeded" in journal.followup_events(opened[0].id)[-1].note
+    assert late.followup_id == opened.id
+    assert "succeeded" in journal.followup_events(opened.id)[-1].note
 
 
 def test_a_result_that_beats_the_dispense_answer_still_counts(
@@ -517,7 +518,7 @@ def test_a_result_that_beats_the_dispense_answer_still_counts(
     aid = journal.begin_action("dispense", "16327129", 90, {"record_id": "9"})
     record(journal, body(90, 9, "1"))  # callback before finish_action
     journal.finish_action(aid, "ok")
-    assert journal.open_timeout_followups(clock.t + 1000) == []
+    assert journal.overdue_dispenses(clock.t + 1000) == []
 
 
 def test_test_dispense_failures_open_no_follow_up(journal: Journal) -> None:

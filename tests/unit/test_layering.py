@@ -57,6 +57,6 @@ def test_make_lint_fails_on_an_upward_import_and_on_widgets_outside_the_window(
     assert "no package but ui and app imports Qt's widgets BROKEN" in out
     assert "console.tasks.logfeed:" in out and "PySide6.QtWidgets" in out
     # Through the journal, the receiver now reaches up to the task layer as well.
-    assert "receiver, sandbox and troubleshoot import nothing above them BROKEN" in out
+    assert "receiver, sandbox, troubleshoot and dispensing import nothing above them BROKEN" in out
     # ruff passed on the copy and every other contract held.
     assert "Contracts: 7 kept, 3 broken." in out
