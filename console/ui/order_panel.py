@@ -399,9 +399,13 @@ class OrderPanel(QWidget):
         )
         self.recent_combo.setEnabled(env_ready and not self._opening)
         self.new_button.setEnabled(has_machine and idle and self.products_ready)
-        loaded = view is not None and env_ready
+        # While the order reloads (after every write) its view is stale: no write from it.
+        loaded = view is not None and env_ready and not self._opening
         self.status_combo.setEnabled(loaded and idle)
-        self.apply_button.setEnabled(loaded and idle and self.status_combo.currentIndex() >= 0)
+        chosen = self.chosen_status()
+        self.apply_button.setEnabled(
+            loaded and idle and chosen is not None and chosen is not self._current_status()
+        )
         dispensable = loaded and view is not None and is_dispensable(view.order.status)
         selected = self.selected_record()
         can_drop = selected is not None and selected.record.id in self._remaining()
@@ -679,12 +683,25 @@ class OrderPanel(QWidget):
         data = self.status_combo.currentData()
         return OrderStatus(int(data)) if data is not None else None
 
+    def _current_status(self) -> OrderStatus | None:
+        return status_from_query_text(self.view.order.status) if self.view is not None else None
+
     @Slot()
     def apply_status(self) -> None:
+        """Send the chosen status — once per intent: nothing while a write runs or the
+        order reloads, and nothing when the order already has that status."""
         env, view, status = self.ws.env, self.view, self.chosen_status()
-        if env is None or view is None or status is None or self._writing:
+        if env is None or view is None or status is None or self._writing or self._opening:
             return
         order_id = view.order.order_id
+        if status is self._current_status():
+            self.show_message(
+                LEVEL_INFO,
+                translate(
+                    "OrderPanel", "Order {order} is already {status}: nothing was sent."
+                ).format(order=order_id, status=status_item_text(status)),
+            )
+            return
         if status.is_destructive:
             action, consequence = STATUS_CONSEQUENCES[status]
             question = Question(
@@ -787,7 +804,7 @@ class OrderPanel(QWidget):
 
     def _dispense(self, record_ids: list[int]) -> None:
         env, view = self.ws.env, self.view
-        if env is None or view is None or not record_ids or self._writing:
+        if env is None or view is None or not record_ids or self._writing or self._opening:
             return
         order = view.order
         by_id = {r.record.id: r for r in self.records.rows}

@@ -26,8 +26,9 @@ def open_demo_order(qtbot, app, sandbox, kind: str = "unpaid") -> int:
 
 def apply_paid(qtbot, panel) -> None:
     panel.status_combo.setCurrentIndex(panel.status_combo.findData(1))
+    assert panel.apply_button.isEnabled(), "the order is paid already: nothing to apply"
     qtbot.mouseClick(panel.apply_button, LEFT)
-    qtbot.waitUntil(lambda: not panel.busy and panel.apply_button.isEnabled(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not panel.busy and panel.view is not None, timeout=WAIT_MS)
 
 
 @pytest.mark.parametrize(

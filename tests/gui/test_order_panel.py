@@ -133,3 +133,44 @@ def test_recent_orders_open_the_order_on_its_machine(qtbot, console_app, sandbox
         timeout=WAIT_MS,
     )
     assert panel.machine_no == LOBBY
+
+
+def test_a_double_click_on_apply_sends_one_status_change(qtbot, make_console, sandbox):
+    """Real worker threads: the first PUT finishes in milliseconds; the second click, and
+    Ctrl+Enter once the order shows its new status, must send nothing."""
+    app = make_console(synchronous=False)
+    panel = app.window.order_panel
+    choose_machine(qtbot, app)
+    panel.create_order(501, 1)
+    qtbot.waitUntil(lambda: panel.view is not None and not panel.busy, timeout=WAIT_MS)
+    panel.status_combo.setCurrentIndex(panel.status_combo.findData(int(OrderStatus.PAID)))
+    assert panel.apply_button.isEnabled()
+    qtbot.mouseClick(panel.apply_button, LEFT)
+    qtbot.mouseClick(panel.apply_button, LEFT)  # the second click of a double click
+    qtbot.waitUntil(
+        lambda: panel.view is not None and panel.view.order.status == "SUCCESS" and not panel.busy,
+        timeout=WAIT_MS,
+    )
+    # The current status is preselected: applying it again is no intent at all.
+    assert panel.chosen_status() is OrderStatus.PAID
+    assert not panel.apply_button.isEnabled()
+    panel.apply_status()  # what Ctrl+Enter does
+    assert "is already 1" in panel.message_label.text()
+    assert "nothing was sent" in panel.message_label.text()
+    assert len(sandbox.requests_for("order_set_status")) == 1
+
+
+def test_nothing_is_written_from_an_order_that_is_reloading(qtbot, make_console, sandbox):
+    app = make_console(synchronous=False)
+    panel = app.window.order_panel
+    choose_machine(qtbot, app)
+    panel.create_order(501, 1)
+    qtbot.waitUntil(lambda: panel.view is not None and not panel.busy, timeout=WAIT_MS)
+    sandbox.inject("order_get:latency=1#1")  # the reload takes a while
+    panel.reload()
+    assert panel.busy
+    assert not panel.apply_button.isEnabled() and not panel.dispense_all_button.isEnabled()
+    panel.status_combo.setCurrentIndex(panel.status_combo.findData(int(OrderStatus.PAID)))
+    panel.apply_status()  # a shortcut pressed anyway
+    qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT_MS)
+    assert sandbox.requests_for("order_set_status") == []

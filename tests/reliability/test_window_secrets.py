@@ -153,7 +153,7 @@ def _run_session(
     # An order created, paid, dispensed; its callback in the log pane.
     panel = window.order_panel
     choose_machine(qtbot, app)
-    good = new_paid_order(qtbot, app)
+    new_paid_order(qtbot, app)
     qtbot.mouseClick(panel.dispense_all_button, LEFT)
     qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT_MS)
     assert "dropped" in panel.message_label.text()
@@ -174,9 +174,9 @@ def _run_session(
     qtbot.waitUntil(lambda: window.tabs.tabText(1) == "Follow-ups (0)", timeout=WAIT_MS)
     window.tabs.setCurrentIndex(0)
 
-    # A platform fault: an HTML error page instead of an answer.
+    # A platform fault: an HTML error page instead of an answer (an unpaid order marked paid).
     sandbox.inject("order_set_status:html#1")
-    panel.order_edit.setText(str(good))
+    panel.order_edit.setText(str(sandbox.demo_order("unpaid")))
     panel.open_typed_order()
     qtbot.waitUntil(lambda: not panel.busy and panel.view is not None, timeout=WAIT_MS)
     panel.status_combo.setCurrentIndex(panel.status_combo.findData(1))
