@@ -44,7 +44,16 @@ def test_make_run_without_a_display_says_the_same(tmp_path: Path) -> None:
     base.pop("QT_QPA_PLATFORM", None)
     base["VENDING_CONSOLE_HOME"] = str(tmp_path / "home")
     run = subprocess.run(
-        [make, "--no-print-directory", "-o", ".venv/.installed", "run", "SYSTEM_DEPS=true"],
+        # This suite's venv, taken as installed; no Debian installs.
+        [
+            make,
+            "--no-print-directory",
+            "-o",
+            f"{sys.prefix}/.installed",
+            "run",
+            f"VENV={sys.prefix}",
+            "SYSTEM_DEPS=true",
+        ],  # fmt: skip
         capture_output=True,
         text=True,
         timeout=120,

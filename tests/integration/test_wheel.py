@@ -66,6 +66,7 @@ def test_the_installed_wheel_passes_its_own_self_check(wheel: Path, tmp_path: Pa
     target = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(target)
     python = target / "bin" / "python"
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # only the new venv
     run = subprocess.run(
         [
             *PIP,
@@ -80,6 +81,7 @@ def test_the_installed_wheel_passes_its_own_self_check(wheel: Path, tmp_path: Pa
         capture_output=True,
         text=True,
         timeout=120,
+        env=clean,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     site = Path(
@@ -94,11 +96,10 @@ def test_the_installed_wheel_passes_its_own_self_check(wheel: Path, tmp_path: Pa
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {
-        **os.environ,
+        **clean,
         "QT_QPA_PLATFORM": "offscreen",
         "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
     }
-    env.pop("PYTHONPATH", None)
     run = subprocess.run(
         [str(target / "bin" / "vending-console"), "--self-check"],
         capture_output=True,
