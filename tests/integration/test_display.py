@@ -53,7 +53,7 @@ def test_make_run_without_a_display_says_the_same(tmp_path: Path) -> None:
             "run",
             f"VENV={sys.prefix}",
             "SYSTEM_DEPS=true",
-        ],  # fmt: skip
+        ],
         capture_output=True,
         text=True,
         timeout=120,
