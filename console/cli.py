@@ -1465,9 +1465,9 @@ def _no_platform(delivery_id: int, machine_no: str) -> Delivery:
 
 
 def cmd_followup_check(args: argparse.Namespace, out: Out) -> int:
-    older = args.older_than
-    if not 0 <= older <= 7 * 24 * 3600:
-        raise BadInput(f"--older-than must be between 0 and {7 * 24 * 3600} seconds, not {older}")
+    older, week = args.older_than, 7 * 24 * 3600
+    if not 0 <= older <= week:
+        raise BadInput(f"--older-than must be between 0 and {week} seconds, not {older:g}")
     creds = resolve_creds(args)
     client = make_client(args, out, creds)
     with _journal(creds.profile) as j:
@@ -1503,7 +1503,7 @@ def cmd_followup_list(args: argparse.Namespace, out: Out) -> int:
         out.line("nothing to follow up" if state == "active" else "no follow-ups")
     if overdue:
         out.warn(
-            f"{len(overdue)} dispense(s) have had no result for over 120 s: "
+            f"{len(overdue)} dispense(s) have had no result for over {DEVICE_TIMEOUT_S} s: "
             "`vendctl followup check` asks the platform what became of them"
         )
     return EXIT_OK

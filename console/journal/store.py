@@ -631,14 +631,7 @@ class Journal:
                 ),
             )
             action_id = int(cur.lastrowid or 0)
-            conn.execute(
-                """
-                UPDATE actions SET awaiting_result = 0
-                WHERE profile = ? AND awaiting_result = 1 AND kind = 'dispense' AND order_id = ?
-                  AND (? IS NULL OR record_id = ?)
-                """,
-                (self.profile, order_id, record_id, record_id),
-            )
+            self._stop_awaiting(conn, order_id, record_id)
             what = f"dispense record {record_id}" if record_id is not None else "dispense"
             said = delivery.fail_reason or delivery.status or "no status"
             self._touch_order(
@@ -656,6 +649,19 @@ class Journal:
                 FollowupSource.PLATFORM_RECORD.value,
                 action_id,
             )
+
+    def _stop_awaiting(
+        self, conn: sqlite3.Connection, order_id: int, record_id: int | None
+    ) -> None:
+        """A result arrived (callback or platform record): the dispense no longer waits."""
+        conn.execute(
+            """
+            UPDATE actions SET awaiting_result = 0
+            WHERE profile = ? AND awaiting_result = 1 AND kind = 'dispense' AND order_id = ?
+              AND (? IS NULL OR record_id = ?)
+            """,
+            (self.profile, order_id, record_id, record_id),
+        )
 
     def _has_result(
         self, conn: sqlite3.Connection, order_id: int, record_id: int | None, since: float
@@ -1036,14 +1042,7 @@ class Journal:
             return None
         if context.awaiting:
             # The result arrived: the dispense no longer waits for it.
-            conn.execute(
-                """
-                UPDATE actions SET awaiting_result = 0
-                WHERE profile = ? AND awaiting_result = 1 AND kind = 'dispense' AND order_id = ?
-                  AND (? IS NULL OR record_id = ?)
-                """,
-                (self.profile, cb.order_id, cb.record_id, cb.record_id),
-            )
+            self._stop_awaiting(conn, cb.order_id, cb.record_id)
         if outcome == "failure":
             meaning = failure_meaning(cb.error_msg, cb.floor_status)
             row = self._open_followup(
