@@ -129,5 +129,18 @@ _V1: tuple[str, ...] = (
     "CREATE INDEX followup_events_followup ON followup_events (followup_id, id)",
 )
 
-MIGRATIONS: list[tuple[str, ...]] = [_V1]
+# V2: who did each action; what the platform said about an order (so a follow-up can
+# show amount, trade id, slot and product without asking again); a follow-up's kind of
+# evidence is kept in ``reason`` and its notes stay in ``followup_events``.
+_V2: tuple[str, ...] = (
+    "ALTER TABLE actions ADD COLUMN actor TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE orders ADD COLUMN amount TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE orders ADD COLUMN order_date TEXT NOT NULL DEFAULT ''",  # platform's date
+    "ALTER TABLE orders ADD COLUMN status TEXT NOT NULL DEFAULT ''",  # last status read
+    # JSON list of {record_id, product_id, product_name, channel_name, quantity, status}
+    "ALTER TABLE orders ADD COLUMN records TEXT NOT NULL DEFAULT '[]'",
+    "ALTER TABLE orders ADD COLUMN details_ts REAL",  # when the above were read
+)
+
+MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2]
 SCHEMA_VERSION = len(MIGRATIONS)

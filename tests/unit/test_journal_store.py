@@ -92,8 +92,34 @@ def test_an_existing_world_readable_journal_is_tightened(path: Path) -> None:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+def test_a_version_1_journal_upgrades_in_place_without_loss(path: Path) -> None:
+    from console.journal.schema import MIGRATIONS
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path)
+    for statement in MIGRATIONS[0]:
+        conn.execute(statement)
+    conn.execute(
+        "INSERT INTO actions (ts, ts_iso, profile, session, pid, kind, machine_no, order_id,"
+        " state) VALUES (1, 'then', 'default', 's', 1, 'set_status', '16327129', 60, 'ok')"
+    )
+    conn.execute(
+        "INSERT INTO orders (profile, order_id, machine_no, trade_id, last_ts, last_iso)"
+        " VALUES ('default', 60, '16327129', 'T60', 1, 'then')"
+    )
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    with Journal(path) as journal:
+        assert journal.schema_version == 2
+        (action,) = journal.list_actions(10, order_id=60)
+        assert (action.kind, action.machine_no, action.state) == ("set_status", "16327129", "ok")
+        summary = journal.get_order(60)
+        assert summary is not None and summary.trade_id == "T60"
+
+
 def test_schema_version_wal_and_synchronous(journal: Journal, path: Path) -> None:
-    assert journal.schema_version == SCHEMA_VERSION == 1
+    assert journal.schema_version == SCHEMA_VERSION == 2
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
