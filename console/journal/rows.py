@@ -62,6 +62,7 @@ class ActionRow:
     check: str
     finished_ts: float | None
     finished_iso: str | None
+    actor: str = ""  # who did it ("" for rows written before actors were kept)
 
     @property
     def outcome(self) -> str:

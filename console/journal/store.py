@@ -440,12 +440,15 @@ class Journal:
         machine_no: str,
         order_id: int | None,
         request: dict[str, Any],
+        *,
+        actor: str | None = None,
     ) -> int:
         """Record an action's intent, committed, BEFORE its request is sent; returns its id.
 
         ``request`` is the (masked) request data. ``record_id`` and
         ``channel_name`` in it are picked up. For a ``dispense`` of a paid order
-        put ``"paid": True`` in it: a refusal then opens a follow-up.
+        put ``"paid": True`` in it: a refusal then opens a follow-up. ``actor`` is
+        who did it (default: the OS user).
         """
         if kind not in ACTION_KINDS:
             raise ValueError(f"unknown action kind {kind!r}: use one of {sorted(ACTION_KINDS)}")
@@ -455,8 +458,8 @@ class Journal:
             cur = conn.execute(
                 """
                 INSERT INTO actions (ts, ts_iso, profile, session, pid, kind, machine_no,
-                                     order_id, record_id, request, state)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     order_id, record_id, request, state, actor)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 (
                     ts,
@@ -470,6 +473,7 @@ class Journal:
                     record_id,
                     _dumps(request),
                     ACTION_IN_FLIGHT,
+                    self._actor_name(actor),
                 ),
             )
             action_id = int(cur.lastrowid or 0)
@@ -612,8 +616,9 @@ class Journal:
             cur = conn.execute(
                 """
                 INSERT INTO actions (ts, ts_iso, profile, session, pid, kind, machine_no,
-                    order_id, record_id, request, state, response, finished_ts, finished_iso)
-                VALUES (?, ?, ?, ?, ?, 'delivery_query', ?, ?, ?, ?, 'ok', ?, ?, ?)
+                    order_id, record_id, request, state, response, finished_ts, finished_iso,
+                    actor)
+                VALUES (?, ?, ?, ?, ?, 'delivery_query', ?, ?, ?, ?, 'ok', ?, ?, ?, ?)
                 """,
                 (
                     ts,
@@ -628,6 +633,7 @@ class Journal:
                     _dumps(dataclasses.asdict(delivery)),
                     ts,
                     ts_iso,
+                    SYSTEM_ACTOR,
                 ),
             )
             action_id = int(cur.lastrowid or 0)
@@ -1662,6 +1668,7 @@ def _action_row(r: sqlite3.Row) -> ActionRow:
         check=str(r["check_text"]),
         finished_ts=r["finished_ts"],
         finished_iso=r["finished_iso"],
+        actor=str(r["actor"]),
     )
 
 

@@ -707,3 +707,12 @@ def test_two_genuine_test_dispenses_of_a_slot_both_count(tmp_path: Path) -> None
         assert a.duplicate_of is None and b.duplicate_of == a.id
     finally:
         j.close()
+
+
+def test_every_action_records_who_did_it(journal: Journal) -> None:
+    import getpass
+
+    mine = journal.begin_action("set_status", "16327129", 60, {"status": 2})
+    named = journal.begin_action("set_status", "16327129", 61, {"status": 2}, actor="Li Na")
+    assert journal.get_action(mine).actor == getpass.getuser()  # type: ignore[union-attr]
+    assert journal.get_action(named).actor == "Li Na"  # type: ignore[union-attr]
