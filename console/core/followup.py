@@ -17,6 +17,8 @@ from __future__ import annotations
 import enum
 
 from console.core.faults import fault_meaning, floor_meaning
+from console.core.models import Delivery
+from console.core.status import RECORD_NOT_PICKED_UP, RECORD_PICKED_UP
 
 
 class FollowupError(ValueError):
@@ -43,6 +45,7 @@ class FollowupSource(enum.StrEnum):
     TIMEOUT = "timeout"  # a dispense was sent, no result came within 120 s
     REFUSED_DISPENSE = "refused_dispense"  # the platform refused to dispense a paid order
     PLATFORM_RECORD = "platform_record"  # the platform's dispense record (read) says it failed
+    ORDER_RECORD = "order_record"  # the order's record, read after an unknown dispense
 
 
 # Which refusals of a dispense open what — the one table (platform-api.md section 6).
@@ -82,6 +85,95 @@ NOTE_REQUIRED: dict[FollowupState, str] = {
 REASON_REFUND = "customer may need a refund"
 # No result, and the platform could not tell: the item may have dropped.
 REASON_UNKNOWN = "result unknown — check before refunding"
+# A failure callback the platform did not confirm (forged, or the platform could not be
+# asked): a person looks at it; it is never a reason to refund.
+REASON_SUSPICIOUS = "suspicious failure callback — do not refund"
+
+
+def refund_allowed(reason: str) -> bool:
+    """Whether a follow-up with this reason may be refunded (a suspicious one may not)."""
+    return reason != REASON_SUSPICIOUS
+
+
+class Evidence(enum.StrEnum):
+    """What a piece of evidence says about one dispensed record."""
+
+    ITEM_OUT = "item_out"  # dropped / picked up / already delivered
+    FAILED = "failed"  # failed or timed out: nothing dropped
+    UNKNOWN = "unknown"  # still dispensing, unreachable, no way to ask
+
+
+class Decision(enum.StrEnum):
+    """What the journal does with a piece of evidence about a record."""
+
+    CLOSE = "close"  # the item is out: close an open/unknown follow-up, open none
+    REFUND = "refund"  # open a refund follow-up (or upgrade an unknown one to it)
+    UNKNOWN = "unknown"  # open "result unknown — check before refunding" (or keep it)
+    SUSPICIOUS = "suspicious"  # list it for a person; never a refund
+    NOTHING = "nothing"  # wait: more evidence is coming (e.g. the cross-check)
+
+
+# A result callback is trusted only once the platform confirms it (callbacks carry no
+# signature): (callback outcome, cross-check verdict) -> decision. The one table.
+CALLBACK_DECISIONS: dict[tuple[str, str], Decision] = {
+    ("success", "ok"): Decision.CLOSE,
+    ("success", "suspicious"): Decision.NOTHING,  # shown in the log as suspicious
+    ("success", "error"): Decision.NOTHING,
+    ("success", "unchecked"): Decision.NOTHING,
+    ("failure", "ok"): Decision.REFUND,
+    ("failure", "suspicious"): Decision.SUSPICIOUS,
+    ("failure", "error"): Decision.SUSPICIOUS,  # could not be confirmed: never a refund
+    ("failure", "unchecked"): Decision.NOTHING,  # the cross-check has not run yet
+}
+
+
+def callback_decision(outcome: str, verdict: str) -> Decision:
+    """What a result callback decides once its cross-check ``verdict`` is known."""
+    return CALLBACK_DECISIONS.get((outcome, verdict), Decision.NOTHING)
+
+
+# What the platform's own answer (read with the signed API) decides.
+PLATFORM_DECISIONS: dict[Evidence, Decision] = {
+    Evidence.ITEM_OUT: Decision.CLOSE,
+    Evidence.FAILED: Decision.REFUND,
+    Evidence.UNKNOWN: Decision.UNKNOWN,
+}
+
+
+def delivery_evidence(delivery: Delivery) -> Evidence:
+    """What the platform's dispense record says: still pending, the item out, or failed
+    (failed and timed out alike: nothing dropped)."""
+    if delivery.pending:
+        return Evidence.UNKNOWN
+    return Evidence.ITEM_OUT if delivery.succeeded else Evidence.FAILED
+
+
+def record_evidence(record_status: str, device_timeout_passed: bool) -> Evidence:
+    """What an order record's status says about a dispense whose own record cannot be
+    read (the console stopped before the platform answered it): 已取货 → the item is
+    out; 未取货 once the platform's device timeout has passed → nothing dropped;
+    anything else (still within the timeout, cancelled, unknown) → unknown."""
+    if record_status == RECORD_PICKED_UP:
+        return Evidence.ITEM_OUT
+    if record_status in ("", RECORD_NOT_PICKED_UP) and device_timeout_passed:
+        return Evidence.FAILED
+    return Evidence.UNKNOWN
+
+
+def platform_decision(evidence: Evidence) -> Decision:
+    """What the platform's dispense record (or the order's record status) decides."""
+    return PLATFORM_DECISIONS[evidence]
+
+
+# Bounded back-off for re-checking a "result unknown" follow-up with the platform:
+# 1, 2, 4, ... minutes, at most an hour apart.
+RECHECK_FIRST_S = 60.0
+RECHECK_MAX_S = 3600.0
+
+
+def recheck_delay(checks_done: int) -> float:
+    """Seconds until the next re-check of an unknown result, after ``checks_done`` checks."""
+    return min(RECHECK_FIRST_S * float(2 ** max(0, min(checks_done, 16))), RECHECK_MAX_S)
 
 
 def parse_state(text: str) -> FollowupState:

@@ -140,6 +140,9 @@ _V2: tuple[str, ...] = (
     # JSON list of {record_id, product_id, product_name, channel_name, quantity, status}
     "ALTER TABLE orders ADD COLUMN records TEXT NOT NULL DEFAULT '[]'",
     "ALTER TABLE orders ADD COLUMN details_ts REAL",  # when the above were read
+    # A "result unknown" follow-up is re-checked with the platform with a growing pause.
+    "ALTER TABLE followups ADD COLUMN checks INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE followups ADD COLUMN next_check_ts REAL",
 )
 
 MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2]

@@ -34,11 +34,21 @@ from console.core.callback import Callback
 from console.core.errorcodes import explain
 from console.core.followup import (
     REASON_REFUND,
+    REASON_SUSPICIOUS,
     REASON_UNKNOWN,
+    Decision,
+    Evidence,
     FollowupError,
     FollowupSource,
     FollowupState,
+    callback_decision,
+    delivery_evidence,
     failure_meaning,
+    platform_decision,
+    recheck_delay,
+    record_evidence,
+    refund_allowed,
+    refusal_means_item_out,
     refusal_opens_followup,
     refused_meaning,
     transition,
@@ -46,6 +56,7 @@ from console.core.followup import (
 )
 from console.core.models import Delivery
 from console.core.rules import DEVICE_TIMEOUT_S
+from console.core.status import RECORD_NOT_PICKED_UP, RECORD_STATUS_LABELS
 from console.journal.rows import (
     ACTION_IN_FLIGHT,
     ACTION_KINDS,
@@ -123,18 +134,7 @@ _CALLBACK_CONTEXT_SQL = """
             (SELECT NULLIF(machine_no, '') FROM orders WHERE profile = ?1 AND order_id = ?2),
             (SELECT machine_no FROM actions WHERE profile = ?1 AND order_id = ?2
              ORDER BY id DESC LIMIT 1),
-            ''),
-        EXISTS (SELECT 1 FROM actions
-                WHERE profile = ?1 AND awaiting_result = 1 AND kind = 'dispense'
-                  AND order_id = ?2 AND (?3 IS NULL OR record_id = ?3)),
-        (SELECT id FROM followups
-         WHERE profile = ?1 AND order_id = ?2 AND record_id IS ?3
-           AND state IN ('open', 'refund_requested')
-         ORDER BY id DESC LIMIT 1),
-        (SELECT state FROM followups
-         WHERE profile = ?1 AND order_id = ?2 AND record_id IS ?3
-           AND state IN ('open', 'refund_requested')
-         ORDER BY id DESC LIMIT 1)
+            '')
 """
 
 
@@ -142,9 +142,6 @@ class _CallbackContext(NamedTuple):
     """The order-related columns of ``_CALLBACK_CONTEXT_SQL``."""
 
     machine_no: str
-    awaiting: int
-    active_id: int | None
-    active_state: str | None
 
 
 # Made once: ``json.dumps`` with non-default options builds an encoder per call.
@@ -573,7 +570,23 @@ class Journal:
                     ts=ts,
                     ts_iso=ts_iso,
                 )
-            if (
+            if kind == "dispense" and outcome == "refused" and refusal_means_item_out(code):
+                # e.g. 6034 "order already delivered": a result, which closes an open or
+                # unknown follow-up of this record by itself.
+                if order_id is not None:
+                    self._apply_decision(
+                        conn,
+                        Decision.CLOSE,
+                        order_id,
+                        record_id,
+                        machine_no,
+                        f"refused {code} {message!r}",
+                        FollowupSource.REFUSED_DISPENSE.value,
+                        action_id,
+                        f"the platform refused dispense action #{action_id} with {code} "
+                        f"{message!r}",
+                    )
+            elif (
                 kind == "dispense"
                 and outcome == "refused"
                 and order_id is not None
@@ -598,20 +611,84 @@ class Journal:
     ) -> FollowupRow | None:
         """Journal a dispense's result read from the platform's dispense record.
 
-        The same evidence as a result callback, from the other source: the
-        dispense no longer waits for a result (no "no result after 120 s"
-        follow-up), and a record that says the dispense failed opens (or joins)
-        the refund follow-up, with the platform's fault text. Returns that
-        follow-up, else None. A record still pending changes nothing.
+        The same evidence as a confirmed result callback, from the other source
+        (``console.core.followup.delivery_evidence`` and ``platform_decision``): a
+        record that says the item dropped ends the wait and closes an open or unknown
+        follow-up by itself; one that says failed or timed out opens (or upgrades to)
+        the refund follow-up, with the platform's fault text. Returns that follow-up,
+        else None. A record still pending changes nothing.
         """
-        if delivery.pending:
+        evidence = delivery_evidence(delivery)
+        if evidence is Evidence.UNKNOWN:
             return None
+        said = delivery.fail_reason or delivery.status or "no status"
+        found = f"platform record (delivery {delivery.delivery_id}) says {said}"
+        meaning = (
+            failure_meaning(delivery.fail_reason or delivery.status, None)
+            if evidence is Evidence.FAILED
+            else found
+        )
+        return self._record_platform_evidence(
+            order_id,
+            record_id,
+            machine_no,
+            evidence,
+            meaning,
+            found,
+            FollowupSource.PLATFORM_RECORD.value,
+            {"delivery_id": delivery.delivery_id, "source": "dispense record"},
+            dataclasses.asdict(delivery),
+        )
+
+    def record_order_result(
+        self,
+        order_id: int,
+        record_id: int,
+        machine_no: str,
+        record_status: str,
+        device_timeout_passed: bool,
+    ) -> FollowupRow | None:
+        """Journal what an order's record status says about a dispense whose own record
+        cannot be read (``console.core.followup.record_evidence``): 已取货 closes, 未取货
+        after the platform's timeout opens the refund follow-up. Anything else changes
+        nothing; returns the follow-up touched."""
+        evidence = record_evidence(record_status, device_timeout_passed)
+        if evidence is Evidence.UNKNOWN:
+            return None
+        label = RECORD_STATUS_LABELS.get(record_status or RECORD_NOT_PICKED_UP, record_status)
+        found = f"the platform shows record {record_id} as {label}"
+        meaning = (
+            f"{found} after the platform's {DEVICE_TIMEOUT_S} s: nothing dropped"
+            if evidence is Evidence.FAILED
+            else found
+        )
+        return self._record_platform_evidence(
+            order_id,
+            record_id,
+            machine_no,
+            evidence,
+            meaning,
+            found,
+            FollowupSource.ORDER_RECORD.value,
+            {"source": "order record"},
+            {"record_id": record_id, "status": record_status},
+        )
+
+    def _record_platform_evidence(
+        self,
+        order_id: int,
+        record_id: int | None,
+        machine_no: str,
+        evidence: Evidence,
+        meaning: str,
+        found: str,
+        source: str,
+        request: dict[str, Any],
+        response: dict[str, Any],
+    ) -> FollowupRow | None:
+        """Journal an answer read from the platform (as a ``delivery_query`` action by the
+        console) and apply what it decides."""
         ts, ts_iso = self._now()
-        request = {
-            "delivery_id": delivery.delivery_id,
-            "record_id": record_id,
-            "source": "dispense result read from the platform",
-        }
         with self._write() as conn:
             cur = conn.execute(
                 """
@@ -629,31 +706,40 @@ class Journal:
                     machine_no,
                     order_id,
                     record_id,
-                    _dumps(request),
-                    _dumps(dataclasses.asdict(delivery)),
+                    _dumps({**request, "record_id": record_id}),
+                    _dumps(response),
                     ts,
                     ts_iso,
                     SYSTEM_ACTOR,
                 ),
             )
             action_id = int(cur.lastrowid or 0)
-            self._stop_awaiting(conn, order_id, record_id)
             what = f"dispense record {record_id}" if record_id is not None else "dispense"
-            said = delivery.fail_reason or delivery.status or "no status"
-            self._touch_order(
-                conn, order_id, machine_no, f"{what}: platform record says {said}", ts, ts_iso
-            )
-            if delivery.succeeded:
-                return None
-            return self._open_followup(
+            self._touch_order(conn, order_id, machine_no, f"{what}: {found}", ts, ts_iso)
+            fid = self._apply_decision(
                 conn,
+                platform_decision(evidence),
                 order_id,
                 record_id,
                 machine_no,
-                REASON_REFUND,
-                failure_meaning(delivery.fail_reason or delivery.status, None),
-                FollowupSource.PLATFORM_RECORD.value,
+                meaning,
+                source,
                 action_id,
+                f"{found} (action #{action_id})",
+            )
+            if fid is None or evidence is Evidence.ITEM_OUT:
+                return None
+            row = conn.execute("SELECT * FROM followups WHERE id = ?", (fid,)).fetchone()
+        return _followup_row(row)
+
+    def mark_awaiting(self, action_id: int) -> None:
+        """A dispense's request may have arrived but its answer was lost: it waits for a
+        result like a sent one (the no-result check will ask the platform)."""
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE actions SET awaiting_result = 1 WHERE id = ? AND kind = 'dispense' "
+                "AND order_id IS NOT NULL",
+                (action_id,),
             )
 
     def _stop_awaiting(
@@ -677,6 +763,7 @@ class Journal:
             SELECT 1 FROM callbacks
             WHERE profile = ? AND order_id = ? AND (? IS NULL OR record_id = ?)
               AND outcome IN ('success', 'failure') AND replay_of IS NULL AND ts >= ?
+              AND duplicate_of IS NULL AND cross_check = 'ok'
             LIMIT 1
             """,
             (self.profile, order_id, record_id, record_id, since),
@@ -732,10 +819,13 @@ class Journal:
                 check = check_text(
                     str(row["kind"]), str(row["machine_no"]), row["order_id"], request
                 )
+                # A dispense whose answer was lost may have dropped: it waits for a
+                # result, and the no-result check asks the platform before anything opens.
+                awaiting = 1 if row["kind"] == "dispense" and row["order_id"] is not None else 0
                 conn.execute(
                     "UPDATE actions SET state = ?, check_text = ?, finished_ts = ?, "
-                    "finished_iso = ? WHERE id = ? AND state = ?",
-                    (ACTION_UNKNOWN, check, ts, ts_iso, row["id"], ACTION_IN_FLIGHT),
+                    "finished_iso = ?, awaiting_result = ? WHERE id = ? AND state = ?",
+                    (ACTION_UNKNOWN, check, ts, ts_iso, awaiting, row["id"], ACTION_IN_FLIGHT),
                 )
                 if row["order_id"] is not None and row["profile"] == self.profile:
                     self._touch_order(
@@ -1030,12 +1120,11 @@ class Journal:
         summary: str,
         context: _CallbackContext,
     ) -> int | None:
-        """What a new (counted) callback of an order changes. Returns the follow-up it
-        opened or joined."""
+        """What a new (counted) callback of an order changes on arrival: the order's last
+        activity only. Callbacks carry no signature, so a result decides nothing until
+        the platform confirms it (``set_cross_check``). Returns no follow-up."""
         assert cb.order_id is not None
-        outcome = cb.outcome
-        machine_no = context.machine_no
-        if outcome == "event":
+        if cb.outcome == "event":
             activity = (
                 "unpaid order expired (platform event)"
                 if cb.method == "order.expired"
@@ -1043,44 +1132,8 @@ class Journal:
             )
         else:
             activity = f"callback: {summary}"
-        self._touch_order(conn, cb.order_id, machine_no, activity, ts, ts_iso)
-        if outcome not in ("success", "failure"):
-            return None
-        if context.awaiting:
-            # The result arrived: the dispense no longer waits for it.
-            self._stop_awaiting(conn, cb.order_id, cb.record_id)
-        if outcome == "failure":
-            meaning = failure_meaning(cb.error_msg, cb.floor_status)
-            row = self._open_followup(
-                conn,
-                cb.order_id,
-                cb.record_id,
-                machine_no,
-                REASON_REFUND,
-                meaning,
-                FollowupSource.CALLBACK.value,
-                callback_id,
-            )
-            fid = row.id
-        else:
-            if context.active_id is None or context.active_state is None:
-                return None  # (both come from the same follow-up row)
-            fid = int(context.active_id)
-            self._add_event(
-                conn,
-                fid,
-                "note",
-                context.active_state,
-                context.active_state,
-                SYSTEM_ACTOR,
-                f"callback #{callback_id} reports the dispense succeeded: check whether a "
-                "refund is still needed",
-                None,
-                ts,
-                ts_iso,
-            )
-        conn.execute("UPDATE callbacks SET followup_id = ? WHERE id = ?", (fid, callback_id))
-        return fid
+        self._touch_order(conn, cb.order_id, context.machine_no, activity, ts, ts_iso)
+        return None
 
     def record_bad_callback(
         self, raw: bytes, reason: str, remote: str, *, content_type: str = ""
@@ -1138,8 +1191,12 @@ class Journal:
             cross_check_detail="",
         )
 
-    def set_cross_check(self, callback_id: int, verdict: str, detail: str) -> None:
-        """Store the verdict of checking a callback against the platform."""
+    def set_cross_check(self, callback_id: int, verdict: str, detail: str) -> int | None:
+        """Store the verdict of checking a callback against the platform, and apply what
+        it decides (``console.core.followup.callback_decision``): a confirmed failure
+        opens the refund follow-up, a confirmed success closes an open or unknown one,
+        an unconfirmed failure is listed as suspicious — never as a refund. Returns the
+        follow-up it opened, changed or noted, else None."""
         if verdict not in CROSS_CHECK_VERDICTS:
             raise ValueError(
                 f"unknown verdict {verdict!r}: use one of {sorted(CROSS_CHECK_VERDICTS)}"
@@ -1153,6 +1210,157 @@ class Journal:
             )
             if cur.rowcount == 0:
                 raise JournalError(f"no callback {callback_id}")
+            row = conn.execute(
+                "SELECT * FROM callbacks WHERE id = ? AND profile = ?", (callback_id, self.profile)
+            ).fetchone()
+            if (
+                row is None
+                or row["order_id"] is None
+                or row["duplicate_of"] is not None
+                or row["replay_of"] is not None
+            ):
+                return None
+            decision = callback_decision(str(row["outcome"]), verdict)
+            if decision is Decision.NOTHING:
+                return None
+            order_id = int(row["order_id"])
+            context = conn.execute(
+                _CALLBACK_CONTEXT_SQL, (self.profile, order_id, row["record_id"], "")
+            ).fetchone()
+            if decision is Decision.SUSPICIOUS:
+                meaning = (
+                    f"{failure_meaning(row['error_msg'], row['floor_status'])} — the platform "
+                    f"did not confirm it ({verdict}: {detail})"
+                )
+            elif decision is Decision.REFUND:
+                meaning = failure_meaning(row["error_msg"], row["floor_status"])
+            else:
+                meaning = f"callback #{callback_id} reports the item dropped (confirmed)"
+            fid = self._apply_decision(
+                conn,
+                decision,
+                order_id,
+                row["record_id"],
+                str(context[1] or ""),
+                meaning,
+                FollowupSource.CALLBACK.value,
+                callback_id,
+                f"callback #{callback_id}",
+            )
+            if fid is not None:
+                conn.execute(
+                    "UPDATE callbacks SET followup_id = ? WHERE id = ?", (fid, callback_id)
+                )
+        return fid
+
+    def _apply_decision(
+        self,
+        conn: sqlite3.Connection,
+        decision: Decision,
+        order_id: int,
+        record_id: int | None,
+        machine_no: str,
+        meaning: str,
+        source: str,
+        source_id: int | None,
+        evidence: str,
+    ) -> int | None:
+        """Apply one piece of evidence about a dispensed record (the one place that opens,
+        upgrades and closes follow-ups on evidence). Returns the follow-up touched."""
+        ts, ts_iso = self._now()
+        if decision in (Decision.NOTHING, Decision.SUSPICIOUS):
+            active = self._active_followup(conn, order_id, record_id)
+            if decision is Decision.NOTHING:
+                return None
+            if active is not None:
+                self._note(conn, active, f"{evidence}: {meaning}", ts, ts_iso)
+                return int(active["id"])
+            return self._open_followup(
+                conn,
+                order_id,
+                record_id,
+                machine_no,
+                REASON_SUSPICIOUS,
+                meaning,
+                source,
+                source_id,
+            ).id
+        # Real evidence from the platform: the dispense no longer waits for a result.
+        self._stop_awaiting(conn, order_id, record_id)
+        active = self._active_followup(conn, order_id, record_id)
+        if decision is Decision.CLOSE:
+            if active is None:
+                return None
+            fid = int(active["id"])
+            if active["state"] == FollowupState.OPEN.value:
+                self._set_state(
+                    conn,
+                    active,
+                    FollowupState.DISMISSED,
+                    f"closed by itself: the platform says the item is out ({evidence}); "
+                    "no refund is owed",
+                    SYSTEM_ACTOR,
+                    None,
+                    ts,
+                    ts_iso,
+                )
+            else:  # a refund was already asked for: a person decides
+                self._note(
+                    conn,
+                    active,
+                    f"the platform says the item is out ({evidence}) but a refund was already "
+                    "requested: check with the customer before paying it",
+                    ts,
+                    ts_iso,
+                )
+            return fid
+        if decision is Decision.REFUND:
+            if active is not None and active["reason"] != REASON_REFUND:
+                if active["state"] == FollowupState.OPEN.value:
+                    conn.execute(
+                        "UPDATE followups SET reason = ?, meaning = ?, next_check_ts = NULL, "
+                        "updated_ts = ?, updated_iso = ? WHERE id = ?",
+                        (REASON_REFUND, meaning, ts, ts_iso, active["id"]),
+                    )
+                self._note(conn, active, f"confirmed failed ({evidence}): {meaning}", ts, ts_iso)
+                return int(active["id"])
+            return self._open_followup(
+                conn, order_id, record_id, machine_no, REASON_REFUND, meaning, source, source_id
+            ).id
+        # Decision.UNKNOWN
+        if active is not None:
+            self._note(conn, active, f"{evidence}: {meaning}", ts, ts_iso)
+            return int(active["id"])
+        row = self._open_followup(
+            conn, order_id, record_id, machine_no, REASON_UNKNOWN, meaning, source, source_id
+        )
+        conn.execute(
+            "UPDATE followups SET next_check_ts = ? WHERE id = ? AND next_check_ts IS NULL",
+            (ts + recheck_delay(0), row.id),
+        )
+        return row.id
+
+    def _active_followup(
+        self, conn: sqlite3.Connection, order_id: int, record_id: int | None
+    ) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = conn.execute(
+            """
+            SELECT * FROM followups
+            WHERE profile = ? AND order_id = ? AND record_id IS ?
+              AND state IN ('open', 'refund_requested')
+            ORDER BY id LIMIT 1
+            """,
+            (self.profile, order_id, record_id),
+        ).fetchone()
+        return row
+
+    def _note(
+        self, conn: sqlite3.Connection, followup: sqlite3.Row, note: str, ts: float, ts_iso: str
+    ) -> None:
+        state = str(followup["state"])
+        self._add_event(
+            conn, int(followup["id"]), "note", state, state, SYSTEM_ACTOR, note, None, ts, ts_iso
+        )
 
     def get_callback(self, callback_id: int) -> CallbackRow | None:
         with self._read() as conn:
@@ -1402,29 +1610,50 @@ class Journal:
             ).fetchone()
             if row is None:
                 raise FollowupError(f"no follow-up {fid}")
-            new = transition(str(row["state"]), target.value, note)
-            conn.execute(
-                """
-                UPDATE followups SET state = ?, updated_ts = ?, updated_iso = ?,
-                    note = CASE WHEN ? != '' THEN ? ELSE note END,
-                    refund_action_id = coalesce(?, refund_action_id)
-                WHERE id = ?
-                """,
-                (new.value, ts, ts_iso, note, note, action_id, fid),
-            )
-            self._add_event(
-                conn, fid, new.value, str(row["state"]), new.value, who, note, action_id, ts, ts_iso
-            )
-            self._touch_order(
-                conn,
-                int(row["order_id"]),
-                str(row["machine_no"]),
-                f"follow-up {new.value.replace('_', ' ')}",
-                ts,
-                ts_iso,
-            )
+            if target is FollowupState.REFUND_REQUESTED and not refund_allowed(str(row["reason"])):
+                raise FollowupError(
+                    f"follow-up {fid} is a suspicious failure callback the platform did not "
+                    "confirm: it is never a reason to refund; check it, then dismiss it"
+                )
+            self._set_state(conn, row, target, note, who, action_id, ts, ts_iso)
             out = conn.execute("SELECT * FROM followups WHERE id = ?", (fid,)).fetchone()
         return _followup_row(out)
+
+    def _set_state(
+        self,
+        conn: sqlite3.Connection,
+        row: sqlite3.Row,
+        target: FollowupState,
+        note: str,
+        who: str,
+        action_id: int | None,
+        ts: float,
+        ts_iso: str,
+    ) -> None:
+        """Move follow-up ``row`` to ``target`` (checked by ``transition``), journalled as
+        an event by ``who``."""
+        fid = int(row["id"])
+        new = transition(str(row["state"]), target.value, note)
+        conn.execute(
+            """
+            UPDATE followups SET state = ?, updated_ts = ?, updated_iso = ?,
+                note = CASE WHEN ? != '' THEN ? ELSE note END,
+                refund_action_id = coalesce(?, refund_action_id)
+            WHERE id = ?
+            """,
+            (new.value, ts, ts_iso, note, note, action_id, fid),
+        )
+        self._add_event(
+            conn, fid, new.value, str(row["state"]), new.value, who, note, action_id, ts, ts_iso
+        )
+        self._touch_order(
+            conn,
+            int(row["order_id"]),
+            str(row["machine_no"]),
+            f"follow-up {new.value.replace('_', ' ')}",
+            ts,
+            ts_iso,
+        )
 
     def followup_refund_requested(
         self, fid: int, action_id: int | None, note: str = "", *, actor: str | None = None
@@ -1514,8 +1743,9 @@ class Journal:
     def open_unknown_result_followup(self, action_id: int, found: str) -> FollowupRow | None:
         """No result for dispense ``action_id`` and the platform could not say what became
         of it (``found``: still dispensing, unreachable, ...). The item may have dropped:
-        the follow-up says so, to be checked before anyone refunds. Returns None when the
-        dispense no longer waits (its result came meanwhile)."""
+        the follow-up says so, to be checked before anyone refunds, and is re-checked with
+        the platform by itself (``due_unknown_checks``). Returns None when the dispense no
+        longer waits (its result came meanwhile)."""
         with self._write() as conn:
             row = conn.execute(
                 "SELECT * FROM actions WHERE id = ? AND profile = ? AND awaiting_result = 1",
@@ -1523,17 +1753,62 @@ class Journal:
             ).fetchone()
             if row is None or row["order_id"] is None:
                 return None
-            conn.execute("UPDATE actions SET awaiting_result = 0 WHERE id = ?", (action_id,))
-            return self._open_followup(
+            fid = self._apply_decision(
                 conn,
+                Decision.UNKNOWN,
                 int(row["order_id"]),
                 row["record_id"],
                 str(row["machine_no"]),
-                REASON_UNKNOWN,
                 unknown_result_meaning(DEVICE_TIMEOUT_S, found),
                 FollowupSource.TIMEOUT.value,
                 action_id,
+                f"dispense action #{action_id}",
             )
+            out = conn.execute("SELECT * FROM followups WHERE id = ?", (fid,)).fetchone()
+        return None if out is None else _followup_row(out)
+
+    def due_unknown_checks(self, now: float) -> list[tuple[FollowupRow, ActionRow | None]]:
+        """Open "result unknown" follow-ups whose next re-check with the platform is due,
+        each with the dispense action it is about (None when not known), oldest first."""
+        with self._read() as conn:
+            rows = conn.execute(
+                """
+                SELECT * FROM followups
+                WHERE profile = ? AND state = 'open' AND reason = ?
+                  AND coalesce(next_check_ts, 0) <= ?
+                ORDER BY id
+                """,
+                (self.profile, REASON_UNKNOWN, now),
+            ).fetchall()
+            out: list[tuple[FollowupRow, ActionRow | None]] = []
+            for r in rows:
+                action = None
+                if r["source"] == FollowupSource.TIMEOUT.value and r["source_id"] is not None:
+                    found = conn.execute(
+                        "SELECT * FROM actions WHERE id = ?", (r["source_id"],)
+                    ).fetchone()
+                    action = None if found is None else _action_row(found)
+                out.append((_followup_row(r), action))
+        return out
+
+    def note_unknown_check(self, fid: int, found: str) -> float:
+        """A re-check of an unknown result that settled nothing: noted on the follow-up,
+        the next one later (``recheck_delay``). Returns when the next is due."""
+        ts, ts_iso = self._now()
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT * FROM followups WHERE id = ? AND profile = ?", (fid, self.profile)
+            ).fetchone()
+            if row is None:
+                raise FollowupError(f"no follow-up {fid}")
+            checks = int(row["checks"]) + 1
+            due = ts + recheck_delay(checks)
+            conn.execute(
+                "UPDATE followups SET checks = ?, next_check_ts = ? WHERE id = ?",
+                (checks, due, fid),
+            )
+            self._note(conn, row, f"re-checked with the platform: {found}", ts, ts_iso)
+        return due
 
     # -- history and export -------------------------------------------------
 

@@ -72,6 +72,17 @@ def record(j: Journal, raw: bytes, replay_of: int | None = None) -> CallbackRow:
     )
 
 
+def confirmed(
+    j: Journal, raw: bytes, replay_of: int | None = None, verdict: str = "ok"
+) -> CallbackRow:
+    """A callback as the receiver journals it, then its cross-check verdict applied."""
+    row = record(j, raw, replay_of)
+    j.set_cross_check(row.id, verdict, "checked in a test")
+    found = j.get_callback(row.id)
+    assert found is not None
+    return found
+
+
 # -- file, schema, migrations ---------------------------------------------------
 
 
@@ -320,9 +331,9 @@ def test_a_different_result_for_the_same_record_is_not_a_repeat(journal: Journal
 
 
 def test_replays_are_marked_and_count_as_nothing(journal: Journal) -> None:
-    original = record(journal, FAIL)
+    original = confirmed(journal, FAIL)
     assert original.followup_id is not None
-    replayed = record(journal, FAIL, replay_of=original.id)
+    replayed = confirmed(journal, FAIL, replay_of=original.id)
     assert replayed.replay_of == original.id and replayed.duplicate_of is None
     assert replayed.followup_id is None
     assert journal.callback_counts() == {
@@ -339,7 +350,7 @@ def test_replays_are_marked_and_count_as_nothing(journal: Journal) -> None:
 
 def test_a_false_replay_claim_is_ignored(journal: Journal) -> None:
     other = record(journal, body(1, 1))
-    claimed = record(journal, FAIL, replay_of=other.id)  # a different callback
+    claimed = confirmed(journal, FAIL, replay_of=other.id)  # a different callback
     assert claimed.replay_of is None and claimed.counts
     assert claimed.followup_id is not None
     missing = record(journal, body(2, 2), replay_of=424242)
@@ -389,8 +400,8 @@ def test_callbacks_of_another_profile_are_not_seen(path: Path) -> None:
 def test_failure_opens_one_follow_up_with_the_fault_meaning(journal: Journal) -> None:
     aid = journal.begin_action("dispense", "16327129", 60, {"record_id": "78", "paid": True})
     journal.finish_action(aid, "ok")
-    row = record(journal, FAIL)
-    record(journal, FAIL)  # platform re-push
+    row = confirmed(journal, FAIL)
+    confirmed(journal, FAIL)  # platform re-push
     followups = journal.list_followups()
     assert len(followups) == 1
     f = followups[0]
@@ -410,8 +421,8 @@ def test_failure_opens_one_follow_up_with_the_fault_meaning(journal: Journal) ->
 
 
 def test_a_second_failure_report_joins_the_open_follow_up(journal: Journal) -> None:
-    first = record(journal, FAIL)
-    second = record(journal, body(60, 78, "0", error_msg="Goods are Stuck"))
+    first = confirmed(journal, FAIL)
+    second = confirmed(journal, body(60, 78, "0", error_msg="Goods are Stuck"))
     assert second.duplicate_of is None
     assert second.followup_id == first.followup_id
     assert len(journal.list_followups(None)) == 1
@@ -425,7 +436,7 @@ def test_a_second_failure_report_joins_the_open_follow_up(journal: Journal) -> N
 
 
 def test_follow_up_life_cycle_and_illegal_moves(journal: Journal, clock: Clock) -> None:
-    fid = record(journal, FAIL).followup_id
+    fid = confirmed(journal, FAIL).followup_id
     assert fid is not None
     with pytest.raises(FollowupError):
         journal.followup_resolve(fid, "refunded by hand")  # open -> refunded is not allowed
@@ -450,12 +461,12 @@ def test_follow_up_life_cycle_and_illegal_moves(journal: Journal, clock: Clock) 
     assert journal.list_followups() == []
     assert [x.id for x in journal.list_followups("refunded")] == [fid]
     # After it is closed, a new failure of the same record is a new case.
-    new = record(journal, body(60, 78, "0", error_msg="Over Current"))
+    new = confirmed(journal, body(60, 78, "0", error_msg="Over Current"))
     assert new.followup_id not in (None, fid)
 
 
 def test_dismissing_needs_a_reason(journal: Journal) -> None:
-    fid = record(journal, FAIL).followup_id
+    fid = confirmed(journal, FAIL).followup_id
     assert fid is not None
     with pytest.raises(FollowupError):
         journal.followup_dismiss(fid, "")
@@ -520,7 +531,7 @@ def test_a_dispense_without_result_is_overdue_after_120_s(journal: Journal, cloc
     journal.finish_action(aid, "ok")
     done = journal.begin_action("dispense", "16327129", 81, {"record_id": "4", "paid": True})
     journal.finish_action(done, "ok")
-    record(journal, body(81, 4, "1"))
+    confirmed(journal, body(81, 4, "1"))
     assert journal.overdue_dispenses(clock.t + 119) == []
     assert [a.id for a in journal.overdue_dispenses(clock.t + 121)] == [aid]
     opened = journal.open_unknown_result_followup(aid, "still dispensing")
@@ -532,17 +543,21 @@ def test_a_dispense_without_result_is_overdue_after_120_s(journal: Journal, cloc
     assert "MAY HAVE DROPPED" in opened.meaning and "still dispensing" in opened.meaning
     assert journal.overdue_dispenses(clock.t + 500) == []
     assert journal.open_unknown_result_followup(aid, "again") is None  # decided once
-    # The late result is noted on the follow-up rather than silently lost.
-    late = record(journal, body(80, 3, "1"))
+    # A late, confirmed result closes it by itself, with the evidence; nobody is refunded.
+    late = confirmed(journal, body(80, 3, "1"))
     assert late.followup_id == opened.id
-    assert "succeeded" in journal.followup_events(opened.id)[-1].note
+    closed = journal.get_followup(opened.id)
+    assert closed is not None and closed.state == "dismissed"
+    last = journal.followup_events(opened.id)[-1]
+    assert last.actor == "console" and f"callback #{late.id}" in last.note
+    assert "no refund is owed" in last.note
 
 
 def test_a_result_that_beats_the_dispense_answer_still_counts(
     journal: Journal, clock: Clock
 ) -> None:
     aid = journal.begin_action("dispense", "16327129", 90, {"record_id": "9"})
-    record(journal, body(90, 9, "1"))  # callback before finish_action
+    confirmed(journal, body(90, 9, "1"))  # callback before finish_action
     journal.finish_action(aid, "ok")
     assert journal.overdue_dispenses(clock.t + 1000) == []
 
@@ -562,7 +577,7 @@ def test_order_history_is_time_ordered_across_kinds(journal: Journal, clock: Clo
     clock.advance(1)
     journal.finish_action(aid, "ok", 0, "ok", {"delivery_id": 3})
     clock.advance(1)
-    row = record(journal, FAIL)
+    row = confirmed(journal, FAIL)
     clock.advance(1)
     record(journal, FAIL)
     clock.advance(1)
@@ -594,7 +609,7 @@ def test_lists_are_newest_first_and_limited(journal: Journal) -> None:
 def test_export_json_and_csv(journal: Journal, kind: str) -> None:
     aid = journal.begin_action("dispense", "16327129", 60, {"record_id": "78"})
     journal.finish_action(aid, "ok")
-    record(journal, FAIL)
+    confirmed(journal, FAIL)
     out = io.StringIO()
     n = journal.export(kind, "json", out)  # type: ignore[arg-type]
     rows = json.loads(out.getvalue())
