@@ -1319,9 +1319,9 @@ def cmd_listen(args: argparse.Namespace, out: Out) -> int:
                 file=out.stderr,
                 flush=True,
             )
-            read = client.get_delivery if client is not None else _no_platform
+            platform: Any = client if client is not None else _NoPlatform()
             while not stop.wait(2.0):
-                for c in check_overdue(read, j, time.time()):
+                for c in check_overdue(platform, j, time.time()):
                     if (f := c.followup) is None:
                         continue
                     emit(
@@ -1459,9 +1459,14 @@ def _get_followup(j: Any, text: str) -> Any:
     return f
 
 
-def _no_platform(delivery_id: int, machine_no: str) -> Delivery:
+class _NoPlatform:
     """Where no platform credentials are known: the platform cannot be asked."""
-    raise ConfigError("no platform credentials to ask the platform with")
+
+    def get_delivery(self, delivery_id: int, machine_no: str) -> Delivery:
+        raise ConfigError("no platform credentials to ask the platform with")
+
+    def get_order(self, order_id: int, machine_no: str) -> Any:
+        raise ConfigError("no platform credentials to ask the platform with")
 
 
 def cmd_followup_check(args: argparse.Namespace, out: Out) -> int:
@@ -1471,7 +1476,7 @@ def cmd_followup_check(args: argparse.Namespace, out: Out) -> int:
     creds = resolve_creds(args)
     client = make_client(args, out, creds)
     with _journal(creds.profile) as j:
-        checks = check_overdue(client.get_delivery, j, time.time(), older)
+        checks = check_overdue(client, j, time.time(), older)
     out.json({"ok": True, "data": checks})
     for c in checks:
         record = f" record {c.record_id}" if c.record_id is not None else ""

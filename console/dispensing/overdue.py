@@ -1,26 +1,33 @@
 """No result within the platform's 120 s: ask the platform before anything opens.
 
-A dispense sent ``ok`` waits for its result (a callback, or the platform's
-dispense record read while waiting). When none came within ``older_than_s``,
-the platform's record is read now:
+A dispense sent ``ok`` waits for its result (a confirmed callback, or the
+platform's dispense record read while waiting); so does one whose answer was
+lost (the console was killed, or the connection broke after sending). When no
+result came within ``older_than_s``, the platform is asked now:
 
-- it says the item dropped → the result is journalled, no follow-up;
-- it says the dispense failed or timed out → the refund follow-up opens, with
-  the fault;
-- it is still pending, cannot be read, or there is no delivery id to ask about
-  → a follow-up opens that says *result unknown — check before refunding*
-  (the item may have dropped).
+- its dispense record (or, with no delivery id, the order's record) says the
+  item is out → the result is journalled, no follow-up, and an open or unknown
+  follow-up of that record closes by itself;
+- it says the dispense failed or timed out (or the record is still not picked
+  up after the platform's own timeout) → the refund follow-up opens, with the
+  fault;
+- it is still dispensing or cannot be asked → a follow-up opens that says
+  *result unknown — check before refunding* (the item may have dropped).
+
+Each "result unknown" follow-up is asked about again by itself, with a growing
+pause (``console.core.followup.recheck_delay``), until the platform settles it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from console.api.errors import ApiError
-from console.core.models import Delivery
+from console.core.followup import Evidence, delivery_evidence, record_evidence
+from console.core.models import Delivery, Order
 from console.core.rules import DEVICE_TIMEOUT_S
+from console.core.status import RECORD_STATUS_LABELS
 from console.journal import ActionRow, FollowupRow
 
 
@@ -33,10 +40,30 @@ class OverdueJournal(Protocol):
         self, order_id: int, record_id: int | None, machine_no: str, delivery: Delivery
     ) -> FollowupRow | None: ...
 
+    def record_order_result(
+        self,
+        order_id: int,
+        record_id: int,
+        machine_no: str,
+        record_status: str,
+        device_timeout_passed: bool,
+    ) -> FollowupRow | None: ...
+
     def open_unknown_result_followup(self, action_id: int, found: str) -> FollowupRow | None: ...
 
+    def due_unknown_checks(self, now: float) -> list[tuple[FollowupRow, ActionRow | None]]: ...
 
-ReadDelivery = Callable[[int, str], Delivery]  # (delivery id, machine number) -> the record
+    def note_unknown_check(self, fid: int, found: str) -> float: ...
+
+    def get_followup(self, fid: int) -> FollowupRow | None: ...
+
+
+class Platform(Protocol):
+    """What the check asks the platform (``console.api.Client`` has both)."""
+
+    def get_delivery(self, delivery_id: int, machine_no: str) -> Delivery: ...
+
+    def get_order(self, order_id: int, machine_no: str) -> Order: ...
 
 
 @dataclass(frozen=True)
@@ -50,8 +77,18 @@ class OverdueCheck:
     delivery_id: int
     sent_iso: str
     found: str  # the platform's answer, in plain words
-    decision: str  # "result recorded" | "follow-up opened" | "result unknown"
+    # "result recorded" | "follow-up opened" | "result unknown" (a follow-up says so) |
+    # "follow-up closed" | "still unknown" (a re-check that settled nothing)
+    decision: str
     followup: FollowupRow | None
+
+
+@dataclass(frozen=True)
+class _Answer:
+    evidence: Evidence
+    found: str
+    delivery: Delivery | None = None
+    record_status: str | None = None
 
 
 def _delivery_id(action: ActionRow) -> int:
@@ -61,41 +98,111 @@ def _delivery_id(action: ActionRow) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
+def _ask(
+    platform: Platform,
+    order_id: int,
+    record_id: int | None,
+    machine_no: str,
+    delivery_id: int,
+    timeout_passed: bool,
+) -> _Answer:
+    """The platform's answer about one dispense: its dispense record when the console
+    has the delivery id, else the order's record (the answer to the dispense was lost)."""
+    try:
+        if delivery_id:
+            record = platform.get_delivery(delivery_id, machine_no)
+            evidence = delivery_evidence(record)
+            if evidence is Evidence.UNKNOWN:
+                found = f"still {record.status or 'pending'}"
+            elif evidence is Evidence.ITEM_OUT:
+                found = "picked up" if record.pickup_at else "success"
+            else:
+                found = f"failed: {record.fail_reason or record.status}"
+            return _Answer(evidence, found, delivery=record)
+        if record_id is None:
+            return _Answer(Evidence.UNKNOWN, "no delivery id and no record to ask about")
+        order = platform.get_order(order_id, machine_no)
+    except ApiError as exc:
+        return _Answer(Evidence.UNKNOWN, f"platform not reachable: {exc}")
+    rec = next((r for r in order.records if r.id == record_id), None)
+    if rec is None:
+        return _Answer(Evidence.UNKNOWN, f"record {record_id} is not in order {order_id}")
+    label = RECORD_STATUS_LABELS.get(rec.status, rec.status or "not picked up")
+    evidence = record_evidence(rec.status, timeout_passed)
+    found = f"no delivery id; the order's record {record_id} is {label}"
+    return _Answer(evidence, found, record_status=rec.status)
+
+
+def _record(
+    journal: OverdueJournal,
+    order_id: int,
+    record_id: int | None,
+    machine_no: str,
+    answer: _Answer,
+    timeout_passed: bool,
+) -> FollowupRow | None:
+    """Journal a settling answer; returns the refund follow-up it opened or upgraded."""
+    if answer.delivery is not None:
+        return journal.record_dispense_result(order_id, record_id, machine_no, answer.delivery)
+    assert record_id is not None and answer.record_status is not None
+    return journal.record_order_result(
+        order_id, record_id, machine_no, answer.record_status, timeout_passed
+    )
+
+
 def check_overdue(
-    read_delivery: ReadDelivery,
+    platform: Platform,
     journal: OverdueJournal,
     now: float,
     older_than_s: float = DEVICE_TIMEOUT_S,
 ) -> list[OverdueCheck]:
-    """Apply the no-result rule to every overdue dispense; one ``OverdueCheck`` each."""
+    """Apply the no-result rule to every overdue dispense, and re-check every "result
+    unknown" follow-up that is due; one ``OverdueCheck`` each."""
+    # Re-checks first: a follow-up opened below is not asked about twice in one pass.
     checks: list[OverdueCheck] = []
+    for unknown, action in journal.due_unknown_checks(now):
+        did = _delivery_id(action) if action is not None else 0
+        passed = action is None or now - action.ts >= DEVICE_TIMEOUT_S
+        answer = _ask(
+            platform, unknown.order_id, unknown.record_id, unknown.machine_no, did, passed
+        )
+        if answer.evidence is Evidence.UNKNOWN:
+            journal.note_unknown_check(unknown.id, answer.found)
+            decision = "still unknown"
+        else:
+            _record(
+                journal, unknown.order_id, unknown.record_id, unknown.machine_no, answer, passed
+            )
+            decision = (
+                "follow-up closed" if answer.evidence is Evidence.ITEM_OUT else "follow-up opened"
+            )
+        checks.append(
+            OverdueCheck(
+                action.id if action is not None else 0,
+                unknown.order_id,
+                unknown.record_id,
+                unknown.machine_no,
+                did,
+                action.ts_iso if action is not None else unknown.ts_iso,
+                answer.found,
+                decision,
+                journal.get_followup(unknown.id),
+            )
+        )
     for action in journal.overdue_dispenses(now, older_than_s):
         if action.order_id is None:
             continue
         did = _delivery_id(action)
-        record: Delivery | None = None
-        if not did:
-            found = "no delivery id to ask about"
+        passed = now - action.ts >= DEVICE_TIMEOUT_S
+        answer = _ask(platform, action.order_id, action.record_id, action.machine_no, did, passed)
+        if answer.evidence is Evidence.UNKNOWN:
+            followup = journal.open_unknown_result_followup(action.id, answer.found)
+            decision = "result unknown"
         else:
-            try:
-                record = read_delivery(did, action.machine_no)
-            except ApiError as exc:
-                found = f"platform not reachable: {exc}"
-            else:
-                if record.pending:
-                    found = f"still {record.status or 'pending'}"
-                elif record.succeeded:
-                    found = "picked up" if record.pickup_at else "success"
-                else:
-                    found = f"failed: {record.fail_reason or record.status}"
-        if record is not None and not record.pending:
-            followup = journal.record_dispense_result(
-                action.order_id, action.record_id, action.machine_no, record
+            followup = _record(
+                journal, action.order_id, action.record_id, action.machine_no, answer, passed
             )
             decision = "follow-up opened" if followup is not None else "result recorded"
-        else:
-            followup = journal.open_unknown_result_followup(action.id, found)
-            decision = "result unknown"
         checks.append(
             OverdueCheck(
                 action.id,
@@ -104,7 +211,7 @@ def check_overdue(
                 action.machine_no,
                 did,
                 action.ts_iso,
-                found,
+                answer.found,
                 decision,
                 followup,
             )

@@ -285,6 +285,38 @@ class _JournalThread:
         )
         return row
 
+    def record_order_result(
+        self,
+        order_id: int,
+        record_id: int,
+        machine_no: str,
+        record_status: str,
+        device_timeout_passed: bool,
+    ) -> FollowupRow | None:
+        row: FollowupRow | None = self._j(
+            self._journal.record_order_result,
+            order_id,
+            record_id,
+            machine_no,
+            record_status,
+            device_timeout_passed,
+        )
+        return row
+
+    def due_unknown_checks(self, now: float) -> list[tuple[FollowupRow, ActionRow | None]]:
+        rows: list[tuple[FollowupRow, ActionRow | None]] = self._j(
+            self._journal.due_unknown_checks, now
+        )
+        return rows
+
+    def note_unknown_check(self, fid: int, found: str) -> float:
+        due: float = self._j(self._journal.note_unknown_check, fid, found)
+        return due
+
+    def get_followup(self, fid: int) -> FollowupRow | None:
+        row: FollowupRow | None = self._j(self._journal.get_followup, fid)
+        return row
+
 
 @dataclass(frozen=True)
 class FollowupChanged:
@@ -735,7 +767,7 @@ class Operations:
         """The no-result rule (``console.dispensing.overdue``): the platform is asked
         about each overdue dispense before any follow-up opens. On an api thread."""
         journal = cast(OverdueJournal, _JournalThread(self.journal, self._j))
-        return check_overdue(self.client.get_delivery, journal, self.clock())
+        return check_overdue(self.client, journal, self.clock())
 
     # -- callbacks --------------------------------------------------------------------
 
