@@ -44,7 +44,7 @@ from console.core.status import (
     query_text_label,
 )
 from console.credentials import CredentialsError, KeyringStore, Profile, ProfileStore
-from console.dispensing import check_overdue
+from console.dispensing import run_checks
 from console.logsetup import register_secrets, setup_logging, teardown_logging
 from console.paths import app_paths
 
@@ -1259,14 +1259,24 @@ def cmd_listen(args: argparse.Namespace, out: Out) -> int:
 
     def on_checked(callback_id: int, verdict: str, detail: str) -> None:
         mark = "" if verdict == "ok" else "  !!"
+        # The verdict decides the follow-up (console.core.followup.callback_decision).
+        row = j.get_callback(callback_id)
+        fid = row.followup_id if row is not None else None
+        followup = j.get_followup(fid) if fid is not None else None
+        text = f"    cross-check #{callback_id}: {verdict.upper()} — {detail}{mark}"
+        if followup is not None:
+            text += f"\n    follow-up #{followup.id} ({followup.state}): {followup.reason}"
         emit(
             {
                 "kind": "cross_check",
                 "callback_id": callback_id,
                 "verdict": verdict,
                 "detail": detail,
+                "followup_id": fid,
+                "followup_reason": followup.reason if followup is not None else None,
+                "followup_state": followup.state if followup is not None else None,
             },
-            f"    cross-check #{callback_id}: {verdict.upper()} — {detail}{mark}",
+            text,
         )
 
     complete = all((creds.base_url, creds.appid, creds.app_secret, creds.sign_key))
@@ -1321,7 +1331,7 @@ def cmd_listen(args: argparse.Namespace, out: Out) -> int:
             )
             platform: Any = client if client is not None else _NoPlatform()
             while not stop.wait(2.0):
-                for c in check_overdue(platform, j, time.time()):
+                for c in run_checks(platform, checker, j, time.time()).overdue:
                     if (f := c.followup) is None:
                         continue
                     emit(
@@ -1476,8 +1486,18 @@ def cmd_followup_check(args: argparse.Namespace, out: Out) -> int:
     creds = resolve_creds(args)
     client = make_client(args, out, creds)
     with _journal(creds.profile) as j:
-        checks = check_overdue(client, j, time.time(), older)
-    out.json({"ok": True, "data": checks})
+        from console.receiver.crosscheck import CrossChecker
+
+        done = run_checks(client, CrossChecker(client, j), j, time.time(), older)
+    checks = done.overdue
+    out.json({"ok": True, "data": checks, "late_cross_checks": done.late})
+    for late in done.late:
+        then = f" → follow-up #{late.followup_id}" if late.followup_id is not None else ""
+        out.line(
+            f"callback #{late.callback_id} (order {late.order_id} record {late.record_id}, "
+            f"{late.outcome}) had not been confirmed: cross-check {late.verdict.upper()} — "
+            f"{late.detail}{then}"
+        )
     for c in checks:
         record = f" record {c.record_id}" if c.record_id is not None else ""
         head = f"order {c.order_id}{record} (delivery {c.delivery_id or '-'}, sent {c.sent_iso})"
@@ -1487,10 +1507,14 @@ def cmd_followup_check(args: argparse.Namespace, out: Out) -> int:
             then = "nothing to do (its result came meanwhile)"
         elif c.decision == "result unknown":
             then = f"follow-up #{c.followup.id}: result unknown — check before refunding"
+        elif c.decision == "still unknown":
+            then = f"follow-up #{c.followup.id} still unknown: asked again later by itself"
+        elif c.decision == "follow-up closed":
+            then = f"the item is out: follow-up #{c.followup.id} closed by itself, no refund owed"
         else:
             then = f"follow-up #{c.followup.id} opened: the customer may need a refund"
         out.line(f"{head}: platform says {c.found} → {then}")
-    if not checks:
+    if not checks and not done.late:
         out.line(f"no dispense has waited more than {older:g} s for its result")
     return EXIT_OK
 

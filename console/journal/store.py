@@ -1362,6 +1362,23 @@ class Journal:
             conn, int(followup["id"]), "note", state, state, SYSTEM_ACTOR, note, None, ts, ts_iso
         )
 
+    def unconfirmed_results(self, before_ts: float, limit: int = 200) -> list[CallbackRow]:
+        """Result callbacks of orders that no cross-check has confirmed yet (the receiver
+        stopped before checking them, or a flood filled its queue), received before
+        ``before_ts``, oldest first. Repeats and replays are not listed."""
+        with self._read() as conn:
+            rows = conn.execute(
+                """
+                SELECT * FROM callbacks
+                WHERE profile = ? AND cross_check = 'unchecked' AND order_id IS NOT NULL
+                  AND outcome IN ('success', 'failure') AND duplicate_of IS NULL
+                  AND replay_of IS NULL AND ts <= ?
+                ORDER BY id LIMIT ?
+                """,
+                (self.profile, before_ts, limit),
+            ).fetchall()
+        return [_callback_row(r) for r in rows]
+
     def get_callback(self, callback_id: int) -> CallbackRow | None:
         with self._read() as conn:
             row = conn.execute(
@@ -1739,6 +1756,28 @@ class Journal:
                 (self.profile, now - older_than_s),
             ).fetchall()
         return [_action_row(r) for r in rows]
+
+    def has_due_checks(
+        self, now: float, older_than_s: float = DEVICE_TIMEOUT_S, unconfirmed_after_s: float = 30.0
+    ) -> bool:
+        """Whether the platform must be asked about anything now: a dispense overdue for
+        its result, a "result unknown" follow-up due for a re-check, or a result callback
+        nobody has cross-checked (``console.dispensing.run_checks`` does the asking)."""
+        with self._read() as conn:
+            row = conn.execute(
+                """
+                SELECT EXISTS (SELECT 1 FROM actions WHERE profile = ?1 AND awaiting_result = 1
+                               AND kind = 'dispense' AND ts <= ?2)
+                    OR EXISTS (SELECT 1 FROM followups WHERE profile = ?1 AND state = 'open'
+                               AND reason = ?3 AND coalesce(next_check_ts, 0) <= ?4)
+                    OR EXISTS (SELECT 1 FROM callbacks WHERE profile = ?1
+                               AND cross_check = 'unchecked' AND order_id IS NOT NULL
+                               AND outcome IN ('success', 'failure') AND duplicate_of IS NULL
+                               AND replay_of IS NULL AND ts <= ?5)
+                """,
+                (self.profile, now - older_than_s, REASON_UNKNOWN, now, now - unconfirmed_after_s),
+            ).fetchone()
+        return bool(row[0])
 
     def open_unknown_result_followup(self, action_id: int, found: str) -> FollowupRow | None:
         """No result for dispense ``action_id`` and the platform could not say what became

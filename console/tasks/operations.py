@@ -31,8 +31,7 @@ from console.core.status import (
     OrderStatus,
     is_dispensable,
 )
-from console.dispensing import OverdueCheck, check_overdue
-from console.dispensing.overdue import OverdueJournal
+from console.dispensing import CheckJournal, Checks, run_checks
 from console.journal import ActionRow, CallbackRow, FollowupRow, Journal
 from console.receiver import replay
 from console.receiver.crosscheck import CrossChecker
@@ -316,6 +315,14 @@ class _JournalThread:
     def get_followup(self, fid: int) -> FollowupRow | None:
         row: FollowupRow | None = self._j(self._journal.get_followup, fid)
         return row
+
+    def unconfirmed_results(self, before_ts: float, limit: int = 200) -> list[CallbackRow]:
+        rows: list[CallbackRow] = self._j(self._journal.unconfirmed_results, before_ts, limit)
+        return rows
+
+    def set_cross_check(self, callback_id: int, verdict: str, detail: str) -> int | None:
+        fid: int | None = self._j(self._journal.set_cross_check, callback_id, verdict, detail)
+        return fid
 
 
 @dataclass(frozen=True)
@@ -759,15 +766,16 @@ class Operations:
     def dismiss_followup(self, fid: int, reason: str) -> FollowupChanged:
         return FollowupChanged(self.journal.followup_dismiss(fid, reason))
 
-    def overdue_dispenses(self) -> list[ActionRow]:
-        """Dispenses with no result after the platform's 120 s (journal thread: a read)."""
-        return self.journal.overdue_dispenses(self.clock())
+    def checks_due(self) -> bool:
+        """Anything to ask the platform about now? (journal thread: a read)"""
+        return self.journal.has_due_checks(self.clock())
 
-    def check_overdue(self) -> list[OverdueCheck]:
-        """The no-result rule (``console.dispensing.overdue``): the platform is asked
-        about each overdue dispense before any follow-up opens. On an api thread."""
-        journal = cast(OverdueJournal, _JournalThread(self.journal, self._j))
-        return check_overdue(self.client, journal, self.clock())
+    def run_checks(self) -> Checks:
+        """Unconfirmed result callbacks, dispenses without a result after 120 s and due
+        "result unknown" re-checks (``console.dispensing.run_checks``): the platform is
+        asked before any follow-up opens or closes. On an api thread."""
+        journal = cast(CheckJournal, _JournalThread(self.journal, self._j))
+        return run_checks(self.client, self.checker, journal, self.clock())
 
     # -- callbacks --------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from console.credentials import KeyringUnavailable, Profile, ProfileStore
 from console.credentials.profiles import SANDBOX_PROFILE
 from console.settings import LANGUAGE_EN, LANGUAGE_SYSTEM, LANGUAGE_ZH, Settings
 from console.tasks.environment import Environment, EnvironmentFactory, SecretsAccess
-from console.tasks.logfeed import LogFeed
+from console.tasks.logfeed import LogFeed, entry_from_cross_check
 from console.tasks.profiles import list_profiles
 from console.tasks.runner import POOL_API, POOL_JOURNAL, POOL_SECRETS, TaskRunner
 from console.ui.banner import EnvironmentBanner, banner_title
@@ -39,8 +39,8 @@ from console.ui.texts import QT_TRANSLATE_NOOP, describe_error, translate
 from console.ui.workspace import LEVEL_ERROR, LEVEL_OK, LEVEL_WARN, Job, Workspace
 
 if TYPE_CHECKING:
-    from console.dispensing import OverdueCheck
-    from console.journal import ActionRow, CallbackRow
+    from console.dispensing import Checks
+    from console.journal import CallbackRow
     from console.ui.troubleshoot_view import TroubleshootView
 
 log = logging.getLogger(__name__)
@@ -412,6 +412,9 @@ class MainWindow(QMainWindow):
             self._message(
                 LEVEL_OK, translate("MainWindow", "Profile “{name}” is open.").format(name=name)
             )
+        # Dispenses an earlier session left without a result are asked about now, not in
+        # 15 s: nothing opens before the platform has answered.
+        self.check_timeouts()
 
     @Slot(object, object)
     def _env_failed(self, name: str, exc: BaseException) -> None:
@@ -638,33 +641,53 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def check_timeouts(self) -> None:
-        """Every 15 s: dispenses without a result after 120 s? Then ask the platform."""
+        """Every 15 s (and soon after start): anything to ask the platform about? A
+        dispense without a result after 120 s, a "result unknown" follow-up due for a
+        re-check, a result callback nobody confirmed. Then ask it (``run_checks``)."""
         env = self.ws.env
         if env is not None:
-            self.ws.submit(POOL_JOURNAL, env.ops.overdue_dispenses, on_success=self._overdue_found)
+            self.ws.submit(POOL_JOURNAL, env.ops.checks_due, on_success=self._checks_due)
 
     @Slot(object, object)
-    def _overdue_found(self, job: Job, overdue: list[ActionRow]) -> None:
+    def _checks_due(self, job: Job, due: bool) -> None:
         env = self.ws.env
-        if self.ws.stale(job) or env is None or not overdue:
+        if self.ws.stale(job) or env is None or not due:
             return
-        self.ws.submit(POOL_API, env.ops.check_overdue, on_success=self._timeouts_checked)
+        self.ws.submit(POOL_API, env.ops.run_checks, on_success=self._timeouts_checked)
 
     @Slot(object, object)
-    def _timeouts_checked(self, job: Job, checks: list[OverdueCheck]) -> None:
-        opened = [c for c in checks if c.followup is not None]
-        if self.ws.stale(job) or not opened:
+    def _timeouts_checked(self, job: Job, checks: Checks) -> None:
+        if self.ws.stale(job):
             return
-        orders = ", ".join(dict.fromkeys(str(c.order_id) for c in opened))
-        self._message(
-            LEVEL_ERROR,
-            translate(
-                "MainWindow",
-                "No dispense result within 120 s for order(s) {orders}: the platform was "
-                "asked; follow-up opened.",
-            ).format(orders=orders),
-        )
-        self.followups.reload()
+        env = self.ws.env
+        for late in checks.late:
+            if env is not None:
+                env.feed.push(entry_from_cross_check(late.callback_id, late.verdict, late.detail))
+        opened = [c for c in checks.overdue if c.decision in ("follow-up opened", "result unknown")]
+        closed = [c for c in checks.overdue if c.decision == "follow-up closed"]
+        if opened:
+            orders = ", ".join(dict.fromkeys(str(c.order_id) for c in opened))
+            self._message(
+                LEVEL_ERROR,
+                translate(
+                    "MainWindow",
+                    "No dispense result within 120 s for order(s) {orders}: the platform was "
+                    "asked; follow-up opened.",
+                ).format(orders=orders),
+            )
+        elif closed:
+            orders = ", ".join(dict.fromkeys(str(c.order_id) for c in closed))
+            self._message(
+                LEVEL_OK,
+                translate(
+                    "MainWindow",
+                    "The platform says the item is out for order(s) {orders}: their "
+                    "follow-ups closed by themselves; no refund is owed.",
+                ).format(orders=orders),
+            )
+        if checks.late or checks.overdue:
+            self.followups.reload()
+            self.order_panel.reload_if_showing({c.order_id for c in checks.overdue})
 
     # -- quitting ---------------------------------------------------------------------------
 

@@ -95,9 +95,11 @@ def test_fault_to_followup_to_refund_to_resolved(listener: Listener, sandbox: Sa
 
     cb = listener.next("callback")
     assert cb["order_id"] == oid and cb["outcome"] == "failure" and cb["floor_status"] == "3"
-    assert "slave board" in cb["fault_meaning"] and cb["followup_id"]
+    # Journalled on arrival; the follow-up opens once the platform confirms the failure.
+    assert "slave board" in cb["fault_meaning"] and cb["followup_id"] is None
     check = listener.next("cross_check")
     assert check["verdict"] == "ok", check
+    assert check["followup_id"] and check["followup_reason"] == "customer may need a refund"
 
     r = vendctl("followup", "list", "--json")
     (f,) = r.json["data"]
@@ -139,8 +141,9 @@ def failed_dispense(listener: Listener, sandbox: Sandbox) -> tuple[int, int, int
     sandbox.inject("device:fail=2,Goods are Stuck#1")
     assert vendctl("dispense", str(oid), "--machine", CANTEEN, "--yes").code == 1
     cb = listener.next("callback")
-    assert cb["order_id"] == oid and cb["followup_id"]
-    return oid, cb["record_id"], cb["followup_id"]
+    check = listener.next("cross_check")
+    assert cb["order_id"] == oid and check["callback_id"] == cb["id"] and check["followup_id"]
+    return oid, cb["record_id"], check["followup_id"]
 
 
 def test_a_follow_up_dismissed_with_a_reason(listener: Listener, sandbox: Sandbox) -> None:

@@ -92,8 +92,10 @@ def test_a_repeat_in_the_same_batch_is_a_duplicate_and_a_failure_opens_one_follo
     assert [r.duplicate_of for r in rows] == [None, rows[0].id, rows[0].id]
     # Each row says the order's machine, repeats included (the log pane shows it).
     assert [r.order_machine for r in rows] == ["16327129"] * 3
-    assert rows[0].followup_id is not None
-    assert len(journal.list_followups()) == 1
+    # Nothing opens before the platform confirms the failure; then exactly one.
+    assert [r.followup_id for r in rows] == [None] * 3 and journal.list_followups() == []
+    fid = journal.set_cross_check(rows[0].id, "ok", "confirmed")
+    assert fid is not None and [f.id for f in journal.list_followups()] == [fid]
     assert journal.callback_counts()["failure"] == 1
 
 

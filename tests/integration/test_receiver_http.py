@@ -82,9 +82,27 @@ def seen() -> list[CallbackRow]:
     return []
 
 
+def confirm(cb: object) -> tuple[str, str]:
+    """The platform's side of the cross-check, confirming every result (those tests are
+    about the receiver; the checker itself is tested in test_crosscheck.py)."""
+    return "ok", "confirmed by the test's stand-in for the platform"
+
+
 @pytest.fixture
-def receiver(journal: Journal, seen: list[CallbackRow]) -> Iterator[Receiver]:
-    with Receiver(journal, new_token(), on_callback=seen.append, read_timeout_s=2.0) as r:
+def checked() -> list[int]:
+    return []
+
+
+@pytest.fixture
+def receiver(journal: Journal, seen: list[CallbackRow], checked: list[int]) -> Iterator[Receiver]:
+    with Receiver(
+        journal,
+        new_token(),
+        on_callback=seen.append,
+        read_timeout_s=2.0,
+        cross_check=confirm,
+        on_cross_checked=lambda cid, verdict, detail: checked.append(cid),
+    ) as r:
         yield r
 
 
@@ -320,7 +338,7 @@ def test_a_journal_that_cannot_write_answers_500(
 
 
 def test_duplicates_are_marked_and_not_counted_twice(
-    client: Client, journal: Journal, seen: list[CallbackRow]
+    client: Client, journal: Journal, seen: list[CallbackRow], checked: list[int]
 ) -> None:
     for _ in range(3):
         assert client.send(json.dumps(FAIL).encode())[0] == 200
@@ -328,6 +346,7 @@ def test_duplicates_are_marked_and_not_counted_twice(
     assert [s.duplicate_of for s in seen] == [None, seen[0].id, seen[0].id]
     counts = journal.callback_counts()
     assert counts["failure"] == 1 and counts["duplicate"] == 2
+    wait_for(lambda: checked == [seen[0].id])  # repeats are not checked again
     assert len(journal.list_followups()) == 1
 
 
@@ -337,9 +356,9 @@ def test_a_failure_callback_opens_exactly_one_follow_up_with_the_fault_meaning(
     action = journal.begin_action("dispense", "16327129", 60, {"record_id": "78", "paid": True})
     journal.finish_action(action, "ok")
     assert client.send(json.dumps(FAIL).encode())[0] == 200
-    followups = journal.list_followups()
-    assert len(followups) == 1
-    f = followups[0]
+    # Journalled at once; the follow-up opens once the platform confirms the failure.
+    wait_for(lambda: len(journal.list_followups()) == 1)
+    f = journal.list_followups()[0]
     assert (f.order_id, f.record_id, f.machine_no, f.state) == (60, 78, "16327129", "open")
     assert f.meaning == (
         "Slave Comm Error — The slave board cannot be reached; slot status 3: Slot motor fault"
@@ -363,8 +382,9 @@ def test_a_replay_is_marked_and_opens_no_follow_up(
     assert client.send(json.dumps(FAIL).encode())[0] == 200
     wait_for(lambda: len(seen) == 1)
     original = seen[0]
-    fid = original.followup_id
-    assert fid is not None
+    wait_for(lambda: len(journal.list_followups()) == 1)
+    fid = journal.list_followups()[0].id
+    assert journal.get_callback(original.id).followup_id == fid  # type: ignore[union-attr]
     journal.followup_dismiss(fid, "machine was being serviced; item handed over")
     assert replay(journal, original.id, receiver.url) == 200
     wait_for(lambda: len(seen) == 2)
@@ -397,7 +417,9 @@ def test_a_forged_replay_header_cannot_hide_a_new_failure(client: Client, journa
     status, _, _ = client.send(json.dumps(FAIL).encode(), headers={REPLAY_HEADER: str(first.id)})
     assert status == 200
     row = journal.list_callbacks()[0]
-    assert row.replay_of is None and row.followup_id is not None
+    assert row.replay_of is None  # a new failure, so it is checked and decides
+    wait_for(lambda: len(journal.list_followups()) == 1)
+    assert journal.list_followups()[0].source_id == row.id
 
 
 def test_cross_check_runs_off_the_handler_thread_and_its_verdict_is_stored(
