@@ -26,7 +26,12 @@ from console.core.status import (
 from console.sandbox.callbacks import CallbackJob, CallbackSender
 from console.sandbox.clock import SandboxClock
 from console.sandbox.common import gmt8
-from console.sandbox.faults import CALLBACK_KINDS, DEVICE_KINDS, FaultBook
+from console.sandbox.faults import (
+    CALLBACK_KINDS,
+    DEVICE_OUTCOME_KINDS,
+    DEVICE_TIMING_KINDS,
+    FaultBook,
+)
 from console.sandbox.scheduler import Scheduler
 from console.sandbox.state import (
     DeliveryState,
@@ -434,21 +439,27 @@ class Platform:
             product_id=product.id,
             created_at=now,
         )
-        fault = self.faults.take_first("device", DEVICE_KINDS)
+        fault = self.faults.take_first("device", DEVICE_OUTCOME_KINDS)
         if fault is not None and fault.kind == "noanswer":
             delivery.noanswer = True
         elif fault is not None:
             delivery.planned_failure = (fault.floor, fault.text)
         else:
             delivery.planned_failure = product.fault
+        slow = self.faults.take_first("device", DEVICE_TIMING_KINDS)
+        cycle = slow.seconds if slow is not None else self.device_cycle_s
         self.state.deliveries[delivery.delivery_id] = delivery
-        dwell = rules.LOCK_DWELL_S.get(machine.lock_kind, rules.LOCK_DWELL_S["default"])
+        dwell: float = rules.LOCK_DWELL_S.get(machine.lock_kind, rules.LOCK_DWELL_S["default"])
+        if slow is not None:
+            # A slow machine is busy until it answers (or the platform gives up on it).
+            dwell = max(dwell, min(cycle, rules.DEVICE_TIMEOUT_S))
         machine.lock_delivery_id = delivery.delivery_id
         machine.lock_until = now + dwell
         delivery_id = delivery.delivery_id
-        if not delivery.noanswer:
+        # At 120 s or later the platform's timeout comes first: no result is scheduled.
+        if not delivery.noanswer and cycle < rules.DEVICE_TIMEOUT_S:
             self.scheduler.call_at(
-                now + self.device_cycle_s,
+                now + cycle,
                 f"device result {delivery_id}",
                 lambda: self._device_result(delivery_id),
             )

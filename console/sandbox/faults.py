@@ -4,6 +4,33 @@ ACTION is a platform action name (``dispense``, ``order_get``, ...), ``*`` for
 every platform action, ``device`` for the machine's answer to a dispense, or
 ``callback`` for the platform's POST to ``notify_url``. COUNT is how many times
 the rule fires; without it the rule fires until cleared.
+
+Kinds for a platform action (or ``*``):
+
+- ``latency=S`` answers S real seconds late;
+- ``status=N`` answers HTTP N with a plain-text body; ``html`` a 502 page;
+  ``malformed``, ``truncated``, ``empty`` a 200 that is not JSON;
+- ``unauthorized`` a 401 envelope; ``code0`` code 0 with a message that is not
+  "ok"; ``code=N`` the error code N;
+- ``reset`` closes the connection without doing anything or answering;
+- ``lost`` (write actions only: ``order_create``, ``order_set_status``,
+  ``dispense``, ``test_dispense``) does the action as usual (the dispense
+  starts, the status changes) and then closes the connection without
+  answering: the console was killed, or the network died, between send and
+  answer.
+
+Kinds for ``device`` (the next dispense, order or test):
+
+- ``fail[=FLOOR[,TEXT]]`` the machine reports a failure (floor 2, "Goods are
+  Stuck" unless given);
+- ``noanswer`` the machine never answers: the platform's 120 s timeout applies;
+- ``slow=S`` the machine's result comes S sandbox seconds after the dispense
+  instead of the usual device cycle; until then the dispense record says
+  "dispensing" and the machine stays locked. S of 120 or more is the
+  platform's timeout. ``slow`` combines with ``fail`` (a slow failure).
+
+Kinds for ``callback``: ``drop`` (never sent), ``duplicate`` (sent twice),
+``delay=S`` (sent S sandbox seconds late).
 """
 
 from __future__ import annotations
@@ -39,13 +66,19 @@ HTTP_KINDS: frozenset[str] = frozenset(
         "code0",
         "code",
         "reset",
+        "lost",
     }
 )
 HTTP_ANSWER_KINDS: frozenset[str] = HTTP_KINDS - {"latency"}
-DEVICE_KINDS: frozenset[str] = frozenset({"fail", "noanswer"})
+# Actions that change something on the platform: only these can lose their answer.
+WRITE_ACTIONS: tuple[str, ...] = ("order_create", "order_set_status", "dispense", "test_dispense")
+# What the machine does (one applies per dispense) and when it says so (may come with one).
+DEVICE_OUTCOME_KINDS: frozenset[str] = frozenset({"fail", "noanswer"})
+DEVICE_TIMING_KINDS: frozenset[str] = frozenset({"slow"})
+DEVICE_KINDS: frozenset[str] = DEVICE_OUTCOME_KINDS | DEVICE_TIMING_KINDS
 CALLBACK_KINDS: frozenset[str] = frozenset({"drop", "duplicate", "delay"})
 
-_NEEDS_ARG = {"latency", "status", "code", "delay"}
+_NEEDS_ARG = {"latency", "status", "code", "delay", "slow"}
 _OPTIONAL_ARG = {"fail"}
 
 # Fault text the machine reports for a floor status when a rule gives none.
@@ -67,7 +100,7 @@ class Fault:
     kind: str
     arg: str = ""
     count: int | None = None
-    seconds: float = 0.0  # latency, delay
+    seconds: float = 0.0  # latency, delay, slow
     code: int = 0  # status, code
     floor: int = 0  # device fail
     text: str = ""  # device fail
@@ -151,13 +184,18 @@ def parse_fault(text: str) -> Fault:
             f"fault {rule!r}: kind {kind!r} does not apply to {action!r}; "
             f"use one of {', '.join(sorted(allowed))}"
         )
+    if kind == "lost" and action not in WRITE_ACTIONS:
+        raise ValueError(
+            f"fault {rule!r}: lost applies to write actions only "
+            f"({', '.join(WRITE_ACTIONS)}); use reset to drop a request unanswered"
+        )
     if kind in _NEEDS_ARG and not arg:
         raise ValueError(f"fault {rule!r}: {kind} needs a value, e.g. {action}:{kind}=...")
     if has_arg and kind not in _NEEDS_ARG and kind not in _OPTIONAL_ARG:
         raise ValueError(f"fault {rule!r}: {kind} takes no value")
 
     fault = Fault(action=action, kind=kind, arg=arg, count=count)
-    if kind in ("latency", "delay"):
+    if kind in ("latency", "delay", "slow"):
         fault.seconds = _number(arg, rule, kind)
     elif kind == "status":
         fault.code = _integer(arg, rule, "the HTTP status")

@@ -316,28 +316,40 @@ class _Handler(BaseHTTPRequestHandler):
         delays, fault = sb.faults.take_http(action)
         for delay in delays:
             time.sleep(delay.seconds)
-        if fault is not None:
+        if fault is not None and fault.kind != "lost":
             self._fault_answer(fault)
             return
+        answer = self._platform_answer(action, arg, obj, payload)
+        if fault is not None:  # lost: done as usual, the answer never leaves
+            self._reset()
+            return
+        self._answer(answer)
+
+    def _platform_answer(
+        self, action: str, arg: str, obj: dict[str, Any] | None, payload: dict[str, Any] | None
+    ) -> Answer:
+        sb = self._sb
         refusal = self._auth()
         if refusal is not None:
-            self._answer(refusal)
-            return
+            return refusal
         params: dict[str, Any] = {}
         if action in SIGNED_ACTIONS:
             if payload is None:
-                self._answer(Answer(4003, "invalid params", {}))
-                return
+                return Answer(4003, "invalid params", {})
             if not verify(payload, sb.credentials.sign_key):
-                self._answer(Answer(4006, "payload sign invalid", {}))
-                return
+                return Answer(4006, "payload sign invalid", {})
             params = payload
         elif action in PLAIN_JSON_ACTIONS:
             if obj is None:
-                self._answer(Answer(4003, "invalid params: body must be a JSON object", {}))
-                return
+                return Answer(4003, "invalid params: body must be a JSON object", {})
             params = obj
-        self._answer(sb.platform.handle(action, params, arg))
+        return sb.platform.handle(action, params, arg)
+
+    def _reset(self) -> None:
+        """Close the connection without an answer."""
+        self.close_connection = True
+        # Linger 0: closing sends RST instead of a polite FIN.
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
     def _fault_answer(self, fault: Fault) -> None:
         kind = fault.kind
@@ -365,9 +377,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif kind == "code":
             self._answer(Answer(fault.code, f"sandbox injected error {fault.code}", {}))
         elif kind == "reset":
-            self.close_connection = True
-            # Linger 0: closing sends RST instead of a polite FIN.
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self._reset()
         else:  # pragma: no cover - parse_fault only lets known kinds through
             raise AssertionError(f"unhandled fault kind {kind}")
 

@@ -18,11 +18,19 @@ them back (``build_history``) and says so when it cannot:
   before it (or the one with the same ``delivery_id``) were all sent to this
   machine. Otherwise it is left out and counted in ``unattributed``.
 
+What counts as a slot's result is one rule, ``slot_evidence``: a result
+callback (not a repeat, not a replay, not one the cross-check found
+suspicious) or the platform's dispense record read back (``delivery_query``).
+A dispense with no result in time, an outcome left unknown, a refused request
+or a suspicious callback says nothing about the slot: never a slot failure.
+When both sources told the same dispense's result it counts once.
+
 Pure functions over journal rows, plus ``load_history`` which reads them.
 """
 
 from __future__ import annotations
 
+import enum
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -31,7 +39,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from console.core.faults import Meaning, fault_meaning, floor_meaning
-from console.core.models import Product
+from console.core.models import Delivery, Product
 from console.core.rules import DEVICE_TIMEOUT_S
 from console.journal import ActionRow, CallbackRow, Journal
 
@@ -52,6 +60,11 @@ SOURCE_CALLBACK = "callback"
 SOURCE_ORDER = "order"
 SOURCE_PRODUCT = "product"
 SOURCE_UNKNOWN = ""
+
+# Which evidence told a result: a result callback, or the platform's dispense
+# record read back by the console.
+EVIDENCE_CALLBACK = "callback"
+EVIDENCE_RECORD = "platform record"
 
 NO_REASON = Meaning(
     "",
@@ -79,6 +92,49 @@ def slot_key(name: str | None) -> tuple[Any, ...]:
 def normalise_slot(name: Any) -> str | None:
     text = "" if name is None else str(name).strip().upper()
     return text or None
+
+
+class SlotEvidence(enum.Enum):
+    """What one journal row says about the slot that dispensed."""
+
+    OK = "ok"  # the item dropped
+    FAILED = "failed"  # a real failure: it counts against the slot
+    NONE = "none"  # nothing: unknown, no result, refused, suspicious, a repeat
+
+
+def slot_evidence(row: CallbackRow | ActionRow) -> SlotEvidence:
+    """The rule for slot fault history: does this row tell a dispense's result?
+
+    - a result callback (success / failure) that is a new result (not a
+      duplicate push, not a replay from the console) and that the cross-check
+      did not find suspicious → OK / FAILED;
+    - the platform's dispense record read back (a ``delivery_query`` action
+      answered ``ok``) that is no longer pending → OK when it says the item
+      dropped, else FAILED (failed, timed out);
+    - anything else → NONE: a dispense sent with no result yet or ever (the
+      "no result after 120 s" follow-up, an outcome left unknown by a restart
+      or a lost answer), a refused request (6034 "order already delivered"
+      among them), a record still "dispensing", a suspicious or repeated
+      callback, events and malformed bodies.
+    """
+    if isinstance(row, CallbackRow):
+        if row.outcome not in ("success", "failure") or not row.counts:
+            return SlotEvidence.NONE
+        if row.cross_check == "suspicious":
+            return SlotEvidence.NONE
+        return SlotEvidence.OK if row.outcome == "success" else SlotEvidence.FAILED
+    if row.kind != "delivery_query" or row.state != "ok" or not row.response:
+        return SlotEvidence.NONE
+    record = Delivery.from_data(row.response)
+    if record.pending:
+        return SlotEvidence.NONE
+    return SlotEvidence.OK if record.succeeded else SlotEvidence.FAILED
+
+
+def _record_fault(row: ActionRow) -> Fault:
+    """The fault a platform record that says the dispense failed reported."""
+    record = Delivery.from_data(row.response or {})
+    return Fault(record.fail_reason or record.status, None)
 
 
 @dataclass(frozen=True)
@@ -163,7 +219,11 @@ class Fault:
 
 @dataclass(frozen=True)
 class DispenseEvent:
-    """One dispense result (from a callback) on this machine."""
+    """One dispense result on this machine, from a callback or the platform's record.
+
+    ``callback_id`` is the callback's id, or the ``delivery_query`` action's id
+    when ``evidence`` is ``EVIDENCE_RECORD``.
+    """
 
     callback_id: int
     ts: float
@@ -176,6 +236,7 @@ class DispenseEvent:
     record_id: int | None = None
     product_id: int | None = None
     fault: Fault | None = None  # None for a success
+    evidence: str = EVIDENCE_CALLBACK  # EVIDENCE_*
 
     def where(self, lang: str = "en") -> str:
         if self.slot is not None:
@@ -194,6 +255,8 @@ class DispenseEvent:
 
     def text(self, lang: str = "en") -> str:
         kind = _t(lang, "test dispense", "测试出货") if self.test else _t(lang, "dispense", "出货")
+        if self.evidence == EVIDENCE_RECORD:
+            kind += _t(lang, " (platform record)", "(平台出货记录)")
         when = short_time(self.ts)
         if self.ok:
             return f"{when}  {kind}  {self.where(lang)}  " + _t(lang, "OK", "成功")
@@ -268,6 +331,7 @@ class MachineHistory:
     events: tuple[DispenseEvent, ...]  # newest first
     refused: tuple[ActionRow, ...] = ()  # dispense requests the platform refused
     unattributed: int = 0  # test-dispense results that may be this machine's
+    suspicious: int = 0  # failure callbacks the cross-check found suspicious: not counted
 
     @property
     def today_start(self) -> float:
@@ -440,6 +504,15 @@ class MachineHistory:
                     f"(最近:代码 {last.code},{last.message or last.state})。",
                 )
             )
+        if self.suspicious:
+            out.append(
+                _t(
+                    lang,
+                    f"{plural(self.suspicious, 'failure report')} the platform does not confirm "
+                    "(cross-check: suspicious): not counted.",
+                    f"{self.suspicious} 次失败回调未得到平台证实(核对结果:可疑),未计入。",
+                )
+            )
         if self.unattributed:
             out.append(
                 _t(
@@ -461,6 +534,7 @@ class MachineHistory:
             "failures": len(failures),
             "failures_today": sum(1 for e in failures if e.ts >= today),
             "refused": len(self.refused),
+            "suspicious": self.suspicious,
             "unattributed": self.unattributed,
             "by_slot": [
                 {
@@ -600,9 +674,9 @@ def _pair_tests(
     within ``PAIR_WINDOW_S`` before it. A callback no test is waiting for is a
     re-push or another console's test: left out. One whose candidate tests
     went to several machines, this one among them, cannot be told: counted as
-    unattributed. (The journal marks a second test of a slot with the same
-    result as a "duplicate" when the platform sends no ``delivery_id``; the
-    pairing, not that mark, decides here.)
+    unattributed. (Repeats the journal marked, which needs the same
+    ``delivery_id``, are left out before this by ``slot_evidence``; without a
+    ``delivery_id`` the pairing decides.)
     """
     waiting = sorted(
         (a for a in tests if a.state not in ("refused", "cancelled") and _action_slot(a)),
@@ -643,6 +717,27 @@ def _pair_tests(
     return mine, unattributed
 
 
+def _dispense_of(
+    row: CallbackRow | ActionRow,
+    order_id: int,
+    record_id: int | None,
+    dispenses: Sequence[ActionRow],
+) -> ActionRow | None:
+    """The order dispense whose result ``row`` tells: the one with its delivery id when
+    known, else the latest of that record sent before it (None when none was journalled)."""
+    if isinstance(row, CallbackRow):
+        delivery = _as_int(row.extra.get("delivery_id"))
+    else:
+        delivery = _as_int(row.request.get("delivery_id"))
+    mine = [d for d in dispenses if d.order_id == order_id and d.record_id == record_id]
+    if delivery is not None:
+        found = next((d for d in mine if _delivery_id(d) == delivery), None)
+        if found is not None:
+            return found
+    before = [d for d in mine if d.ts <= row.ts]
+    return max(before, key=lambda d: (d.ts, d.id)) if before else None
+
+
 def build_history(
     machine_no: str,
     actions: Iterable[ActionRow],
@@ -664,6 +759,8 @@ def build_history(
     order_product: dict[int, int] = {}  # orders created with one product line
     tests: list[ActionRow] = []
     refused: list[ActionRow] = []
+    dispenses: list[ActionRow] = []  # order dispenses sent (each gives one result)
+    read_back: list[ActionRow] = []  # platform records that told a result
     for a in actions:
         if a.kind == "test_dispense":
             tests.append(a)
@@ -678,12 +775,27 @@ def build_history(
                 order_product[a.order_id] = single
         if a.kind in ("dispense", "test_dispense") and a.state == "refused" and a.ts >= since:
             refused.append(a)
+        if (
+            a.kind == "dispense"
+            and a.order_id is not None
+            and a.state not in ("refused", "cancelled")
+        ):
+            dispenses.append(a)
+        if (
+            a.kind == "delivery_query"
+            and a.order_id is not None
+            and a.ts >= since
+            and slot_evidence(a) is not SlotEvidence.NONE
+        ):
+            read_back.append(a)
 
-    callbacks = [
-        cb
-        for cb in callbacks
-        if cb.ts >= since and cb.replay_of is None and cb.outcome in ("success", "failure")
-    ]
+    recent = [cb for cb in callbacks if cb.ts >= since]
+    suspicious = sum(
+        1
+        for cb in recent
+        if cb.outcome == "failure" and cb.counts and cb.cross_check == "suspicious"
+    )
+    callbacks = [cb for cb in recent if slot_evidence(cb) is not SlotEvidence.NONE]
     # Test dispenses: paired with their requests (see _pair_tests).
     paired, unattributed = _pair_tests(
         [cb for cb in callbacks if cb.order_id is None], tests, machine_no
@@ -701,29 +813,43 @@ def build_history(
         )
         for cb, slot in paired
     ]
-    # Orders' dispenses: a repeated push of the same result is not a new result.
+    # Orders' dispenses: from a callback or the platform's record. When both told
+    # one dispense's result it counts once, as the callback (it has the slot status).
+    told: set[int] = set()  # dispense actions whose result is counted
     looked_up: set[int] = set()
-    for cb in callbacks:
-        if cb.order_id is None or not cb.counts:
-            continue
-        ok = cb.outcome == "success"
-        fault = None if ok else Fault(cb.error_msg, cb.floor_status)
+    results: list[tuple[CallbackRow | ActionRow, int, int | None]] = [
+        (cb, cb.order_id, cb.record_id) for cb in callbacks if cb.order_id is not None
+    ]
+    results += [(a, a.order_id, a.record_id) for a in read_back if a.order_id is not None]
+    for row, order_id, record_id in results:
+        ok = slot_evidence(row) is SlotEvidence.OK
+        dispense = _dispense_of(row, order_id, record_id, dispenses)
+        if dispense is not None:
+            if dispense.id in told:
+                continue
+            told.add(dispense.id)
+        if isinstance(row, CallbackRow):
+            fault = None if ok else Fault(row.error_msg, row.floor_status)
+            evidence = EVIDENCE_CALLBACK
+        else:
+            fault = None if ok else _record_fault(row)
+            evidence = EVIDENCE_RECORD
         pid: int | None = None
-        if cb.record_id is not None:
-            key = (cb.order_id, cb.record_id)
+        if record_id is not None:
+            key = (order_id, record_id)
             pid = records.get(key)
             if pid is None:
-                pid = order_product.get(cb.order_id)
+                pid = order_product.get(order_id)
             if (
                 pid is None
                 and not ok  # the platform is asked only where it matters: failures
                 and order_lookup is not None
-                and cb.order_id not in looked_up
+                and order_id not in looked_up
                 and len(looked_up) < max_lookups
             ):
-                looked_up.add(cb.order_id)
-                for rid, p in (order_lookup(cb.order_id) or {}).items():
-                    records[(cb.order_id, rid)] = p
+                looked_up.add(order_id)
+                for rid, p in (order_lookup(order_id) or {}).items():
+                    records[(order_id, rid)] = p
                 pid = records.get(key)
         slot = slot_of_product.get(pid) if pid is not None else None
         if slot is not None:
@@ -734,17 +860,18 @@ def build_history(
             source = SOURCE_UNKNOWN
         events.append(
             DispenseEvent(
-                cb.id,
-                cb.ts,
-                cb.ts_iso,
+                row.id,
+                row.ts,
+                row.ts_iso,
                 ok,
                 False,
                 slot,
                 source,
-                order_id=cb.order_id,
-                record_id=cb.record_id,
+                order_id=order_id,
+                record_id=record_id,
                 product_id=pid,
                 fault=fault,
+                evidence=evidence,
             )
         )
     events.sort(key=lambda e: (e.ts, e.callback_id), reverse=True)
@@ -756,6 +883,7 @@ def build_history(
         events=tuple(events),
         refused=tuple(refused),
         unattributed=unattributed,
+        suspicious=suspicious,
     )
 
 

@@ -11,7 +11,11 @@ from typing import Any
 import pytest
 import requests
 
+from console.api.client import Client
+from console.api.errors import PlatformRefused, TransportError
 from console.api.signing import encode_payload
+from console.core import errorcodes
+from console.core.status import OrderStatus
 from console.sandbox import Sandbox, SandboxClock
 
 START = 1714128358.0
@@ -66,6 +70,14 @@ def hook() -> Iterator[Hook]:
     yield h
     h.server.shutdown()
     h.server.server_close()
+
+
+@pytest.fixture
+def client(sb: Sandbox) -> Iterator[Client]:
+    c = sb.credentials
+    api = Client(sb.base_url, c.appid, c.app_secret, c.sign_key, backoff_s=0.01, now=sb.clock.now)
+    yield api
+    api.close()
 
 
 def headers(sb: Sandbox) -> dict[str, str]:
@@ -241,3 +253,122 @@ def test_callback_delay_follows_the_clock(
     assert hook.received() == []
     settle(sb, 1)
     assert len(hook.received()) == 1
+
+
+def test_device_slow_keeps_the_record_dispensing_until_the_clock_passes(
+    sb: Sandbox, client: Client, hook: Hook
+) -> None:
+    sb.state.orders[60].notify_url = hook.url
+    sb.inject("device:slow=50#1")
+    delivery = client.dispense(LOBBY, 60, 78)
+    assert delivery.status == "dispensing"
+    settle(sb, 49)
+    assert client.get_delivery(delivery.delivery_id, LOBBY).pending
+    assert hook.received() == []
+    # Lobby A's motor lock is 30 s; a slow machine stays busy until it answers.
+    with pytest.raises(PlatformRefused) as busy:
+        client.test_dispense(LOBBY, "A10", hook.url)
+    assert busy.value.code == errorcodes.MACHINE_BUSY
+    assert client.get_order(60, LOBBY).records[0].status == "未取货"
+    settle(sb, 1)
+    assert client.get_delivery(delivery.delivery_id, LOBBY).succeeded
+    assert [b["deliver_status"] for b in hook.received()] == ["1"]
+    assert client.get_order(60, LOBBY).records[0].status == "已取货"
+    # The rule was for one dispense: the next answers after the usual cycle.
+    test = client.test_dispense(LOBBY, "A10", "")
+    settle(sb, 1)
+    assert client.get_delivery(test.delivery_id, LOBBY).succeeded
+
+
+def test_device_slow_combines_with_a_failure_on_a_test_dispense(
+    sb: Sandbox, client: Client, hook: Hook
+) -> None:
+    sb.inject("device:slow=10#1")
+    sb.inject("device:fail=2#1")
+    delivery = client.test_dispense(LOBBY, "A10", hook.url)
+    settle(sb, 9)
+    assert client.get_delivery(delivery.delivery_id, LOBBY).pending
+    settle(sb, 1)
+    record = client.get_delivery(delivery.delivery_id, LOBBY)
+    assert (record.status, record.fail_reason) == ("failed", "Goods are Stuck")
+    assert [b["error_msg"] for b in hook.received()] == ["Goods are Stuck"]
+
+
+def test_device_slow_past_the_platform_timeout_times_out_at_120s(
+    sb: Sandbox, client: Client, hook: Hook
+) -> None:
+    sb.state.orders[60].notify_url = hook.url
+    sb.inject("device:slow=120#1")
+    delivery = client.dispense(LOBBY, 60, 78)
+    settle(sb, 119)
+    assert client.get_delivery(delivery.delivery_id, LOBBY).pending
+    settle(sb, 1)
+    record = client.get_delivery(delivery.delivery_id, LOBBY)
+    assert (record.status, record.fail_reason) == ("timeout", "timeout")
+    assert [b["error_msg"] for b in hook.received()] == ["timeout"]
+    settle(sb, 60)
+    assert len(hook.received()) == 1  # no late success after the timeout
+    assert client.get_order(60, LOBBY).records[0].status == "未取货"
+
+
+def test_lost_dispense_starts_the_dispense_but_the_answer_never_comes(
+    sb: Sandbox, client: Client, hook: Hook
+) -> None:
+    sb.state.orders[60].notify_url = hook.url
+    sb.inject("dispense:lost#1")
+    with pytest.raises(TransportError) as info:
+        client.dispense(LOBBY, 60, 78)
+    assert info.value.sent is True
+    assert info.value.kind == "connection_lost"
+    assert len(sb.requests_for("dispense")) == 1  # never retried
+    (delivery,) = sb.state.deliveries.values()
+    assert delivery.status == "dispensing"
+    settle(sb)
+    assert [b["deliver_status"] for b in hook.received()] == ["1"]
+    assert client.get_order(60, LOBBY).records[0].status == "已取货"
+    with pytest.raises(PlatformRefused) as again:
+        client.dispense(LOBBY, 60, 78)
+    assert again.value.code == 6034
+
+
+def test_lost_test_dispense_drops_the_item(sb: Sandbox, client: Client, hook: Hook) -> None:
+    sb.inject("test_dispense:lost#1")
+    with pytest.raises(TransportError) as info:
+        client.test_dispense(LOBBY, "A10", hook.url)
+    assert info.value.sent is True
+    settle(sb)
+    (body,) = hook.received()
+    assert (body["channel_name"], body["deliver_status"]) == ("A10", "1")
+
+
+def test_lost_set_status_changes_the_order(sb: Sandbox, client: Client) -> None:
+    unpaid = sb.demo_order("unpaid")
+    sb.inject("order_set_status:lost#1")
+    with pytest.raises(TransportError) as info:
+        client.set_order_status(unpaid, LOBBY, OrderStatus.PAID)
+    assert info.value.sent is True
+    assert len(sb.requests_for("order_set_status")) == 1  # sent: not tried again
+    assert client.get_order(unpaid, LOBBY).status == "SUCCESS"
+
+
+@pytest.mark.parametrize(
+    ("rule", "says"),
+    [
+        ("device:slow", "slow needs a value"),
+        ("device:slow=soon", "slow must be a number of seconds, got 'soon'"),
+        ("device:slow=-5", "zero or more seconds"),
+        ("dispense:slow=5", "does not apply"),
+        ("order_get:lost", "lost applies to write actions only"),
+        ("*:lost", "lost applies to write actions only"),
+        ("dispense:lost=1", "lost takes no value"),
+    ],
+)
+def test_bad_slow_and_lost_rules_are_refused_clearly(
+    sb: Sandbox, session: requests.Session, rule: str, says: str
+) -> None:
+    r = session.post(
+        sb.base_url + "/__sandbox/faults", headers=headers(sb), json={"rules": [rule]}, timeout=10
+    )
+    assert r.status_code == 400
+    assert says in r.json()["message"]
+    assert sb.faults.rules() == []

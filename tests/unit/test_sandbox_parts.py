@@ -21,6 +21,9 @@ from console.sandbox.state import build_state
         ("order_get:code=12345", "order_get", "code", None),
         ("device:fail=2,Goods are Stuck", "device", "fail", None),
         ("device:noanswer#1", "device", "noanswer", 1),
+        ("device:slow=60#1", "device", "slow", 1),
+        ("dispense:lost#1", "dispense", "lost", 1),
+        ("order_set_status:lost", "order_set_status", "lost", None),
         ("callback:delay=10", "callback", "delay", None),
         (" Callback:Duplicate ", "callback", "duplicate", None),
     ],
@@ -38,6 +41,7 @@ def test_parse_fault_values() -> None:
     assert (fail.floor, fail.text, fail.remaining) == (47, "Lift Comm Error", 2)
     assert parse_fault("device:fail=3").text == "Slave Comm Error"
     assert parse_fault("device:fail").floor == 2
+    assert parse_fault("device:slow=90").seconds == 90
 
 
 @pytest.mark.parametrize(
@@ -57,6 +61,10 @@ def test_parse_fault_values() -> None:
         ("ping:html#0", "count"),
         ("ping:html#x", "count"),
         ("ping:code=0", "code0"),
+        ("device:slow", "needs a value"),
+        ("device:slow=x", "number of seconds"),
+        ("ping:lost", "write actions only"),
+        ("test_dispense:lost=2", "takes no value"),
     ],
 )
 def test_parse_fault_rejects_with_clear_message(text: str, says: str) -> None:
