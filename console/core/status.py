@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 
 class OrderStatus(enum.IntEnum):
@@ -129,3 +131,122 @@ RECORD_STATUS_LABELS: dict[str, str] = {
     RECORD_PICKED_UP: "picked up",
     RECORD_NOT_PICKED_UP: "not picked up",
 }
+
+
+def record_is_open(record_status: str) -> bool:
+    """A record still to drop: not picked up (the platform's empty status counts too)."""
+    return record_status in ("", RECORD_NOT_PICKED_UP)
+
+
+# -- can this order / record be dispensed now, and if not, why ------------------------
+
+# What the journal knows of a record's last dispense (``Journal.last_dispenses``).
+LAST_PENDING = "pending"  # sent and accepted; its result has not come yet
+LAST_UNKNOWN = "unknown"  # sent, but its answer was lost (or the process stopped)
+LAST_SETTLED = "settled"  # answered: refused, cancelled before sending, or a result came
+
+# Whether a record may be sent: at once, only after a confirmation, or not at all.
+SEND = "send"
+ASK = "ask"
+NO = "no"
+
+# Why an order cannot be dispensed now ("" when it can).
+WHY_NOT_PAID = "not paid"  # unpaid (or customer still paying): it may be paid later
+WHY_REFUNDED = "refunded"
+WHY_CLOSED = "closed"
+WHY_REVOKED = "revoked"
+WHY_PAYMENT_FAILED = "payment failed"
+WHY_UNKNOWN_STATUS = "unknown status"
+WHY_ALL_DISPENSED = "all dispensed"  # every record picked up
+WHY_NOTHING_LEFT = "nothing left"  # no record still to drop (some cancelled)
+
+# Why one record cannot be sent at once ("" when it can): the order's reason, or one of these.
+WHY_PICKED_UP = "picked up"
+WHY_CANCELLED = "cancelled"
+WHY_NOT_OPEN = "not open"  # a record status the platform documents no dispense for
+WHY_PENDING = LAST_PENDING
+WHY_UNKNOWN = LAST_UNKNOWN
+
+# Statuses that end an order for good; an unpaid order may still be paid (and its
+# 20-minute window still matters).
+_ENDED: dict[str, str] = {
+    "REFUND": WHY_REFUNDED,
+    "CLOSED": WHY_CLOSED,
+    "REVOKED": WHY_REVOKED,
+    "PAYERROR": WHY_PAYMENT_FAILED,
+}
+_UNPAID = frozenset({QUERY_NOTPAY, "USERPAYING"})
+
+
+@dataclass(frozen=True)
+class RecordDispense:
+    """One record: ``verdict`` is ``send``, ``ask`` (its last dispense is pending or
+    unknown: the item may already have dropped) or ``no``; ``why`` says why not ``send``."""
+
+    record_id: int
+    verdict: str
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class DispenseDecision:
+    """Whether an order can be dispensed now, record by record, and if not why.
+
+    ``why_not`` is "" when some record can be sent (perhaps after a question);
+    ``counts_down`` says whether the 20-minute window still matters (the order
+    can be dispensed, or may still be paid).
+    """
+
+    why_not: str
+    records: tuple[RecordDispense, ...]
+    counts_down: bool
+
+    @property
+    def remaining(self) -> list[int]:
+        """The records that may be sent, in the order's order (some only after a question)."""
+        return [r.record_id for r in self.records if r.verdict != NO]
+
+    def record(self, record_id: int) -> RecordDispense | None:
+        return next((r for r in self.records if r.record_id == record_id), None)
+
+
+def dispense_decision(
+    query_text: str,
+    records: Sequence[tuple[int, str]],
+    last: Mapping[int, str] | None = None,
+) -> DispenseDecision:
+    """Can this order, and each of its records, be dispensed now — and if not, why.
+
+    ``records`` are the order's (record id, record status text) as the platform
+    shows them; ``last`` maps a record id to what the journal knows of its last
+    dispense (``LAST_PENDING``, ``LAST_UNKNOWN`` or ``LAST_SETTLED``). Only a paid
+    or pickup-code order is dispensed, and only its records not picked up; a
+    record whose last dispense is pending or unknown may already have dropped, so
+    it is sent only after a question.
+    """
+    last = last or {}
+    if is_dispensable(query_text):
+        order_why = ""
+    elif query_text in _UNPAID:
+        order_why = WHY_NOT_PAID
+    else:
+        order_why = _ENDED.get(query_text, WHY_UNKNOWN_STATUS)
+    decided: list[RecordDispense] = []
+    for record_id, status in records:
+        if status == RECORD_PICKED_UP:
+            decided.append(RecordDispense(record_id, NO, WHY_PICKED_UP))
+        elif status == RECORD_CANCELLED:
+            decided.append(RecordDispense(record_id, NO, WHY_CANCELLED))
+        elif not record_is_open(status):
+            decided.append(RecordDispense(record_id, NO, WHY_NOT_OPEN))
+        elif order_why:
+            decided.append(RecordDispense(record_id, NO, order_why))
+        elif last.get(record_id) in (LAST_PENDING, LAST_UNKNOWN):
+            decided.append(RecordDispense(record_id, ASK, str(last[record_id])))
+        else:
+            decided.append(RecordDispense(record_id, SEND))
+    if not order_why and not any(r.verdict != NO for r in decided):
+        every_picked_up = bool(decided) and all(r.why == WHY_PICKED_UP for r in decided)
+        order_why = WHY_ALL_DISPENSED if every_picked_up else WHY_NOTHING_LEFT
+    counts_down = order_why in ("", WHY_NOT_PAID)
+    return DispenseDecision(order_why, tuple(decided), counts_down)

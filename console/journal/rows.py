@@ -197,3 +197,29 @@ class HistoryItem:
     ref_id: int
     summary: str
     detail: str
+
+
+@dataclass(frozen=True)
+class LastDispense:
+    """What the journal knows of a record's last dispense (``Journal.last_dispenses``).
+
+    ``state`` is ``pending`` (the platform accepted it; its result has not come),
+    ``unknown`` (sent, but the answer was lost or the process stopped first) or
+    ``settled`` (refused, cancelled before sending, or a result came) — the
+    ``LAST_*`` values of ``console.core.status``. ``outcome`` is the action's own
+    state; ``delivery_id`` and ``platform_status`` are what the platform answered
+    (0 and "" when it gave nothing); ``code`` and ``message`` its refusal or the
+    error that lost the answer.
+    """
+
+    record_id: int
+    action_id: int
+    state: str
+    outcome: str
+    sent_ts: float
+    sent_iso: str
+    delivery_id: int = 0
+    platform_status: str = ""
+    code: int | None = None
+    message: str = ""
+    actor: str = ""

@@ -56,7 +56,13 @@ from console.core.followup import (
 )
 from console.core.models import Delivery
 from console.core.rules import DEVICE_TIMEOUT_S
-from console.core.status import RECORD_NOT_PICKED_UP, RECORD_STATUS_LABELS
+from console.core.status import (
+    LAST_PENDING,
+    LAST_SETTLED,
+    LAST_UNKNOWN,
+    RECORD_NOT_PICKED_UP,
+    RECORD_STATUS_LABELS,
+)
 from console.journal.rows import (
     ACTION_IN_FLIGHT,
     ACTION_KINDS,
@@ -70,6 +76,7 @@ from console.journal.rows import (
     FollowupEventRow,
     FollowupRow,
     HistoryItem,
+    LastDispense,
     OrderSummary,
 )
 from console.journal.schema import MIGRATIONS
@@ -776,6 +783,94 @@ class Journal:
                 "SELECT * FROM actions WHERE id = ? AND profile = ?", (action_id, self.profile)
             ).fetchone()
         return None if row is None else _action_row(row)
+
+    def last_dispenses(self, order_id: int) -> dict[int, LastDispense]:
+        """Record id -> what is known of that record's last dispense of ``order_id``.
+
+        Pending: accepted (``awaiting_result``), or being sent by a live process.
+        Unknown: sent without a usable answer (``transport``), or left ``in_flight``
+        / ``unknown`` by a process that stopped — unless a result for the record
+        (a callback not found suspicious, or the platform's record) was journalled
+        after it. Anything else is settled.
+        """
+        with _live_lock:
+            live = set(_live_sessions)
+        with self._read() as conn:
+            rows = conn.execute(
+                """
+                SELECT * FROM actions
+                WHERE profile = ? AND order_id = ? AND kind = 'dispense'
+                  AND record_id IS NOT NULL
+                ORDER BY id
+                """,
+                (self.profile, order_id),
+            ).fetchall()
+            latest = {int(r["record_id"]): r for r in rows}  # the newest wins
+            found: dict[int, LastDispense] = {}
+            for record_id, r in latest.items():
+                outcome = str(r["state"])
+                if outcome == "ok" and r["awaiting_result"]:
+                    state = LAST_PENDING
+                elif outcome == "ok":
+                    # Past its 120 s with no result the platform could give: still unknown
+                    # while its "result unknown" follow-up is open.
+                    unknown = conn.execute(
+                        "SELECT 1 FROM followups WHERE profile = ? AND order_id = ? "
+                        "AND record_id = ? AND state = 'open' AND reason = ? LIMIT 1",
+                        (self.profile, order_id, record_id, REASON_UNKNOWN),
+                    ).fetchone()
+                    state = LAST_UNKNOWN if unknown is not None else LAST_SETTLED
+                elif outcome == ACTION_IN_FLIGHT and (
+                    r["session"] in live or (r["pid"] != self._pid and _pid_alive(int(r["pid"])))
+                ):
+                    state = LAST_PENDING
+                elif outcome in (ACTION_IN_FLIGHT, ACTION_UNKNOWN, "transport"):
+                    answered = self._result_after(conn, order_id, record_id, r)
+                    state = LAST_SETTLED if answered else LAST_UNKNOWN
+                else:  # refused, cancelled
+                    state = LAST_SETTLED
+                response = _loads_dict(r["response"]) or {}
+                found[record_id] = LastDispense(
+                    record_id=record_id,
+                    action_id=int(r["id"]),
+                    state=state,
+                    outcome=outcome,
+                    sent_ts=float(r["ts"]),
+                    sent_iso=str(r["ts_iso"]),
+                    delivery_id=_opt_id(response.get("delivery_id")) or 0,
+                    platform_status=str(response.get("status") or ""),
+                    code=r["code"],
+                    message=str(r["message"]),
+                    actor=str(r["actor"]),
+                )
+        return found
+
+    def _result_after(
+        self, conn: sqlite3.Connection, order_id: int, record_id: int, action: sqlite3.Row
+    ) -> bool:
+        """Whether a result for the record was journalled after ``action`` was sent."""
+        callback = conn.execute(
+            """
+            SELECT 1 FROM callbacks
+            WHERE profile = ? AND order_id = ? AND record_id = ?
+              AND outcome IN ('success', 'failure') AND replay_of IS NULL
+              AND cross_check != 'suspicious' AND ts >= ?
+            LIMIT 1
+            """,
+            (self.profile, order_id, record_id, action["ts"]),
+        ).fetchone()
+        if callback is not None:
+            return True
+        read = conn.execute(
+            """
+            SELECT 1 FROM actions
+            WHERE profile = ? AND order_id = ? AND record_id = ? AND kind = 'delivery_query'
+              AND state = 'ok' AND id > ?
+            LIMIT 1
+            """,
+            (self.profile, order_id, record_id, action["id"]),
+        ).fetchone()
+        return read is not None
 
     def list_actions(
         self, limit: int = 100, *, order_id: int | None = None, kind: str | None = None

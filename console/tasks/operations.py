@@ -27,12 +27,12 @@ from console.core.models import Delivery, Machine, Order, Product
 from console.core.rules import DEVICE_TIMEOUT_S, check_machine_no
 from console.core.status import (
     QUERY_SUCCESS,
-    RECORD_NOT_PICKED_UP,
     OrderStatus,
     is_dispensable,
+    record_is_open,
 )
 from console.dispensing import CheckJournal, Checks, run_checks
-from console.journal import ActionRow, CallbackRow, FollowupRow, Journal
+from console.journal import ActionRow, CallbackRow, FollowupRow, Journal, LastDispense
 from console.receiver import replay
 from console.receiver.crosscheck import CrossChecker
 from console.settings import ui_lang
@@ -159,6 +159,8 @@ class OrderView:
     first_seen: float | None  # None: age unknown
     created_here: bool
     deliveries: dict[int, int] = field(default_factory=dict)  # record id -> last delivery id
+    # record id -> its last dispense: pending, unknown or settled (Journal.last_dispenses)
+    last_dispenses: dict[int, LastDispense] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -442,6 +444,7 @@ class Operations:
             first_seen=None if summary is None else summary.first_seen,
             created_here=bool(summary and summary.created_here),
             deliveries=deliveries,
+            last_dispenses=self._j(self.journal.last_dispenses, order_id),
         )
 
     def query_delivery(self, delivery_id: int, machine_no: str, order_id: int | None) -> Delivery:
@@ -793,7 +796,7 @@ class Operations:
 
 def records_to_dispense(order: Order) -> list[int]:
     """Records still to drop: not picked up (the platform's empty status counts too)."""
-    return [r.id for r in order.records if r.status in ("", RECORD_NOT_PICKED_UP)]
+    return [r.id for r in order.records if record_is_open(r.status)]
 
 
 def _no_result_why(cancel: threading.Event) -> str:

@@ -35,9 +35,11 @@ if TYPE_CHECKING:
 
 
 class FollowupsPanel(QWidget):
-    """Signals: ``count_changed(int)`` — how many follow-ups are still active."""
+    """Signals: ``count_changed(int)`` — how many follow-ups are still active;
+    ``order_changed(int, str)`` — a follow-up action on this order (id, machine) finished."""
 
     count_changed = Signal(int)
+    order_changed = Signal(int, str)
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -290,6 +292,7 @@ class FollowupsPanel(QWidget):
             ).format(order=row.order_id)
         self.ws.post(LEVEL_OK, text)
         self.ws.journal_changed.emit()
+        self.order_changed.emit(row.order_id, row.machine_no)
 
     @Slot(object, object)
     def _failed(self, job: Job, exc: BaseException) -> None:
@@ -305,3 +308,4 @@ class FollowupsPanel(QWidget):
             ),
         )
         self.ws.journal_changed.emit()
+        self.order_changed.emit(f.order_id, f.machine_no)  # a refund may have arrived anyway

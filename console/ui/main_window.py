@@ -287,6 +287,7 @@ class MainWindow(QMainWindow):
         self.machines.machine_chosen.connect(self._machine_chosen)  # after the order panel
         self.tabs.currentChanged.connect(self._tab_changed)
         self.followups.count_changed.connect(self._followups_counted)
+        self.followups.order_changed.connect(self.order_panel.reload_order)
         self.ws.order_requested.connect(self.show_order)
         self.ws.message_posted.connect(self._message)
         self.ws.journal_changed.connect(self._journal_changed)

@@ -34,7 +34,22 @@ from PySide6.QtWidgets import (
 )
 
 from console.core.rules import BadInput, check_id
-from console.core.status import OrderStatus, is_dispensable, status_from_query_text
+from console.core.status import (
+    ASK,
+    LAST_PENDING,
+    WHY_ALL_DISPENSED,
+    WHY_CLOSED,
+    WHY_NOT_PAID,
+    WHY_NOTHING_LEFT,
+    WHY_PAYMENT_FAILED,
+    WHY_REFUNDED,
+    WHY_REVOKED,
+    WHY_UNKNOWN_STATUS,
+    DispenseDecision,
+    OrderStatus,
+    dispense_decision,
+    status_from_query_text,
+)
 from console.tasks.environment import Environment
 from console.tasks.runner import POOL_API, POOL_JOURNAL
 from console.ui.dialogs import Question
@@ -53,7 +68,7 @@ from console.ui.workspace import LEVEL_ERROR, LEVEL_INFO, LEVEL_OK, LEVEL_WARN, 
 
 if TYPE_CHECKING:
     from console.core.models import Delivery, Machine, Product
-    from console.journal import OrderSummary
+    from console.journal import LastDispense, OrderSummary
     from console.tasks.operations import (
         DispenseProgress,
         DispenseReport,
@@ -109,6 +124,28 @@ STATUS_CONSEQUENCES: dict[OrderStatus, tuple[str, str]] = {
         ),
     ),
 }
+
+
+# What the 20-minute window's line says instead of a countdown when nothing can be
+# dispensed any more (console.core.status.dispense_decision says why).
+NOTHING_TO_DISPENSE: dict[str, str] = {
+    WHY_NOT_PAID: QT_TRANSLATE_NOOP("OrderPanel", "not paid yet: nothing to dispense yet"),
+    WHY_REFUNDED: QT_TRANSLATE_NOOP("OrderPanel", "moved to refund: nothing to dispense"),
+    WHY_CLOSED: QT_TRANSLATE_NOOP("OrderPanel", "closed: nothing to dispense"),
+    WHY_REVOKED: QT_TRANSLATE_NOOP("OrderPanel", "revoked: nothing to dispense"),
+    WHY_PAYMENT_FAILED: QT_TRANSLATE_NOOP("OrderPanel", "payment failed: nothing to dispense"),
+    WHY_UNKNOWN_STATUS: QT_TRANSLATE_NOOP(
+        "OrderPanel", "not paid or pickup-code: nothing can be dispensed"
+    ),
+    WHY_ALL_DISPENSED: QT_TRANSLATE_NOOP(
+        "OrderPanel", "all records dispensed: nothing left to dispense"
+    ),
+    WHY_NOTHING_LEFT: QT_TRANSLATE_NOOP("OrderPanel", "no record left to dispense"),
+}
+
+
+def _when(epoch: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(epoch))
 
 
 class NewOrderDialog(QDialog):
@@ -201,9 +238,7 @@ class OrderPanel(QWidget):
         self._products_for = ""
         self._opening = False
         self._writing = ""  # which write is running: "status", "dispense", "create"
-        # (order, record) whose last dispense was sent but never answered: it may have
-        # dropped, so a second dispense of it warns first.
-        self._uncertain: set[tuple[int, int]] = set()
+        self._reload_again = False  # the order changed while it was being read: read it again
         self._querying = False
         self.now: Callable[[], float] = time.time
         self._build()
@@ -406,21 +441,31 @@ class OrderPanel(QWidget):
         self.apply_button.setEnabled(
             loaded and idle and chosen is not None and chosen is not self._current_status()
         )
-        dispensable = loaded and view is not None and is_dispensable(view.order.status)
+        # One rule says which records may be sent (some only after a question).
+        decision = self.decision()
+        remaining = decision.remaining if decision is not None and loaded else []
         selected = self.selected_record()
-        can_drop = selected is not None and selected.record.id in self._remaining()
-        self.dispense_button.setEnabled(dispensable and idle and can_drop)
-        self.dispense_all_button.setEnabled(dispensable and idle and bool(self._remaining()))
+        can_drop = selected is not None and selected.record.id in remaining
+        self.dispense_button.setEnabled(idle and can_drop)
+        self.dispense_all_button.setEnabled(idle and bool(remaining))
         self.query_button.setEnabled(
             loaded and not self._querying and selected is not None and selected.delivery_id > 0
         )
 
-    def _remaining(self) -> list[int]:
-        if self.view is None:
-            return []
-        from console.tasks.operations import records_to_dispense  # loaded with the profile
+    def decision(self) -> DispenseDecision | None:
+        """Whether the shown order, and each record, can be dispensed now, and if not why."""
+        view = self.view
+        if view is None:
+            return None
+        return dispense_decision(
+            view.order.status,
+            [(r.id, r.status) for r in view.order.records],
+            {rid: last.state for rid, last in view.last_dispenses.items()},
+        )
 
-        return records_to_dispense(self.view.order)
+    def _remaining(self) -> list[int]:
+        decision = self.decision()
+        return decision.remaining if decision is not None else []
 
     @Slot(object)
     def _environment_changed(self, env: Environment | None) -> None:
@@ -428,6 +473,7 @@ class OrderPanel(QWidget):
         self.products = {}
         self._products_for = ""
         self._opening = False
+        self._reload_again = False
         self._writing = ""
         self._querying = False
         self.lock_label.hide()
@@ -581,8 +627,25 @@ class OrderPanel(QWidget):
         self.reload_recent()
 
     def reload(self) -> None:
-        if self.view is not None:
-            self.open_order(self.view.order.order_id)
+        if self.view is None:
+            return
+        if self._opening:  # what is being read may predate the change: read it once more
+            self._reload_again = True
+            return
+        self.open_order(self.view.order.order_id)
+
+    @Slot(int, str)
+    def reload_order(self, order_id: int, machine_no: str) -> None:
+        """Read the order again from the platform if it is the one shown (e.g. after a
+        follow-up action on it)."""
+        view = self.view
+        if view is not None and view.order.order_id == order_id and view.machine_no == machine_no:
+            self.reload()
+
+    def _reload_if_asked(self) -> None:
+        if self._reload_again:
+            self._reload_again = False
+            self.reload()
 
     def reload_if_showing(self, order_ids: set[int]) -> None:
         if self.view is not None and self.view.order.order_id in order_ids:
@@ -595,6 +658,7 @@ class OrderPanel(QWidget):
         self._opening = False
         self._show_view(view)
         self.reload_recent()
+        self._reload_if_asked()
 
     @Slot(object, object)
     def _order_failed(self, job: Job, exc: BaseException) -> None:
@@ -608,6 +672,7 @@ class OrderPanel(QWidget):
                 order=job.data, error=describe_error(exc)
             ),
         )
+        self._reload_if_asked()
 
     def _show_view(self, view: OrderView | None) -> None:
         self.view = view
@@ -642,7 +707,8 @@ class OrderPanel(QWidget):
         )
         self._show_records(view)
         self._tick()
-        if view.first_seen is not None:
+        decision = self.decision()
+        if view.first_seen is not None and decision is not None and decision.counts_down:
             self._countdown.start()
         else:
             self._countdown.stop()
@@ -668,8 +734,16 @@ class OrderPanel(QWidget):
 
     @Slot()
     def _tick(self) -> None:
-        view = self.view
-        if view is None:
+        view, decision = self.view, self.decision()
+        if view is None or decision is None:
+            return
+        if not decision.counts_down:  # nothing can be dispensed: the window no longer matters
+            self._countdown.stop()
+            self.window_label.setText(
+                translate("OrderPanel", NOTHING_TO_DISPENSE[decision.why_not])
+            )
+            if self.window_label.styleSheet():
+                self.window_label.setStyleSheet("")
             return
         text, urgent = window_text(view.first_seen, view.created_here, view.order.date, self.now())
         self.window_label.setText(text)
@@ -803,10 +877,23 @@ class OrderPanel(QWidget):
         self._dispense(self._remaining())
 
     def _dispense(self, record_ids: list[int]) -> None:
-        env, view = self.ws.env, self.view
-        if env is None or view is None or not record_ids or self._writing or self._opening:
+        env, view, decision = self.ws.env, self.view, self.decision()
+        if env is None or view is None or decision is None or self._writing or self._opening:
             return
         order = view.order
+        if decision.why_not:  # whatever was pressed: the rule, not a button, decides
+            self.show_message(
+                LEVEL_INFO,
+                translate("OrderPanel", "Order {order}: {why}. Nothing was sent.").format(
+                    order=order.order_id,
+                    why=translate("OrderPanel", NOTHING_TO_DISPENSE[decision.why_not]),
+                ),
+            )
+            return
+        allowed = set(decision.remaining)
+        record_ids = [rid for rid in record_ids if rid in allowed]
+        if not record_ids:
+            return
         by_id = {r.record.id: r for r in self.records.rows}
         items = translate("OrderPanel", ", ").join(
             translate("OrderPanel", "record {record} ({product} ×{quantity})").format(
@@ -833,27 +920,55 @@ class OrderPanel(QWidget):
                 "OrderPanel",
                 " The order is older than 20 minutes: the platform will probably refuse.",
             )
-        uncertain = [rid for rid in record_ids if (order.order_id, rid) in self._uncertain]
+        uncertain = [
+            rid
+            for rid in record_ids
+            if (d := decision.record(rid)) is not None and d.verdict == ASK
+        ]
         if uncertain:
-            detail = (
-                translate(
+            # Its last dispense is pending or unknown: the item may be out already.
+            answers = [
+                self._last_answer(view.last_dispenses[rid])
+                for rid in uncertain
+                if rid in view.last_dispenses
+            ]
+            question = Question(
+                title=translate("OrderPanel", "Dispense order {order} again?").format(
+                    order=order.order_id
+                ),
+                text=translate(
                     "OrderPanel",
-                    "WARNING: the last dispense of record(s) {records} was sent but its answer "
-                    "was lost: the item may already have dropped. Dispensing again may drop a "
-                    "second item. ",
-                ).format(records=", ".join(str(r) for r in uncertain))
-                + detail
+                    "Dispense {items} of order {order} on machine {machine} anyway? The item "
+                    "may already have dropped.",
+                ).format(items=items, order=order.order_id, machine=view.machine_no),
+                action=translate("OrderPanel", "Dispense anyway"),
+                detail="\n\n".join(
+                    [
+                        translate(
+                            "OrderPanel",
+                            "WARNING: the last dispense of record(s) {records} has no known "
+                            "result: the item may already have dropped, and dispensing again "
+                            "may drop a second item. Check the machine or use Query dispense "
+                            "first.",
+                        ).format(records=", ".join(str(r) for r in uncertain)),
+                        "\n".join(answers),
+                        detail,
+                    ]
+                ),
             )
-        question = Question(
-            title=translate("OrderPanel", "Dispense order {order}?").format(order=order.order_id),
-            text=translate(
-                "OrderPanel", "Dispense {items} of order {order} on machine {machine}?"
-            ).format(items=items, order=order.order_id, machine=view.machine_no),
-            action=translate("OrderPanel", "Dispense all")
-            if several
-            else translate("OrderPanel", "Dispense"),
-            detail=detail,
-        )
+        else:
+            question = Question(
+                title=translate("OrderPanel", "Dispense order {order}?").format(
+                    order=order.order_id
+                ),
+                text=translate(
+                    "OrderPanel", "Dispense {items} of order {order} on machine {machine}?"
+                ).format(items=items, order=order.order_id, machine=view.machine_no),
+                action=translate("OrderPanel", "Dispense all")
+                if several
+                else translate("OrderPanel", "Dispense"),
+                detail=detail,
+            )
         if not self.ws.confirm(question):
             self.show_message(LEVEL_INFO, translate("OrderPanel", "Nothing was sent."))
             return
@@ -876,6 +991,46 @@ class OrderPanel(QWidget):
             on_progress=self._dispense_progress,
             data=order.order_id,
             cancellable=True,
+        )
+
+    def _last_answer(self, last: LastDispense) -> str:
+        """The platform's last answer about a record's dispense, for the question."""
+        sent = (
+            translate("OrderPanel", "sent {when} by {actor}").format(
+                when=_when(last.sent_ts), actor=last.actor
+            )
+            if last.actor
+            else translate("OrderPanel", "sent {when}").format(when=_when(last.sent_ts))
+        )
+        if last.state == LAST_PENDING and last.delivery_id:
+            text = translate(
+                "OrderPanel",
+                "Record {record}: dispense {sent}; the platform accepted it as delivery "
+                "{delivery} (status “{status}”) and no result has come yet.",
+            )
+        elif last.state == LAST_PENDING:
+            text = translate(
+                "OrderPanel",
+                "Record {record}: a dispense {sent} is still waiting for the platform's answer.",
+            )
+        elif last.outcome == "transport":
+            text = translate(
+                "OrderPanel",
+                "Record {record}: dispense {sent}; no usable answer came from the platform "
+                "({message}).",
+            )
+        else:
+            text = translate(
+                "OrderPanel",
+                "Record {record}: dispense {sent}; the console stopped before the platform "
+                "answered.",
+            )
+        return text.format(
+            record=last.record_id,
+            sent=sent,
+            delivery=last.delivery_id,
+            status=last.platform_status or translate("OrderPanel", "unknown"),
+            message=last.message or translate("OrderPanel", "no message"),
         )
 
     @Slot(object, object)
@@ -937,7 +1092,6 @@ class OrderPanel(QWidget):
                     ).format(record=o.record_id, message=o.detail)
                 )
             elif o.result == "unknown":
-                self._uncertain.add((report.order_id, o.record_id))
                 lines.append(
                     translate(
                         "OrderPanel",

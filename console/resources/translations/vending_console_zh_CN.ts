@@ -72,138 +72,138 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>FollowupsPanel</name>
     <message>
-        <location filename="../../ui/followups_panel.py" line="50"/>
+        <location filename="../../ui/followups_panel.py" line="52"/>
         <source>Dispenses that failed, got no answer or were refused for a paid order: the customer probably paid and got nothing. Refund them, or dismiss with a reason.</source>
         <translation>已支付订单中出货失败、无应答或被拒绝的记录：顾客很可能已付款却没拿到商品。请为其退款，或填写原因后忽略。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="69"/>
+        <location filename="../../ui/followups_panel.py" line="71"/>
         <source>Move to refund (&amp;2)…</source>
         <translation>转入退款(&amp;2)…</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="71"/>
+        <location filename="../../ui/followups_panel.py" line="73"/>
         <source>Set the order to status 2 (refund) and record it here</source>
         <translation>将订单设为状态 2（退款）并在此记录</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="73"/>
+        <location filename="../../ui/followups_panel.py" line="75"/>
         <source>Mark refu&amp;nded…</source>
         <translation>标记已退款(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="75"/>
+        <location filename="../../ui/followups_panel.py" line="77"/>
         <source>The customer got their money back: note the reference</source>
         <translation>顾客已拿回款项：记下退款单号</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="77"/>
+        <location filename="../../ui/followups_panel.py" line="79"/>
         <source>D&amp;ismiss…</source>
         <translation>忽略(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="78"/>
+        <location filename="../../ui/followups_panel.py" line="80"/>
         <source>No refund needed: say why</source>
         <translation>无需退款：说明原因</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="79"/>
+        <location filename="../../ui/followups_panel.py" line="81"/>
         <source>Open &amp;order</source>
         <translation>打开订单(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="80"/>
+        <location filename="../../ui/followups_panel.py" line="82"/>
         <source>Show closed ones too</source>
         <translation>同时显示已关闭的跟进</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="156"/>
+        <location filename="../../ui/followups_panel.py" line="158"/>
         <source>Follow-ups not loaded: {error}</source>
         <translation>未能加载跟进：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="169"/>
+        <location filename="../../ui/followups_panel.py" line="171"/>
         <source>Refund order {order}?</source>
         <translation>为订单 {order} 退款？</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="170"/>
+        <location filename="../../ui/followups_panel.py" line="172"/>
         <source>Set order {order} on machine {machine} to 2 — moved to refund, for follow-up #{id}?</source>
         <translation>将机器 {machine} 上的订单 {order} 设为 2 — 转入退款（跟进 #{id}）？</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="175"/>
+        <location filename="../../ui/followups_panel.py" line="177"/>
         <source>Move to refund</source>
         <translation>转入退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="176"/>
+        <location filename="../../ui/followups_panel.py" line="178"/>
         <source>The platform returns the items not yet dispensed to stock and the order can no longer be dispensed. Then refund the customer through your payment channel and mark the follow-up refunded.</source>
         <translation>平台会把尚未出货的商品退回库存，该订单将无法再出货。然后请通过您的支付渠道给顾客退款，并把此跟进标记为已退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="184"/>
-        <location filename="../../ui/followups_panel.py" line="197"/>
+        <location filename="../../ui/followups_panel.py" line="186"/>
+        <location filename="../../ui/followups_panel.py" line="199"/>
         <source>Nothing was sent.</source>
         <translation>未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="188"/>
+        <location filename="../../ui/followups_panel.py" line="190"/>
         <source>Refund order {order}</source>
         <translation>为订单 {order} 退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="189"/>
+        <location filename="../../ui/followups_panel.py" line="191"/>
         <source>A note for the record (optional), e.g. who asked for it:</source>
         <translation>备注（可选），例如是谁要求的：</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="192"/>
+        <location filename="../../ui/followups_panel.py" line="194"/>
         <source>Send status 2</source>
         <translation>发送状态 2</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="219"/>
+        <location filename="../../ui/followups_panel.py" line="221"/>
         <source>Follow-up #{id} refunded</source>
         <translation>跟进 #{id} 已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="220"/>
+        <location filename="../../ui/followups_panel.py" line="222"/>
         <source>How was the customer of order {order} refunded? (e.g. the payment channel&apos;s refund reference)</source>
         <translation>订单 {order} 的顾客是如何退款的？（例如支付渠道的退款单号）</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="225"/>
+        <location filename="../../ui/followups_panel.py" line="227"/>
         <source>Mark refunded</source>
         <translation>标记已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="248"/>
+        <location filename="../../ui/followups_panel.py" line="250"/>
         <source>Dismiss follow-up #{id}</source>
         <translation>忽略跟进 #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="249"/>
+        <location filename="../../ui/followups_panel.py" line="251"/>
         <source>Why does order {order} need no refund?</source>
         <translation>为什么订单 {order} 不需要退款？</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="252"/>
+        <location filename="../../ui/followups_panel.py" line="254"/>
         <source>Dismiss</source>
         <translation>忽略</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="284"/>
+        <location filename="../../ui/followups_panel.py" line="286"/>
         <source>Follow-up #{id} (order {order}) is now {state}.</source>
         <translation>跟进 #{id}（订单 {order}）现在的状态：{state}。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="288"/>
+        <location filename="../../ui/followups_panel.py" line="290"/>
         <source> Order {order} was set to 2 — moved to refund.</source>
         <translation> 订单 {order} 已设为 2 — 转入退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="303"/>
+        <location filename="../../ui/followups_panel.py" line="306"/>
         <source>Follow-up #{id} unchanged: {error}</source>
         <translation>跟进 #{id} 未更改：{error}</translation>
     </message>
@@ -588,7 +588,7 @@ The details are in the console&apos;s log file. The window stays open; check the
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="164"/>
-        <location filename="../../ui/main_window.py" line="545"/>
+        <location filename="../../ui/main_window.py" line="546"/>
         <source>Follow-ups ({count})</source>
         <translation>跟进 ({count})</translation>
     </message>
@@ -678,97 +678,97 @@ The details are in the console&apos;s log file. The window stays open; check the
         <translation>处理中…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="323"/>
+        <location filename="../../ui/main_window.py" line="324"/>
         <source>{name} (built in)</source>
         <translation>{name}（内置）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="335"/>
+        <location filename="../../ui/main_window.py" line="336"/>
         <source>Profiles not read: {error}</source>
         <translation>未能读取配置：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="351"/>
+        <location filename="../../ui/main_window.py" line="352"/>
         <source>Work is still running: let it finish or cancel it (Esc) before switching profile.</source>
         <translation>仍有操作在进行：请等待完成或先取消 (Esc)，再切换配置。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="367"/>
+        <location filename="../../ui/main_window.py" line="368"/>
         <source>Opening profile “{name}”…</source>
         <translation>正在打开配置“{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="398"/>
+        <location filename="../../ui/main_window.py" line="399"/>
         <source>Callbacks: {url}</source>
         <translation>回调地址：{url}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="405"/>
+        <location filename="../../ui/main_window.py" line="406"/>
         <source>{count} action(s) from an earlier session ended without an answer: check those orders before acting on them again.</source>
         <translation>上次会话中有 {count} 个操作没有得到应答：再次操作前请先检查这些订单。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="413"/>
+        <location filename="../../ui/main_window.py" line="414"/>
         <source>Profile “{name}” is open.</source>
         <translation>配置“{name}”已打开。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="423"/>
+        <location filename="../../ui/main_window.py" line="424"/>
         <source> Open File ▸ Profiles… to keep secrets for this session only.</source>
         <translation> 打开“文件 ▸ 配置…”可仅在本次会话中保存密钥。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="426"/>
+        <location filename="../../ui/main_window.py" line="427"/>
         <source>Profile “{name}” is not open: {error}</source>
         <translation>配置“{name}”未打开：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="455"/>
+        <location filename="../../ui/main_window.py" line="456"/>
         <source>Profile “{name}” changed: choose it again to use it.</source>
         <translation>配置“{name}”已更改：请重新选择后使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="478"/>
+        <location filename="../../ui/main_window.py" line="479"/>
         <source>Cancelling: running work stops at its next safe point.</source>
         <translation>正在取消：进行中的操作将在下一个安全点停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="581"/>
+        <location filename="../../ui/main_window.py" line="582"/>
         <source>Language changed: it takes effect after a restart.</source>
         <translation>语言已更改：重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="605"/>
+        <location filename="../../ui/main_window.py" line="606"/>
         <source>Dispense failed: order {order} record {record} — {reason}. A follow-up was opened.</source>
         <translation>出货失败：订单 {order} 记录 {record} — {reason}。已创建跟进。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="612"/>
+        <location filename="../../ui/main_window.py" line="613"/>
         <source>no reason given</source>
         <translation>未给出原因</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="661"/>
+        <location filename="../../ui/main_window.py" line="662"/>
         <source>No dispense result within 120 s for order(s) {orders}: the platform was asked; follow-up opened.</source>
         <translation>订单 {orders} 的出货指令 120 秒内没有结果：已向平台查询，并已创建跟进。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="674"/>
+        <location filename="../../ui/main_window.py" line="675"/>
         <source>Quit with work running?</source>
         <translation>有操作正在进行，确定退出？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="675"/>
+        <location filename="../../ui/main_window.py" line="676"/>
         <source>Work is still running. Quit anyway?</source>
         <translation>仍有操作在进行。仍要退出吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="676"/>
+        <location filename="../../ui/main_window.py" line="677"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="677"/>
+        <location filename="../../ui/main_window.py" line="678"/>
         <source>Running work is cancelled at its next safe point; a request already sent finishes and its outcome is written to the journal before the console closes.</source>
         <translation>进行中的操作会在下一个安全点取消；已发出的请求会执行完毕，其结果在控制台关闭前写入日志。</translation>
     </message>
@@ -776,32 +776,32 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>NewOrderDialog</name>
     <message>
-        <location filename="../../ui/order_panel.py" line="120"/>
+        <location filename="../../ui/order_panel.py" line="157"/>
         <source>New order on machine {machine}</source>
         <translation>在机器 {machine} 上新建订单</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="124"/>
+        <location filename="../../ui/order_panel.py" line="161"/>
         <source>The platform creates an unpaid order and reserves its stock until it is paid, closed or expires (20 minutes). Its dispense results come to this console.</source>
         <translation>平台会创建一个未支付订单，并为其保留库存，直到订单被支付、关闭或过期（20 分钟）。其出货结果会回调到本控制台。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="136"/>
+        <location filename="../../ui/order_panel.py" line="173"/>
         <source>{slot} · {product} · {price} · {stock} left</source>
         <translation>{slot} · {product} · {price} · 剩余 {stock}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="144"/>
+        <location filename="../../ui/order_panel.py" line="181"/>
         <source>&amp;Product:</source>
         <translation>商品(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="145"/>
+        <location filename="../../ui/order_panel.py" line="182"/>
         <source>&amp;Quantity:</source>
         <translation>数量(&amp;Q)：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="149"/>
+        <location filename="../../ui/order_panel.py" line="186"/>
         <source>&amp;Create order</source>
         <translation>创建订单(&amp;C)</translation>
     </message>
@@ -829,60 +829,60 @@ The details are in the console&apos;s log file. The window stays open; check the
         <translation>未发送</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="469"/>
+        <location filename="../../tasks/operations.py" line="472"/>
         <source>order {order} is {status}: only paid or pickup-code orders can be dispensed; nothing was sent</source>
         <translation>订单 {order} 的状态是 {status}：只有已支付或取货码订单才能出货；未发送任何请求</translation>
     </message>
     <message>
         <location filename="../../tasks/operations.py" line="144"/>
-        <location filename="../../tasks/operations.py" line="474"/>
+        <location filename="../../tasks/operations.py" line="477"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="590"/>
-        <location filename="../../tasks/operations.py" line="678"/>
+        <location filename="../../tasks/operations.py" line="593"/>
+        <location filename="../../tasks/operations.py" line="681"/>
         <source>the machine reported success</source>
         <translation>机器报告成功</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="603"/>
-        <location filename="../../tasks/operations.py" line="690"/>
+        <location filename="../../tasks/operations.py" line="606"/>
+        <location filename="../../tasks/operations.py" line="693"/>
         <source>the platform reports success</source>
         <translation>平台报告成功</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="762"/>
+        <location filename="../../tasks/operations.py" line="765"/>
         <source>stopped waiting (cancelled)</source>
         <translation>已停止等待（已取消）</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="764"/>
+        <location filename="../../tasks/operations.py" line="767"/>
         <source>no result from the machine</source>
         <translation>机器没有返回结果</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="613"/>
+        <location filename="../../tasks/operations.py" line="616"/>
         <source>{why}: the item may or may not have dropped; query the dispense before trying again</source>
         <translation>{why}：商品可能已掉落，也可能没有；再次尝试前请先查询出货</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="644"/>
+        <location filename="../../tasks/operations.py" line="647"/>
         <source>choose a slot to test; nothing was sent</source>
         <translation>请选择要测试的货道；未发送任何请求</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="700"/>
+        <location filename="../../tasks/operations.py" line="703"/>
         <source>{why}: the item may or may not have dropped; check the slot before testing again</source>
         <translation>{why}：商品可能已掉落，也可能没有；再次测试前请先检查货道</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="774"/>
+        <location filename="../../tasks/operations.py" line="777"/>
         <source>no fault text given</source>
         <translation>未给出故障描述</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="778"/>
+        <location filename="../../tasks/operations.py" line="781"/>
         <source>slot status {status}: {meaning}</source>
         <translation>货道状态 {status}：{meaning}</translation>
     </message>
@@ -890,450 +890,546 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>OrderPanel</name>
     <message>
-        <location filename="../../ui/order_panel.py" line="80"/>
+        <location filename="../../ui/order_panel.py" line="95"/>
         <source>Move to refund</source>
         <translation>转入退款</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="81"/>
+        <location filename="../../ui/order_panel.py" line="96"/>
         <source>The platform returns the items not yet dispensed to stock and the order can no longer be dispensed. Refund the customer through your payment channel.</source>
         <translation>平台会把尚未出货的商品退回库存，该订单将无法再出货。请通过您的支付渠道给顾客退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="88"/>
+        <location filename="../../ui/order_panel.py" line="103"/>
         <source>Close the order</source>
         <translation>关闭订单</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="89"/>
+        <location filename="../../ui/order_panel.py" line="104"/>
         <source>The items go back to stock and the order can no longer be paid or dispensed. Closing by hand sends no callback.</source>
         <translation>商品退回库存，该订单将无法再支付或出货。手动关闭不会发送回调。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="96"/>
+        <location filename="../../ui/order_panel.py" line="111"/>
         <source>Revoke the payment</source>
         <translation>撤销支付</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="97"/>
+        <location filename="../../ui/order_panel.py" line="112"/>
         <source>The payment-code payment is revoked, the items go back to stock and the order can no longer be dispensed.</source>
         <translation>付款码支付将被撤销，商品退回库存，该订单将无法再出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="104"/>
+        <location filename="../../ui/order_panel.py" line="119"/>
         <source>Mark payment failed</source>
         <translation>标记支付失败</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="105"/>
+        <location filename="../../ui/order_panel.py" line="120"/>
         <source>The payment is recorded as failed, the items go back to stock and the order can no longer be dispensed.</source>
         <translation>支付记为失败，商品退回库存，该订单将无法再出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="222"/>
+        <location filename="../../ui/order_panel.py" line="132"/>
+        <source>not paid yet: nothing to dispense yet</source>
+        <translation>尚未支付：暂无可出货的商品</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_panel.py" line="133"/>
+        <source>moved to refund: nothing to dispense</source>
+        <translation>已转入退款：无需出货</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_panel.py" line="134"/>
+        <source>closed: nothing to dispense</source>
+        <translation>已关闭：无需出货</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_panel.py" line="135"/>
+        <source>revoked: nothing to dispense</source>
+        <translation>已撤销：无需出货</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_panel.py" line="136"/>
+        <source>payment failed: nothing to dispense</source>
+        <translation>支付失败：无需出货</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_panel.py" line="137"/>
+        <source>not paid or pickup-code: nothing can be dispensed</source>
+        <translation>既非已支付也非取货码订单：不能出货</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_panel.py" line="140"/>
+        <source>all records dispensed: nothing left to dispense</source>
+        <translation>所有记录均已出货：没有待出货的记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_panel.py" line="143"/>
+        <source>no record left to dispense</source>
+        <translation>没有待出货的记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_panel.py" line="257"/>
         <source>order id (Ctrl+L)</source>
         <translation>订单号 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="224"/>
+        <location filename="../../ui/order_panel.py" line="259"/>
         <source>&amp;Order id:</source>
         <translation>订单号(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="226"/>
+        <location filename="../../ui/order_panel.py" line="261"/>
         <source>O&amp;pen</source>
         <translation>打开(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="228"/>
+        <location filename="../../ui/order_panel.py" line="263"/>
         <source>Look the order up on the platform (Enter)</source>
         <translation>在平台上查询该订单 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="233"/>
+        <location filename="../../ui/order_panel.py" line="268"/>
         <source>recent orders</source>
         <translation>最近订单</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="238"/>
+        <location filename="../../ui/order_panel.py" line="273"/>
         <source>Rec&amp;ent:</source>
         <translation>最近(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="240"/>
+        <location filename="../../ui/order_panel.py" line="275"/>
         <source>Ne&amp;w order…</source>
         <translation>新建订单(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="242"/>
+        <location filename="../../ui/order_panel.py" line="277"/>
         <source>Create an unpaid order on this machine</source>
         <translation>在这台机器上创建一个未支付订单</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="258"/>
-        <location filename="../../ui/order_panel.py" line="615"/>
+        <location filename="../../ui/order_panel.py" line="293"/>
+        <location filename="../../ui/order_panel.py" line="680"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="269"/>
+        <location filename="../../ui/order_panel.py" line="304"/>
         <source>Trade id:</source>
         <translation>交易号：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="270"/>
+        <location filename="../../ui/order_panel.py" line="305"/>
         <source>Amount:</source>
         <translation>金额：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="271"/>
+        <location filename="../../ui/order_panel.py" line="306"/>
         <source>Date:</source>
         <translation>日期：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="272"/>
+        <location filename="../../ui/order_panel.py" line="307"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="274"/>
+        <location filename="../../ui/order_panel.py" line="309"/>
         <source>20-minute window:</source>
         <translation>20 分钟时限：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="293"/>
+        <location filename="../../ui/order_panel.py" line="328"/>
         <source>choose a status</source>
         <translation>选择状态</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="294"/>
+        <location filename="../../ui/order_panel.py" line="329"/>
         <source>S&amp;tatus:</source>
         <translation>状态(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="296"/>
+        <location filename="../../ui/order_panel.py" line="331"/>
         <source>&amp;Apply</source>
         <translation>应用(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="298"/>
+        <location filename="../../ui/order_panel.py" line="333"/>
         <source>Send the chosen status to the platform (Ctrl+Enter)</source>
         <translation>把选中的状态发送到平台 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="306"/>
+        <location filename="../../ui/order_panel.py" line="341"/>
         <source>&amp;Dispense selected</source>
         <translation>出货选中项(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="308"/>
+        <location filename="../../ui/order_panel.py" line="343"/>
         <source>Drop the selected record&apos;s item (asks first)</source>
         <translation>为选中的记录出货（会先确认）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="310"/>
+        <location filename="../../ui/order_panel.py" line="345"/>
         <source>Dispense a&amp;ll</source>
         <translation>全部出货(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="312"/>
+        <location filename="../../ui/order_panel.py" line="347"/>
         <source>Drop every record not yet picked up, one after another (asks first)</source>
         <translation>依次为所有未取货的记录出货（会先确认）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="316"/>
+        <location filename="../../ui/order_panel.py" line="351"/>
         <source>&amp;Query dispense</source>
         <translation>查询出货(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="318"/>
+        <location filename="../../ui/order_panel.py" line="353"/>
         <source>Ask the platform for the selected record&apos;s last dispense</source>
         <translation>向平台查询选中记录的最近一次出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="458"/>
+        <location filename="../../ui/order_panel.py" line="504"/>
         <source>No machine chosen: pick one in the list or type its number.</source>
         <translation>未选择机器：请在列表中选择，或输入机器编号。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="466"/>
+        <location filename="../../ui/order_panel.py" line="512"/>
         <source>Machine &lt;b&gt;{machine}&lt;/b&gt;</source>
         <translation>机器 &lt;b&gt;{machine}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="472"/>
+        <location filename="../../ui/order_panel.py" line="518"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="474"/>
+        <location filename="../../ui/order_panel.py" line="520"/>
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="477"/>
+        <location filename="../../ui/order_panel.py" line="523"/>
         <source>Machine &lt;b&gt;{machine}&lt;/b&gt; — {name} ({state})</source>
         <translation>机器 &lt;b&gt;{machine}&lt;/b&gt; — {name}（{state}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="509"/>
+        <location filename="../../ui/order_panel.py" line="555"/>
         <source>Products not loaded (names stay unknown): {error}</source>
         <translation>未能加载商品（商品名称将显示为未知）：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="546"/>
+        <location filename="../../ui/order_panel.py" line="592"/>
         <source>“{typed}” is not an order id: it is a positive whole number.</source>
         <translation>“{typed}”不是订单号：订单号为正整数。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="554"/>
+        <location filename="../../ui/order_panel.py" line="600"/>
         <source>Choose the order&apos;s machine first (list or number).</source>
         <translation>请先选择订单所在的机器（列表或编号）。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="607"/>
+        <location filename="../../ui/order_panel.py" line="671"/>
         <source>Order {order} not opened: {error}</source>
         <translation>未能打开订单 {order}：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="631"/>
+        <location filename="../../ui/order_panel.py" line="696"/>
         <source>Order {order} on machine {machine}</source>
         <translation>机器 {machine} 上的订单 {order}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="659"/>
+        <location filename="../../ui/order_panel.py" line="725"/>
         <source>product {id}</source>
         <translation>商品 {id}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="700"/>
+        <location filename="../../ui/order_panel.py" line="774"/>
         <source>Order {order} is already {status}: nothing was sent.</source>
         <translation>订单 {order} 已经是 {status}：未发送任何指令。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="708"/>
+        <location filename="../../ui/order_panel.py" line="782"/>
         <source>Set order {order} to {status}?</source>
         <translation>将订单 {order} 设为 {status}？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="711"/>
+        <location filename="../../ui/order_panel.py" line="785"/>
         <source>Set order {order} on machine {machine} to {status}?</source>
         <translation>将机器 {machine} 上的订单 {order} 设为 {status}？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="718"/>
-        <location filename="../../ui/order_panel.py" line="737"/>
-        <location filename="../../ui/order_panel.py" line="858"/>
+        <location filename="../../ui/order_panel.py" line="792"/>
+        <location filename="../../ui/order_panel.py" line="811"/>
+        <location filename="../../ui/order_panel.py" line="973"/>
         <source>Nothing was sent.</source>
         <translation>未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="722"/>
+        <location filename="../../ui/order_panel.py" line="796"/>
         <source>Order {order} is older than 20 minutes</source>
         <translation>订单 {order} 已超过 20 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="725"/>
+        <location filename="../../ui/order_panel.py" line="799"/>
         <source>Order {order} is older than 20 minutes: the platform will refuse to dispense it, even once it is marked paid.</source>
         <translation>订单 {order} 已超过 20 分钟：即使标记为已支付，平台也会拒绝出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="730"/>
+        <location filename="../../ui/order_panel.py" line="804"/>
         <source>Mark paid anyway</source>
         <translation>仍然标记为已支付</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="731"/>
+        <location filename="../../ui/order_panel.py" line="805"/>
         <source>The customer would have paid for an item the machine cannot drop.</source>
         <translation>顾客将为一件机器无法出货的商品付款。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="743"/>
+        <location filename="../../ui/order_panel.py" line="817"/>
         <source>Setting order {order} to {status}…</source>
         <translation>正在将订单 {order} 设为 {status}…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="765"/>
+        <location filename="../../ui/order_panel.py" line="839"/>
         <source>Order {order} is now {status}.</source>
         <translation>订单 {order} 现在是 {status}。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="781"/>
+        <location filename="../../ui/order_panel.py" line="855"/>
         <source>Order {order} was not set to {status}: {error}</source>
         <translation>订单 {order} 未能设为 {status}：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="811"/>
+        <location filename="../../ui/order_panel.py" line="887"/>
+        <source>Order {order}: {why}. Nothing was sent.</source>
+        <translation>订单 {order}：{why}。未发送任何请求。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_panel.py" line="898"/>
         <source>, </source>
         <translation>、</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="812"/>
+        <location filename="../../ui/order_panel.py" line="899"/>
         <source>record {record} ({product} ×{quantity})</source>
         <translation>记录 {record}（{product} ×{quantity}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="816"/>
+        <location filename="../../ui/order_panel.py" line="903"/>
         <source>record {record}</source>
         <translation>记录 {record}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="821"/>
+        <location filename="../../ui/order_panel.py" line="908"/>
         <source>Items will drop now, one record after another: the next is sent only after the machine reports the previous one. </source>
         <translation>商品将立即逐条出货：机器报告上一条结果后才会发送下一条。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="827"/>
+        <location filename="../../ui/order_panel.py" line="914"/>
         <source>An item will drop now. </source>
         <translation>商品将立即出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="828"/>
+        <location filename="../../ui/order_panel.py" line="915"/>
         <source>The machine is locked until it reports; a dispense is never retried.</source>
         <translation>机器报告结果前会被锁定；出货绝不会自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="832"/>
+        <location filename="../../ui/order_panel.py" line="919"/>
         <source> The order is older than 20 minutes: the platform will probably refuse.</source>
         <translation>该订单已超过 20 分钟：平台很可能会拒绝。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="839"/>
-        <source>WARNING: the last dispense of record(s) {records} was sent but its answer was lost: the item may already have dropped. Dispensing again may drop a second item. </source>
-        <translation>警告：记录 {records} 的上一次出货指令已发出，但未收到应答：商品可能已经出货。再次出货可能会多出一件商品。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order_panel.py" line="848"/>
+        <location filename="../../ui/order_panel.py" line="961"/>
         <source>Dispense order {order}?</source>
         <translation>为订单 {order} 出货？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="849"/>
+        <location filename="../../ui/order_panel.py" line="964"/>
         <source>Dispense {items} of order {order} on machine {machine}?</source>
         <translation>在机器 {machine} 上为订单 {order} 出货：{items}？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="852"/>
+        <location filename="../../ui/order_panel.py" line="967"/>
         <source>Dispense all</source>
         <translation>全部出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="854"/>
+        <location filename="../../ui/order_panel.py" line="969"/>
         <source>Dispense</source>
         <translation>出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="863"/>
+        <location filename="../../ui/order_panel.py" line="978"/>
         <source>Sending the dispense to machine {machine}…</source>
         <translation>正在向机器 {machine} 发送出货指令…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="886"/>
+        <location filename="../../ui/order_panel.py" line="999"/>
+        <source>sent {when} by {actor}</source>
+        <translation>由 {actor} 于 {when} 发出</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_panel.py" line="1003"/>
+        <source>sent {when}</source>
+        <translation>于 {when} 发出</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_panel.py" line="1006"/>
+        <source>Record {record}: dispense {sent}; the platform accepted it as delivery {delivery} (status “{status}”) and no result has come yet.</source>
+        <translation>记录 {record}：出货指令{sent}；平台已受理，出货单 {delivery}（状态“{status}”），尚未收到结果。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_panel.py" line="1012"/>
+        <source>Record {record}: a dispense {sent} is still waiting for the platform&apos;s answer.</source>
+        <translation>记录 {record}：出货指令{sent}，仍在等待平台应答。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_panel.py" line="1017"/>
+        <source>Record {record}: dispense {sent}; no usable answer came from the platform ({message}).</source>
+        <translation>记录 {record}：出货指令{sent}；未收到平台的有效应答（{message}）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_panel.py" line="1023"/>
+        <source>Record {record}: dispense {sent}; the console stopped before the platform answered.</source>
+        <translation>记录 {record}：出货指令{sent}；平台应答之前控制台已停止。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_panel.py" line="1033"/>
+        <source>no message</source>
+        <translation>无消息</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_panel.py" line="1041"/>
         <source> ({index} of {total})</source>
         <translation>（第 {index} / {total} 条）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="893"/>
+        <location filename="../../ui/order_panel.py" line="1048"/>
         <source>Sending the dispense of record {record}{of} to machine {machine}…</source>
         <translation>正在向机器 {machine} 发送记录 {record}{of} 的出货指令…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="897"/>
+        <location filename="../../ui/order_panel.py" line="1052"/>
         <source>🔒 Machine {machine} is locked: dispensing record {record}{of}, delivery {delivery}. Waiting for the machine&apos;s result (Cancel stops waiting, not the machine).</source>
         <translation>🔒 机器 {machine} 已锁定：正在为记录 {record}{of} 出货，出货单 {delivery}。正在等待机器的结果（“取消”只停止等待，不会停止机器）。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="904"/>
+        <location filename="../../ui/order_panel.py" line="1059"/>
         <source>Machine {machine} reported on record {record}{of}.</source>
         <translation>机器 {machine} 已报告记录 {record}{of} 的结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="920"/>
+        <location filename="../../ui/order_panel.py" line="1075"/>
         <source> (delivery {delivery})</source>
         <translation>（出货单 {delivery}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="926"/>
+        <location filename="../../ui/order_panel.py" line="1081"/>
         <source>Record {record} dropped{delivery}.</source>
         <translation>记录 {record} 已出货{delivery}。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="932"/>
+        <location filename="../../ui/order_panel.py" line="1087"/>
         <source>Record {record}: the platform says it was already delivered (“{message}”). Nothing was sent, and this answer opens no refund follow-up.</source>
         <translation>记录 {record}：平台表示该记录已出货（“{message}”）。本次未发送任何指令，这一回复不会产生退款跟进。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="942"/>
+        <location filename="../../ui/order_panel.py" line="1096"/>
         <source>Record {record}: the dispense was sent but its answer was lost — the item MAY HAVE DROPPED. Check the machine or use Query dispense before dispensing it again. ({error})</source>
         <translation>记录 {record}：出货指令已发出，但应答丢失——商品可能已经出货。再次出货前请先检查机器或使用“查询出货”。（{error}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="954"/>
+        <location filename="../../ui/order_panel.py" line="1108"/>
         <source>Record {record} was not dispensed: {error}</source>
         <translation>记录 {record} 未出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="960"/>
+        <location filename="../../ui/order_panel.py" line="1114"/>
         <source>Record {record}: {result}{delivery} — {detail}</source>
         <translation>记录 {record}：{result}{delivery} — {detail}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="971"/>
+        <location filename="../../ui/order_panel.py" line="1125"/>
         <source>Cancelled: records {records} were not sent.</source>
         <translation>已取消：记录 {records} 未发送。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="973"/>
+        <location filename="../../ui/order_panel.py" line="1127"/>
         <source>Stopped: records {records} were not sent.</source>
         <translation>已停止：记录 {records} 未发送。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="979"/>
+        <location filename="../../ui/order_panel.py" line="1133"/>
         <source>Nothing was dispensed.</source>
         <translation>没有出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="993"/>
+        <location filename="../../ui/order_panel.py" line="1147"/>
         <source>Order {order} not dispensed: {error}</source>
         <translation>订单 {order} 未出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1024"/>
+        <location filename="../../ui/order_panel.py" line="1178"/>
         <source>Dispense {delivery} of record {record}: {status}</source>
         <translation>记录 {record} 的出货单 {delivery}：{status}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1027"/>
+        <location filename="../../ui/order_panel.py" line="1032"/>
+        <location filename="../../ui/order_panel.py" line="1181"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1030"/>
+        <location filename="../../ui/order_panel.py" line="936"/>
+        <source>Dispense order {order} again?</source>
+        <translation>再次为订单 {order} 出货？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_panel.py" line="939"/>
+        <source>Dispense {items} of order {order} on machine {machine} anyway? The item may already have dropped.</source>
+        <translation>仍要在机器 {machine} 上为订单 {order} 出货 {items} 吗？商品可能已经出货。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_panel.py" line="944"/>
+        <source>Dispense anyway</source>
+        <translation>仍然出货</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_panel.py" line="947"/>
+        <source>WARNING: the last dispense of record(s) {records} has no known result: the item may already have dropped, and dispensing again may drop a second item. Check the machine or use Query dispense first.</source>
+        <translation>警告：记录 {records} 的上一次出货没有已知结果：商品可能已经出货，再次出货可能会多出一件商品。请先检查机器，或使用“查询出货”。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_panel.py" line="1184"/>
         <source>, sent {when}</source>
         <translation>，发送于 {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1032"/>
+        <location filename="../../ui/order_panel.py" line="1186"/>
         <source>, picked up {when}</source>
         <translation>，取货于 {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1034"/>
+        <location filename="../../ui/order_panel.py" line="1188"/>
         <source>, failed: {reason}</source>
         <translation>，失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1048"/>
+        <location filename="../../ui/order_panel.py" line="1202"/>
         <source>Dispense not queried: {error}</source>
         <translation>未能查询出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1091"/>
+        <location filename="../../ui/order_panel.py" line="1245"/>
         <source>Order {order} created (trade id {trade}); it is unpaid.</source>
         <translation>订单 {order} 已创建（交易号 {trade}）；尚未支付。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1106"/>
+        <location filename="../../ui/order_panel.py" line="1260"/>
         <source>Order not created: {error}</source>
         <translation>未能创建订单：{error}</translation>
     </message>
