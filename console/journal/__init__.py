@@ -11,6 +11,7 @@ from console.journal.rows import (
     FollowupEventRow,
     FollowupRow,
     HistoryItem,
+    OrderRecordDetail,
     OrderSummary,
 )
 from console.journal.schema import SCHEMA_VERSION
@@ -30,5 +31,6 @@ __all__ = [
     "HistoryItem",
     "Journal",
     "JournalError",
+    "OrderRecordDetail",
     "OrderSummary",
 ]
