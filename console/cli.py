@@ -48,6 +48,8 @@ from console.dispensing import run_checks
 from console.logsetup import register_secrets, setup_logging, teardown_logging
 from console.paths import app_paths
 
+log = logging.getLogger(__name__)
+
 EXIT_OK = 0
 EXIT_REFUSED = 1
 EXIT_BAD_INPUT = 2
@@ -621,7 +623,27 @@ def cmd_products(args: argparse.Namespace, out: Out) -> int:
     return EXIT_OK
 
 
-def _print_order(order: Any, out: Out, first_seen: float | None) -> None:
+def _remember_order(
+    profile: str, order: Any, machine_no: str, client: api.Client | None = None
+) -> Any:
+    """Keep what the platform said about ``order`` in the journal, for its follow-ups
+    (amount, date, slot, product); with ``client`` the machine's product list is read
+    to name the slots. Returns the journal's summary, or None: never a reason to fail."""
+    products = None
+    if client is not None:
+        try:
+            products = client.all_products(machine_no)
+        except ApiError as exc:
+            log.info("products of machine %s not read: %s", machine_no, exc)
+    try:
+        with _journal(profile) as j:
+            return j.note_order_details(order, machine_no, products)
+    except Exception as exc:  # the journal is a help here, never a reason to fail a read
+        log.warning("order %s not noted in the journal: %s", order.order_id, exc)
+        return None
+
+
+def _print_order(order: Any, out: Out, first_seen: float | None, known: Any = None) -> None:
     out.line(f"order {order.order_id}  trade {order.trade_id or '-'}  date {order.date or '-'}")
     out.line(
         f"  status: {order.status or '-'} ({query_text_label(order.status)})   amount: {order.amount}"
@@ -636,9 +658,17 @@ def _print_order(order: Any, out: Out, first_seen: float | None) -> None:
             else "  20-minute window: EXPIRED — the platform will refuse to dispense it"
         )
     out.line(f"  callbacks sent by the platform: {order.notify_send_count}")
+    names = {d.record_id: d for d in (known.records if known is not None else ())}
     for r in order.records:
+        d = names.get(r.id)
+        what = ", ".join(
+            x
+            for x in (d and d.product_name, d and d.channel_name and f"slot {d.channel_name}")
+            if x
+        )
         out.line(
-            f"  record {r.id}: product {r.product_id} x{r.quantity} @ {r.price}  "
+            f"  record {r.id}: product {r.product_id}{f' ({what})' if what else ''} "
+            f"x{r.quantity} @ {r.price}  "
             f"{r.status or '-'}{'  (notified)' if r.notify_sent else ''}"
         )
 
@@ -657,9 +687,10 @@ def cmd_order_show(args: argparse.Namespace, out: Out) -> int:
     no = _machine_arg(args.machine, out)
     creds = resolve_creds(args)
     order = make_client(args, out, creds).get_order(oid, no)
+    known = _remember_order(creds.profile, order, no)
     first = _first_seen(creds.profile, oid)
     out.json({"ok": True, "data": order, "first_seen": first})
-    _print_order(order, out, first)
+    _print_order(order, out, first, known)
     return EXIT_OK
 
 
@@ -781,6 +812,8 @@ def cmd_dispense(args: argparse.Namespace, out: Out) -> int:
         _dry_run(client, api.call_dispense(no, oid, rid), out)
         return EXIT_OK
     order = client.get_order(oid, no)
+    # Amount, trade id, slot and product, for a follow-up should the dispense fail.
+    _remember_order(creds.profile, order, no, client if is_dispensable(order.status) else None)
     if not is_dispensable(order.status):
         raise CliExit(
             EXIT_REFUSED,
@@ -1379,7 +1412,9 @@ def cmd_journal_list(args: argparse.Namespace, out: Out) -> int:
             rows = j.list_actions(_limit(args))
         else:
             rows = j.list_followups(None, _limit(args))
-    out.json({"ok": True, "data": rows})
+    out.json(
+        {"ok": True, "data": [_followup_json(r) for r in rows] if kind == "followups" else rows}
+    )
     for r in rows:
         out.line(_journal_row_text(kind, r))
     if not rows:
@@ -1397,6 +1432,7 @@ def _journal_row_text(kind: str, r: Any) -> str:
     if kind == "actions":
         code = f" code {r.code}" if r.code is not None else ""
         text = f"#{r.id} {r.ts_iso}  {r.kind}  machine {r.machine_no}  order {r.order_id}  {r.state}{code}"
+        text += f"  by {r.actor or '?'}"
         if r.message:
             text += f"  {r.message}"
         if r.check:
@@ -1408,10 +1444,21 @@ def _journal_row_text(kind: str, r: Any) -> str:
 def _followup_text(f: Any) -> str:
     rec = f" record {f.record_id}" if f.record_id is not None else ""
     text = f"#{f.id}  {f.state.upper()}  order {f.order_id}{rec} on machine {f.machine_no}  {f.ts_iso}\n"
-    text += f"    {f.reason}: {f.meaning}"
-    if f.note:
-        text += f"\n    note: {f.note}"
+    product = f.product or (f"product {f.product_id}" if f.product_id else "product ?")
+    text += (
+        f"    amount {f.amount or '?'}  trade {f.trade_id or '?'}  slot {f.slot or '?'}  "
+        f"{product}  paid on {f.order_date or '?'}\n"
+    )
+    text += f"    {f.reason}: {f.meaning}\n"
+    text += f"    evidence: {f.evidence}  last change: {f.actor or '?'} at {f.updated_iso}"
+    for n, line in enumerate(f.note.splitlines()):
+        text += f"\n    {'note: ' if n == 0 else '      '}{line}"
     return text
+
+
+def _followup_json(f: Any) -> dict[str, Any]:
+    """A follow-up for --json: every field, plus ``machine`` (= ``machine_no``)."""
+    return {**asdict(f), "machine": f.machine_no}
 
 
 def cmd_journal_history(args: argparse.Namespace, out: Out) -> int:
@@ -1525,7 +1572,7 @@ def cmd_followup_list(args: argparse.Namespace, out: Out) -> int:
     with _journal(profile) as j:
         rows = j.list_followups(state)
         overdue = j.overdue_dispenses(time.time())
-    out.json({"ok": True, "data": rows})
+    out.json({"ok": True, "data": [_followup_json(f) for f in rows]})
     for f in rows:
         out.line(_followup_text(f))
     if not rows:
@@ -1575,7 +1622,7 @@ def cmd_followup_refund(args: argparse.Namespace, out: Out) -> int:
             row = j.followup_refund_requested(f.id, action_id, args.note)
         except FollowupError as exc:
             raise BadInput(str(exc)) from None
-    out.json({"ok": True, "data": row})
+    out.json({"ok": True, "data": _followup_json(row)})
     out.line(
         f"follow-up #{f.id}: refund requested (order {f.order_id} set to 2). "
         f"When the customer has the money: vendctl followup resolve {f.id} --note REF"
@@ -1597,7 +1644,7 @@ def _followup_close(args: argparse.Namespace, out: Out, resolve: bool) -> int:
             )
         except FollowupError as exc:
             raise BadInput(str(exc)) from None
-    out.json({"ok": True, "data": row})
+    out.json({"ok": True, "data": _followup_json(row)})
     out.line(f"follow-up #{row.id} is now {row.state}")
     return EXIT_OK
 

@@ -18,6 +18,7 @@ import enum
 
 from console.core.faults import fault_meaning, floor_meaning
 from console.core.models import Delivery
+from console.core.rules import DEVICE_TIMEOUT_S
 from console.core.status import RECORD_NOT_PICKED_UP, RECORD_PICKED_UP
 
 
@@ -226,6 +227,30 @@ def unknown_result_meaning(timeout_s: float, found: str, lang: str = "en") -> st
         f"no result within {timeout_s:g} s of the dispense and the platform could not say "
         f"({found}): the item MAY HAVE DROPPED — check before refunding"
     )
+
+
+def evidence_text(
+    source: str,
+    source_id: int | None,
+    *,
+    delivery_id: int | None = None,
+    code: int | None = None,
+    timeout_s: float = DEVICE_TIMEOUT_S,
+) -> str:
+    """What a follow-up rests on, in plain words: ``callback #12``, ``platform record
+    (delivery 345)``, ``dispense action #7 refused 6025``, ``no result after 120 s``."""
+    ref = f" #{source_id}" if source_id is not None else ""
+    if source == FollowupSource.CALLBACK:
+        return f"callback{ref}"
+    if source == FollowupSource.PLATFORM_RECORD:
+        return f"platform record (delivery {delivery_id})" if delivery_id else "platform record"
+    if source == FollowupSource.REFUSED_DISPENSE:
+        return f"dispense action{ref} refused" + (f" {code}" if code is not None else "")
+    if source == FollowupSource.TIMEOUT:
+        return f"no result after {timeout_s:g} s"
+    if source == FollowupSource.ORDER_RECORD:
+        return "order record (the dispense's answer was lost)"
+    return f"{source}{ref}"
 
 
 def refused_meaning(code: int | None, message: str, explanation: str = "") -> str:

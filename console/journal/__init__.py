@@ -12,6 +12,7 @@ from console.journal.rows import (
     FollowupRow,
     HistoryItem,
     LastDispense,
+    OrderRecordDetail,
     OrderSummary,
 )
 from console.journal.schema import SCHEMA_VERSION
@@ -32,5 +33,6 @@ __all__ = [
     "Journal",
     "JournalError",
     "LastDispense",
+    "OrderRecordDetail",
     "OrderSummary",
 ]

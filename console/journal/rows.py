@@ -147,7 +147,21 @@ class FollowupRow:
     updated_ts: float
     updated_iso: str
     refund_action_id: int | None
-    note: str
+    note: str  # every note given on a change, one a line: "2026-12-07 19:07 alice: ..."
+    # What staff need to refund, joined from the order as the platform last gave it
+    # ("" when the console never read the order) and from the follow-up's evidence.
+    amount: str = ""
+    trade_id: str = ""
+    order_date: str = ""  # the platform's order date (when it was paid)
+    order_status: str = ""  # the order's status when last read (SUCCESS, REFUND, ...)
+    slot: str = ""  # e.g. "A10"
+    product: str = ""  # the product's name when known
+    product_id: int | None = None
+    evidence: str = ""  # e.g. "callback #12", "platform record (delivery 345)"
+    delivery_id: int | None = None  # the platform record's delivery, for that evidence
+    refusal_code: int | None = None  # the refused dispense's code, for that evidence
+    actor: str = ""  # who made the last change (the newest event's actor)
+    opened_at: str = ""  # ISO, = ts_iso
 
 
 @dataclass(frozen=True)
@@ -164,6 +178,19 @@ class FollowupEventRow:
     actor: str
     note: str
     action_id: int | None
+
+
+@dataclass(frozen=True)
+class OrderRecordDetail:
+    """One record of an order as the platform gave it, with its slot and product name
+    when the machine's product list was known."""
+
+    record_id: int
+    product_id: int = 0
+    product_name: str = ""
+    channel_name: str = ""  # the slot, e.g. "A10"
+    quantity: int = 0
+    status: str = ""
 
 
 @dataclass(frozen=True)
@@ -184,6 +211,12 @@ class OrderSummary:
     last_iso: str
     last_activity: str
     open_followups: int
+    # What the platform said about the order when last read (``Journal.note_order_details``).
+    amount: str = ""
+    order_date: str = ""
+    status: str = ""
+    records: tuple[OrderRecordDetail, ...] = ()
+    details_ts: float | None = None  # None: never read from the platform
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from console.core.followup import (
     FollowupState,
     callback_decision,
     delivery_evidence,
+    evidence_text,
     failure_meaning,
     platform_decision,
     recheck_delay,
@@ -54,7 +55,7 @@ from console.core.followup import (
     transition,
     unknown_result_meaning,
 )
-from console.core.models import Delivery
+from console.core.models import Delivery, Order, Product
 from console.core.rules import DEVICE_TIMEOUT_S
 from console.core.status import (
     LAST_PENDING,
@@ -77,6 +78,7 @@ from console.journal.rows import (
     FollowupRow,
     HistoryItem,
     LastDispense,
+    OrderRecordDetail,
     OrderSummary,
 )
 from console.journal.schema import MIGRATIONS
@@ -142,6 +144,28 @@ _CALLBACK_CONTEXT_SQL = """
             (SELECT machine_no FROM actions WHERE profile = ?1 AND order_id = ?2
              ORDER BY id DESC LIMIT 1),
             '')
+"""
+
+
+# A follow-up with what staff need to refund, joined at read time: the order as the
+# platform last gave it (``note_order_details``), who made the last change, and the
+# evidence's details (a callback's slot; a refused dispense's code; a platform
+# record's delivery). Add "WHERE f.profile = ? AND ..." after it.
+_FOLLOWUP_SELECT = """
+    SELECT f.*,
+        o.amount AS o_amount, o.trade_id AS o_trade_id, o.order_date AS o_order_date,
+        o.status AS o_status, o.records AS o_records,
+        (SELECT e.actor FROM followup_events e WHERE e.followup_id = f.id
+         ORDER BY e.id DESC LIMIT 1) AS last_actor,
+        CASE WHEN f.source = 'callback' THEN
+            (SELECT c.channel_name FROM callbacks c WHERE c.id = f.source_id) END AS ev_slot,
+        CASE WHEN f.source != 'callback' THEN
+            (SELECT a.code FROM actions a WHERE a.id = f.source_id) END AS ev_code,
+        CASE WHEN f.source = 'platform_record' THEN
+            (SELECT json_extract(a.request, '$.delivery_id') FROM actions a
+             WHERE a.id = f.source_id) END AS ev_delivery
+    FROM followups f
+    LEFT JOIN orders o ON o.profile = f.profile AND o.order_id = f.order_id
 """
 
 
@@ -736,8 +760,7 @@ class Journal:
             )
             if fid is None or evidence is Evidence.ITEM_OUT:
                 return None
-            row = conn.execute("SELECT * FROM followups WHERE id = ?", (fid,)).fetchone()
-        return _followup_row(row)
+            return self._get_followup(conn, fid)
 
     def mark_awaiting(self, action_id: int) -> None:
         """A dispense's request may have arrived but its answer was lost: it waits for a
@@ -1014,6 +1037,76 @@ class Journal:
             ),
         )
 
+    def note_order_details(
+        self, order: Order, machine_no: str, products: Sequence[Product] | None = None
+    ) -> OrderSummary:
+        """Keep what the platform said about an order (amount, date, status, records), so a
+        follow-up can show what staff need to refund without asking again.
+
+        ``products`` (the machine's product list, when known) name each record's slot
+        and product; a record's names known from an earlier read are kept otherwise.
+        The order's age and last activity are left as they were (a read is not activity);
+        its trade id is filled in only when the journal had none.
+        """
+        by_id = {p.id: p for p in products or ()}
+        ts, ts_iso = self._now()
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT records FROM orders WHERE profile = ? AND order_id = ?",
+                (self.profile, order.order_id),
+            ).fetchone()
+            before = {d.record_id: d for d in _record_details(row[0] if row else None)}
+            records: list[dict[str, Any]] = []
+            for r in order.records:
+                known = before.get(r.id)
+                product = by_id.get(r.product_id)
+                name = product.name if product is not None else ""
+                slot = product.channel.name if product is not None else ""
+                if known is not None and known.product_id == r.product_id:
+                    name, slot = name or known.product_name, slot or known.channel_name
+                records.append(
+                    {
+                        "record_id": r.id,
+                        "product_id": r.product_id,
+                        "product_name": name,
+                        "channel_name": slot,
+                        "quantity": r.quantity,
+                        "status": r.status,
+                    }
+                )
+            conn.execute(
+                """
+                INSERT INTO orders (profile, order_id, machine_no, trade_id, last_ts, last_iso,
+                    last_activity, amount, order_date, status, records, details_ts)
+                VALUES (?, ?, ?, ?, ?, ?, 'read from the platform', ?, ?, ?, ?, ?)
+                ON CONFLICT (profile, order_id) DO UPDATE SET
+                    machine_no = CASE WHEN excluded.machine_no != '' THEN excluded.machine_no
+                                      ELSE orders.machine_no END,
+                    trade_id = CASE WHEN orders.trade_id = '' THEN excluded.trade_id
+                                    ELSE orders.trade_id END,
+                    amount = excluded.amount,
+                    order_date = excluded.order_date,
+                    status = excluded.status,
+                    records = excluded.records,
+                    details_ts = excluded.details_ts
+                """,
+                (
+                    self.profile,
+                    order.order_id,
+                    machine_no,
+                    order.trade_id,
+                    ts,
+                    ts_iso,
+                    order.amount,
+                    order.date,
+                    order.status,
+                    _dumps(records),
+                    ts,
+                ),
+            )
+            (summary,) = self._order_query(conn, "o.order_id = ?", (order.order_id,), 1)
+        return summary
+
     def order_first_seen(self, order_id: int) -> float | None:
         """When the console created or first saw the order; ``None``: age unknown."""
         with self._read() as conn:
@@ -1058,6 +1151,11 @@ class Journal:
                 last_iso=str(r["last_iso"]),
                 last_activity=str(r["last_activity"]),
                 open_followups=int(r["open_followups"]),
+                amount=str(r["amount"]),
+                order_date=str(r["order_date"]),
+                status=str(r["status"]),
+                records=_record_details(r["records"]),
+                details_ts=r["details_ts"],
             )
             for r in rows
         ]
@@ -1728,8 +1826,9 @@ class Journal:
                     "confirm: it is never a reason to refund; check it, then dismiss it"
                 )
             self._set_state(conn, row, target, note, who, action_id, ts, ts_iso)
-            out = conn.execute("SELECT * FROM followups WHERE id = ?", (fid,)).fetchone()
-        return _followup_row(out)
+            out = self._get_followup(conn, fid)
+        assert out is not None
+        return out
 
     def _set_state(
         self,
@@ -1746,14 +1845,24 @@ class Journal:
         an event by ``who``."""
         fid = int(row["id"])
         new = transition(str(row["state"]), target.value, note)
+        # Notes are kept: each is added on its own line with who and when.
+        line = f"{ts_iso[:16].replace('T', ' ')} {who}: {note.strip()}" if note.strip() else ""
         conn.execute(
             """
-            UPDATE followups SET state = ?, updated_ts = ?, updated_iso = ?,
-                note = CASE WHEN ? != '' THEN ? ELSE note END,
-                refund_action_id = coalesce(?, refund_action_id)
-            WHERE id = ?
+            UPDATE followups SET state = :state, updated_ts = :ts, updated_iso = :iso,
+                note = CASE WHEN :line = '' THEN note WHEN note = '' THEN :line
+                            ELSE note || char(10) || :line END,
+                refund_action_id = coalesce(:action, refund_action_id)
+            WHERE id = :id
             """,
-            (new.value, ts, ts_iso, note, note, action_id, fid),
+            {
+                "state": new.value,
+                "ts": ts,
+                "iso": ts_iso,
+                "line": line,
+                "action": action_id,
+                "id": fid,
+            },
         )
         self._add_event(
             conn, fid, new.value, str(row["state"]), new.value, who, note, action_id, ts, ts_iso
@@ -1798,31 +1907,35 @@ class Journal:
             )
 
     def get_followup(self, fid: int) -> FollowupRow | None:
+        """One follow-up, with its order's details, evidence and last actor."""
         with self._read() as conn:
-            row = conn.execute(
-                "SELECT * FROM followups WHERE id = ? AND profile = ?", (fid, self.profile)
-            ).fetchone()
+            return self._get_followup(conn, fid)
+
+    def _get_followup(self, conn: sqlite3.Connection, fid: int) -> FollowupRow | None:
+        row = conn.execute(
+            _FOLLOWUP_SELECT + " WHERE f.profile = ? AND f.id = ?", (self.profile, fid)
+        ).fetchone()
         return None if row is None else _followup_row(row)
 
     def list_followups(self, state: str | None = "open", limit: int = 1000) -> list[FollowupRow]:
         """Follow-ups in ``state`` (``"active"``: open or refund requested; ``None``: all),
-        newest first."""
+        newest first, each with its order's details, evidence and last actor."""
         with self._read() as conn:
             if state is None:
                 rows = conn.execute(
-                    "SELECT * FROM followups WHERE profile = ? ORDER BY id DESC LIMIT ?",
+                    _FOLLOWUP_SELECT + " WHERE f.profile = ? ORDER BY f.id DESC LIMIT ?",
                     (self.profile, limit),
                 ).fetchall()
             elif state == "active":
                 rows = conn.execute(
-                    "SELECT * FROM followups WHERE profile = ? AND state IN (?, ?) "
-                    "ORDER BY id DESC LIMIT ?",
+                    _FOLLOWUP_SELECT + " WHERE f.profile = ? AND f.state IN (?, ?) "
+                    "ORDER BY f.id DESC LIMIT ?",
                     (self.profile, *_ACTIVE_STATES, limit),
                 ).fetchall()
             else:
                 rows = conn.execute(
-                    "SELECT * FROM followups WHERE profile = ? AND state = ? "
-                    "ORDER BY id DESC LIMIT ?",
+                    _FOLLOWUP_SELECT + " WHERE f.profile = ? AND f.state = ? "
+                    "ORDER BY f.id DESC LIMIT ?",
                     (self.profile, FollowupState(state).value, limit),
                 ).fetchall()
         return [_followup_row(r) for r in rows]
@@ -1898,8 +2011,7 @@ class Journal:
                 action_id,
                 f"dispense action #{action_id}",
             )
-            out = conn.execute("SELECT * FROM followups WHERE id = ?", (fid,)).fetchone()
-        return None if out is None else _followup_row(out)
+            return None if fid is None else self._get_followup(conn, fid)
 
     def due_unknown_checks(self, now: float) -> list[tuple[FollowupRow, ActionRow | None]]:
         """Open "result unknown" follow-ups whose next re-check with the platform is due,
@@ -1922,7 +2034,9 @@ class Journal:
                         "SELECT * FROM actions WHERE id = ?", (r["source_id"],)
                     ).fetchone()
                     action = None if found is None else _action_row(found)
-                out.append((_followup_row(r), action))
+                full = self._get_followup(conn, int(r["id"]))
+                assert full is not None
+                out.append((full, action))
         return out
 
     def note_unknown_check(self, fid: int, found: str) -> float:
@@ -1978,7 +2092,8 @@ class Journal:
                     str(a["ts_iso"]),
                     "action",
                     int(a["id"]),
-                    f"{a['kind']}{rec} sent to machine {a['machine_no']}",
+                    f"{a['kind']}{rec} sent to machine {a['machine_no']}"
+                    + (f" by {a['actor']}" if a["actor"] else ""),
                     str(a["request"]),
                 )
             )
@@ -2111,7 +2226,56 @@ def _callback_row(r: sqlite3.Row) -> CallbackRow:
     )
 
 
+def _record_details(text: str | None) -> tuple[OrderRecordDetail, ...]:
+    """An order's ``records`` column (JSON) as rows; unreadable entries are skipped."""
+    try:
+        items = json.loads(text or "[]")
+    except (ValueError, RecursionError):
+        return ()
+    out: list[OrderRecordDetail] = []
+    for d in items if isinstance(items, list) else ():
+        if not isinstance(d, dict) or _opt_id(d.get("record_id")) is None:
+            continue
+        out.append(
+            OrderRecordDetail(
+                record_id=int(d["record_id"]),
+                product_id=int(_opt_id(d.get("product_id")) or 0),
+                product_name=str(d.get("product_name") or ""),
+                channel_name=str(d.get("channel_name") or ""),
+                quantity=int(_opt_id(d.get("quantity")) or 0),
+                status=str(d.get("status") or ""),
+            )
+        )
+    return tuple(out)
+
+
 def _followup_row(r: sqlite3.Row) -> FollowupRow:
+    """A follow-up row; with the columns of ``_FOLLOWUP_SELECT`` when they are there."""
+    if "last_actor" not in r.keys():  # noqa: SIM118 - sqlite3.Row is not a mapping
+        return _bare_followup_row(r)
+    record_id = r["record_id"]
+    detail = next((d for d in _record_details(r["o_records"]) if d.record_id == record_id), None)
+    delivery_id = _opt_id(r["ev_delivery"])
+    code = r["ev_code"] if r["source"] == FollowupSource.REFUSED_DISPENSE else None
+    return dataclasses.replace(
+        _bare_followup_row(r),
+        amount=str(r["o_amount"] or ""),
+        trade_id=str(r["o_trade_id"] or ""),
+        order_date=str(r["o_order_date"] or ""),
+        order_status=str(r["o_status"] or ""),
+        slot=(detail.channel_name if detail else "") or str(r["ev_slot"] or ""),
+        product=detail.product_name if detail else "",
+        product_id=(detail.product_id or None) if detail else None,
+        evidence=evidence_text(
+            str(r["source"]), r["source_id"], delivery_id=delivery_id, code=code
+        ),
+        delivery_id=delivery_id,
+        refusal_code=code,
+        actor=str(r["last_actor"] or ""),
+    )
+
+
+def _bare_followup_row(r: sqlite3.Row) -> FollowupRow:
     return FollowupRow(
         id=int(r["id"]),
         ts=float(r["ts"]),
@@ -2129,6 +2293,8 @@ def _followup_row(r: sqlite3.Row) -> FollowupRow:
         updated_iso=str(r["updated_iso"]),
         refund_action_id=r["refund_action_id"],
         note=str(r["note"]),
+        evidence=evidence_text(str(r["source"]), r["source_id"]),
+        opened_at=str(r["ts_iso"]),
     )
 
 

@@ -162,6 +162,7 @@ class CrossChecker:
             tried.add(known.machine_no)
             order = self._query(order_id, known.machine_no)
             if order is not None:
+                self.journal.note_order_details(order, known.machine_no)  # for its follow-ups
                 return known.machine_no, order
         if self._known_unknown(order_id):
             return None
@@ -171,6 +172,7 @@ class CrossChecker:
             order = self._query(order_id, machine_no)
             if order is not None:
                 self.journal.note_order(order_id, machine_no)
+                self.journal.note_order_details(order, machine_no)
                 return machine_no, order
         self._remember_unknown(order_id)
         return None

@@ -375,6 +375,8 @@ class Operations:
         # One checker for the receiver's life: it keeps the pace of its platform
         # calls and what it learnt (the machine list, orders no machine has).
         self.checker = CrossChecker(client, journal)
+        # Each machine's products as last loaded: they name an order's slots and products.
+        self._products: dict[str, list[Product]] = {}
 
     # -- journalling --------------------------------------------------------------
 
@@ -418,7 +420,9 @@ class Operations:
         return self.client.machines()
 
     def products(self, machine_no: str) -> ProductsLoaded:
-        return ProductsLoaded(machine_no, self.client.all_products(machine_no))
+        loaded = ProductsLoaded(machine_no, self.client.all_products(machine_no))
+        self._products[machine_no] = loaded.products
+        return loaded
 
     def open_order(self, order_id: int, machine_no: str) -> OrderView:
         """Look the order up (journalled, so it shows in recent orders)."""
@@ -430,7 +434,8 @@ class Operations:
             {"machine_no": no},
             lambda: self.client.get_order(order_id, no),
         )
-        summary = self._j(self.journal.get_order, order_id)
+        # What the platform said (amount, date, slots, products): a follow-up shows it.
+        summary = self._j(self.journal.note_order_details, order, no, self._products.get(no))
         # Only the dispenses: an order's status changes and look-ups can run to hundreds.
         actions = self._j(self.journal.list_actions, 200, order_id=order_id, kind="dispense")
         deliveries: dict[int, int] = {}

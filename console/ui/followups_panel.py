@@ -1,37 +1,121 @@
 """The refund queue: failed dispenses someone still has to resolve.
 
-Refund sends status 2 for the order (after confirmation) and records it on the
-follow-up; "Mark refunded" needs the refund reference, "Dismiss" a reason.
+Each follow-up shows what staff need to refund (amount, trade id, machine, slot,
+product, when paid), what happened and the evidence, who changed it last; below
+the list, every step of the selected one with who did it and when.
+"Refund customer…" sends status 2 for the order (after a confirmation naming
+all of that; a stronger one when the item may have dropped) and records it on
+the follow-up; "Mark refunded…" needs the refund reference, "Dismiss…" a reason.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelection, Signal, Slot
+from PySide6.QtCore import QItemSelection, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from console.core.followup import FollowupState
+from console.core.followup import REASON_UNKNOWN, FollowupState, refund_allowed
 from console.tasks.environment import Environment
 from console.tasks.runner import POOL_API, POOL_JOURNAL
 from console.ui.dialogs import NoteRequest, Question
-from console.ui.models import followup_state_text, followups_model
-from console.ui.texts import describe_error, translate
+from console.ui.models import (
+    FOLLOWUP_STATE_WORDS,
+    actor_text,
+    followup_product_text,
+    followup_state_text,
+    followups_model,
+    local_time_text,
+)
+from console.ui.texts import QT_TRANSLATE_NOOP, describe_error, translate
 from console.ui.workspace import LEVEL_ERROR, LEVEL_INFO, LEVEL_OK, Job, Workspace
 
 if TYPE_CHECKING:
-    from console.journal import FollowupRow
+    from console.journal import FollowupEventRow, FollowupRow
     from console.tasks.operations import FollowupChanged
+
+# A step in a follow-up's history (besides the states): "opened", "note".
+EVENT_WORDS: dict[str, str] = {
+    "opened": QT_TRANSLATE_NOOP("FollowupsPanel", "opened"),
+    "note": QT_TRANSLATE_NOOP("FollowupsPanel", "note"),
+}
+
+
+def event_text(e: FollowupEventRow) -> str:
+    """One line of a follow-up's history: when, who, what, and the note."""
+    words = EVENT_WORDS.get(e.event) or FOLLOWUP_STATE_WORDS.get(e.event)
+    what = (
+        translate("FollowupsPanel" if e.event in EVENT_WORDS else "models", words)
+        if words
+        else e.event.replace("_", " ")
+    )
+    line = translate("FollowupsPanel", "{when}  {who}: {what}").format(
+        when=local_time_text(e.ts_iso), who=actor_text(e.actor), what=what
+    )
+    return f"{line} — {e.note}" if e.note else line
+
+
+def refund_question(f: FollowupRow) -> Question:
+    """The confirmation before a refund: what, for whom, where; when the result is unknown,
+    that the item MAY HAVE DROPPED and the machine and customer are to be checked first."""
+    what = translate(
+        "FollowupsPanel",
+        "Amount: {amount}\nTrade id: {trade}\nOrder: {order} (record {record})\n"
+        "Machine: {machine}\nSlot: {slot}\nProduct: {product}\nPaid on: {date}",
+    ).format(
+        amount=f.amount or "?",
+        trade=f.trade_id or "?",
+        order=f.order_id,
+        record=f.record_id if f.record_id is not None else "?",
+        machine=f.machine_no or "?",
+        slot=f.slot or "?",
+        product=followup_product_text(f),
+        date=f.order_date or "?",
+    )
+    detail = translate(
+        "FollowupsPanel",
+        "The order is set to 2 — moved to refund on the platform: the items not yet "
+        "dispensed go back to stock and the order can no longer be dispensed. Then pay the "
+        "customer back through your payment channel and mark the follow-up refunded.",
+    )
+    if f.reason == REASON_UNKNOWN:
+        return Question(
+            title=translate(
+                "FollowupsPanel", "The item MAY HAVE DROPPED — refund order {order} anyway?"
+            ).format(order=f.order_id),
+            text=translate(
+                "FollowupsPanel",
+                "No result came for this dispense and the platform could not say what "
+                "happened: the item MAY HAVE DROPPED. Check the machine's slot and ask the "
+                "customer first; refund only if the item did not come out.",
+            )
+            + "\n\n"
+            + what,
+            action=translate("FollowupsPanel", "Refund anyway"),
+            detail=detail,
+        )
+    return Question(
+        title=translate("FollowupsPanel", "Refund the customer of order {order}?").format(
+            order=f.order_id
+        ),
+        text=translate("FollowupsPanel", "Refund this customer (follow-up #{id})?").format(id=f.id)
+        + "\n\n"
+        + what,
+        action=translate("FollowupsPanel", "Refund customer"),
+        detail=detail,
+    )
 
 
 class FollowupsPanel(QWidget):
@@ -65,12 +149,28 @@ class FollowupsPanel(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        layout.addWidget(self.view, 1)
+        # Every step of the selected follow-up, with who did it and when.
+        self.events_view = QPlainTextEdit()
+        self.events_view.setReadOnly(True)
+        self.events_view.setPlaceholderText(
+            translate("FollowupsPanel", "Select a follow-up to see every step, who and when.")
+        )
+        self.events_view.setAccessibleName(translate("FollowupsPanel", "Follow-up history"))
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.view)
+        split.addWidget(self.events_view)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        layout.addWidget(split, 1)
 
         row = QHBoxLayout()
-        self.refund_button = QPushButton(translate("FollowupsPanel", "Move to refund (&2)…"))
+        self.refund_button = QPushButton(translate("FollowupsPanel", "Refund custo&mer…"))
         self.refund_button.setToolTip(
-            translate("FollowupsPanel", "Set the order to status 2 (refund) and record it here")
+            translate(
+                "FollowupsPanel",
+                "Move the order to refund on the platform (status 2) and record it here; "
+                "then pay the customer back and mark it refunded",
+            )
         )
         self.resolve_button = QPushButton(translate("FollowupsPanel", "Mark refu&nded…"))
         self.resolve_button.setToolTip(
@@ -92,6 +192,7 @@ class FollowupsPanel(QWidget):
         self.open_button.clicked.connect(self.open_order)
         self.show_all.toggled.connect(self.reload)
         self.view.selectionModel().selectionChanged.connect(self._update_actions)
+        self.view.selectionModel().selectionChanged.connect(self._load_events)
         ws.environment_changed.connect(self._environment_changed)
         # journal_changed reaches this panel through the window, coalesced (MainWindow).
         self._update_actions()
@@ -106,14 +207,41 @@ class FollowupsPanel(QWidget):
         f = self.selected()
         state = FollowupState(f.state) if f is not None else None
         idle = not self._busy and self.ws.env is not None
-        self.refund_button.setEnabled(idle and state is FollowupState.OPEN)
+        # A suspicious failure callback is never a reason to refund (core.followup).
+        self.refund_button.setEnabled(
+            idle and state is FollowupState.OPEN and f is not None and refund_allowed(f.reason)
+        )
         self.resolve_button.setEnabled(idle and state is FollowupState.REFUND_REQUESTED)
         self.dismiss_button.setEnabled(idle and state is not None and state.is_active)
         self.open_button.setEnabled(f is not None and self.ws.env is not None)
 
+    @Slot()
+    @Slot(QItemSelection, QItemSelection)
+    def _load_events(self, *_: object) -> None:
+        f, env = self.selected(), self.ws.env
+        if f is None or env is None:
+            self.events_view.clear()
+            return
+        self.ws.submit(
+            POOL_JOURNAL,
+            env.journal.followup_events,
+            f.id,
+            on_success=self._events_loaded,
+            on_failure=self._load_failed,
+            data=f,
+        )
+
+    @Slot(object, object)
+    def _events_loaded(self, job: Job, events: list[FollowupEventRow]) -> None:
+        f = self.selected()
+        if self.ws.stale(job) or f is None or f.id != job.data.id:
+            return
+        self.events_view.setPlainText("\n".join(event_text(e) for e in events))
+
     @Slot(object)
     def _environment_changed(self, env: Environment | None) -> None:
         self._busy = False
+        self.events_view.clear()
         self.model.set_rows([])
         self.count_changed.emit(0)
         if env is not None:
@@ -149,6 +277,7 @@ class FollowupsPanel(QWidget):
             self.view.selectRow(0)
         self.count_changed.emit(active)
         self._update_actions()
+        self._load_events()
 
     @Slot(object, object)
     def _load_failed(self, job: Job, exc: BaseException) -> None:
@@ -167,35 +296,33 @@ class FollowupsPanel(QWidget):
         f, env = self.selected(), self.ws.env
         if f is None or env is None or self._busy:
             return
-        question = Question(
-            title=translate("FollowupsPanel", "Refund order {order}?").format(order=f.order_id),
-            text=translate(
-                "FollowupsPanel",
-                "Set order {order} on machine {machine} to 2 — moved to refund, "
-                "for follow-up #{id}?",
-            ).format(order=f.order_id, machine=f.machine_no, id=f.id),
-            action=translate("FollowupsPanel", "Move to refund"),
-            detail=translate(
-                "FollowupsPanel",
-                "The platform returns the items not yet dispensed to stock and the order can "
-                "no longer be dispensed. Then refund the customer through your payment channel "
-                "and mark the follow-up refunded.",
-            ),
-        )
-        if not self.ws.confirm(question):
+        may_have_dropped = f.reason == REASON_UNKNOWN
+        if not self.ws.confirm(refund_question(f)):
             self.ws.post(LEVEL_INFO, translate("FollowupsPanel", "Nothing was sent."))
             return
-        note = self.ws.ask_note(
-            NoteRequest(
+        if may_have_dropped:
+            # The stronger confirmation: staff say what they checked before any refund.
+            request = NoteRequest(
+                title=translate("FollowupsPanel", "Refund order {order}").format(order=f.order_id),
+                prompt=translate(
+                    "FollowupsPanel",
+                    "The item may have dropped. What did you check? (e.g. slot {slot} still "
+                    "holds it; the customer says nothing came out)",
+                ).format(slot=f.slot or "?"),
+                action=translate("FollowupsPanel", "Refund customer"),
+                required=True,
+            )
+        else:
+            request = NoteRequest(
                 title=translate("FollowupsPanel", "Refund order {order}").format(order=f.order_id),
                 prompt=translate(
                     "FollowupsPanel", "A note for the record (optional), e.g. who asked for it:"
                 ),
-                action=translate("FollowupsPanel", "Send status 2"),
+                action=translate("FollowupsPanel", "Refund customer"),
                 required=False,
             )
-        )
-        if note is None:
+        note = self.ws.ask_note(request)
+        if note is None or (may_have_dropped and not note.strip()):
             self.ws.post(LEVEL_INFO, translate("FollowupsPanel", "Nothing was sent."))
             return
         self._start()

@@ -20,7 +20,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from console.core.followup import FollowupState
+from console.core.followup import FollowupSource, FollowupState
+from console.core.rules import DEVICE_TIMEOUT_S
 from console.core.status import RECORD_PICKED_UP, RECORD_STATUS_LABELS
 from console.settings import ui_lang
 from console.ui.texts import QT_TRANSLATE_NOOP
@@ -209,21 +210,79 @@ def followup_state_text(row: FollowupRow) -> str:
     return translate("models", words) if words else row.state.replace("_", " ")
 
 
+def followup_evidence_text(f: FollowupRow) -> str:
+    """What the follow-up rests on, in the window's language."""
+    if f.source == FollowupSource.CALLBACK:
+        return translate("models", "callback #{id}").format(id=f.source_id)
+    if f.source == FollowupSource.PLATFORM_RECORD:
+        if f.delivery_id:
+            return translate("models", "platform record (delivery {delivery})").format(
+                delivery=f.delivery_id
+            )
+        return translate("models", "platform record")
+    if f.source == FollowupSource.REFUSED_DISPENSE:
+        if f.refusal_code is not None:
+            return translate("models", "dispense action #{id} refused {code}").format(
+                id=f.source_id, code=f.refusal_code
+            )
+        return translate("models", "dispense action #{id} refused").format(id=f.source_id)
+    if f.source == FollowupSource.TIMEOUT:
+        return translate("models", "no result after {seconds} s").format(
+            seconds=f"{DEVICE_TIMEOUT_S:g}"
+        )
+    return f.evidence
+
+
+def actor_text(actor: str) -> str:
+    """Who did something: a person's name, or the console itself."""
+    if actor == "console":
+        return translate("models", "the console")
+    return actor or "?"
+
+
+def local_time_text(ts_iso: str) -> str:
+    """``2026-12-07T19:07:12.345+08:00`` as ``2026-12-07 19:07:12``."""
+    return ts_iso[:19].replace("T", " ")
+
+
+def followup_product_text(f: FollowupRow) -> str:
+    if f.product:
+        return f.product
+    return translate("models", "product {id}").format(id=f.product_id) if f.product_id else "—"
+
+
+def followup_last_change_text(f: FollowupRow) -> str:
+    return translate("models", "{who}, {when}").format(
+        who=actor_text(f.actor), when=local_time_text(f.updated_iso)
+    )
+
+
 def followups_model(parent: Any = None) -> RowsModel[FollowupRow]:
     # Typed through the annotation, not ``RowsModel[FollowupRow]``: the journal is
     # imported for type checking only (the first paint does not need it).
     columns: list[Column[FollowupRow]] = [
         Column("#", lambda f: str(f.id)),
-        Column(translate("models", "Opened"), lambda f: f.ts_iso[:19].replace("T", " ")),
+        Column(translate("models", "Opened"), lambda f: local_time_text(f.ts_iso)),
+        Column(translate("models", "Amount"), lambda f: f.amount or "—"),
+        Column(translate("models", "Trade id"), lambda f: f.trade_id or "—"),
         Column(translate("models", "Order"), lambda f: str(f.order_id)),
         Column(
             translate("models", "Record"),
             lambda f: "" if f.record_id is None else str(f.record_id),
         ),
         Column(translate("models", "Machine"), lambda f: f.machine_no),
-        Column(translate("models", "State"), followup_state_text, colour=_state_colour),
+        Column(translate("models", "Slot"), lambda f: f.slot or "—"),
+        Column(translate("models", "Product"), followup_product_text),
+        Column(translate("models", "Paid on"), lambda f: f.order_date or "—"),
         Column(translate("models", "What happened"), lambda f: f.meaning),
-        Column(translate("models", "Note"), lambda f: f.note),
+        Column(translate("models", "Evidence"), followup_evidence_text),
+        Column(translate("models", "State"), followup_state_text, colour=_state_colour),
+        Column(translate("models", "Last change"), followup_last_change_text),
+        Column(
+            translate("models", "Note"),
+            lambda f: f.note.splitlines()[-1] if f.note else "",
+            tooltip=lambda f: f.note,
+        ),
     ]
     return RowsModel(columns, parent)
 

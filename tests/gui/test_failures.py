@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from console.credentials import MemoryStore, Profile, ProfileStore
 from console.journal import Journal
 from console.paths import app_paths
+from console.sandbox.common import gmt8_date
 from console.tasks.runner import POOL_JOURNAL
 from tests.gui.conftest import LEFT, LOBBY, WAIT_MS, choose_machine, new_paid_order
 
@@ -327,3 +328,78 @@ def test_already_delivered_is_a_result_and_opens_no_refund_follow_up(qtbot, cons
     qtbot.waitUntil(lambda: window.tabs.tabText(1) == "Follow-ups (0)", timeout=WAIT_MS)
     activity = console_app.window.ws.env.journal.list_actions(order_id=order_id, kind="dispense")
     assert [(a.state, a.code) for a in activity] == [("refused", 6034)]  # journalled as said
+
+
+def test_the_follow_ups_tab_says_what_staff_need_to_refund(qtbot, console_app, asker, sandbox):
+    """A failed dispense: the Follow-ups tab shows the amount, trade id, slot and product,
+    the evidence and who changed it; the button says what it does, and its confirmation
+    names the customer's order before anything is sent."""
+    window = console_app.window
+    panel = window.order_panel
+    choose_machine(qtbot, console_app)
+    order_id = new_paid_order(qtbot, console_app, product_id=501)
+    order = sandbox.state.orders[order_id]
+    slot = next(p for p in sandbox.state.machines[LOBBY].products.values() if p.id == 501)
+    sandbox.inject("callback:drop")
+    sandbox.inject("device:fail=2,Goods are Stuck#1")
+    qtbot.mouseClick(panel.dispense_all_button, LEFT)
+    qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.tabs.tabText(1) == "Follow-ups (1)", timeout=WAIT_MS)
+    (row,) = _followup_cells(window)
+    assert row["Order"] == str(order_id) and row["Machine"] == LOBBY
+    assert row["Amount"] == order.amount() and row["Trade id"] == order.trade_id
+    assert (row["Slot"], row["Product"]) == (slot.channel_name, slot.name)
+    assert row["Paid on"] == gmt8_date(order.created_at)
+    assert row["Evidence"].startswith("platform record (delivery ")
+    assert row["Last change"].startswith("the console, ")
+
+    followups = window.followups
+    assert followups.refund_button.text().replace("&", "") == "Refund customer…"
+    window.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: followups.selected() is not None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "opened" in followups.events_view.toPlainText(), timeout=WAIT_MS)
+    assert "the console: opened — Goods are Stuck" in followups.events_view.toPlainText()
+
+    asker.answer = False  # the operator reads the confirmation and thinks again
+    qtbot.mouseClick(followups.refund_button, LEFT)
+    question = asker.questions[-1]
+    for words in (order.amount(), order.trade_id, str(order_id), LOBBY, slot.channel_name,
+                  slot.name):  # fmt: skip
+        assert words in question.text, question.text
+    assert "MAY HAVE DROPPED" not in question.text
+    assert len(sandbox.requests_for("order_set_status")) == 1  # "paid" only: nothing sent
+
+
+def test_refunding_a_result_unknown_says_the_item_may_have_dropped(
+    qtbot, console_app, asker, sandbox
+):
+    """No result and the platform could not say: the refund confirmation says plainly
+    that the item MAY HAVE DROPPED, and staff must say what they checked first."""
+    from console.core.followup import REASON_UNKNOWN, unknown_result_meaning
+
+    window = console_app.window
+    order_id = open_demo_order(qtbot, console_app, sandbox, kind="paid")
+    journal = window.ws.env.journal
+    journal.open_followup(
+        order_id, 78, LOBBY, REASON_UNKNOWN, unknown_result_meaning(120, "still dispensing"),
+        "timeout", None,
+    )  # fmt: skip
+    followups = window.followups
+    followups.reload()
+    window.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: followups.refund_button.isEnabled(), timeout=WAIT_MS)
+    (row,) = _followup_cells(window)
+    assert row["Evidence"] == "no result after 120 s" and row["Slot"] == "A10"
+
+    asker.answer = False
+    qtbot.mouseClick(followups.refund_button, LEFT)
+    question = asker.questions[-1]
+    assert "MAY HAVE DROPPED" in question.title and "MAY HAVE DROPPED" in question.text
+    assert "Check the machine's slot and ask the customer first" in question.text
+    assert question.action == "Refund anyway"
+
+    asker.answer, asker.note = True, "  "  # confirmed, but nothing said about the check
+    qtbot.mouseClick(followups.refund_button, LEFT)
+    assert asker.notes[-1].required and "What did you check?" in asker.notes[-1].prompt
+    assert sandbox.requests_for("order_set_status") == []  # nothing was sent
+    assert followups.selected().state == "open"

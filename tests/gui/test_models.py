@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+from PySide6.QtCore import Qt
+
 from console.core.models import Machine, OrderRecord
 from console.journal import FollowupRow, OrderSummary
 from console.tasks.logfeed import LogEntry
@@ -77,7 +81,25 @@ def test_followups_model(qtmodeltester):
     model = followups_model()
     model.set_rows([row])
     qtmodeltester.check(model)
-    assert model.index(0, 5).data() == "open"
+    cells = {
+        model.headerData(c, Qt.Orientation.Horizontal): model.index(0, c).data()
+        for c in range(model.columnCount())
+    }
+    assert cells["State"] == "open" and cells["Evidence"] == "callback #5"
+    assert cells["Amount"] == cells["Slot"] == cells["Product"] == "—"  # order never read
+    full = dataclasses.replace(
+        row, amount="3.50", trade_id="VC1", slot="A10", product_id=501, order_date="2026-01-01",
+        actor="alice", note="2026-01-01 10:05 alice: first\n2026-01-01 10:09 alice: ref 42",
+    )  # fmt: skip
+    model.set_rows([full])
+    cells = {
+        model.headerData(c, Qt.Orientation.Horizontal): model.index(0, c).data()
+        for c in range(model.columnCount())
+    }
+    assert (cells["Amount"], cells["Trade id"], cells["Slot"]) == ("3.50", "VC1", "A10")
+    assert cells["Product"] == "product 501" and cells["Paid on"] == "2026-01-01"
+    assert cells["Last change"] == "alice, 2026-01-01 10:00:00"
+    assert cells["Note"] == "2026-01-01 10:09 alice: ref 42"
 
 
 def test_recent_orders_model(qtmodeltester):

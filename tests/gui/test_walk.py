@@ -112,7 +112,7 @@ def test_walk_with_the_keyboard(qtbot, console_app, asker, sandbox):
     qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
     assert window.tabs.currentIndex() == 1
     qtbot.waitUntil(lambda: window.followups.refund_button.isEnabled(), timeout=WAIT_MS)
-    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)  # Move to refund (&2)
+    qtbot.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)  # Refund custo&mer…
     qtbot.waitUntil(
         lambda: (
             window.followups.selected() is not None
@@ -201,7 +201,10 @@ def test_injected_fault_opens_a_follow_up_that_is_refunded_then_resolved(
     followups.show_all.setChecked(True)
     qtbot.waitUntil(lambda: followups.model.rowCount() == 1, timeout=WAIT_MS)
     done = followups.model.rows[0]
-    assert done.state == "refunded" and done.note == asker.note
+    assert done.state == "refunded"
+    # Both notes are kept, the refund reference added after the first.
+    assert done.note.splitlines()[-1].endswith(f": {asker.note}")
+    assert done.note.splitlines()[0].endswith(": refund ref R-1")
 
 
 def test_a_follow_up_can_be_dismissed_with_a_reason(qtbot, console_app, asker, sandbox):

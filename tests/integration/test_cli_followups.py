@@ -166,14 +166,14 @@ def test_a_follow_up_dismissed_with_a_reason(listener: Listener, sandbox: Sandbo
     assert shown[0].startswith(
         f"#{fid}  DISMISSED  order {oid} record {record_id} on machine {CANTEEN}"
     )
-    assert shown[-1] == f"    note: {reason}"
+    assert shown[-1].startswith("    note: ") and shown[-1].endswith(f": {reason}")
 
     r = vendctl("followup", "dismiss", str(fid), "--reason", "again", "--json")
     assert r.code == 2 and "already dismissed" in r.err
     assert r.json["ok"] is False and r.json["error"]["kind"] == "bad_input"
     assert "already dismissed" in r.json["error"]["message"]
     (row,) = vendctl("followup", "list", "--state", "all", "--json").json["data"]
-    assert row["id"] == fid and row["state"] == "dismissed" and row["note"] == reason
+    assert row["id"] == fid and row["state"] == "dismissed" and row["note"].endswith(f": {reason}")
 
 
 def test_dismiss_prints_the_follow_up_as_json(listener: Listener, sandbox: Sandbox) -> None:
@@ -182,7 +182,7 @@ def test_dismiss_prints_the_follow_up_as_json(listener: Listener, sandbox: Sandb
     assert r.code == 0 and r.json["ok"] is True
     data = r.json["data"]
     assert (data["id"], data["order_id"], data["record_id"]) == (fid, oid, record_id)
-    assert data["state"] == "dismissed" and data["note"] == "no refund needed"
+    assert data["state"] == "dismissed" and data["note"].endswith(": no refund needed")
 
 
 def test_a_stranger_callback_is_flagged_suspicious(listener: Listener, sandbox: Sandbox) -> None:
@@ -213,3 +213,69 @@ def test_journal_exports(listener: Listener, sandbox: Sandbox) -> None:
         assert csv_out.code == 0 and str(oid) in csv_out.out
         data = json.loads(vendctl("journal", kind, "--export", "json").out)
         assert data and any(row.get("order_id") == oid for row in data)
+
+
+def test_the_follow_up_list_says_what_staff_need_to_refund(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Callbacks go nowhere and the slot jams: `vendctl followup list` names the amount,
+    trade id, slot and product, the evidence (the platform's record) and who changed it
+    last; a refund reference is added to the notes, never over them."""
+    import getpass
+    import re
+
+    c = sandbox.credentials
+    for k, v in {
+        "VENDCTL_BASE_URL": sandbox.base_url,
+        "VENDCTL_APPID": c.appid,
+        "VENDCTL_APP_SECRET": c.app_secret,
+        "VENDCTL_SIGN_KEY": c.sign_key,
+    }.items():
+        monkeypatch.setenv(k, v)
+    slot = sandbox.state.machines[CANTEEN].slot("A10")
+    assert slot is not None
+    r = vendctl(
+        "order", "create", "--machine", CANTEEN, "--product", str(slot.id),
+        "--notify-url", "http://127.0.0.1:9/nowhere", "--json",
+    )  # fmt: skip
+    assert r.code == 0, r.err
+    oid, trade_id = r.json["data"]["order_id"], r.json["data"]["trade_id"]
+    assert vendctl("order", "set-status", str(oid), "paid", "--machine", CANTEEN).code == 0
+    sandbox.inject("callback:drop")
+    sandbox.inject("device:fail=2,Goods are Stuck#1")
+    r = vendctl("dispense", str(oid), "--machine", CANTEEN, "--yes")
+    assert r.code == 1 and "Goods are Stuck" in r.out
+    found = re.search(r"dispense sent \(delivery (\d+)\)", r.out)
+    assert found is not None, r.out
+    delivery_id = int(found.group(1))
+    (record,) = sandbox.state.orders[oid].records
+
+    (f,) = vendctl("--json", "followup", "list").json["data"]
+    assert (f["order_id"], f["record_id"], f["state"]) == (oid, record.id, "open")
+    assert f["reason"] == "customer may need a refund"
+    assert f["amount"] == sandbox.state.orders[oid].amount() and f["amount"] not in ("", "0")
+    assert (f["trade_id"], f["machine"]) == (trade_id, CANTEEN)
+    assert (f["slot"], f["product"]) == ("A10", slot.name)
+    assert f["evidence"] == f"platform record (delivery {delivery_id})"
+    assert f["actor"] == "console" and f["opened_at"] == f["ts_iso"]
+    shown = vendctl("followup", "list").out
+    for words in (f"amount {f['amount']}", f"trade {trade_id}", "slot A10", slot.name,
+                  f"evidence: platform record (delivery {delivery_id})", "last change: console"):  # fmt: skip
+        assert words in shown, shown
+
+    me = getpass.getuser()
+    r = vendctl("followup", "refund", str(f["id"]), "--note", "customer phoned", "--yes")
+    assert r.code == 0, r.err
+    (f,) = vendctl("--json", "followup", "list").json["data"]
+    assert f["state"] == "refund_requested" and f["actor"] == me
+    r = vendctl("followup", "resolve", str(f["id"]), "--note", "WeChat refund 4200001234")
+    assert r.code == 0, r.err
+    (f,) = vendctl("--json", "followup", "list", "--state", "all").json["data"]
+    assert f["state"] == "refunded" and f["actor"] == me
+    notes = f["note"].splitlines()
+    assert len(notes) == 2
+    assert notes[0].endswith(f" {me}: customer phoned")
+    assert notes[1].endswith(f" {me}: WeChat refund 4200001234")
+    # The journal's actions say who sent each one.
+    actions = vendctl("journal", "actions").out
+    assert f"set_status  machine {CANTEEN}  order {oid}  ok  by {me}" in actions

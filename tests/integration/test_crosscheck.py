@@ -46,6 +46,11 @@ def test_verdicts(client: Client, journal: Journal, sandbox: Sandbox) -> None:
     assert check(cb(channel_name="A10", order_id=None))[0] == "unchecked"
     # The machine found by scanning is remembered: the next check asks it directly.
     assert journal.get_order(60) is not None and journal.get_order(60).machine_no == LOBBY
+    # What the platform said about the order is kept for its follow-ups.
+    summary = journal.get_order(60)
+    assert summary.status == "SUCCESS" and summary.details_ts is not None
+    assert summary.amount == sandbox.state.orders[60].amount()
+    assert [r.record_id for r in summary.records] == [78]
 
 
 def test_a_callback_that_contradicts_the_delivery_is_suspicious(

@@ -447,7 +447,12 @@ def test_follow_up_life_cycle_and_illegal_moves(journal: Journal, clock: Clock) 
     with pytest.raises(FollowupError, match="note is required"):
         journal.followup_resolve(fid, "  ")
     f = journal.followup_resolve(fid, "WeChat refund 50300001234", actor="alice")
-    assert f.state == "refunded" and f.note == "WeChat refund 50300001234"
+    assert f.state == "refunded"
+    # Notes are kept, each with who and when: the reference never overwrites the first.
+    assert [line.split(" ", 2)[2] for line in f.note.splitlines()] == [
+        "alice: status 2 sent",
+        "alice: WeChat refund 50300001234",
+    ]
     with pytest.raises(FollowupError, match="already refunded"):
         journal.followup_dismiss(fid, "changed my mind")
     with pytest.raises(FollowupError, match="no follow-up"):

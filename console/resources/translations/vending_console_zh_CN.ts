@@ -72,138 +72,198 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>FollowupsPanel</name>
     <message>
-        <location filename="../../ui/followups_panel.py" line="52"/>
+        <location filename="../../ui/followups_panel.py" line="136"/>
         <source>Dispenses that failed, got no answer or were refused for a paid order: the customer probably paid and got nothing. Refund them, or dismiss with a reason.</source>
         <translation>已支付订单中出货失败、无应答或被拒绝的记录：顾客很可能已付款却没拿到商品。请为其退款，或填写原因后忽略。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="71"/>
-        <source>Move to refund (&amp;2)…</source>
-        <translation>转入退款(&amp;2)…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/followups_panel.py" line="73"/>
-        <source>Set the order to status 2 (refund) and record it here</source>
-        <translation>将订单设为状态 2（退款）并在此记录</translation>
-    </message>
-    <message>
-        <location filename="../../ui/followups_panel.py" line="75"/>
+        <location filename="../../ui/followups_panel.py" line="175"/>
         <source>Mark refu&amp;nded…</source>
         <translation>标记已退款(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="77"/>
+        <location filename="../../ui/followups_panel.py" line="177"/>
         <source>The customer got their money back: note the reference</source>
         <translation>顾客已拿回款项：记下退款单号</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="79"/>
+        <location filename="../../ui/followups_panel.py" line="179"/>
         <source>D&amp;ismiss…</source>
         <translation>忽略(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="80"/>
+        <location filename="../../ui/followups_panel.py" line="180"/>
         <source>No refund needed: say why</source>
         <translation>无需退款：说明原因</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="81"/>
+        <location filename="../../ui/followups_panel.py" line="181"/>
         <source>Open &amp;order</source>
         <translation>打开订单(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="82"/>
+        <location filename="../../ui/followups_panel.py" line="182"/>
         <source>Show closed ones too</source>
         <translation>同时显示已关闭的跟进</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="158"/>
+        <location filename="../../ui/followups_panel.py" line="284"/>
         <source>Follow-ups not loaded: {error}</source>
         <translation>未能加载跟进：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="171"/>
-        <source>Refund order {order}?</source>
-        <translation>为订单 {order} 退款？</translation>
-    </message>
-    <message>
-        <location filename="../../ui/followups_panel.py" line="172"/>
-        <source>Set order {order} on machine {machine} to 2 — moved to refund, for follow-up #{id}?</source>
-        <translation>将机器 {machine} 上的订单 {order} 设为 2 — 转入退款（跟进 #{id}）？</translation>
-    </message>
-    <message>
-        <location filename="../../ui/followups_panel.py" line="177"/>
-        <source>Move to refund</source>
-        <translation>转入退款</translation>
-    </message>
-    <message>
-        <location filename="../../ui/followups_panel.py" line="178"/>
-        <source>The platform returns the items not yet dispensed to stock and the order can no longer be dispensed. Then refund the customer through your payment channel and mark the follow-up refunded.</source>
-        <translation>平台会把尚未出货的商品退回库存，该订单将无法再出货。然后请通过您的支付渠道给顾客退款，并把此跟进标记为已退款。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/followups_panel.py" line="186"/>
-        <location filename="../../ui/followups_panel.py" line="199"/>
+        <location filename="../../ui/followups_panel.py" line="298"/>
+        <location filename="../../ui/followups_panel.py" line="323"/>
         <source>Nothing was sent.</source>
         <translation>未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="190"/>
+        <location filename="../../ui/followups_panel.py" line="303"/>
+        <location filename="../../ui/followups_panel.py" line="314"/>
         <source>Refund order {order}</source>
         <translation>为订单 {order} 退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="191"/>
+        <location filename="../../ui/followups_panel.py" line="315"/>
         <source>A note for the record (optional), e.g. who asked for it:</source>
         <translation>备注（可选），例如是谁要求的：</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="194"/>
-        <source>Send status 2</source>
-        <translation>发送状态 2</translation>
+        <location filename="../../ui/followups_panel.py" line="51"/>
+        <source>opened</source>
+        <translation>已创建</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="221"/>
+        <location filename="../../ui/followups_panel.py" line="52"/>
+        <source>note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../ui/followups_panel.py" line="64"/>
+        <source>{when}  {who}: {what}</source>
+        <translation>{when}  {who}：{what}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/followups_panel.py" line="73"/>
+        <source>Amount: {amount}
+Trade id: {trade}
+Order: {order} (record {record})
+Machine: {machine}
+Slot: {slot}
+Product: {product}
+Paid on: {date}</source>
+        <translation>金额：{amount}
+交易号：{trade}
+订单：{order}（记录 {record}）
+机器：{machine}
+货道：{slot}
+商品：{product}
+支付日期：{date}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/followups_panel.py" line="87"/>
+        <source>The order is set to 2 — moved to refund on the platform: the items not yet dispensed go back to stock and the order can no longer be dispensed. Then pay the customer back through your payment channel and mark the follow-up refunded.</source>
+        <translation>订单将在平台上设为 2 — 转入退款：尚未出货的商品退回库存，订单不能再出货。之后请通过您的支付渠道把钱退给顾客，并把此跟进标记为已退款。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/followups_panel.py" line="95"/>
+        <source>The item MAY HAVE DROPPED — refund order {order} anyway?</source>
+        <translation>商品【可能已经掉落】— 仍要为订单 {order} 退款吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/followups_panel.py" line="98"/>
+        <source>No result came for this dispense and the platform could not say what happened: the item MAY HAVE DROPPED. Check the machine&apos;s slot and ask the customer first; refund only if the item did not come out.</source>
+        <translation>这次出货没有结果，平台也无法确认发生了什么：商品【可能已经掉落】。请先检查机器的货道并询问顾客；只有确认商品没有出来时才退款。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/followups_panel.py" line="106"/>
+        <source>Refund anyway</source>
+        <translation>仍然退款</translation>
+    </message>
+    <message>
+        <location filename="../../ui/followups_panel.py" line="110"/>
+        <source>Refund the customer of order {order}?</source>
+        <translation>为订单 {order} 的顾客退款？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/followups_panel.py" line="113"/>
+        <source>Refund this customer (follow-up #{id})?</source>
+        <translation>为这位顾客退款（跟进 #{id}）？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/followups_panel.py" line="116"/>
+        <location filename="../../ui/followups_panel.py" line="309"/>
+        <location filename="../../ui/followups_panel.py" line="318"/>
+        <source>Refund customer</source>
+        <translation>为顾客退款</translation>
+    </message>
+    <message>
+        <location filename="../../ui/followups_panel.py" line="156"/>
+        <source>Select a follow-up to see every step, who and when.</source>
+        <translation>选择一条跟进，查看每一步、由谁操作以及时间。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/followups_panel.py" line="158"/>
+        <source>Follow-up history</source>
+        <translation>跟进记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/followups_panel.py" line="167"/>
+        <source>Refund custo&amp;mer…</source>
+        <translation>为顾客退款(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/followups_panel.py" line="169"/>
+        <source>Move the order to refund on the platform (status 2) and record it here; then pay the customer back and mark it refunded</source>
+        <translation>在平台上把订单转入退款（状态 2）并记录在此；然后把钱退给顾客并标记为已退款</translation>
+    </message>
+    <message>
+        <location filename="../../ui/followups_panel.py" line="304"/>
+        <source>The item may have dropped. What did you check? (e.g. slot {slot} still holds it; the customer says nothing came out)</source>
+        <translation>商品可能已经掉落。您核实了什么？（例如：货道 {slot} 里商品还在；顾客说什么都没有出来）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/followups_panel.py" line="345"/>
         <source>Follow-up #{id} refunded</source>
         <translation>跟进 #{id} 已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="222"/>
+        <location filename="../../ui/followups_panel.py" line="346"/>
         <source>How was the customer of order {order} refunded? (e.g. the payment channel&apos;s refund reference)</source>
         <translation>订单 {order} 的顾客是如何退款的？（例如支付渠道的退款单号）</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="227"/>
+        <location filename="../../ui/followups_panel.py" line="351"/>
         <source>Mark refunded</source>
         <translation>标记已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="250"/>
+        <location filename="../../ui/followups_panel.py" line="374"/>
         <source>Dismiss follow-up #{id}</source>
         <translation>忽略跟进 #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="251"/>
+        <location filename="../../ui/followups_panel.py" line="375"/>
         <source>Why does order {order} need no refund?</source>
         <translation>为什么订单 {order} 不需要退款？</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="254"/>
+        <location filename="../../ui/followups_panel.py" line="378"/>
         <source>Dismiss</source>
         <translation>忽略</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="286"/>
+        <location filename="../../ui/followups_panel.py" line="410"/>
         <source>Follow-up #{id} (order {order}) is now {state}.</source>
         <translation>跟进 #{id}（订单 {order}）现在的状态：{state}。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="290"/>
+        <location filename="../../ui/followups_panel.py" line="414"/>
         <source> Order {order} was set to 2 — moved to refund.</source>
         <translation> 订单 {order} 已设为 2 — 转入退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="306"/>
+        <location filename="../../ui/followups_panel.py" line="430"/>
         <source>Follow-up #{id} unchanged: {error}</source>
         <translation>跟进 #{id} 未更改：{error}</translation>
     </message>
@@ -588,7 +648,7 @@ The details are in the console&apos;s log file. The window stays open; check the
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="164"/>
-        <location filename="../../ui/main_window.py" line="546"/>
+        <location filename="../../ui/main_window.py" line="549"/>
         <source>Follow-ups ({count})</source>
         <translation>跟进 ({count})</translation>
     </message>
@@ -713,62 +773,67 @@ The details are in the console&apos;s log file. The window stays open; check the
         <translation>配置“{name}”已打开。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="424"/>
+        <location filename="../../ui/main_window.py" line="427"/>
         <source> Open File ▸ Profiles… to keep secrets for this session only.</source>
         <translation> 打开“文件 ▸ 配置…”可仅在本次会话中保存密钥。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="427"/>
+        <location filename="../../ui/main_window.py" line="430"/>
         <source>Profile “{name}” is not open: {error}</source>
         <translation>配置“{name}”未打开：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="456"/>
+        <location filename="../../ui/main_window.py" line="459"/>
         <source>Profile “{name}” changed: choose it again to use it.</source>
         <translation>配置“{name}”已更改：请重新选择后使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="479"/>
+        <location filename="../../ui/main_window.py" line="482"/>
         <source>Cancelling: running work stops at its next safe point.</source>
         <translation>正在取消：进行中的操作将在下一个安全点停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="582"/>
+        <location filename="../../ui/main_window.py" line="585"/>
         <source>Language changed: it takes effect after a restart.</source>
         <translation>语言已更改：重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="606"/>
+        <location filename="../../ui/main_window.py" line="609"/>
         <source>Dispense failed: order {order} record {record} — {reason}. A follow-up was opened.</source>
         <translation>出货失败：订单 {order} 记录 {record} — {reason}。已创建跟进。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="613"/>
+        <location filename="../../ui/main_window.py" line="616"/>
         <source>no reason given</source>
         <translation>未给出原因</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="662"/>
+        <location filename="../../ui/main_window.py" line="673"/>
         <source>No dispense result within 120 s for order(s) {orders}: the platform was asked; follow-up opened.</source>
         <translation>订单 {orders} 的出货指令 120 秒内没有结果：已向平台查询，并已创建跟进。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="675"/>
+        <location filename="../../ui/main_window.py" line="683"/>
+        <source>The platform says the item is out for order(s) {orders}: their follow-ups closed by themselves; no refund is owed.</source>
+        <translation>平台确认订单 {orders} 的商品已出货：相关跟进已自动关闭，无需退款。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="698"/>
         <source>Quit with work running?</source>
         <translation>有操作正在进行，确定退出？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="676"/>
+        <location filename="../../ui/main_window.py" line="699"/>
         <source>Work is still running. Quit anyway?</source>
         <translation>仍有操作在进行。仍要退出吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="677"/>
+        <location filename="../../ui/main_window.py" line="700"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="678"/>
+        <location filename="../../ui/main_window.py" line="701"/>
         <source>Running work is cancelled at its next safe point; a request already sent finishes and its outcome is written to the journal before the console closes.</source>
         <translation>进行中的操作会在下一个安全点取消；已发出的请求会执行完毕，其结果在控制台关闭前写入日志。</translation>
     </message>
@@ -809,80 +874,80 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>Operations</name>
     <message>
-        <location filename="../../tasks/operations.py" line="140"/>
+        <location filename="../../tasks/operations.py" line="139"/>
         <source>dropped</source>
         <translation>已出货</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="141"/>
+        <location filename="../../tasks/operations.py" line="140"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="142"/>
+        <location filename="../../tasks/operations.py" line="141"/>
         <source>no result</source>
         <translation>无结果</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="143"/>
+        <location filename="../../tasks/operations.py" line="142"/>
         <source>not sent</source>
         <translation>未发送</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="472"/>
+        <location filename="../../tasks/operations.py" line="516"/>
         <source>order {order} is {status}: only paid or pickup-code orders can be dispensed; nothing was sent</source>
         <translation>订单 {order} 的状态是 {status}：只有已支付或取货码订单才能出货；未发送任何请求</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="144"/>
-        <location filename="../../tasks/operations.py" line="477"/>
+        <location filename="../../tasks/operations.py" line="143"/>
+        <location filename="../../tasks/operations.py" line="521"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="593"/>
-        <location filename="../../tasks/operations.py" line="681"/>
+        <location filename="../../tasks/operations.py" line="637"/>
+        <location filename="../../tasks/operations.py" line="725"/>
         <source>the machine reported success</source>
         <translation>机器报告成功</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="606"/>
-        <location filename="../../tasks/operations.py" line="693"/>
+        <location filename="../../tasks/operations.py" line="650"/>
+        <location filename="../../tasks/operations.py" line="737"/>
         <source>the platform reports success</source>
         <translation>平台报告成功</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="765"/>
+        <location filename="../../tasks/operations.py" line="810"/>
         <source>stopped waiting (cancelled)</source>
         <translation>已停止等待（已取消）</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="767"/>
+        <location filename="../../tasks/operations.py" line="812"/>
         <source>no result from the machine</source>
         <translation>机器没有返回结果</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="616"/>
+        <location filename="../../tasks/operations.py" line="660"/>
         <source>{why}: the item may or may not have dropped; query the dispense before trying again</source>
         <translation>{why}：商品可能已掉落，也可能没有；再次尝试前请先查询出货</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="647"/>
+        <location filename="../../tasks/operations.py" line="691"/>
         <source>choose a slot to test; nothing was sent</source>
         <translation>请选择要测试的货道；未发送任何请求</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="703"/>
+        <location filename="../../tasks/operations.py" line="747"/>
         <source>{why}: the item may or may not have dropped; check the slot before testing again</source>
         <translation>{why}：商品可能已掉落，也可能没有；再次测试前请先检查货道</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="777"/>
+        <location filename="../../tasks/operations.py" line="822"/>
         <source>no fault text given</source>
         <translation>未给出故障描述</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="781"/>
+        <location filename="../../tasks/operations.py" line="826"/>
         <source>slot status {status}: {meaning}</source>
         <translation>货道状态 {status}：{meaning}</translation>
     </message>
@@ -1979,145 +2044,221 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>models</name>
     <message>
-        <location filename="../../ui/models.py" line="39"/>
+        <location filename="../../ui/models.py" line="40"/>
         <source>open</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="40"/>
+        <location filename="../../ui/models.py" line="41"/>
         <source>refund requested</source>
         <translation>已申请退款</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="41"/>
+        <location filename="../../ui/models.py" line="42"/>
         <source>refunded</source>
         <translation>已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="42"/>
+        <location filename="../../ui/models.py" line="43"/>
         <source>dismissed</source>
         <translation>已忽略</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="132"/>
+        <location filename="../../ui/models.py" line="133"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="133"/>
+        <location filename="../../ui/models.py" line="134"/>
         <source>Number</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="135"/>
-        <location filename="../../ui/models.py" line="224"/>
+        <location filename="../../ui/models.py" line="136"/>
+        <location filename="../../ui/models.py" line="279"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="137"/>
+        <location filename="../../ui/models.py" line="138"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="137"/>
+        <location filename="../../ui/models.py" line="138"/>
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="141"/>
+        <location filename="../../ui/models.py" line="142"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="142"/>
+        <location filename="../../ui/models.py" line="143"/>
         <source>Last notice</source>
         <translation>最近通知</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="170"/>
-        <location filename="../../ui/models.py" line="220"/>
+        <location filename="../../ui/models.py" line="171"/>
+        <location filename="../../ui/models.py" line="270"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="171"/>
+        <location filename="../../ui/models.py" line="172"/>
+        <location filename="../../ui/models.py" line="275"/>
         <source>Product</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="172"/>
+        <location filename="../../ui/models.py" line="173"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="173"/>
+        <location filename="../../ui/models.py" line="174"/>
         <source>Price</source>
         <translation>价格</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="175"/>
+        <location filename="../../ui/models.py" line="176"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="180"/>
+        <location filename="../../ui/models.py" line="181"/>
         <source>Notified</source>
         <translation>已通知</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="182"/>
+        <location filename="../../ui/models.py" line="183"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="184"/>
+        <location filename="../../ui/models.py" line="185"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="188"/>
+        <location filename="../../ui/models.py" line="189"/>
         <source>Last dispense</source>
         <translation>最近出货</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="217"/>
+        <location filename="../../ui/models.py" line="216"/>
+        <source>callback #{id}</source>
+        <translation>回调 #{id}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="219"/>
+        <source>platform record (delivery {delivery})</source>
+        <translation>平台出货记录（出货单 {delivery}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="222"/>
+        <source>platform record</source>
+        <translation>平台出货记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="225"/>
+        <source>dispense action #{id} refused {code}</source>
+        <translation>出货操作 #{id} 被拒绝 {code}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="228"/>
+        <source>dispense action #{id} refused</source>
+        <translation>出货操作 #{id} 被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="230"/>
+        <source>no result after {seconds} s</source>
+        <translation>{seconds} 秒后仍无结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="239"/>
+        <source>the console</source>
+        <translation>控制台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="251"/>
+        <source>product {id}</source>
+        <translation>商品 {id}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="255"/>
+        <source>{who}, {when}</source>
+        <translation>{who}，{when}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="265"/>
         <source>Opened</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="218"/>
-        <location filename="../../ui/models.py" line="248"/>
+        <location filename="../../ui/models.py" line="266"/>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="267"/>
+        <source>Trade id</source>
+        <translation>交易号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="268"/>
+        <location filename="../../ui/models.py" line="307"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="223"/>
+        <location filename="../../ui/models.py" line="273"/>
         <source>Machine</source>
         <translation>机器</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="225"/>
+        <location filename="../../ui/models.py" line="274"/>
+        <source>Slot</source>
+        <translation>货道</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="276"/>
+        <source>Paid on</source>
+        <translation>支付日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="277"/>
         <source>What happened</source>
         <translation>发生了什么</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="226"/>
+        <location filename="../../ui/models.py" line="278"/>
+        <source>Evidence</source>
+        <translation>依据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="280"/>
+        <source>Last change</source>
+        <translation>最后修改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="282"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="235"/>
+        <location filename="../../ui/models.py" line="294"/>
         <source>{order} · machine {machine} · {activity}</source>
         <translation>{order} · 机器 {machine} · {activity}</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="241"/>
+        <location filename="../../ui/models.py" line="300"/>
         <source>{n} follow-ups</source>
         <translation>{n} 个跟进</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="241"/>
+        <location filename="../../ui/models.py" line="300"/>
         <source>{n} follow-up</source>
         <translation>{n} 个跟进</translation>
     </message>
