@@ -7,11 +7,11 @@ Exit codes: 0 ok; 1 the platform refused; 2 bad input (nothing sent);
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import logging
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,7 +26,7 @@ from console.api.signing import PayloadError, decode_payload, encode_payload, si
 from console.core.callback import safe_excerpt
 from console.core.errors import PortInUse
 from console.core.faults import fault_meaning
-from console.core.followup import refusal_means_item_out
+from console.core.followup import FollowupError
 from console.core.models import Delivery
 from console.core.rules import (
     DEVICE_TIMEOUT_S,
@@ -43,8 +43,18 @@ from console.core.status import (
     parse_status,
     query_text_label,
 )
+from console.core.texts import TextError
 from console.credentials import CredentialsError, KeyringStore, Profile, ProfileStore
 from console.dispensing import run_checks
+from console.dispensing.engine import (
+    DispenseEngine,
+    DispenseProgress,
+    JournalWaiter,
+    RecordOutcome,
+    journalled,
+)
+from console.dispensing.refund import refund_followup
+from console.journal.store import IntentClash
 from console.logsetup import register_secrets, setup_logging, teardown_logging
 from console.paths import app_paths
 
@@ -543,26 +553,9 @@ def _journalled(
     request: dict[str, Any],
     fn: Callable[[], Any],
 ) -> tuple[Any, int]:
-    """Record the intent, run ``fn``, record the outcome; re-raise failures.
-
-    Returns ``fn``'s result and the journal's action id.
-    """
-    action_id: int = journal.begin_action(kind, machine_no, order_id, request)
-    try:
-        result = fn()
-    except PlatformRefused as exc:
-        journal.finish_action(
-            action_id, "refused", code=exc.code, message=exc.message, response={"data": exc.data}
-        )
-        raise
-    except TransportError as exc:
-        journal.finish_action(action_id, "transport", message=exc.describe())
-        raise
-    except BaseException as exc:
-        journal.finish_action(action_id, "transport", message=f"{type(exc).__name__}: {exc}")
-        raise
-    journal.finish_action(action_id, "ok", response={"data": _plain(result)})
-    return result, action_id
+    """Record the intent, run ``fn``, record the outcome (``console.dispensing.journalled``,
+    the same as the window). Returns ``fn``'s result and the journal's action id."""
+    return journalled(journal, kind, machine_no, order_id, request, fn)
 
 
 # -- commands ------------------------------------------------------------------
@@ -784,22 +777,6 @@ def cmd_set_status(args: argparse.Namespace, out: Out) -> int:
     return EXIT_OK
 
 
-def _wait_delivery(client: api.Client, delivery_id: int, no: str, out: Out) -> Any:
-    """Poll a dispense until the machine reports (the machine is locked until then)."""
-    deadline = time.monotonic() + DEVICE_TIMEOUT_S + 15
-    delivery = None
-    while time.monotonic() < deadline:
-        try:
-            delivery = client.get_delivery(delivery_id, no)
-        except ApiError as exc:
-            out.warn(f"could not read the result of delivery {delivery_id}: {exc}")
-            return None
-        if not delivery.pending:
-            return delivery
-        time.sleep(0.5)
-    return delivery
-
-
 def cmd_dispense(args: argparse.Namespace, out: Out) -> int:
     oid = check_id(args.order_id, "order id")
     rid = check_id(args.record, "record id") if args.record else None
@@ -841,61 +818,73 @@ def cmd_dispense(args: argparse.Namespace, out: Out) -> int:
         f"Dispense order {oid} on machine {no}: {items}?\nAn item will drop for each record.",
         out,
     )
-    results: list[dict[str, Any]] = []
-    exit_code = EXIT_OK
     with _journal(creds.profile) as j:
         j.note_order(oid, no)
-        for n, rec in enumerate(targets, 1):
-            request = {"record_id": rec.id, "paid": order.status == "SUCCESS"}
-            try:
-                delivery, _ = _journalled(
-                    j,
-                    "dispense",
-                    no,
-                    oid,
-                    request,
-                    functools.partial(client.dispense, no, oid, rec.id),
-                )
-            except PlatformRefused as exc:
-                if not refusal_means_item_out(exc.code):
-                    raise
-                # e.g. 6034: the record was delivered before; a result, never a refund.
+        # The one dispense engine (the window runs it too); results a receiver journals
+        # (``vendctl listen``, a window) are heard through the shared journal.
+        engine = DispenseEngine(client, j, JournalWaiter(j))
+
+        def show(step: DispenseProgress) -> None:
+            if step.stage == "waiting":
                 out.line(
-                    f"record {rec.id}: the platform says it was already delivered (code "
-                    f"{exc.code} {exc.message!r}): nothing was sent; no refund follow-up opened"
+                    f"record {step.record_id}: dispense sent (delivery {step.delivery_id}); "
+                    "waiting for the machine…"
                 )
-                results.append({"record_id": rec.id, "delivery_id": None, "delivered": True})
-                continue
-            out.line(
-                f"record {rec.id}: dispense sent (delivery {delivery.delivery_id}); waiting for the machine…"
-            )
-            final = (
-                _wait_delivery(client, delivery.delivery_id, no, out)
-                if delivery.delivery_id
-                else delivery
-            )
-            result = {"record_id": rec.id, "delivery_id": delivery.delivery_id, "delivery": final}
-            results.append(result)
-            opened = j.record_dispense_result(oid, rec.id, no, final) if final else None
-            status = (final.status if final else "") or "unknown"
-            if final is not None and final.fail_reason:
-                meaning = fault_meaning(final.fail_reason)
-                out.line(f"record {rec.id}: FAILED — {final.fail_reason}: {meaning.text()}")
-            else:
-                out.line(f"record {rec.id}: {status}")
-            if opened is not None:
-                out.line(
-                    f"follow-up #{opened.id} is open: the customer may need a refund "
-                    f"(vendctl followup list)"
-                )
-            if final is None or not final.succeeded:
-                exit_code = EXIT_REFUSED
-                rest = [r.id for r in targets[n:]]
-                if rest:
-                    out.line(f"stopped: records {rest} were not dispensed")
-                break
+            elif step.stage == "done" and step.outcome is not None:
+                _show_outcome(step.outcome, out)
+
+        report = engine.dispense(
+            order, no, [r.id for r in targets], cancel=threading.Event(), progress=show
+        )
+    results = [_outcome_json(o) for o in report.outcomes]
+    last = report.outcomes[-1] if report.outcomes else None
+    if last is not None and last.error is not None and not last.item_out:
+        raise last.error  # refused or no usable answer: worded and exited as any API error
+    if report.not_sent:
+        out.line(f"stopped: records {report.not_sent} were not dispensed")
+    exit_code = EXIT_OK if report.all_dropped else EXIT_REFUSED
     out.json({"ok": exit_code == EXIT_OK, "data": results})
     return exit_code
+
+
+def _show_outcome(o: RecordOutcome, out: Out) -> None:
+    """One record's result, as ``vendctl dispense`` prints it."""
+    if o.result == "delivered":
+        code = o.error.code if isinstance(o.error, PlatformRefused) else None
+        message = o.error.message if isinstance(o.error, PlatformRefused) else str(o.detail)
+        out.line(
+            f"record {o.record_id}: the platform says it was already delivered (code "
+            f"{code} {message!r}): nothing was sent; no refund follow-up opened"
+        )
+        return
+    if o.result == "failed":
+        fault = (o.delivery.fail_reason or o.delivery.status) if o.delivery else ""
+        if o.callback is not None:
+            fault = o.callback.error_msg
+        out.line(f"record {o.record_id}: FAILED — {fault}: {fault_meaning(fault).text()}")
+    elif o.result == "dropped":
+        status = o.delivery.status if o.delivery is not None else "success (machine callback)"
+        out.line(f"record {o.record_id}: {status}")
+    elif o.result in ("no result", "unknown"):
+        out.line(f"record {o.record_id}: {o.result.upper()} — {o.detail}")
+    if o.followup is not None:
+        out.line(
+            f"follow-up #{o.followup.id} is open: the customer may need a refund "
+            f"(vendctl followup list)"
+        )
+
+
+def _outcome_json(o: RecordOutcome) -> dict[str, Any]:
+    return {
+        "record_id": o.record_id,
+        "delivery_id": o.delivery_id or None,
+        "result": o.result,
+        "detail": str(o.detail),
+        "delivery": _plain(o.delivery),
+        "callback_id": o.callback.id if o.callback is not None else None,
+        "followup_id": o.followup.id if o.followup is not None else None,
+        "delivered": o.result == "delivered",
+    }
 
 
 def cmd_delivery(args: argparse.Namespace, out: Out) -> int:
@@ -1556,6 +1545,8 @@ def cmd_followup_check(args: argparse.Namespace, out: Out) -> int:
             then = f"follow-up #{c.followup.id}: result unknown — check before refunding"
         elif c.decision == "still unknown":
             then = f"follow-up #{c.followup.id} still unknown: asked again later by itself"
+        elif c.decision == "confirmed failed":
+            then = f"follow-up #{c.followup.id}: it failed — the customer may need a refund"
         elif c.decision == "follow-up closed":
             then = f"the item is out: follow-up #{c.followup.id} closed by itself, no refund owed"
         else:
@@ -1586,7 +1577,6 @@ def cmd_followup_list(args: argparse.Namespace, out: Out) -> int:
 
 
 def cmd_followup_refund(args: argparse.Namespace, out: Out) -> int:
-    from console.core.followup import FollowupError
 
     creds = resolve_creds(args)
     client = make_client(args, out, creds)
@@ -1607,19 +1597,7 @@ def cmd_followup_refund(args: argparse.Namespace, out: Out) -> int:
             out,
         )
         try:
-            _, action_id = _journalled(
-                j,
-                "set_status",
-                f.machine_no,
-                f.order_id,
-                {"status": 2, "status_name": "refund", "followup_id": f.id},
-                lambda: client.set_order_status(f.order_id, f.machine_no, OrderStatus.REFUND),
-            )
-        except PlatformRefused:
-            j.followup_add_note(f.id, "refund status refused by the platform; see the journal")
-            raise
-        try:
-            row = j.followup_refund_requested(f.id, action_id, args.note)
+            row, _ = refund_followup(client, j, f, args.note)
         except FollowupError as exc:
             raise BadInput(str(exc)) from None
     out.json({"ok": True, "data": _followup_json(row)})
@@ -1631,7 +1609,6 @@ def cmd_followup_refund(args: argparse.Namespace, out: Out) -> int:
 
 
 def _followup_close(args: argparse.Namespace, out: Out, resolve: bool) -> int:
-    from console.core.followup import FollowupError
 
     profile = resolve_creds(args, need_secrets=False).profile
     with _journal(profile) as j:
@@ -1767,6 +1744,10 @@ def _run(args: argparse.Namespace, out: Out) -> int:
         )
     except ConfigError as exc:
         return _fail(out, EXIT_BAD_INPUT, "bad_input", str(exc))
+    except IntentClash as exc:  # another action on this order is running: nothing sent
+        return _fail(out, EXIT_REFUSED, "busy", str(exc))
+    except (FollowupError, TextError) as exc:  # refused before anything was sent
+        return _fail(out, EXIT_REFUSED, "refused", str(exc))
     except CredentialsError as exc:
         return _fail(out, EXIT_CREDENTIALS, "credentials", str(exc))
     except ApiError as exc:

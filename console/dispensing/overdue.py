@@ -47,6 +47,7 @@ class OverdueJournal(Protocol):
         machine_no: str,
         record_status: str,
         device_timeout_passed: bool,
+        action_id: int | None = None,
     ) -> FollowupRow | None: ...
 
     def open_unknown_result_followup(self, action_id: int, found: str) -> FollowupRow | None: ...
@@ -78,7 +79,7 @@ class OverdueCheck:
     sent_iso: str
     found: str  # the platform's answer, in plain words
     # "result recorded" | "follow-up opened" | "result unknown" (a follow-up says so) |
-    # "follow-up closed" | "still unknown" (a re-check that settled nothing)
+    # "follow-up closed" | "confirmed failed" | "still unknown" (re-checks of a follow-up)
     decision: str
     followup: FollowupRow | None
 
@@ -106,31 +107,49 @@ def _ask(
     delivery_id: int,
     timeout_passed: bool,
 ) -> _Answer:
-    """The platform's answer about one dispense: its dispense record when the console
-    has the delivery id, else the order's record (the answer to the dispense was lost)."""
-    try:
-        if delivery_id:
+    """The platform's answer about one dispense.
+
+    The order's record comes first: picked up means the item is out, whichever of the
+    record's dispenses dropped it. Otherwise the dispense's own record when the console
+    has its delivery id (it says failed or still dispensing, with the fault), else the
+    order's record alone (the answer to the dispense was lost).
+    """
+    order: Order | None = None
+    order_error: ApiError | None = None
+    if record_id is not None:
+        try:
+            order = platform.get_order(order_id, machine_no)
+        except ApiError as exc:
+            order_error = exc
+    rec = None if order is None else next((r for r in order.records if r.id == record_id), None)
+    if rec is not None and record_evidence(rec.status, False) is Evidence.ITEM_OUT:
+        return _Answer(
+            Evidence.ITEM_OUT,
+            f"the order's record {record_id} is picked up",
+            record_status=rec.status,
+        )
+    if delivery_id:
+        try:
             record = platform.get_delivery(delivery_id, machine_no)
-            evidence = delivery_evidence(record)
-            if evidence is Evidence.UNKNOWN:
-                found = f"still {record.status or 'pending'}"
-            elif evidence is Evidence.ITEM_OUT:
-                found = "picked up" if record.pickup_at else "success"
-            else:
-                found = f"failed: {record.fail_reason or record.status}"
-            return _Answer(evidence, found, delivery=record)
-        if record_id is None:
-            return _Answer(Evidence.UNKNOWN, "no delivery id and no record to ask about")
-        order = platform.get_order(order_id, machine_no)
-    except ApiError as exc:
-        return _Answer(Evidence.UNKNOWN, f"platform not reachable: {exc}")
-    rec = next((r for r in order.records if r.id == record_id), None)
+        except ApiError as exc:
+            return _Answer(Evidence.UNKNOWN, f"platform not reachable: {exc}")
+        evidence = delivery_evidence(record)
+        if evidence is Evidence.UNKNOWN:
+            found = f"still {record.status or 'pending'}"
+        elif evidence is Evidence.ITEM_OUT:
+            found = "picked up" if record.pickup_at else "success"
+        else:
+            found = f"failed: {record.fail_reason or record.status}"
+        return _Answer(evidence, found, delivery=record)
+    if record_id is None:
+        return _Answer(Evidence.UNKNOWN, "no delivery id and no record to ask about")
+    if order is None:
+        return _Answer(Evidence.UNKNOWN, f"platform not reachable: {order_error}")
     if rec is None:
         return _Answer(Evidence.UNKNOWN, f"record {record_id} is not in order {order_id}")
     label = RECORD_STATUS_LABELS.get(rec.status, rec.status or "not picked up")
-    evidence = record_evidence(rec.status, timeout_passed)
     found = f"no delivery id; the order's record {record_id} is {label}"
-    return _Answer(evidence, found, record_status=rec.status)
+    return _Answer(record_evidence(rec.status, timeout_passed), found, record_status=rec.status)
 
 
 def _record(
@@ -140,13 +159,15 @@ def _record(
     machine_no: str,
     answer: _Answer,
     timeout_passed: bool,
+    action_id: int | None,
 ) -> FollowupRow | None:
-    """Journal a settling answer; returns the refund follow-up it opened or upgraded."""
+    """Journal a settling answer about dispense ``action_id``; returns the refund
+    follow-up it opened or upgraded."""
     if answer.delivery is not None:
         return journal.record_dispense_result(order_id, record_id, machine_no, answer.delivery)
     assert record_id is not None and answer.record_status is not None
     return journal.record_order_result(
-        order_id, record_id, machine_no, answer.record_status, timeout_passed
+        order_id, record_id, machine_no, answer.record_status, timeout_passed, action_id
     )
 
 
@@ -171,10 +192,16 @@ def check_overdue(
             decision = "still unknown"
         else:
             _record(
-                journal, unknown.order_id, unknown.record_id, unknown.machine_no, answer, passed
+                journal,
+                unknown.order_id,
+                unknown.record_id,
+                unknown.machine_no,
+                answer,
+                passed,
+                action.id if action is not None else None,
             )
             decision = (
-                "follow-up closed" if answer.evidence is Evidence.ITEM_OUT else "follow-up opened"
+                "follow-up closed" if answer.evidence is Evidence.ITEM_OUT else "confirmed failed"
             )
         checks.append(
             OverdueCheck(
@@ -200,7 +227,13 @@ def check_overdue(
             decision = "result unknown"
         else:
             followup = _record(
-                journal, action.order_id, action.record_id, action.machine_no, answer, passed
+                journal,
+                action.order_id,
+                action.record_id,
+                action.machine_no,
+                answer,
+                passed,
+                action.id,
             )
             decision = "follow-up opened" if followup is not None else "result recorded"
         checks.append(

@@ -16,7 +16,7 @@ from console.journal.rows import (
     OrderSummary,
 )
 from console.journal.schema import SCHEMA_VERSION
-from console.journal.store import Journal, JournalError
+from console.journal.store import IntentClash, Journal, JournalError
 
 __all__ = [
     "ACTION_KINDS",
@@ -30,6 +30,7 @@ __all__ = [
     "FollowupEventRow",
     "FollowupRow",
     "HistoryItem",
+    "IntentClash",
     "Journal",
     "JournalError",
     "LastDispense",

@@ -143,6 +143,18 @@ _V2: tuple[str, ...] = (
     # A "result unknown" follow-up is re-checked with the platform with a growing pause.
     "ALTER TABLE followups ADD COLUMN checks INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE followups ADD COLUMN next_check_ts REAL",
+    # Records whose item the platform says is out (dropped, picked up, already delivered):
+    # a later report that an earlier dispense of one failed opens no refund.
+    """
+    CREATE TABLE items_out (
+        profile     TEXT    NOT NULL,
+        order_id    INTEGER NOT NULL,
+        record_id   INTEGER NOT NULL,
+        ts          REAL    NOT NULL,
+        evidence    TEXT    NOT NULL,
+        PRIMARY KEY (profile, order_id, record_id)
+    ) WITHOUT ROWID
+    """,
 )
 
 MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2]

@@ -55,6 +55,7 @@ from console.core.followup import (
     transition,
     unknown_result_meaning,
 )
+from console.core.intents import Intent, Running, conflict
 from console.core.models import Delivery, Order, Product
 from console.core.rules import DEVICE_TIMEOUT_S
 from console.core.status import (
@@ -64,6 +65,7 @@ from console.core.status import (
     RECORD_NOT_PICKED_UP,
     RECORD_STATUS_LABELS,
 )
+from console.core.texts import Text
 from console.journal.rows import (
     ACTION_IN_FLIGHT,
     ACTION_KINDS,
@@ -100,6 +102,16 @@ _live_lock = threading.Lock()
 
 class JournalError(RuntimeError):
     """The journal cannot do what was asked (closed, unknown id, newer schema, ...)."""
+
+
+class IntentClash(JournalError):
+    """An action that clashes with this one is still running: nothing was sent.
+    ``text`` words it for people (``console.core.intents``)."""
+
+    def __init__(self, why: Text, running_action_id: int) -> None:
+        super().__init__(str(why))
+        self.text = why
+        self.running_action_id = running_action_id
 
 
 # The local UTC offset, cached for the minute it was looked up in: asking the C
@@ -173,6 +185,15 @@ class _CallbackContext(NamedTuple):
     """The order-related columns of ``_CALLBACK_CONTEXT_SQL``."""
 
     machine_no: str
+
+
+class Awaiting(NamedTuple):
+    """Which waiting dispenses a piece of evidence answers (all fields None/False: every
+    dispense of the record)."""
+
+    action_id: int | None = None  # this dispense
+    delivery_id: int | None = None  # the dispense the platform gave this delivery id
+    sent_only: bool = False  # the dispenses sent with an answer (not those whose was lost)
 
 
 # Made once: ``json.dumps`` with non-default options builds an encoder per call.
@@ -483,6 +504,9 @@ class Journal:
         record_id = _opt_id(request.get("record_id"))
         ts, ts_iso = self._now()
         with self._write() as conn:
+            # One request per intent, across panels and processes: the check and the
+            # intent row are one transaction (console.core.intents).
+            self._refuse_clash(conn, kind, machine_no, order_id, record_id, request)
             cur = conn.execute(
                 """
                 INSERT INTO actions (ts, ts_iso, profile, session, pid, kind, machine_no,
@@ -509,6 +533,80 @@ class Journal:
                 what = f"{kind} record {record_id}" if record_id is not None else kind
                 self._touch_order(conn, order_id, machine_no, f"{what}: sent", ts, ts_iso)
         return action_id
+
+    def _refuse_clash(
+        self,
+        conn: sqlite3.Connection,
+        kind: str,
+        machine_no: str,
+        order_id: int | None,
+        record_id: int | None,
+        request: dict[str, Any],
+    ) -> None:
+        """Raise ``IntentClash`` when a running action stops this one being sent; and a
+        follow-up refund only from an open follow-up that may be refunded."""
+        status = request.get("status")
+        new = Intent(
+            kind,
+            machine_no,
+            order_id,
+            record_id,
+            status if isinstance(status, int) and not isinstance(status, bool) else None,
+        )
+        fid = _opt_id(request.get("followup_id"))
+        if fid is not None:
+            row = conn.execute(
+                "SELECT state, reason FROM followups WHERE id = ? AND profile = ?",
+                (fid, self.profile),
+            ).fetchone()
+            if row is None:
+                raise FollowupError(f"no follow-up {fid}")
+            if row["state"] != FollowupState.OPEN.value:
+                raise FollowupError(
+                    f"follow-up {fid} is already {row['state'].replace('_', ' ')}: nothing was sent"
+                )
+            if not refund_allowed(str(row["reason"])):
+                raise FollowupError(
+                    f"follow-up {fid} is a suspicious failure callback the platform did not "
+                    "confirm: it is never a reason to refund; nothing was sent"
+                )
+        if kind not in ("dispense", "set_status", "test_dispense"):
+            return
+        rows = conn.execute(
+            """
+            SELECT * FROM actions
+            WHERE profile = ? AND (
+                (state = 'in_flight' AND (order_id = ? OR (kind = 'test_dispense'
+                                                           AND machine_no = ?)))
+                OR (awaiting_result = 1 AND kind = 'dispense' AND order_id = ?))
+            """,
+            (self.profile, order_id, machine_no, order_id),
+        ).fetchall()
+        if not rows:
+            return
+        with _live_lock:
+            live = set(_live_sessions)
+        for r in rows:
+            in_flight = r["state"] == ACTION_IN_FLIGHT and (
+                r["session"] in live or (r["pid"] != self._pid and _pid_alive(int(r["pid"])))
+            )
+            old_status = (_loads_dict(r["request"]) or {}).get("status")
+            running = Running(
+                Intent(
+                    str(r["kind"]),
+                    str(r["machine_no"]),
+                    r["order_id"],
+                    r["record_id"],
+                    old_status if isinstance(old_status, int) else None,
+                ),
+                in_flight,
+                bool(r["awaiting_result"]),
+                str(r["actor"]),
+                str(r["ts_iso"])[11:19],
+            )
+            why = conflict(new, running)
+            if why is not None:
+                raise IntentClash(why, int(r["id"]))
 
     def finish_action(
         self,
@@ -669,6 +767,7 @@ class Journal:
             FollowupSource.PLATFORM_RECORD.value,
             {"delivery_id": delivery.delivery_id, "source": "dispense record"},
             dataclasses.asdict(delivery),
+            Awaiting(delivery_id=delivery.delivery_id),
         )
 
     def record_order_result(
@@ -678,11 +777,13 @@ class Journal:
         machine_no: str,
         record_status: str,
         device_timeout_passed: bool,
+        action_id: int | None = None,
     ) -> FollowupRow | None:
         """Journal what an order's record status says about a dispense whose own record
         cannot be read (``console.core.followup.record_evidence``): 已取货 closes, 未取货
-        after the platform's timeout opens the refund follow-up. Anything else changes
-        nothing; returns the follow-up touched."""
+        after the platform's timeout opens the refund follow-up (and answers dispense
+        ``action_id``, or every waiting one of the record). Anything else changes nothing;
+        returns the follow-up touched."""
         evidence = record_evidence(record_status, device_timeout_passed)
         if evidence is Evidence.UNKNOWN:
             return None
@@ -703,6 +804,7 @@ class Journal:
             FollowupSource.ORDER_RECORD.value,
             {"source": "order record"},
             {"record_id": record_id, "status": record_status},
+            Awaiting(action_id=action_id),
         )
 
     def _record_platform_evidence(
@@ -716,9 +818,10 @@ class Journal:
         source: str,
         request: dict[str, Any],
         response: dict[str, Any],
+        answers: Awaiting,
     ) -> FollowupRow | None:
         """Journal an answer read from the platform (as a ``delivery_query`` action by the
-        console) and apply what it decides."""
+        console) and apply what it decides (``answers``: the dispenses it is the result of)."""
         ts, ts_iso = self._now()
         with self._write() as conn:
             cur = conn.execute(
@@ -757,6 +860,7 @@ class Journal:
                 source,
                 action_id,
                 f"{found} (action #{action_id})",
+                answers,
             )
             if fid is None or evidence is Evidence.ITEM_OUT:
                 return None
@@ -773,17 +877,31 @@ class Journal:
             )
 
     def _stop_awaiting(
-        self, conn: sqlite3.Connection, order_id: int, record_id: int | None
+        self,
+        conn: sqlite3.Connection,
+        order_id: int,
+        record_id: int | None,
+        which: Awaiting | None = None,
     ) -> None:
-        """A result arrived (callback or platform record): the dispense no longer waits."""
-        conn.execute(
-            """
-            UPDATE actions SET awaiting_result = 0
-            WHERE profile = ? AND awaiting_result = 1 AND kind = 'dispense' AND order_id = ?
-              AND (? IS NULL OR record_id = ?)
-            """,
-            (self.profile, order_id, record_id, record_id),
+        """A result arrived: the dispenses it answers no longer wait (``which``: all of the
+        record's when None)."""
+        sql = (
+            "UPDATE actions SET awaiting_result = 0 WHERE profile = ? AND awaiting_result = 1 "
+            "AND kind = 'dispense' AND order_id = ? AND (? IS NULL OR record_id = ?)"
         )
+        params: list[Any] = [self.profile, order_id, record_id, record_id]
+        if which is not None and which.action_id is not None:
+            sql += " AND id = ?"
+            params.append(which.action_id)
+        if which is not None and which.delivery_id is not None:
+            sql += (
+                " AND coalesce(json_extract(response, '$.delivery_id'),"
+                " json_extract(response, '$.data.delivery_id')) = ?"
+            )
+            params.append(which.delivery_id)
+        if which is not None and which.sent_only:
+            sql += " AND state = 'ok'"
+        conn.execute(sql, params)
 
     def _has_result(
         self, conn: sqlite3.Connection, order_id: int, record_id: int | None, since: float
@@ -1439,6 +1557,9 @@ class Journal:
                 FollowupSource.CALLBACK.value,
                 callback_id,
                 f"callback #{callback_id}",
+                # A confirmed result answers the dispenses sent with an answer; one whose
+                # answer was lost still waits for the platform's own word.
+                Awaiting(sent_only=True),
             )
             if fid is not None:
                 conn.execute(
@@ -1457,9 +1578,13 @@ class Journal:
         source: str,
         source_id: int | None,
         evidence: str,
+        answers: Awaiting | None = None,
     ) -> int | None:
         """Apply one piece of evidence about a dispensed record (the one place that opens,
-        upgrades and closes follow-ups on evidence). Returns the follow-up touched."""
+        upgrades and closes follow-ups on evidence). Returns the follow-up touched.
+
+        ``answers``: which waiting dispenses it is the result of (a failure answers only
+        those; the item being out answers every dispense of the record)."""
         ts, ts_iso = self._now()
         if decision in (Decision.NOTHING, Decision.SUSPICIOUS):
             active = self._active_followup(conn, order_id, record_id)
@@ -1478,9 +1603,36 @@ class Journal:
                 source,
                 source_id,
             ).id
-        # Real evidence from the platform: the dispense no longer waits for a result.
-        self._stop_awaiting(conn, order_id, record_id)
+        # Real evidence from the platform: the dispenses it answers no longer wait.
+        self._stop_awaiting(
+            conn, order_id, record_id, None if decision is Decision.CLOSE else answers
+        )
         active = self._active_followup(conn, order_id, record_id)
+        if record_id is not None and decision is Decision.CLOSE:
+            conn.execute(
+                "INSERT OR IGNORE INTO items_out (profile, order_id, record_id, ts, evidence) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (self.profile, order_id, record_id, ts, evidence),
+            )
+        if decision in (Decision.REFUND, Decision.UNKNOWN) and record_id is not None:
+            out = conn.execute(
+                "SELECT evidence FROM items_out WHERE profile = ? AND order_id = ? "
+                "AND record_id = ?",
+                (self.profile, order_id, record_id),
+            ).fetchone()
+            if out is not None:
+                # An earlier dispense of a record whose item is already out: no refund.
+                if active is not None:
+                    self._note(
+                        conn,
+                        active,
+                        f"{evidence}: {meaning} — but the item is already out "
+                        f"({out['evidence']}): no refund is owed",
+                        ts,
+                        ts_iso,
+                    )
+                    return int(active["id"])
+                return None
         if decision is Decision.CLOSE:
             if active is None:
                 return None
@@ -1498,6 +1650,7 @@ class Journal:
                     ts_iso,
                 )
             else:  # a refund was already asked for: a person decides
+                conn.execute("UPDATE followups SET next_check_ts = NULL WHERE id = ?", (fid,))
                 self._note(
                     conn,
                     active,
@@ -1508,6 +1661,11 @@ class Journal:
                 )
             return fid
         if decision is Decision.REFUND:
+            if active is not None:
+                # Settled: nothing left to re-check.
+                conn.execute(
+                    "UPDATE followups SET next_check_ts = NULL WHERE id = ?", (active["id"],)
+                )
             if active is not None and active["reason"] != REASON_REFUND:
                 if active["state"] == FollowupState.OPEN.value:
                     conn.execute(
@@ -1522,6 +1680,20 @@ class Journal:
             ).id
         # Decision.UNKNOWN
         if active is not None:
+            # Whatever it says, a dispense of its record now has no known result: it is
+            # asked about again by itself until the platform settles it.
+            conn.execute(
+                "UPDATE followups SET next_check_ts = ? WHERE id = ? AND next_check_ts IS NULL",
+                (ts + recheck_delay(0), active["id"]),
+            )
+            if active["reason"] == REASON_SUSPICIOUS and active["state"] == FollowupState.OPEN:
+                # A real dispense's result is unknown: that, not a forged report, is what
+                # must be checked (and is re-checked by itself).
+                conn.execute(
+                    "UPDATE followups SET reason = ?, meaning = ?, next_check_ts = ?, "
+                    "updated_ts = ?, updated_iso = ? WHERE id = ?",
+                    (REASON_UNKNOWN, meaning, ts + recheck_delay(0), ts, ts_iso, active["id"]),
+                )
             self._note(conn, active, f"{evidence}: {meaning}", ts, ts_iso)
             return int(active["id"])
         row = self._open_followup(
@@ -1977,13 +2149,13 @@ class Journal:
                 SELECT EXISTS (SELECT 1 FROM actions WHERE profile = ?1 AND awaiting_result = 1
                                AND kind = 'dispense' AND ts <= ?2)
                     OR EXISTS (SELECT 1 FROM followups WHERE profile = ?1 AND state = 'open'
-                               AND reason = ?3 AND coalesce(next_check_ts, 0) <= ?4)
+                               AND next_check_ts <= ?4)
                     OR EXISTS (SELECT 1 FROM callbacks WHERE profile = ?1
                                AND cross_check = 'unchecked' AND order_id IS NOT NULL
                                AND outcome IN ('success', 'failure') AND duplicate_of IS NULL
                                AND replay_of IS NULL AND ts <= ?5)
                 """,
-                (self.profile, now - older_than_s, REASON_UNKNOWN, now, now - unconfirmed_after_s),
+                (self.profile, now - older_than_s, None, now, now - unconfirmed_after_s),
             ).fetchone()
         return bool(row[0])
 
@@ -2010,21 +2182,23 @@ class Journal:
                 FollowupSource.TIMEOUT.value,
                 action_id,
                 f"dispense action #{action_id}",
+                Awaiting(action_id=action_id),
             )
             return None if fid is None else self._get_followup(conn, fid)
 
     def due_unknown_checks(self, now: float) -> list[tuple[FollowupRow, ActionRow | None]]:
-        """Open "result unknown" follow-ups whose next re-check with the platform is due,
-        each with the dispense action it is about (None when not known), oldest first."""
+        """Open follow-ups with a dispense whose result is unknown ("result unknown" ones,
+        and any a later dispense's unknown result joined) whose next re-check with the
+        platform is due, each with the dispense action it was opened for (None when not
+        known), oldest first."""
         with self._read() as conn:
             rows = conn.execute(
                 """
                 SELECT * FROM followups
-                WHERE profile = ? AND state = 'open' AND reason = ?
-                  AND coalesce(next_check_ts, 0) <= ?
+                WHERE profile = ? AND state = 'open' AND next_check_ts <= ?
                 ORDER BY id
                 """,
-                (self.profile, REASON_UNKNOWN, now),
+                (self.profile, now),
             ).fetchall()
             out: list[tuple[FollowupRow, ActionRow | None]] = []
             for r in rows:

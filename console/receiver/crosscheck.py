@@ -189,7 +189,15 @@ class CrossChecker:
         delivery_id = self._delivery_id(cb)
         if delivery_id is None:
             return ""
-        status = self._call(self.client.get_delivery, delivery_id, machine_no).status.lower()
+        delivery = self._call(self.client.get_delivery, delivery_id, machine_no)
+        status = delivery.status.lower()
+        if delivery.pending:
+            # The platform records the result before it posts it: a result for a dispense
+            # still under way did not come from the platform.
+            return (
+                f"the callback reports {cb.outcome} but delivery {delivery_id} is still "
+                f"{status or 'pending'}"
+            )
         if cb.outcome == "success" and status in _DELIVERY_FAILED:
             return f"the callback says success but delivery {delivery_id} is {status}"
         if cb.outcome == "failure" and status == _DELIVERY_SUCCESS:

@@ -205,11 +205,12 @@ class EnvironmentFactory:
         """Open profile ``name`` (on a worker thread)."""
         # Imported here, not at the top: the first paint of the window needs none of them.
         from console.api.client import Client
+        from console.dispensing.engine import ResultWaiter
         from console.journal import Journal
         from console.logsetup import register_secrets
         from console.receiver import Receiver, new_token
         from console.tasks.logfeed import entry_from_cross_check
-        from console.tasks.operations import Operations, ResultWaiter
+        from console.tasks.operations import Operations
 
         if name == SANDBOX_PROFILE:
             sandbox = self.sandbox()

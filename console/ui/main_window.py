@@ -664,7 +664,8 @@ class MainWindow(QMainWindow):
         for late in checks.late:
             if env is not None:
                 env.feed.push(entry_from_cross_check(late.callback_id, late.verdict, late.detail))
-        opened = [c for c in checks.overdue if c.decision in ("follow-up opened", "result unknown")]
+        needs_refund = ("follow-up opened", "result unknown", "confirmed failed")
+        opened = [c for c in checks.overdue if c.decision in needs_refund]
         closed = [c for c in checks.overdue if c.decision == "follow-up closed"]
         if opened:
             orders = ", ".join(dict.fromkeys(str(c.order_id) for c in opened))

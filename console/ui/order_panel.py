@@ -60,6 +60,7 @@ from console.ui.texts import (
     describe_error,
     is_older_than_window,
     order_status_text,
+    render,
     status_item_text,
     translate,
     window_text,
@@ -68,10 +69,9 @@ from console.ui.workspace import LEVEL_ERROR, LEVEL_INFO, LEVEL_OK, LEVEL_WARN, 
 
 if TYPE_CHECKING:
     from console.core.models import Delivery, Machine, Product
+    from console.dispensing.engine import DispenseProgress, DispenseReport
     from console.journal import LastDispense, OrderSummary
     from console.tasks.operations import (
-        DispenseProgress,
-        DispenseReport,
         OrderCreated,
         OrderView,
         ProductsLoaded,
@@ -1089,7 +1089,7 @@ class OrderPanel(QWidget):
                         "Record {record}: the platform says it was already delivered "
                         "(“{message}”). Nothing was sent, and this answer opens no refund "
                         "follow-up.",
-                    ).format(record=o.record_id, message=o.detail)
+                    ).format(record=o.record_id, message=render(o.detail))
                 )
             elif o.result == "unknown":
                 lines.append(
@@ -1100,7 +1100,7 @@ class OrderPanel(QWidget):
                         "dispensing it again. ({error})",
                     ).format(
                         record=o.record_id,
-                        error=describe_error(o.error) if o.error is not None else o.detail,
+                        error=describe_error(o.error) if o.error is not None else render(o.detail),
                     )
                 )
             elif o.result == "not sent" and o.error is not None:
@@ -1117,7 +1117,7 @@ class OrderPanel(QWidget):
                         record=o.record_id,
                         result=translate("Operations", o.result),
                         delivery=delivery,
-                        detail=o.detail,
+                        detail=render(o.detail),
                     )
                 )
         if report.not_sent:

@@ -19,12 +19,18 @@ from console.core.errors import PortInUse
 from console.core.followup import FollowupError
 from console.core.rules import ORDER_WINDOW_S, BadInput, seconds_left
 from console.core.status import OrderStatus, query_text_label
+from console.core.texts import Text
 from console.credentials import CredentialsError
 from console.settings import ui_lang
 
 translate = QCoreApplication.translate
 
-__all__ = ["QT_TRANSLATE_NOOP", "translate", "ui_lang"]
+__all__ = ["QT_TRANSLATE_NOOP", "render", "translate", "ui_lang"]
+
+
+def render(message: Text) -> str:
+    """A message from Qt-free code (``console.core.texts.Text``), translated."""
+    return message.render(translate, ui_lang())
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
@@ -98,6 +104,9 @@ def describe_error(exc: BaseException, *, write: bool = False) -> str:
                 "check before trying again.",
             )
         return text
+    worded = getattr(exc, "text", None)  # Qt-free refusals carry their words as a Text
+    if isinstance(worded, Text):  # TextError, IntentClash
+        return render(worded)
     if isinstance(exc, Cancelled):
         return translate("texts", "Cancelled before the request was sent: nothing was changed.")
     if isinstance(exc, ConfigError):

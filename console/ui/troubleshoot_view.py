@@ -44,15 +44,23 @@ from PySide6.QtWidgets import (
 from console.core.models import Machine
 from console.tasks.environment import Environment
 from console.tasks.runner import POOL_API
+from console.troubleshoot import Fault
 from console.ui.dialogs import Question
 from console.ui.history_chart import HistoryChart
 from console.ui.models import AMBER, GREEN, RED, Column, RowsModel
 from console.ui.order_panel import LOCK_STYLE, MESSAGE_STYLES
-from console.ui.texts import QT_TRANSLATE_NOOP, clock_text, describe_error, translate, ui_lang
+from console.ui.texts import (
+    QT_TRANSLATE_NOOP,
+    clock_text,
+    describe_error,
+    render,
+    translate,
+    ui_lang,
+)
 from console.ui.workspace import LEVEL_ERROR, LEVEL_INFO, LEVEL_OK, LEVEL_WARN, Job, Workspace
 
 if TYPE_CHECKING:
-    from console.tasks.operations import SlotTestProgress, SlotTestResult
+    from console.dispensing.engine import SlotTestProgress, SlotTestResult
     from console.troubleshoot import Check, Diagnosis, SlotRow
     from console.troubleshoot.slots import SortKey
 
@@ -162,7 +170,9 @@ CALLBACK_LINE = QT_TRANSLATE_NOOP(
     "error_msg “{error}”, channel_name {channel}.",
 )
 NO_CALLBACK = QT_TRANSLATE_NOOP(
-    "TroubleshootView", "No callback came: the platform's dispense record was read instead."
+    "TroubleshootView",
+    "The platform's dispense record gave the result; the machine's callback had not arrived "
+    "a few seconds later (the log pane shows it when it does).",
 )
 HISTORY_TITLE = QT_TRANSLATE_NOOP("TroubleshootView", "History from the journal (last 7 days)")
 RECENT_HEAD = QT_TRANSLATE_NOOP("TroubleshootView", "Recent dispense results:")
@@ -815,7 +825,8 @@ class TroubleshootView(QWidget):
                 ),
             )
         elif result.result == "failed":
-            detail = result.fault.words(self.lang) if result.fault is not None else result.detail
+            fault = Fault(result.fault_text, result.floor_status)
+            detail = fault.words(self.lang) if result.fault_text else render(result.detail)
             level = LEVEL_ERROR
             head = translate("TroubleshootView", TEST_FAILED).format(
                 slot=result.slot, delivery=delivery, detail=detail
@@ -823,7 +834,7 @@ class TroubleshootView(QWidget):
         else:
             level = LEVEL_WARN
             head = translate("TroubleshootView", TEST_NO_RESULT).format(
-                slot=result.slot, delivery=delivery, detail=result.detail
+                slot=result.slot, delivery=delivery, detail=render(result.detail)
             )
         self.show_message(level, f"{head}\n{callback_text(result)}")
         self.ws.journal_changed.emit()
@@ -865,7 +876,7 @@ def callback_text(result: SlotTestResult) -> str:
     """The test dispense's result callback, as received."""
     row = result.callback
     if row is None:
-        return translate("TroubleshootView", NO_CALLBACK) if result.result != "no result" else ""
+        return translate("TroubleshootView", NO_CALLBACK) if result.read_first else ""
     return translate("TroubleshootView", CALLBACK_LINE).format(
         id=row.id,
         when=clock_text(row.ts),

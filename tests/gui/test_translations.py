@@ -38,14 +38,18 @@ from tests.tools import require_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 TS_FILE = ROOT / "console" / "resources" / "translations" / "vending_console_zh_CN.ts"
-SOURCES = sorted(
-    [
-        *(ROOT / "console" / "ui").glob("*.py"),
-        *(ROOT / "console" / "tasks").glob("*.py"),
-        ROOT / "console" / "settings.py",
-        *(ROOT / "console" / "app").glob("*.py"),
-    ]
-)
+
+
+def _tr_sources() -> list[Path]:
+    """The files ``make translations-update`` scans (the Makefile's ``TR_SOURCES``)."""
+    line = next(
+        ln for ln in (ROOT / "Makefile").read_text().splitlines() if ln.startswith("TR_SOURCES")
+    )
+    patterns = line.split("=", 1)[1].split()
+    return sorted(path for pattern in patterns for path in ROOT.glob(pattern))
+
+
+SOURCES = _tr_sources()
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -401,7 +405,8 @@ def test_domain_texts_follow_the_language(chinese: None) -> None:
 
 
 def test_dispense_failure_detail_in_chinese(chinese: None) -> None:
-    from console.tasks.operations import _failure_text
+    from console.dispensing.engine import failure_text
+    from console.ui.texts import render
 
-    text = _failure_text("电机故障", "2")
+    text = render(failure_text("电机故障", "2"))
     assert CJK.search(text.replace("电机故障", "")), text

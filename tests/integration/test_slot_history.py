@@ -179,9 +179,7 @@ def test_a_real_failure_marks_the_slot_and_a_result_the_platform_told_after_a_re
     console.settle(1)
     assert console.client.get_order(oid2, LOBBY).records[0].status == "已取货"
     console.settle(DEVICE_TIMEOUT_S)
-    (check,) = check_overdue(
-        console.client.get_delivery, console.journal, console.sandbox.clock.now()
-    )
+    (check,) = check_overdue(console.client, console.journal, console.sandbox.clock.now())
     assert (check.order_id, check.decision, check.found) == (oid2, "result recorded", "picked up")
     # Only the jam has a follow-up: none for the order the platform says was picked up.
     assert [f.order_id for f in console.journal.list_followups()] == [oid]
@@ -201,7 +199,7 @@ def test_no_result_in_time_is_not_a_slot_fault(console: Console) -> None:
     console.dispense(oid, rid)
     console.settle(60)
     (check,) = check_overdue(
-        console.client.get_delivery,
+        console.client,
         console.journal,
         console.sandbox.clock.now() + DEVICE_TIMEOUT_S,
     )

@@ -132,7 +132,8 @@ def callback(j: Journal, order_id: int, record_id: int, status: str) -> None:
         f'{{"method": "device.delivery.response", "order_id": {order_id}, '
         f'"record_id": {record_id}, "deliver_status": "{status}"}}'
     ).encode()
-    j.record_callback(parse_callback(raw, "application/json"), remote="127.0.0.1:1")
+    row = j.record_callback(parse_callback(raw, "application/json"), remote="127.0.0.1:1")
+    j.set_cross_check(row.id, "ok", "the platform confirms it")  # a result counts once confirmed
 
 
 def test_a_dispense_accepted_and_awaiting_its_result_is_pending(journal: Journal) -> None:

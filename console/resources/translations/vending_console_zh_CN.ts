@@ -107,24 +107,24 @@ The details are in the console&apos;s log file. The window stays open; check the
         <translation>同时显示已关闭的跟进</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="284"/>
+        <location filename="../../ui/followups_panel.py" line="287"/>
         <source>Follow-ups not loaded: {error}</source>
         <translation>未能加载跟进：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="298"/>
-        <location filename="../../ui/followups_panel.py" line="323"/>
+        <location filename="../../ui/followups_panel.py" line="301"/>
+        <location filename="../../ui/followups_panel.py" line="326"/>
         <source>Nothing was sent.</source>
         <translation>未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="303"/>
-        <location filename="../../ui/followups_panel.py" line="314"/>
+        <location filename="../../ui/followups_panel.py" line="306"/>
+        <location filename="../../ui/followups_panel.py" line="317"/>
         <source>Refund order {order}</source>
         <translation>为订单 {order} 退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="315"/>
+        <location filename="../../ui/followups_panel.py" line="318"/>
         <source>A note for the record (optional), e.g. who asked for it:</source>
         <translation>备注（可选），例如是谁要求的：</translation>
     </message>
@@ -192,8 +192,8 @@ Paid on: {date}</source>
     </message>
     <message>
         <location filename="../../ui/followups_panel.py" line="116"/>
-        <location filename="../../ui/followups_panel.py" line="309"/>
-        <location filename="../../ui/followups_panel.py" line="318"/>
+        <location filename="../../ui/followups_panel.py" line="312"/>
+        <location filename="../../ui/followups_panel.py" line="321"/>
         <source>Refund customer</source>
         <translation>为顾客退款</translation>
     </message>
@@ -218,52 +218,52 @@ Paid on: {date}</source>
         <translation>在平台上把订单转入退款（状态 2）并记录在此；然后把钱退给顾客并标记为已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="304"/>
+        <location filename="../../ui/followups_panel.py" line="307"/>
         <source>The item may have dropped. What did you check? (e.g. slot {slot} still holds it; the customer says nothing came out)</source>
         <translation>商品可能已经掉落。您核实了什么？（例如：货道 {slot} 里商品还在；顾客说什么都没有出来）</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="345"/>
+        <location filename="../../ui/followups_panel.py" line="348"/>
         <source>Follow-up #{id} refunded</source>
         <translation>跟进 #{id} 已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="346"/>
+        <location filename="../../ui/followups_panel.py" line="349"/>
         <source>How was the customer of order {order} refunded? (e.g. the payment channel&apos;s refund reference)</source>
         <translation>订单 {order} 的顾客是如何退款的？（例如支付渠道的退款单号）</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="351"/>
+        <location filename="../../ui/followups_panel.py" line="354"/>
         <source>Mark refunded</source>
         <translation>标记已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="374"/>
+        <location filename="../../ui/followups_panel.py" line="377"/>
         <source>Dismiss follow-up #{id}</source>
         <translation>忽略跟进 #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="375"/>
+        <location filename="../../ui/followups_panel.py" line="378"/>
         <source>Why does order {order} need no refund?</source>
         <translation>为什么订单 {order} 不需要退款？</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="378"/>
+        <location filename="../../ui/followups_panel.py" line="381"/>
         <source>Dismiss</source>
         <translation>忽略</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="410"/>
+        <location filename="../../ui/followups_panel.py" line="413"/>
         <source>Follow-up #{id} (order {order}) is now {state}.</source>
         <translation>跟进 #{id}（订单 {order}）现在的状态：{state}。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="414"/>
+        <location filename="../../ui/followups_panel.py" line="417"/>
         <source> Order {order} was set to 2 — moved to refund.</source>
         <translation> 订单 {order} 已设为 2 — 转入退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="430"/>
+        <location filename="../../ui/followups_panel.py" line="433"/>
         <source>Follow-up #{id} unchanged: {error}</source>
         <translation>跟进 #{id} 未更改：{error}</translation>
     </message>
@@ -319,6 +319,34 @@ Paid on: {date}</source>
         <location filename="../../ui/history_chart.py" line="98"/>
         <source>{slot} ×{failures} ({today} today)</source>
         <translation>{slot} ×{failures}（今日 {today}）</translation>
+    </message>
+</context>
+<context>
+    <name>Intents</name>
+    <message>
+        <location filename="../../core/intents.py" line="32"/>
+        <source>Record {record} of order {order} is already being dispensed (sent by {actor} at {when}): nothing was sent.</source>
+        <translation>订单 {order} 的记录 {record} 正在出货中（由 {actor} 于 {when} 发出）：本次未发送任何请求。</translation>
+    </message>
+    <message>
+        <location filename="../../core/intents.py" line="37"/>
+        <source>A status change of order {order} is being sent (by {actor} at {when}): wait for its answer; nothing was sent.</source>
+        <translation>订单 {order} 的状态修改正在发送中（由 {actor} 于 {when} 发出）：请等待其结果；本次未发送任何请求。</translation>
+    </message>
+    <message>
+        <location filename="../../core/intents.py" line="42"/>
+        <source>Order {order} is being dispensed (sent by {actor} at {when}): wait for its result; nothing was sent.</source>
+        <translation>订单 {order} 正在出货中（由 {actor} 于 {when} 发出）：请等待出货结果；本次未发送任何请求。</translation>
+    </message>
+    <message>
+        <location filename="../../core/intents.py" line="47"/>
+        <source>Order {order} has a dispense still waiting for its result (sent by {actor} at {when}): the item may yet drop, so refunding now could pay back a customer who gets it. Wait for the result (or its follow-up); nothing was sent.</source>
+        <translation>订单 {order} 有一次出货仍在等待结果（由 {actor} 于 {when} 发出）：商品仍可能掉落，现在退款可能退给已拿到商品的顾客。请等待结果（或其跟进）；本次未发送任何请求。</translation>
+    </message>
+    <message>
+        <location filename="../../core/intents.py" line="53"/>
+        <source>A test dispense is already running on machine {machine} (sent by {actor} at {when}): one at a time; nothing was sent.</source>
+        <translation>机器 {machine} 上已有一次测试出货在进行（由 {actor} 于 {when} 发出）：一次只能测试一个；本次未发送任何请求。</translation>
     </message>
 </context>
 <context>
@@ -874,82 +902,85 @@ Paid on: {date}</source>
 <context>
     <name>Operations</name>
     <message>
-        <location filename="../../tasks/operations.py" line="139"/>
+        <location filename="../../dispensing/engine.py" line="60"/>
         <source>dropped</source>
         <translation>已出货</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="140"/>
+        <location filename="../../dispensing/engine.py" line="61"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="141"/>
+        <location filename="../../dispensing/engine.py" line="62"/>
         <source>no result</source>
         <translation>无结果</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="142"/>
+        <location filename="../../dispensing/engine.py" line="63"/>
         <source>not sent</source>
         <translation>未发送</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="516"/>
+        <location filename="../../dispensing/engine.py" line="79"/>
+        <source>{fault} — {meaning}</source>
+        <translation>{fault} — {meaning}</translation>
+    </message>
+    <message>
+        <location filename="../../dispensing/engine.py" line="80"/>
+        <source>{fault}; slot status {status}: {meaning}</source>
+        <translation>{fault}；货道状态 {status}：{meaning}</translation>
+    </message>
+    <message>
+        <location filename="../../dispensing/engine.py" line="81"/>
         <source>order {order} is {status}: only paid or pickup-code orders can be dispensed; nothing was sent</source>
         <translation>订单 {order} 的状态是 {status}：只有已支付或取货码订单才能出货；未发送任何请求</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="143"/>
-        <location filename="../../tasks/operations.py" line="521"/>
+        <location filename="../../dispensing/engine.py" line="64"/>
+        <location filename="../../dispensing/engine.py" line="85"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="637"/>
-        <location filename="../../tasks/operations.py" line="725"/>
+        <location filename="../../dispensing/engine.py" line="66"/>
         <source>the machine reported success</source>
         <translation>机器报告成功</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="650"/>
-        <location filename="../../tasks/operations.py" line="737"/>
+        <location filename="../../dispensing/engine.py" line="67"/>
         <source>the platform reports success</source>
         <translation>平台报告成功</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="810"/>
+        <location filename="../../dispensing/engine.py" line="76"/>
         <source>stopped waiting (cancelled)</source>
         <translation>已停止等待（已取消）</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="812"/>
+        <location filename="../../dispensing/engine.py" line="77"/>
         <source>no result from the machine</source>
         <translation>机器没有返回结果</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="660"/>
+        <location filename="../../dispensing/engine.py" line="68"/>
         <source>{why}: the item may or may not have dropped; query the dispense before trying again</source>
         <translation>{why}：商品可能已掉落，也可能没有；再次尝试前请先查询出货</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="691"/>
+        <location filename="../../dispensing/engine.py" line="86"/>
         <source>choose a slot to test; nothing was sent</source>
         <translation>请选择要测试的货道；未发送任何请求</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="747"/>
+        <location filename="../../dispensing/engine.py" line="72"/>
         <source>{why}: the item may or may not have dropped; check the slot before testing again</source>
         <translation>{why}：商品可能已掉落，也可能没有；再次测试前请先检查货道</translation>
     </message>
     <message>
-        <location filename="../../tasks/operations.py" line="822"/>
+        <location filename="../../dispensing/engine.py" line="78"/>
         <source>no fault text given</source>
         <translation>未给出故障描述</translation>
-    </message>
-    <message>
-        <location filename="../../tasks/operations.py" line="826"/>
-        <source>slot status {status}: {meaning}</source>
-        <translation>货道状态 {status}：{meaning}</translation>
     </message>
 </context>
 <context>
@@ -1721,322 +1752,322 @@ Paid on: {date}</source>
     <name>TroubleshootView</name>
     <message>
         <location filename="../../ui/main_window.py" line="57"/>
-        <location filename="../../ui/troubleshoot_view.py" line="63"/>
+        <location filename="../../ui/troubleshoot_view.py" line="71"/>
         <source>Troubleshoot</source>
         <translation>故障排查</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="65"/>
+        <location filename="../../ui/troubleshoot_view.py" line="73"/>
         <source>Machine</source>
         <translation>机器</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="66"/>
+        <location filename="../../ui/troubleshoot_view.py" line="74"/>
         <source>Online state</source>
         <translation>在线状态</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="67"/>
+        <location filename="../../ui/troubleshoot_view.py" line="75"/>
         <source>Cabinets</source>
         <translation>货柜</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="68"/>
+        <location filename="../../ui/troubleshoot_view.py" line="76"/>
         <source>Machine type</source>
         <translation>机型</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="69"/>
+        <location filename="../../ui/troubleshoot_view.py" line="77"/>
         <source>Currency</source>
         <translation>币种</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="70"/>
+        <location filename="../../ui/troubleshoot_view.py" line="78"/>
         <source>Ping latency</source>
         <translation>连接延迟</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="71"/>
+        <location filename="../../ui/troubleshoot_view.py" line="79"/>
         <source>Clock skew</source>
         <translation>时钟偏差</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="72"/>
+        <location filename="../../ui/troubleshoot_view.py" line="80"/>
         <source>Slots</source>
         <translation>货道</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="73"/>
+        <location filename="../../ui/troubleshoot_view.py" line="81"/>
         <source>History</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="76"/>
+        <location filename="../../ui/troubleshoot_view.py" line="84"/>
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="77"/>
+        <location filename="../../ui/troubleshoot_view.py" line="85"/>
         <source>WARN</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="78"/>
+        <location filename="../../ui/troubleshoot_view.py" line="86"/>
         <source>FAIL</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="81"/>
+        <location filename="../../ui/troubleshoot_view.py" line="89"/>
         <source>Slot</source>
         <translation>货道</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="82"/>
+        <location filename="../../ui/troubleshoot_view.py" line="90"/>
         <source>Cabinet</source>
         <translation>货柜</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="83"/>
+        <location filename="../../ui/troubleshoot_view.py" line="91"/>
         <source>Product</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="84"/>
+        <location filename="../../ui/troubleshoot_view.py" line="92"/>
         <source>Price</source>
         <translation>价格</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="85"/>
+        <location filename="../../ui/troubleshoot_view.py" line="93"/>
         <source>Stock</source>
         <translation>库存</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="86"/>
+        <location filename="../../ui/troubleshoot_view.py" line="94"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="88"/>
+        <location filename="../../ui/troubleshoot_view.py" line="96"/>
         <source>No machine chosen: pick one on the Machines &amp;&amp; orders tab.</source>
         <translation>未选择机器：请在“机器与订单”页中选择一台。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="91"/>
+        <location filename="../../ui/troubleshoot_view.py" line="99"/>
         <source>Machine {no}: not checked yet — press Check again.</source>
         <translation>机器 {no}：尚未检查 — 请点击“重新检查”。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="94"/>
+        <location filename="../../ui/troubleshoot_view.py" line="102"/>
         <source>Checking machine {no}…</source>
         <translation>正在检查机器 {no}…</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="95"/>
+        <location filename="../../ui/troubleshoot_view.py" line="103"/>
         <source>Machine {no} — {label}: {verdict} (checked {when})</source>
         <translation>机器 {no} — {label}：{verdict}（检查于 {when}）</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="99"/>
+        <location filename="../../ui/troubleshoot_view.py" line="107"/>
         <source>all checks passed</source>
         <translation>所有检查均通过</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="100"/>
+        <location filename="../../ui/troubleshoot_view.py" line="108"/>
         <source>works, with warnings</source>
         <translation>可以工作，但有警告</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="101"/>
+        <location filename="../../ui/troubleshoot_view.py" line="109"/>
         <source>PROBLEMS FOUND</source>
         <translation>发现问题</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="103"/>
+        <location filename="../../ui/troubleshoot_view.py" line="111"/>
         <source>Machine {no} was not checked: {error}</source>
         <translation>机器 {no} 未能检查：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="104"/>
+        <location filename="../../ui/troubleshoot_view.py" line="112"/>
         <source>No faulty slot: no slot&apos;s last dispense result in the journal is a failure.</source>
         <translation>没有故障货道：日志中没有哪个货道的最近一次出货结果是失败。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="108"/>
+        <location filename="../../ui/troubleshoot_view.py" line="116"/>
         <source>Faulty slots (last result a failure) — what it means and what to check:</source>
         <translation>故障货道（最近一次结果为失败）— 含义及需要检查的地方：</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="111"/>
+        <location filename="../../ui/troubleshoot_view.py" line="119"/>
         <source>{shown} of {total} slots · {faulty} faulty · {empty} empty · {low} low</source>
         <translation>显示 {shown} / {total} 个货道 · {faulty} 个故障 · {empty} 个缺货 · {low} 个库存低</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="114"/>
+        <location filename="../../ui/troubleshoot_view.py" line="122"/>
         <source>Choose a slot in the table to see its state or test it.</source>
         <translation>在表格中选择一个货道，查看其状态或进行测试。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="117"/>
+        <location filename="../../ui/troubleshoot_view.py" line="125"/>
         <source>&amp;Test-dispense slot…</source>
         <translation>测试出货(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="118"/>
+        <location filename="../../ui/troubleshoot_view.py" line="126"/>
         <source>&amp;Test-dispense {slot}…</source>
         <translation>测试出货 {slot}(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="119"/>
+        <location filename="../../ui/troubleshoot_view.py" line="127"/>
         <source>Drop one item from the chosen slot to see whether it works (asks first)</source>
         <translation>从选中的货道出一件商品，检查它是否正常（会先确认）</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="122"/>
+        <location filename="../../ui/troubleshoot_view.py" line="130"/>
         <source>Test-dispense slot {slot}?</source>
         <translation>测试货道 {slot} 出货？</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="123"/>
+        <location filename="../../ui/troubleshoot_view.py" line="131"/>
         <source>Test-dispense slot {slot}{product} on machine {no}?</source>
         <translation>在机器 {no} 上测试货道 {slot}{product} 出货？</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="126"/>
+        <location filename="../../ui/troubleshoot_view.py" line="134"/>
         <source>Test dispense</source>
         <translation>测试出货</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="127"/>
+        <location filename="../../ui/troubleshoot_view.py" line="135"/>
         <source>An item will drop from slot {slot} now: have someone at the machine to take it. The machine is locked until it reports; a test dispense is never retried.</source>
         <translation>货道 {slot} 将立即掉落一件商品：请安排人员在机器旁取走。机器报告结果前会被锁定；测试出货绝不会自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="132"/>
+        <location filename="../../ui/troubleshoot_view.py" line="140"/>
         <source> The machine is OFFLINE: the platform will probably refuse.</source>
         <translation>该机器离线：平台很可能会拒绝。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="135"/>
+        <location filename="../../ui/troubleshoot_view.py" line="143"/>
         <source>Nothing was sent.</source>
         <translation>未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="136"/>
+        <location filename="../../ui/troubleshoot_view.py" line="144"/>
         <source>Machine {no} is dispensing an order: wait for its result before testing a slot. Nothing was sent.</source>
         <translation>机器 {no} 正在为订单出货：请等待结果后再测试货道。未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="141"/>
+        <location filename="../../ui/troubleshoot_view.py" line="149"/>
         <source>Sending the test dispense of slot {slot} to machine {no}…</source>
         <translation>正在向机器 {no} 发送货道 {slot} 的测试出货指令…</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="144"/>
+        <location filename="../../ui/troubleshoot_view.py" line="152"/>
         <source>🔒 Machine {no} is locked: test-dispensing slot {slot}, delivery {delivery}. Waiting for the machine&apos;s result (Cancel stops waiting, not the machine).</source>
         <translation>🔒 机器 {no} 已锁定：正在测试货道 {slot}，出货单 {delivery}。正在等待机器的结果（“取消”只停止等待，不会停止机器）。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="149"/>
+        <location filename="../../ui/troubleshoot_view.py" line="157"/>
         <source>Test dispense of slot {slot} worked: the item dropped{delivery}.</source>
         <translation>货道 {slot} 测试出货成功：商品已掉落{delivery}。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="152"/>
+        <location filename="../../ui/troubleshoot_view.py" line="160"/>
         <source>Test dispense of slot {slot} FAILED{delivery}: {detail}</source>
         <translation>货道 {slot} 测试出货失败{delivery}：{detail}</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="155"/>
+        <location filename="../../ui/troubleshoot_view.py" line="163"/>
         <source>Test dispense of slot {slot}: no result{delivery} — {detail}</source>
         <translation>货道 {slot} 测试出货：无结果{delivery} — {detail}</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="158"/>
+        <location filename="../../ui/troubleshoot_view.py" line="166"/>
         <source>Slot {slot} was not test-dispensed: {error}</source>
         <translation>货道 {slot} 未进行测试出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="159"/>
+        <location filename="../../ui/troubleshoot_view.py" line="167"/>
         <source>Callback #{id} at {when}: deliver_status {deliver}, floor_status {floor}, error_msg “{error}”, channel_name {channel}.</source>
         <translation>回调 #{id}，时间 {when}：deliver_status {deliver}，floor_status {floor}，error_msg “{error}”，channel_name {channel}。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="164"/>
-        <source>No callback came: the platform&apos;s dispense record was read instead.</source>
-        <translation>没有收到回调：已改为读取平台的出货记录。</translation>
+        <location filename="../../ui/troubleshoot_view.py" line="172"/>
+        <source>The platform&apos;s dispense record gave the result; the machine&apos;s callback had not arrived a few seconds later (the log pane shows it when it does).</source>
+        <translation>结果来自平台的出货记录；几秒后机器的回调仍未到达（到达时会显示在日志窗格中）。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="167"/>
+        <location filename="../../ui/troubleshoot_view.py" line="177"/>
         <source>History from the journal (last 7 days)</source>
         <translation>日志中的历史（最近 7 天）</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="168"/>
+        <location filename="../../ui/troubleshoot_view.py" line="178"/>
         <source>Recent dispense results:</source>
         <translation>最近的出货结果：</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="169"/>
+        <location filename="../../ui/troubleshoot_view.py" line="179"/>
         <source>The journal was not read: no history.</source>
         <translation>未读取日志：没有历史。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="190"/>
+        <location filename="../../ui/troubleshoot_view.py" line="200"/>
         <source>Check</source>
         <translation>检查项</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="194"/>
+        <location filename="../../ui/troubleshoot_view.py" line="204"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="199"/>
+        <location filename="../../ui/troubleshoot_view.py" line="209"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="388"/>
+        <location filename="../../ui/troubleshoot_view.py" line="398"/>
         <source>C&amp;heck again</source>
         <translation>重新检查(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="390"/>
+        <location filename="../../ui/troubleshoot_view.py" line="400"/>
         <source>Ping the platform and read the machine, its slots and the journal again</source>
         <translation>重新连接平台，并再次读取机器、货道和日志</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="410"/>
+        <location filename="../../ui/troubleshoot_view.py" line="420"/>
         <source>Health</source>
         <translation>健康状况</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="428"/>
+        <location filename="../../ui/troubleshoot_view.py" line="438"/>
         <source>Slots (all cabinets)</source>
         <translation>货道（所有货柜）</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="438"/>
+        <location filename="../../ui/troubleshoot_view.py" line="448"/>
         <source>slot or product, e.g. A12 or cola</source>
         <translation>货道或商品，例如 A12 或 可乐</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="441"/>
+        <location filename="../../ui/troubleshoot_view.py" line="451"/>
         <source>Fi&amp;lter:</source>
         <translation>筛选(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="443"/>
+        <location filename="../../ui/troubleshoot_view.py" line="453"/>
         <source>&amp;Problems only</source>
         <translation>只看有问题的(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="445"/>
+        <location filename="../../ui/troubleshoot_view.py" line="455"/>
         <source>Show only faulty, empty and low slots</source>
         <translation>只显示故障、缺货和库存低的货道</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="804"/>
+        <location filename="../../ui/troubleshoot_view.py" line="814"/>
         <source> (delivery {delivery})</source>
         <translation>（出货单 {delivery}）</translation>
     </message>
@@ -2266,127 +2297,127 @@ Paid on: {date}</source>
 <context>
     <name>texts</name>
     <message>
-        <location filename="../../ui/texts.py" line="39"/>
+        <location filename="../../ui/texts.py" line="45"/>
         <source>The platform could not be reached: check the network and the profile&apos;s base URL.</source>
         <translation>无法连接平台：请检查网络和配置中的平台地址。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="43"/>
+        <location filename="../../ui/texts.py" line="49"/>
         <source>Connecting to the platform timed out: check the network.</source>
         <translation>连接平台超时：请检查网络。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="46"/>
+        <location filename="../../ui/texts.py" line="52"/>
         <source>The platform did not answer in time.</source>
         <translation>平台未能及时应答。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="47"/>
+        <location filename="../../ui/texts.py" line="53"/>
         <source>The connection dropped before the platform answered.</source>
         <translation>平台应答前连接已断开。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="50"/>
+        <location filename="../../ui/texts.py" line="56"/>
         <source>The platform&apos;s certificate could not be verified: the connection was not trusted.</source>
         <translation>无法验证平台的证书：该连接不可信。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="54"/>
+        <location filename="../../ui/texts.py" line="60"/>
         <source>The platform&apos;s answer was not the usual JSON (a proxy or error page?).</source>
         <translation>平台的应答不是通常的 JSON（可能是代理或错误页面？）。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="57"/>
+        <location filename="../../ui/texts.py" line="63"/>
         <source>The platform&apos;s answer was JSON but not in its usual shape.</source>
         <translation>平台的应答是 JSON，但格式与通常不同。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="71"/>
+        <location filename="../../ui/texts.py" line="77"/>
         <source>The platform answered code 0 with “{message}” instead of “ok”</source>
         <translation>平台返回代码 0，消息为“{message}”而不是“ok”</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="75"/>
+        <location filename="../../ui/texts.py" line="81"/>
         <source>The platform refused: code {code} “{message}”</source>
         <translation>平台拒绝：代码 {code}“{message}”</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="78"/>
+        <location filename="../../ui/texts.py" line="84"/>
         <source>{head} — {explanation} (HTTP {http}).</source>
         <translation>{head} — {explanation}（HTTP {http}）。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="86"/>
+        <location filename="../../ui/texts.py" line="92"/>
         <source>No usable answer from the platform.</source>
         <translation>平台没有返回可用的应答。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="89"/>
+        <location filename="../../ui/texts.py" line="95"/>
         <source> HTTP {http}.</source>
         <translation> HTTP {http}。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="91"/>
+        <location filename="../../ui/texts.py" line="97"/>
         <source> The answer began: “{excerpt}”.</source>
         <translation> 应答开头为：“{excerpt}”。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="95"/>
+        <location filename="../../ui/texts.py" line="101"/>
         <source> The request may have reached the platform: open the order again to check before trying again.</source>
         <translation> 请求可能已到达平台：再次尝试前请重新打开订单进行检查。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="102"/>
+        <location filename="../../ui/texts.py" line="111"/>
         <source>Cancelled before the request was sent: nothing was changed.</source>
         <translation>请求发送前已取消：没有任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="104"/>
+        <location filename="../../ui/texts.py" line="113"/>
         <source>The profile&apos;s settings cannot be used: {error}</source>
         <translation>配置中的设置无法使用：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="110"/>
+        <location filename="../../ui/texts.py" line="119"/>
         <source>The callback receiver cannot listen on port {port}: another program is using it. Choose another receiver port in File ▸ Profiles…, or close that program.</source>
         <translation>回调接收端无法监听端口 {port}：另一个程序正在使用它。请在“文件 ▸ 配置…”中换一个接收端口，或关闭那个程序。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="116"/>
+        <location filename="../../ui/texts.py" line="125"/>
         <source>A system error stopped this: {error}</source>
         <translation>系统错误导致操作中止：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="117"/>
+        <location filename="../../ui/texts.py" line="126"/>
         <source>Unexpected error ({kind}): {error}</source>
         <translation>意外错误（{kind}）：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="134"/>
+        <location filename="../../ui/texts.py" line="143"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="155"/>
+        <location filename="../../ui/texts.py" line="164"/>
         <source>age unknown — the platform gives only the date{date}; it refuses to dispense orders older than 20 minutes</source>
         <translation>订单时长未知 — 平台只提供日期{date}；超过 20 分钟的订单平台会拒绝出货</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="165"/>
+        <location filename="../../ui/texts.py" line="174"/>
         <source>expired: created here {minutes} min ago — the platform refuses to dispense it</source>
         <translation>已过期：{minutes} 分钟前在此创建 — 平台会拒绝出货</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="170"/>
+        <location filename="../../ui/texts.py" line="179"/>
         <source>expired: first seen here {minutes} min ago — the platform refuses to dispense it</source>
         <translation>已过期：{minutes} 分钟前在此首次看到 — 平台会拒绝出货</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="177"/>
+        <location filename="../../ui/texts.py" line="186"/>
         <source>{mm:02d}:{ss:02d} left to dispense (created here at {clock})</source>
         <translation>剩余 {mm:02d}:{ss:02d} 可出货（于 {clock} 在此创建）</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="181"/>
+        <location filename="../../ui/texts.py" line="190"/>
         <source>at most {mm:02d}:{ss:02d} left (first seen here at {clock}; the order may be older)</source>
         <translation>最多剩余 {mm:02d}:{ss:02d}（于 {clock} 在此首次看到；订单可能更早）</translation>
     </message>
