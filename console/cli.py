@@ -1596,10 +1596,9 @@ def cmd_followup_refund(args: argparse.Namespace, out: Out) -> int:
             "resolve the follow-up with its refund reference.",
             out,
         )
-        try:
-            row, _ = refund_followup(client, j, f, args.note)
-        except FollowupError as exc:
-            raise BadInput(str(exc)) from None
+        # Refused before sending (exit 1) when it may not be refunded or clashes with a
+        # running action on the order (console.core.intents).
+        row, _ = refund_followup(client, j, f, args.note)
     out.json({"ok": True, "data": _followup_json(row)})
     out.line(
         f"follow-up #{f.id}: refund requested (order {f.order_id} set to 2). "

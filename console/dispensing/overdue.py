@@ -109,10 +109,11 @@ def _ask(
 ) -> _Answer:
     """The platform's answer about one dispense.
 
-    The order's record comes first: picked up means the item is out, whichever of the
-    record's dispenses dropped it. Otherwise the dispense's own record when the console
-    has its delivery id (it says failed or still dispensing, with the fault), else the
-    order's record alone (the answer to the dispense was lost).
+    The order's record says whether the item is out, whichever of the record's
+    dispenses dropped it; the dispense's own record (when the console has its delivery
+    id) says what became of this one, with the fault. Picked up by either → out;
+    otherwise the dispense's record decides (failed, or still dispensing); without a
+    delivery id (the answer to the dispense was lost) the order's record alone does.
     """
     order: Order | None = None
     order_error: ApiError | None = None
@@ -122,25 +123,32 @@ def _ask(
         except ApiError as exc:
             order_error = exc
     rec = None if order is None else next((r for r in order.records if r.id == record_id), None)
-    if rec is not None and record_evidence(rec.status, False) is Evidence.ITEM_OUT:
-        return _Answer(
+    picked_up = (
+        None
+        if rec is None or record_evidence(rec.status, False) is not Evidence.ITEM_OUT
+        else _Answer(
             Evidence.ITEM_OUT,
             f"the order's record {record_id} is picked up",
             record_status=rec.status,
         )
+    )
     if delivery_id:
         try:
             record = platform.get_delivery(delivery_id, machine_no)
         except ApiError as exc:
-            return _Answer(Evidence.UNKNOWN, f"platform not reachable: {exc}")
+            return picked_up or _Answer(Evidence.UNKNOWN, f"platform not reachable: {exc}")
         evidence = delivery_evidence(record)
-        if evidence is Evidence.UNKNOWN:
-            found = f"still {record.status or 'pending'}"
-        elif evidence is Evidence.ITEM_OUT:
+        if evidence is Evidence.ITEM_OUT:
             found = "picked up" if record.pickup_at else "success"
-        else:
-            found = f"failed: {record.fail_reason or record.status}"
+            return _Answer(evidence, found, delivery=record)
+        if picked_up is not None:  # this dispense did not drop it, another one did
+            return picked_up
+        if evidence is Evidence.UNKNOWN:
+            return _Answer(evidence, f"still {record.status or 'pending'}", delivery=record)
+        found = f"failed: {record.fail_reason or record.status}"
         return _Answer(evidence, found, delivery=record)
+    if picked_up is not None:
+        return picked_up
     if record_id is None:
         return _Answer(Evidence.UNKNOWN, "no delivery id and no record to ask about")
     if order is None:

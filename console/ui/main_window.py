@@ -660,10 +660,8 @@ class MainWindow(QMainWindow):
     def _timeouts_checked(self, job: Job, checks: Checks) -> None:
         if self.ws.stale(job):
             return
-        env = self.ws.env
         for late in checks.late:
-            if env is not None:
-                env.feed.push(entry_from_cross_check(late.callback_id, late.verdict, late.detail))
+            self.feed.push(entry_from_cross_check(late.callback_id, late.verdict, late.detail))
         needs_refund = ("follow-up opened", "result unknown", "confirmed failed")
         opened = [c for c in checks.overdue if c.decision in needs_refund]
         closed = [c for c in checks.overdue if c.decision == "follow-up closed"]

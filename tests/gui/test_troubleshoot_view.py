@@ -286,3 +286,28 @@ def test_the_tab_is_built_when_first_clicked_and_checks_the_machine_chosen_befor
     )
     window.tabs.setCurrentIndex(0)
     assert not view.active
+
+
+def test_a_callback_a_moment_behind_the_platforms_record_is_still_shown(
+    qtbot, console_app, sandbox
+):
+    """The platform's record answered first and the callback came a second later: the
+    result shows the callback instead of saying none came."""
+    sandbox.inject("callback:delay=1.5#1")
+    view = open_view(qtbot, console_app, CANTEEN)
+    run_test_dispense(qtbot, view, "A10")
+    result = view.last_test
+    assert result is not None and result.result == "dropped"
+    assert result.read_first and result.callback is not None
+    text = view.result_label.text()
+    assert f"Callback #{result.callback.id}" in text and "channel_name A10" in text
+    assert "had not arrived" not in text
+
+
+def test_when_no_callback_comes_the_result_says_where_it_came_from(qtbot, console_app, sandbox):
+    sandbox.inject("callback:drop#1")
+    view = open_view(qtbot, console_app, CANTEEN)
+    run_test_dispense(qtbot, view, "A10")
+    result = view.last_test
+    assert result is not None and result.result == "dropped" and result.callback is None
+    assert "The platform's dispense record gave the result" in view.result_label.text()

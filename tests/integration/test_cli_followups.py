@@ -203,6 +203,13 @@ def test_a_stranger_callback_is_flagged_suspicious(listener: Listener, sandbox: 
     assert check["verdict"] == "suspicious" and "NOTPAY" in check["detail"]
     r = vendctl("journal", "callbacks", "--json")
     assert {c["cross_check"] for c in r.json["data"]} == {"suspicious"}
+    # Listed for a person to look at — never as a refund, and no refund can be sent.
+    listed = vendctl("--json", "followup", "list").json["data"]
+    assert [f["reason"] for f in listed] == ["suspicious failure callback — do not refund"] * 2
+    assert check["followup_reason"] == "suspicious failure callback — do not refund"
+    r = vendctl("followup", "refund", str(listed[0]["id"]), "--yes")
+    assert r.code == 1 and "never a reason to refund" in r.err, r.err
+    assert sandbox.requests_for("order_set_status") == []
 
 
 def test_journal_exports(listener: Listener, sandbox: Sandbox) -> None:

@@ -180,7 +180,8 @@ def test_a_real_failure_marks_the_slot_and_a_result_the_platform_told_after_a_re
     assert console.client.get_order(oid2, LOBBY).records[0].status == "已取货"
     console.settle(DEVICE_TIMEOUT_S)
     (check,) = check_overdue(console.client, console.journal, console.sandbox.clock.now())
-    assert (check.order_id, check.decision, check.found) == (oid2, "result recorded", "picked up")
+    assert (check.order_id, check.decision) == (oid2, "result recorded")
+    assert "picked up" in check.found
     # Only the jam has a follow-up: none for the order the platform says was picked up.
     assert [f.order_id for f in console.journal.list_followups()] == [oid]
 

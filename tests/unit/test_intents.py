@@ -109,35 +109,30 @@ def test_a_follow_up_is_refunded_once(journal: Journal) -> None:
 def test_an_intent_held_by_another_live_process_is_refused(path: Path) -> None:
     """Two processes on one journal file: the second cannot send while the first sends."""
     Journal(path).close()
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys\n"
-            "from console.journal import Journal\n"
-            f"j = Journal({str(path)!r})\n"
-            f"j.begin_action('dispense', {M!r}, 60, {{'record_id': 78}})\n"
-            "print('sending', flush=True)\n"
-            "sys.stdin.readline()\n",
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
+    code = (
+        "import sys\n"
+        "from console.journal import Journal\n"
+        f"j = Journal({str(path)!r})\n"
+        f"j.begin_action('dispense', {M!r}, 60, {{'record_id': 78}})\n"
+        "print('sending', flush=True)\n"
+        "sys.stdin.readline()\n"
     )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "sending"
-        with Journal(path) as mine:
-            with pytest.raises(IntentClash, match="already being dispensed"):
-                mine.begin_action("dispense", M, 60, {"record_id": 78})
-            holder.kill()  # it dies mid-send: its row is no longer a live intent
-            holder.wait(30)
-            # Not a clash now; the dead process's dispense is recovered as unknown by the
-            # next journal opened, and then waits for a result the platform will give.
-            assert mine.begin_action("dispense", M, 60, {"record_id": 78}) > 0
-    finally:
-        if holder.poll() is None:
-            holder.kill()
-            holder.wait(30)
+    with subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    ) as holder:
+        try:
+            assert holder.stdout is not None and holder.stdout.readline().strip() == "sending"
+            with Journal(path) as mine:
+                with pytest.raises(IntentClash, match="already being dispensed"):
+                    mine.begin_action("dispense", M, 60, {"record_id": 78})
+                holder.kill()  # it dies mid-send: its row is no longer a live intent
+                holder.wait(30)
+                # Not a clash now; the dead process's dispense is recovered as unknown by
+                # the next journal opened, and then waits for the platform's word.
+                assert mine.begin_action("dispense", M, 60, {"record_id": 78}) > 0
+        finally:
+            if holder.poll() is None:
+                holder.kill()
 
 
 def _failed(delivery_id: int) -> Delivery:

@@ -506,11 +506,11 @@ def test_a_result_read_from_the_platform_counts_like_a_callback(
 ) -> None:
     """Callbacks going elsewhere: the platform's dispense record is the evidence."""
     dropped = journal.begin_action("dispense", "16327129", 90, {"record_id": "1", "paid": True})
-    journal.finish_action(dropped, "ok")
+    journal.finish_action(dropped, "ok", response={"delivery_id": 7})
     jammed = journal.begin_action("dispense", "16327129", 91, {"record_id": "2", "paid": True})
-    journal.finish_action(jammed, "ok")
+    journal.finish_action(jammed, "ok", response={"delivery_id": 8})
     waiting = journal.begin_action("dispense", "16327129", 92, {"record_id": "3", "paid": True})
-    journal.finish_action(waiting, "ok")
+    journal.finish_action(waiting, "ok", response={"delivery_id": 9})
 
     ok = Delivery(delivery_id=7, status="success", delivered_at="2026-12-07 12:00:00")
     assert journal.record_dispense_result(90, 1, "16327129", ok) is None
