@@ -735,7 +735,13 @@ class DispenseEngine:
         if row is not None:
             if row.deliver_status == DELIVER_SUCCESS:
                 return SlotTestResult(
-                    machine_no, slot, "dropped", text(CTX, MACHINE_SUCCESS), did, row
+                    machine_no,
+                    slot,
+                    "dropped",
+                    text(CTX, MACHINE_SUCCESS),
+                    did,
+                    row,
+                    read_first=read_first,
                 )
             return SlotTestResult(
                 machine_no,
@@ -746,6 +752,7 @@ class DispenseEngine:
                 row,
                 fault_text=row.error_msg,
                 floor_status=row.floor_status,
+                read_first=read_first,
             )
         if latest is not None:
             if latest.succeeded:
