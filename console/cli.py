@@ -35,6 +35,7 @@ from console.core.rules import (
     check_id,
     check_machine_no,
     check_trade_id,
+    platform_key,
 )
 from console.core.status import (
     RECORD_NOT_PICKED_UP,
@@ -533,12 +534,15 @@ def _dry_run(client: api.Client, call: api.Call, out: Out) -> None:
 
 
 @contextmanager
-def _journal(profile: str) -> Iterator[Any]:
-    """The shared journal, for recording actions before they are sent."""
+def _journal(creds: Creds) -> Iterator[Any]:
+    """The shared journal, for recording actions before they are sent; scoped by the
+    profile and its platform (base URL + Appid), as the window's."""
     from console.journal import Journal
 
     paths = app_paths().ensure()
-    j = Journal.open(paths.journal_file, profile)
+    j = Journal.open(
+        paths.journal_file, creds.profile, platform=platform_key(creds.base_url, creds.appid)
+    )
     try:
         yield j
     finally:
@@ -617,7 +621,7 @@ def cmd_products(args: argparse.Namespace, out: Out) -> int:
 
 
 def _remember_order(
-    profile: str, order: Any, machine_no: str, client: api.Client | None = None
+    creds: Creds, order: Any, machine_no: str, client: api.Client | None = None
 ) -> Any:
     """Keep what the platform said about ``order`` in the journal, for its follow-ups
     (amount, date, slot, product); with ``client`` the machine's product list is read
@@ -629,7 +633,7 @@ def _remember_order(
         except ApiError as exc:
             log.info("products of machine %s not read: %s", machine_no, exc)
     try:
-        with _journal(profile) as j:
+        with _journal(creds) as j:
             return j.note_order_details(order, machine_no, products)
     except Exception as exc:  # the journal is a help here, never a reason to fail a read
         log.warning("order %s not noted in the journal: %s", order.order_id, exc)
@@ -666,9 +670,9 @@ def _print_order(order: Any, out: Out, first_seen: float | None, known: Any = No
         )
 
 
-def _first_seen(profile: str, order_id: int) -> float | None:
+def _first_seen(creds: Creds, order_id: int) -> float | None:
     try:
-        with _journal(profile) as j:
+        with _journal(creds) as j:
             value: float | None = j.order_first_seen(order_id)
             return value
     except Exception:  # the journal is a help here, never a reason to fail a read
@@ -680,8 +684,8 @@ def cmd_order_show(args: argparse.Namespace, out: Out) -> int:
     no = _machine_arg(args.machine, out)
     creds = resolve_creds(args)
     order = make_client(args, out, creds).get_order(oid, no)
-    known = _remember_order(creds.profile, order, no)
-    first = _first_seen(creds.profile, oid)
+    known = _remember_order(creds, order, no)
+    first = _first_seen(creds, oid)
     out.json({"ok": True, "data": order, "first_seen": first})
     _print_order(order, out, first, known)
     return EXIT_OK
@@ -707,7 +711,7 @@ def cmd_order_create(args: argparse.Namespace, out: Out) -> int:
         _dry_run(client, call, out)
         return EXIT_OK
     request = {"trade_id": trade_id, "products": products, "notify_url": client.masked(notify_url)}
-    with _journal(creds.profile) as j:
+    with _journal(creds) as j:
         created, _ = _journalled(
             j,
             "order_create",
@@ -742,7 +746,7 @@ def cmd_set_status(args: argparse.Namespace, out: Out) -> int:
     if args.dry_run:
         _dry_run(client, call, out)
         return EXIT_OK
-    first = _first_seen(creds.profile, oid)
+    first = _first_seen(creds, oid)
     if status is OrderStatus.PAID and first is not None and time.time() - first > ORDER_WINDOW_S:
         out.warn(
             f"order {oid} is older than 20 minutes: the platform will accept 'paid' "
@@ -755,7 +759,7 @@ def cmd_set_status(args: argparse.Namespace, out: Out) -> int:
             "The ordered items go back to the machine's stock and the order can no longer be dispensed.",
             out,
         )
-    with _journal(creds.profile) as j:
+    with _journal(creds) as j:
         j.note_order(oid, no)
         _journalled(
             j,
@@ -790,7 +794,7 @@ def cmd_dispense(args: argparse.Namespace, out: Out) -> int:
         return EXIT_OK
     order = client.get_order(oid, no)
     # Amount, trade id, slot and product, for a follow-up should the dispense fail.
-    _remember_order(creds.profile, order, no, client if is_dispensable(order.status) else None)
+    _remember_order(creds, order, no, client if is_dispensable(order.status) else None)
     if not is_dispensable(order.status):
         raise CliExit(
             EXIT_REFUSED,
@@ -809,7 +813,7 @@ def cmd_dispense(args: argparse.Namespace, out: Out) -> int:
             raise CliExit(
                 EXIT_REFUSED, f"order {oid} has no record left to dispense; nothing was sent"
             )
-    first = _first_seen(creds.profile, oid)
+    first = _first_seen(creds, oid)
     if first is not None and time.time() - first > ORDER_WINDOW_S:
         out.warn(f"order {oid} is older than 20 minutes: the platform will probably refuse it")
     items = ", ".join(f"record {r.id} (product {r.product_id} x{r.quantity})" for r in targets)
@@ -818,7 +822,7 @@ def cmd_dispense(args: argparse.Namespace, out: Out) -> int:
         f"Dispense order {oid} on machine {no}: {items}?\nAn item will drop for each record.",
         out,
     )
-    with _journal(creds.profile) as j:
+    with _journal(creds) as j:
         j.note_order(oid, no)
         # The one dispense engine (the window runs it too); results a receiver journals
         # (``vendctl listen``, a window) are heard through the shared journal.
@@ -919,7 +923,7 @@ def cmd_test_dispense(args: argparse.Namespace, out: Out) -> int:
     _confirm(
         args, f"Test-dispense slot {slot} on machine {no}?\nAn item will drop from that slot.", out
     )
-    with _journal(creds.profile) as j:
+    with _journal(creds) as j:
         d, _ = _journalled(
             j,
             "test_dispense",
@@ -950,7 +954,13 @@ def cmd_doctor(args: argparse.Namespace, out: Out) -> int:
     path = app_paths().journal_file
     if path.exists():  # a diagnosis reads the journal; it never creates one
         try:
-            journal = Journal(path, creds.profile, recover=False)
+            journal = Journal(
+                path,
+                creds.profile,
+                platform=platform_key(creds.base_url, creds.appid),
+                adopt=False,
+                recover=False,
+            )
         except (JournalError, sqlite3.Error, OSError) as exc:
             out.warn(f"journal not read, so no dispense history: {exc}")
     try:
@@ -1307,7 +1317,7 @@ def cmd_listen(args: argparse.Namespace, out: Out) -> int:
     def on_signal(signum: int, frame: Any) -> None:
         stop.set()
 
-    with _journal(creds.profile) as j:
+    with _journal(creds) as j:
         client = make_client(args, out, creds) if complete else None
         checker = CrossChecker(client, j) if client is not None else None
         receiver = Receiver(
@@ -1387,8 +1397,8 @@ def _limit(args: argparse.Namespace) -> int:
 
 def cmd_journal_list(args: argparse.Namespace, out: Out) -> int:
     kind = args.journal_command
-    profile = resolve_creds(args, need_secrets=False).profile
-    with _journal(profile) as j:
+    creds = resolve_creds(args, need_secrets=False)
+    with _journal(creds) as j:
         if args.export:
             count = j.export(kind, args.export, out.stdout)
             print(f"exported {count} {kind}", file=out.stderr)
@@ -1452,8 +1462,8 @@ def _followup_json(f: Any) -> dict[str, Any]:
 
 def cmd_journal_history(args: argparse.Namespace, out: Out) -> int:
     oid = check_id(args.order_id, "order id")
-    profile = resolve_creds(args, need_secrets=False).profile
-    with _journal(profile) as j:
+    creds = resolve_creds(args, need_secrets=False)
+    with _journal(creds) as j:
         items = j.order_history(oid)
         summary = j.get_order(oid)
     out.json({"ok": True, "order": summary, "data": items})
@@ -1474,18 +1484,18 @@ def cmd_journal_replay(args: argparse.Namespace, out: Out) -> int:
     from console.receiver import ReplayError, replay
 
     cid = check_id(args.callback_id, "callback id")
-    profile = resolve_creds(args, need_secrets=False).profile
+    creds = resolve_creds(args, need_secrets=False)
     url = args.url or _env(ENV_NOTIFY_URL)
     if not url:
-        runtime = _runtime_file(profile)
+        runtime = _runtime_file(creds.profile)
         try:
             info = json.loads(runtime.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             raise CliExit(
                 EXIT_TRANSPORT, "no running receiver found: start `vendctl listen` or pass --url"
             ) from None
-        url = f"http://{info['host']}:{info['port']}/notify/{_notify_token(profile, out, create=False)}"
-    with _journal(profile) as j:
+        url = f"http://{info['host']}:{info['port']}/notify/{_notify_token(creds.profile, out, create=False)}"
+    with _journal(creds) as j:
         if j.get_callback(cid) is None:
             raise BadInput(f"callback {cid} is not in the journal")
         try:
@@ -1521,7 +1531,7 @@ def cmd_followup_check(args: argparse.Namespace, out: Out) -> int:
         raise BadInput(f"--older-than must be between 0 and {week} seconds, not {older:g}")
     creds = resolve_creds(args)
     client = make_client(args, out, creds)
-    with _journal(creds.profile) as j:
+    with _journal(creds) as j:
         from console.receiver.crosscheck import CrossChecker
 
         done = run_checks(client, CrossChecker(client, j), j, time.time(), older)
@@ -1558,9 +1568,9 @@ def cmd_followup_check(args: argparse.Namespace, out: Out) -> int:
 
 
 def cmd_followup_list(args: argparse.Namespace, out: Out) -> int:
-    profile = resolve_creds(args, need_secrets=False).profile
+    creds = resolve_creds(args, need_secrets=False)
     state = None if args.state == "all" else args.state
-    with _journal(profile) as j:
+    with _journal(creds) as j:
         rows = j.list_followups(state)
         overdue = j.overdue_dispenses(time.time())
     out.json({"ok": True, "data": [_followup_json(f) for f in rows]})
@@ -1580,7 +1590,7 @@ def cmd_followup_refund(args: argparse.Namespace, out: Out) -> int:
 
     creds = resolve_creds(args)
     client = make_client(args, out, creds)
-    with _journal(creds.profile) as j:
+    with _journal(creds) as j:
         f = _get_followup(j, args.followup_id)
         if f.state != "open":
             raise BadInput(f"follow-up {f.id} is {f.state}: only an open follow-up can be refunded")
@@ -1609,8 +1619,8 @@ def cmd_followup_refund(args: argparse.Namespace, out: Out) -> int:
 
 def _followup_close(args: argparse.Namespace, out: Out, resolve: bool) -> int:
 
-    profile = resolve_creds(args, need_secrets=False).profile
-    with _journal(profile) as j:
+    creds = resolve_creds(args, need_secrets=False)
+    with _journal(creds) as j:
         f = _get_followup(j, args.followup_id)
         try:
             row = (

@@ -75,3 +75,15 @@ def seconds_left(first_seen_epoch: float | None, now_epoch: float) -> float | No
     if first_seen_epoch is None:
         return None
     return first_seen_epoch + ORDER_WINDOW_S - now_epoch
+
+
+def platform_key(base_url: str, appid: str) -> str:
+    """Which platform an order id belongs to: the base URL (scheme and host lower-case,
+    no trailing slash) and the Appid. Order ids are unique on one platform only (a
+    restarted sandbox, another merchant account, reuse them)."""
+    url = base_url.strip().rstrip("/")
+    scheme, sep, rest = url.partition("://")
+    if sep:
+        host, slash, path = rest.partition("/")
+        url = f"{scheme.lower()}://{host.lower()}{slash}{path}"
+    return f"{url}#{appid.strip()}" if url or appid.strip() else ""

@@ -93,6 +93,8 @@ ExportKind = Literal["orders", "callbacks", "actions", "followups"]
 ExportFormat = Literal["csv", "json"]
 
 _ACTIVE_STATES = (FollowupState.OPEN.value, FollowupState.REFUND_REQUESTED.value)
+# Tables whose rows carry the journal's scope in ``profile``.
+_SCOPED_TABLES = ("actions", "orders", "callbacks", "followups", "followup_events", "items_out")
 SYSTEM_ACTOR = "console"
 
 # Journal sessions open in this process: their in-flight actions are not orphans.
@@ -373,10 +375,18 @@ class Journal:
         profile: str = "default",
         clock: Callable[[], float] = time.time,
         *,
+        platform: str = "",
+        adopt: bool = True,
         recover: bool = True,
     ) -> None:
         self.path = Path(path)
-        self.profile = profile
+        # Rows are scoped by profile and platform (``console.core.rules.platform_key``):
+        # an order is the platform's order, and another platform's order with the same id
+        # (a restarted sandbox, another account) is another order. The scope is what the
+        # ``profile`` column holds: ``name`` alone, or ``name@platform``.
+        self.profile_name = profile
+        self.platform = platform
+        self.profile = f"{profile}@{platform}" if platform else profile
         self._clock = clock
         self._lock = threading.RLock()
         self._session = secrets.token_hex(8)
@@ -391,15 +401,56 @@ class Journal:
         self._conn: sqlite3.Connection | None = conn
         with _live_lock:
             _live_sessions.add(self._session)
+        if platform and adopt:
+            self._adopt_unscoped()
         self.recovered: tuple[ActionRow, ...] = ()
         if recover:
             self.recovered = tuple(self.recover_in_flight())
 
     @classmethod
     def open(
-        cls, path: Path, profile: str = "default", clock: Callable[[], float] = time.time
+        cls,
+        path: Path,
+        profile: str = "default",
+        clock: Callable[[], float] = time.time,
+        *,
+        platform: str = "",
+        adopt: bool = True,
     ) -> Journal:
-        return cls(path, profile, clock)
+        return cls(path, profile, clock, platform=platform, adopt=adopt)
+
+    def _adopt_unscoped(self) -> None:
+        """Rows this profile wrote before journals were scoped by platform belong to the
+        platform it uses now (a profile's platform rarely changes; the built-in
+        sandbox's does every start, so the window opens it with ``adopt=False``)."""
+        with self._write() as conn:
+            for table in _SCOPED_TABLES:
+                conn.execute(
+                    f"UPDATE OR IGNORE {table} SET profile = ? WHERE profile = ?",  # noqa: S608
+                    (self.profile, self.profile_name),
+                )
+
+    def _retire_order(self, conn: sqlite3.Connection, order_id: int, old_trade_id: str) -> None:
+        """The platform gave order ``order_id`` a different trade id than the journal knew:
+        it is another order. The old one's rows move to a scope of their own (kept in the
+        file and its exports) so they never mix with the new one's."""
+        retired = f"{self.profile}~{old_trade_id}"
+        conn.execute(
+            "UPDATE followup_events SET profile = ? WHERE profile = ? AND followup_id IN "
+            "(SELECT id FROM followups WHERE profile = ? AND order_id = ?)",
+            (retired, self.profile, self.profile, order_id),
+        )
+        for table in ("actions", "orders", "callbacks", "followups", "items_out"):
+            conn.execute(
+                f"UPDATE {table} SET profile = ? WHERE profile = ? AND order_id = ?",  # noqa: S608
+                (retired, self.profile, order_id),
+            )
+        log.warning(
+            "order %s: the platform's trade id differs from the journal's (%s): another "
+            "order with the same id; the earlier one's history is kept apart",
+            order_id,
+            old_trade_id,
+        )
 
     def close(self) -> None:
         """Close the connection (idempotent). In-flight actions stay in flight."""
@@ -1170,9 +1221,13 @@ class Journal:
         ts, ts_iso = self._now()
         with self._write() as conn:
             row = conn.execute(
-                "SELECT records FROM orders WHERE profile = ? AND order_id = ?",
+                "SELECT records, trade_id FROM orders WHERE profile = ? AND order_id = ?",
                 (self.profile, order.order_id),
             ).fetchone()
+            known = str(row["trade_id"]) if row is not None else ""
+            if known and order.trade_id and known != order.trade_id:
+                self._retire_order(conn, order.order_id, known)
+                row = None
             before = {d.record_id: d for d in _record_details(row[0] if row else None)}
             records: list[dict[str, Any]] = []
             for r in order.records:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from PySide6.QtCore import QCoreApplication
 
+from console.core.rules import platform_key
 from console.credentials import (
     CredentialsError,
     KeyringStore,
@@ -235,7 +236,14 @@ class EnvironmentFactory:
         )
         register_secrets(client.secrets)  # masked in every log record from now on
         self.paths.ensure()
-        journal = Journal.open(self.paths.journal_file, profile.name)
+        # Scoped by platform: the built-in sandbox is a new platform at every start (its
+        # order ids start again), so its rows from earlier runs are not adopted.
+        journal = Journal.open(
+            self.paths.journal_file,
+            profile.name,
+            platform=platform_key(profile.base_url, profile.appid),
+            adopt=not profile.is_sandbox,
+        )
         waiter = ResultWaiter()
         ops = Operations(client, journal, self.journal_call, waiter, notify_url="", receiver_url="")
 

@@ -266,6 +266,7 @@ def test_installed_entry_point_and_exit_codes(env: dict[str, str], console_home:
 
 
 def test_every_write_is_journalled_before_and_after(env: dict[str, str], sandbox: Sandbox) -> None:
+    from console.core.rules import platform_key
     from console.journal import Journal
     from console.paths import app_paths
 
@@ -274,7 +275,9 @@ def test_every_write_is_journalled_before_and_after(env: dict[str, str], sandbox
     sandbox.inject("dispense:status=503#1")
     r = vendctl("dispense", str(oid), "--machine", LOBBY, "--yes")
     assert r.code == 3
-    j = Journal.open(app_paths().journal_file, "env")
+    # Scoped like vendctl's: the profile and its platform (base URL + Appid).
+    platform = platform_key(env["VENDCTL_BASE_URL"], env["VENDCTL_APPID"])
+    j = Journal.open(app_paths().journal_file, "env", platform=platform)
     try:
         actions = {a.kind: a for a in j.list_actions(10)}
         assert actions["set_status"].outcome == "ok"

@@ -68,11 +68,24 @@ def test_the_order_details_the_platform_gave_are_kept(journal: Journal) -> None:
     assert journal.get_order(60) == again
 
 
-def test_a_read_does_not_replace_the_trade_id_or_age_the_journal_knows(journal: Journal) -> None:
+def test_a_read_does_not_replace_the_age_the_journal_knows(journal: Journal) -> None:
     journal.note_order(60, MACHINE, trade_id="T-CREATED-HERE", created_here=True, first_seen=T0)
-    summary = journal.note_order_details(order(trade_id="T-OTHER"), MACHINE, PRODUCTS)
+    summary = journal.note_order_details(order(trade_id="T-CREATED-HERE"), MACHINE, PRODUCTS)
     assert summary.trade_id == "T-CREATED-HERE" and summary.first_seen == T0
     assert summary.last_activity == "created here"  # a read is not activity
+
+
+def test_another_trade_id_under_a_known_order_id_is_another_order(journal: Journal) -> None:
+    """A restarted sandbox (or any platform reusing an id): the new order 60 must not show
+    the old order 60's age, dispenses or follow-ups; the old history is kept apart."""
+    journal.note_order(60, MACHINE, trade_id="T-OLD", created_here=True, first_seen=T0)
+    aid = journal.begin_action("dispense", MACHINE, 60, {"record_id": 78, "paid": True})
+    journal.finish_action(aid, "ok", response={"delivery_id": 5})
+    summary = journal.note_order_details(order(trade_id="T-NEW"), MACHINE, PRODUCTS)
+    assert (summary.trade_id, summary.first_seen, summary.created_here) == ("T-NEW", None, False)
+    assert journal.list_actions(10, order_id=60) == []
+    assert journal.last_dispenses(60) == {}
+    assert journal.overdue_dispenses(T0 + 10_000) == []  # the old wait is not the new one's
 
 
 def failure(oid: int, rid: int) -> bytes:

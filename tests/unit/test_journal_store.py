@@ -736,3 +736,34 @@ def test_every_action_records_who_did_it(journal: Journal) -> None:
     named = journal.begin_action("set_status", "16327129", 61, {"status": 2}, actor="Li Na")
     assert journal.get_action(mine).actor == getpass.getuser()  # type: ignore[union-attr]
     assert journal.get_action(named).actor == "Li Na"  # type: ignore[union-attr]
+
+
+def test_an_order_is_the_platforms_order(path: Path, clock: Clock) -> None:
+    """Rows are scoped by the profile's platform (base URL + Appid): order 67 of a
+    restarted sandbox (a new platform) is not the old order 67."""
+    from console.core.rules import platform_key
+
+    old = platform_key("http://127.0.0.1:41000/", "sandbox-app")
+    new = platform_key("HTTP://127.0.0.1:42000", "sandbox-app")
+    assert old == "http://127.0.0.1:41000#sandbox-app" and old != new
+    with Journal(path, "sandbox", clock, platform=old, adopt=False) as before:
+        before.note_order(67, "16327129", trade_id="T-OLD", created_here=True, first_seen=T0)
+        aid = before.begin_action("dispense", "16327129", 67, {"record_id": 1, "paid": True})
+        before.finish_action(aid, "ok", response={"delivery_id": 3})
+    with Journal(path, "sandbox", clock, platform=new, adopt=False) as after:
+        assert after.get_order(67) is None  # no countdown, no "created here"
+        assert after.list_actions(10, order_id=67) == [] and after.last_dispenses(67) == {}
+        assert after.overdue_dispenses(clock.t + 1000) == []
+    with Journal(path, "sandbox", clock, platform=old, adopt=False) as again:
+        assert again.get_order(67) is not None  # kept for the platform it belongs to
+
+
+def test_rows_from_before_platform_scoping_are_adopted_once(path: Path, clock: Clock) -> None:
+    with Journal(path, "shop", clock) as legacy:
+        legacy.note_order(60, "16327129", trade_id="T60")
+    with Journal(path, "shop", clock, platform="https://open.example#app1") as scoped:
+        summary = scoped.get_order(60)
+        assert summary is not None and summary.trade_id == "T60"
+        assert [o.order_id for o in scoped.recent_orders()] == [60]
+    with Journal(path, "shop", clock, platform="https://other.example#app2") as other:
+        assert other.get_order(60) is None  # adopted by the first platform, not this one
