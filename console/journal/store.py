@@ -1224,9 +1224,9 @@ class Journal:
                 "SELECT records, trade_id FROM orders WHERE profile = ? AND order_id = ?",
                 (self.profile, order.order_id),
             ).fetchone()
-            known = str(row["trade_id"]) if row is not None else ""
-            if known and order.trade_id and known != order.trade_id:
-                self._retire_order(conn, order.order_id, known)
+            known_trade = str(row["trade_id"]) if row is not None else ""
+            if known_trade and order.trade_id and known_trade != order.trade_id:
+                self._retire_order(conn, order.order_id, known_trade)
                 row = None
             before = {d.record_id: d for d in _record_details(row[0] if row else None)}
             records: list[dict[str, Any]] = []
