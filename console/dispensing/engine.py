@@ -493,7 +493,7 @@ class DispenseEngine:
         self._j = call
         self.actor = actor
 
-    def _journalled(
+    def journalled(
         self,
         kind: str,
         machine_no: str,
@@ -501,6 +501,7 @@ class DispenseEngine:
         request: dict[str, Any],
         send: Callable[[], T],
     ) -> tuple[T, int]:
+        """``journalled`` with this engine's journal, masking and actor."""
         return journalled(
             self.journal,
             kind,
@@ -579,7 +580,7 @@ class DispenseEngine:
         self.waiter.expect(order_id, record_id)
         try:
             try:
-                delivery, _ = self._journalled(
+                delivery, _ = self.journalled(
                     "dispense",
                     machine_no,
                     order_id,
@@ -707,7 +708,7 @@ class DispenseEngine:
         self.waiter.expect_test(name)
         try:
             progress(SlotTestProgress(no, name, "sending"))
-            delivery, _ = self._journalled(
+            delivery, _ = self.journalled(
                 "test_dispense",
                 no,
                 None,

@@ -32,7 +32,6 @@ from console.dispensing.engine import (
     ResultWaiter,
     SlotTestProgress,
     SlotTestResult,
-    journalled,
 )
 from console.dispensing.refund import refund_followup
 from console.journal import ActionRow, CallbackRow, FollowupRow, Journal, LastDispense
@@ -206,26 +205,6 @@ class Operations:
 
     # -- journalling --------------------------------------------------------------
 
-    def _journalled(
-        self,
-        kind: str,
-        machine_no: str,
-        order_id: int | None,
-        request: dict[str, Any],
-        send: Callable[[], T],
-    ) -> tuple[T, int]:
-        """Record the intent, send, record the outcome (``console.dispensing.journalled``)."""
-        return journalled(
-            self.journal,
-            kind,
-            machine_no,
-            order_id,
-            request,
-            send,
-            call=self._j,
-            mask=self.client.masked,
-        )
-
     # -- reads --------------------------------------------------------------------
 
     def machines(self) -> list[Machine]:
@@ -239,7 +218,7 @@ class Operations:
     def open_order(self, order_id: int, machine_no: str) -> OrderView:
         """Look the order up (journalled, so it shows in recent orders)."""
         no = check_machine_no(machine_no).value
-        order, _ = self._journalled(
+        order, _ = self.engine.journalled(
             "order_get",
             no,
             order_id,
@@ -265,7 +244,7 @@ class Operations:
         )
 
     def query_delivery(self, delivery_id: int, machine_no: str, order_id: int | None) -> Delivery:
-        delivery, _ = self._journalled(
+        delivery, _ = self.engine.journalled(
             "delivery_query",
             machine_no,
             order_id,
@@ -277,7 +256,7 @@ class Operations:
     # -- writes -------------------------------------------------------------------
 
     def set_status(self, order_id: int, machine_no: str, status: OrderStatus) -> StatusChanged:
-        _, action_id = self._journalled(
+        _, action_id = self.engine.journalled(
             "set_status",
             machine_no,
             order_id,
@@ -294,7 +273,7 @@ class Operations:
             "products": [{"product_id": product_id, "quantity": quantity}],
             "notify_url": self.client.masked(self.notify_url),
         }
-        created, _ = self._journalled(
+        created, _ = self.engine.journalled(
             "order_create",
             machine_no,
             None,

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from console.app import ConsoleApp
 from console.credentials import MemoryStore
+from console.journal import Journal
 from console.paths import app_paths
 from console.sandbox import Sandbox
 from console.tasks.logfeed import LogEntry
@@ -122,6 +123,17 @@ def fill_profile(dialog: ProfilesDialog, sandbox: Sandbox, name: str = "Shop tes
     dialog.appid_edit.setText(creds.appid)
     dialog.app_secret_edit.setText(creds.app_secret)
     dialog.sign_key_edit.setText(creds.sign_key)
+
+
+def file_journal(app: ConsoleApp) -> Journal:
+    """A second reader of the journal file the window writes, scoped as the window's
+    (its profile and platform). Close it when done."""
+    env = app.window.ws.env
+    assert env is not None, "no profile is open"
+    mine = env.journal
+    return Journal.open(
+        app_paths().journal_file, mine.profile_name, platform=mine.platform, adopt=False
+    )
 
 
 def log_entries(app: ConsoleApp) -> list[LogEntry]:

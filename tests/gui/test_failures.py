@@ -10,7 +10,14 @@ from console.journal import Journal
 from console.paths import app_paths
 from console.sandbox.common import gmt8_date
 from console.tasks.runner import POOL_JOURNAL
-from tests.gui.conftest import LEFT, LOBBY, WAIT_MS, choose_machine, new_paid_order
+from tests.gui.conftest import (
+    LEFT,
+    LOBBY,
+    WAIT_MS,
+    choose_machine,
+    file_journal,
+    new_paid_order,
+)
 
 
 def open_demo_order(qtbot, app, sandbox, kind: str = "unpaid") -> int:
@@ -118,7 +125,7 @@ def test_a_timeout_says_the_change_may_have_happened(qtbot, make_console, sandbo
     assert "did not answer in time" in message
     assert "may have reached the platform: open the order again" in message
     qtbot.waitUntil(lambda: not any(t.pool == "api" for t in app.runner.running()), timeout=WAIT_MS)
-    journal = Journal.open(app_paths().journal_file, "Local")
+    journal = file_journal(app)
     try:
         action = journal.list_actions(1, order_id=order_id)[0]
     finally:
@@ -186,9 +193,13 @@ def test_quitting_with_a_dispense_in_flight_loses_no_journal_entry(
     asker.answer = False
     assert not window.close()  # the operator thinks again: the window stays
     assert asker.questions[-1].title == "Quit with work running?"
+    reader = file_journal(app)  # scoped as the window's; read once it has closed
+    reader.close()
     asker.answer = True
     assert window.close()
-    journal = Journal.open(app_paths().journal_file, "Sandbox")
+    journal = Journal.open(
+        app_paths().journal_file, reader.profile_name, platform=reader.platform, adopt=False
+    )
     try:
         dispense = next(
             a for a in journal.list_actions(20, order_id=order_id) if a.kind == "dispense"

@@ -42,7 +42,7 @@ def env(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def journal(env: None) -> Iterator[Journal]:
     """The journal `vendctl` uses with credentials from the environment (profile "env")."""
-    j = Journal(app_paths().ensure().journal_file, "env")
+    j = Journal(app_paths().ensure().journal_file, "env", platform=_vendctl_platform())
     yield j
     j.close()
 
@@ -270,3 +270,12 @@ def test_doctor_warns_on_skew_but_exits_0(monkeypatch: pytest.MonkeyPatch) -> No
         r = vendctl("doctor", LOBBY)
     assert r.code == 0
     assert "warn  clock         this computer's clock is 10 min ahead of the platform's" in r.out
+
+
+def _vendctl_platform() -> str:
+    """The platform `vendctl` scopes its journal rows by (base URL + Appid from the env)."""
+    import os
+
+    from console.core.rules import platform_key
+
+    return platform_key(os.environ["VENDCTL_BASE_URL"], os.environ["VENDCTL_APPID"])

@@ -17,6 +17,7 @@ import http.client
 import io
 import json
 import logging
+import os
 import socket
 import string
 from collections import Counter
@@ -33,6 +34,7 @@ from console.api.client import envelope_data, parse_envelope
 from console.api.errors import PlatformRefused, TransportError
 from console.api.signing import PayloadError, decode_payload, encode_payload, sign, verify
 from console.cli import main
+from console.core.rules import platform_key
 from console.journal import Journal
 from console.receiver import MAX_BODY, Receiver, new_token
 from tests.integration.conftest import LOBBY
@@ -242,7 +244,7 @@ def test_vendctl_survives_any_answer(
         monkeypatch.setenv(k, v)
     # A dispense waits for the machine's result; an answer that never settles
     # must not keep the fuzzer waiting the platform's 120 s.
-    monkeypatch.setattr("console.cli.DEVICE_TIMEOUT_S", -15)
+    monkeypatch.setattr("console.dispensing.engine.RESULT_DEADLINE_S", 0)
     monkeypatch.setattr("console.api.client.MAX_TRIES", 1)  # retries are proven elsewhere
     out, err = io.StringIO(), io.StringIO()
     code = main([*(["--json"] if as_json else []), *argv], stdout=out, stderr=err)
@@ -251,7 +253,8 @@ def test_vendctl_survives_any_answer(
         assert "vendctl: " in err.getvalue()
     if as_json:
         json.loads(out.getvalue())
-    with Journal.open(console_home / "data" / "journal.sqlite3", "env") as j:
+    platform = platform_key(os.environ["VENDCTL_BASE_URL"], os.environ["VENDCTL_APPID"])
+    with Journal.open(console_home / "data" / "journal.sqlite3", "env", platform=platform) as j:
         assert [a for a in j.list_actions(1000) if a.state == "in_flight"] == []
     figures.add("fuzz.vendctl_answers", 1, "vendctl runs against random platform answers")
 

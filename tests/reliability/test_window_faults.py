@@ -36,10 +36,9 @@ from contextlib import contextmanager
 import pytest
 
 from console.app import ConsoleApp
-from console.journal import ActionRow, Journal
-from console.paths import app_paths
+from console.journal import ActionRow
 from console.sandbox import Sandbox
-from tests.gui.conftest import LEFT, WAIT_MS, log_entries, new_paid_order
+from tests.gui.conftest import LEFT, WAIT_MS, file_journal, log_entries, new_paid_order
 from tests.gui.test_failures import open_demo_order
 
 from .conftest import Figures
@@ -106,16 +105,16 @@ def _tries(app: ConsoleApp, action: str) -> int:
     return sum(1 for e in log_entries(app) if e.kind == "request" and f"[{action}]" in e.summary)
 
 
-def _actions(order_id: int) -> list[ActionRow]:
-    journal = Journal.open(app_paths().journal_file, "Sandbox")
+def _actions(app: ConsoleApp, order_id: int) -> list[ActionRow]:
+    journal = file_journal(app)
     try:
         return journal.list_actions(50, order_id=order_id)
     finally:
         journal.close()
 
 
-def _active_followups() -> int:
-    journal = Journal.open(app_paths().journal_file, "Sandbox")
+def _active_followups(app: ConsoleApp) -> int:
+    journal = file_journal(app)
     try:
         return len(journal.list_followups("active"))
     finally:
@@ -155,7 +154,7 @@ def test_window_fault_matrix(
     order_id = open_demo_order(qtbot, app, sandbox, kind)
     sent_before = len(sandbox.requests_for(cmd.action))
     tries_before = _tries(app, cmd.action)
-    followups_before = _active_followups()
+    followups_before = _active_followups(app)
     posted: list[tuple[str, str]] = []
     window.ws.message_posted.connect(lambda level, text: posted.append((level, text)))
 
@@ -218,7 +217,7 @@ def test_window_fault_matrix(
 
     # 3. The journal records the outcome.
     journal_kind = "set_status" if cmd.name == "set-status" else "dispense"
-    (action,) = [a for a in _actions(order_id) if a.kind == journal_kind]
+    (action,) = [a for a in _actions(app, order_id) if a.kind == journal_kind]
     assert action.state == fault.journal, action
     if fault.journal == "transport":
         assert "before acting again" in action.check, action
@@ -228,7 +227,7 @@ def test_window_fault_matrix(
     if cmd.name == "dispense":
         # A refused dispense of a paid order opens a refund follow-up; a transport
         # failure leaves the outcome to check instead (the journal's check says what).
-        opened = _active_followups() - followups_before
+        opened = _active_followups(app) - followups_before
         assert opened == (1 if fault.journal == "refused" else 0)
         if opened:
             qtbot.waitUntil(lambda: window.tabs.tabText(1) == "Follow-ups (1)", timeout=WAIT_MS)

@@ -37,11 +37,10 @@ from pytestqt.qtbot import QtBot
 from console.app import ConsoleApp
 from console.core.followup import REASON_SUSPICIOUS
 from console.journal import Journal
-from console.paths import app_paths
 from console.sandbox import Sandbox
 from console.tasks.logfeed import LogEntry
 from console.ui.main_window import MainWindow
-from tests.gui.conftest import WAIT_MS, log_entries
+from tests.gui.conftest import WAIT_MS, file_journal, log_entries
 from tests.gui.test_failures import apply_paid, open_demo_order
 from tests.integration.test_receiver_http import closed_by_server
 
@@ -71,9 +70,9 @@ def _callback_entries(app: ConsoleApp) -> list[LogEntry]:
     ]
 
 
-def _callback_counts() -> dict[str, int]:
+def _callback_counts(app: ConsoleApp) -> dict[str, int]:
     """The journal's callback counts, read from the file the window writes."""
-    journal = Journal.open(app_paths().journal_file, "Sandbox")
+    journal = file_journal(app)
     try:
         return journal.callback_counts()
     finally:
@@ -184,7 +183,7 @@ def test_the_window_takes_5000_callbacks_and_serves_the_operator_meanwhile(
     # failures they are listed as suspicious for a person — never refunds, not counted.
     failures = sum(1 for key in keys if key[1] % 10 == 0)
     _no_refund_for_forged_failures(qtbot, window, env.journal)
-    counts = _callback_counts()
+    counts = _callback_counts(app)
     assert counts["success"] + counts["failure"] == UNIQUE
     assert counts["failure"] == failures and counts["duplicate"] == REPEATS
 
@@ -311,7 +310,7 @@ def test_50_slow_loris_connections_do_not_stop_the_window(
         trickler.join(WAIT)
         # They were all still there, holding their connections, the whole time.
         assert all(_still_open(s) for s, _ in loris)
-        counts = _callback_counts()
+        counts = _callback_counts(app)
         assert counts["success"] + counts["failure"] == LORIS_CALLBACKS
         assert counts["malformed"] == 0  # no half request was taken for a callback
         # Closing the window stops its receiver, which drops them.
