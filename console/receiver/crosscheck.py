@@ -210,7 +210,9 @@ class CrossChecker:
         for action in self.journal.list_actions(50, order_id=cb.order_id, kind="dispense"):
             if action.kind != "dispense" or action.record_id != cb.record_id:
                 continue
-            data: Any = (action.response or {}).get("data")
-            if isinstance(data, dict) and isinstance(data.get("delivery_id"), int):
-                return int(data["delivery_id"])
+            response = action.response or {}
+            # The engine stores the platform's answer as is; older rows under "data".
+            for data in (response, response.get("data")):
+                if isinstance(data, dict) and isinstance(data.get("delivery_id"), int):
+                    return int(data["delivery_id"])
         return None

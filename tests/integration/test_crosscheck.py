@@ -72,6 +72,24 @@ def test_a_callback_that_contradicts_the_delivery_is_suspicious(
     assert verdict == "suspicious" and "says failure" in detail
 
 
+def test_a_result_for_a_dispense_still_under_way_is_suspicious(
+    client: Client, journal: Journal, sandbox: Sandbox
+) -> None:
+    """The platform records a result before it posts it: a failure callback while the
+    console's dispense is still dispensing did not come from the platform."""
+    oid = sandbox.demo_order("paid")
+    sandbox.inject("device:slow=30#1")
+    action = journal.begin_action("dispense", LOBBY, oid, {"record_id": 78, "paid": True})
+    delivery = client.dispense(LOBBY, oid, 78)
+    # Stored as the dispense engine stores it: the platform's answer as is.
+    journal.finish_action(action, "ok", response={"delivery_id": delivery.delivery_id})
+    verdict, detail = CrossChecker(client, journal)(
+        cb(order_id=oid, record_id=78, deliver_status="0", error_msg="Goods are Stuck")
+    )
+    assert verdict == "suspicious", detail
+    assert f"delivery {delivery.delivery_id} is still dispensing" in detail
+
+
 def test_platform_trouble_is_an_error_not_a_verdict(
     client: Client, journal: Journal, sandbox: Sandbox
 ) -> None:
