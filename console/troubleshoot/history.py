@@ -41,6 +41,7 @@ from typing import Any
 from console.core.faults import Meaning, fault_meaning, floor_meaning
 from console.core.models import Delivery, Product
 from console.core.rules import DEVICE_TIMEOUT_S
+from console.core.status import RECORD_PICKED_UP
 from console.journal import ActionRow, CallbackRow, Journal
 
 DAY_S = 86400.0
@@ -125,6 +126,11 @@ def slot_evidence(row: CallbackRow | ActionRow) -> SlotEvidence:
         return SlotEvidence.OK if row.outcome == "success" else SlotEvidence.FAILED
     if row.kind != "delivery_query" or row.state != "ok" or not row.response:
         return SlotEvidence.NONE
+    if row.request.get("source") == "order record":
+        # The order's record read after a dispense's answer was lost: picked up says the
+        # slot dropped it; "not picked up" may mean the dispense never reached it.
+        picked_up = row.response.get("status") == RECORD_PICKED_UP
+        return SlotEvidence.OK if picked_up else SlotEvidence.NONE
     record = Delivery.from_data(row.response)
     if record.pending:
         return SlotEvidence.NONE

@@ -65,7 +65,11 @@ def callback_row(
 
 
 def action_row(
-    kind: str, state: str, response: dict[str, Any] | None = None, code: int | None = None
+    kind: str,
+    state: str,
+    response: dict[str, Any] | None = None,
+    code: int | None = None,
+    source: str = "",
 ) -> ActionRow:
     return ActionRow(
         id=3,
@@ -76,7 +80,7 @@ def action_row(
         machine_no=CANTEEN,
         order_id=60,
         record_id=78,
-        request={"record_id": 78},
+        request={"record_id": 78, **({"source": source} if source else {})},
         state=state,
         code=code,
         message="",
@@ -122,6 +126,10 @@ def record(status: str, fail_reason: str = "", pickup_at: str = "") -> dict[str,
         (action_row("delivery_query", "ok", record("")), NONE),
         (action_row("delivery_query", "ok", None), NONE),
         (action_row("delivery_query", "transport"), NONE),
+        # The order's record, read after a dispense's answer was lost.
+        (action_row("delivery_query", "ok", {"status": "已取货"}, source="order record"), OK),
+        # "Not picked up" may mean the dispense never reached the machine: not a fault.
+        (action_row("delivery_query", "ok", {"status": "未取货"}, source="order record"), NONE),
         # A dispense itself says nothing about the slot, whatever became of it.
         (action_row("dispense", "ok", {"delivery_id": 1000}), NONE),  # no result (yet)
         (action_row("dispense", "unknown"), NONE),  # the console stopped before the answer
