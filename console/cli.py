@@ -282,6 +282,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sign-key")
     p.add_argument("--seed", type=int, default=1, help="demo data seed (default 1)")
     p.add_argument(
+        "--state",
+        metavar="FILE",
+        help="keep the sandbox's world (machines, stock, orders, dispenses) in FILE: the next "
+        "run on it continues where this one stopped (default: nothing is kept)",
+    )
+    p.add_argument(
         "--inject",
         action="append",
         default=[],
@@ -1078,6 +1084,7 @@ def cmd_sandbox(args: argparse.Namespace, out: Out) -> int:
             seed=args.seed,
             out=out.stdout,
             host=args.host,
+            state_file=args.state,
         )
     )
 

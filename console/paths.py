@@ -27,6 +27,11 @@ class Paths:
         return self.data_dir / "journal.sqlite3"
 
     @property
+    def sandbox_state_file(self) -> Path:
+        """The built-in sandbox's world (machines, stock, orders, dispenses)."""
+        return self.data_dir / "sandbox-world.json"
+
+    @property
     def profiles_file(self) -> Path:
         return self.config_dir / "profiles.json"
 

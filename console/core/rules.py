@@ -87,3 +87,12 @@ def platform_key(base_url: str, appid: str) -> str:
         host, slash, path = rest.partition("/")
         url = f"{scheme.lower()}://{host.lower()}{slash}{path}"
     return f"{url}#{appid.strip()}" if url or appid.strip() else ""
+
+
+def sandbox_platform_key(world_id: str) -> str:
+    """Which platform the built-in sandbox's orders belong to: its world, not its URL.
+
+    The embedded sandbox listens on a new port at every start but keeps its world
+    (orders, ids) in a file until it is reset; a reset makes a new world, so the
+    orders journalled before belong to the previous sandbox and are no longer listed."""
+    return f"sandbox:{world_id}"

@@ -422,7 +422,8 @@ class Journal:
     def _adopt_unscoped(self) -> None:
         """Rows this profile wrote before journals were scoped by platform belong to the
         platform it uses now (a profile's platform rarely changes; the built-in
-        sandbox's does every start, so the window opens it with ``adopt=False``)."""
+        sandbox's is its world, and the rows from before belong to worlds that are
+        gone, so the window opens it with ``adopt=False``)."""
         with self._write() as conn:
             for table in _SCOPED_TABLES:
                 conn.execute(

@@ -7,6 +7,7 @@ on the sandbox clock; callbacks go to the ``CallbackSender``.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -49,6 +50,8 @@ CALLBACK_METHOD = "device.delivery.response"
 EXPIRED_METHOD = "order.expired"
 UNPAID_QUERY_TEXTS = frozenset({QUERY_NOTPAY, "USERPAYING"})
 STATUS_INVALID = "订单状态无效"
+# Calls that change the world (what a state file must then keep).
+CHANGING_ACTIONS = frozenset({"order_create", "order_set_status", "dispense", "test_dispense"})
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,10 @@ def _int(params: dict[str, Any], key: str, default: int | None = None) -> int:
     raise invalid(f"{key} must be a whole number")
 
 
+def _nothing() -> None:
+    pass
+
+
 def _path_id(text: str) -> int:
     if not text.isdigit():
         raise not_found()
@@ -130,6 +137,7 @@ class Platform:
         self.sender = sender
         self.faults = faults
         self.device_cycle_s = device_cycle_s
+        self.on_change: Callable[[], None] = _nothing  # the world changed (a saver listens)
         self._actions: dict[str, Callable[[dict[str, Any], str], Answer]] = {
             "ping": self.ping,
             "machines": self.machines,
@@ -147,6 +155,17 @@ class Platform:
             for order in state.orders.values():
                 if order.status in UNPAID_QUERY_TEXTS:
                     self._schedule_expiry(order)
+            # Only a world read back from its file has these: dispenses the machine was
+            # still working on when the sandbox stopped. Their device result was an event
+            # on the old clock and is gone; as on the platform, a machine that does not
+            # answer within 120 s times out (at once when that time has already passed).
+            for delivery in state.deliveries.values():
+                if delivery.status == "dispensing":
+                    self.scheduler.call_at(
+                        delivery.created_at + rules.DEVICE_TIMEOUT_S,
+                        f"device timeout {delivery.delivery_id}",
+                        functools.partial(self._device_timeout, delivery.delivery_id),
+                    )
 
     def handle(self, action: str, params: dict[str, Any], path_arg: str) -> Answer:
         with self.state.lock:
@@ -154,6 +173,9 @@ class Platform:
                 return self._actions[action](params, path_arg)
             except Refusal as refusal:
                 return refusal.answer
+            finally:
+                if action in CHANGING_ACTIONS:
+                    self.on_change()
 
     # -- lookups ---------------------------------------------------------------
 
@@ -358,6 +380,7 @@ class Platform:
                 return
             self._cancel_open_records(order)
             order.status = OrderStatus.CLOSED.query_text
+            self.on_change()
             body = {
                 "method": EXPIRED_METHOD,
                 "order_id": order.order_id,
@@ -510,6 +533,7 @@ class Platform:
                 delivery.fail_reason = text
                 fields = {"deliver_status": "0", "floor_status": str(floor), "error_msg": text}
             self._finish(delivery)
+            self.on_change()
             self._emit(self._callback_for(delivery, fields))
 
     def _device_timeout(self, delivery_id: int) -> None:
@@ -521,6 +545,7 @@ class Platform:
             delivery.status = "timeout"
             delivery.fail_reason = "timeout"
             self._finish(delivery)
+            self.on_change()
             # No floor_status: the machine never reported its slot state.
             fields = {"deliver_status": "0", "error_msg": "timeout"}
             self._emit(self._callback_for(delivery, fields))
@@ -555,6 +580,7 @@ class Platform:
             if order is None:
                 return
             order.notify_send_count += 1
+            self.on_change()
             if job.record_id is not None and status is not None and 200 <= status < 300:
                 record = order.record(job.record_id)
                 if record is not None:

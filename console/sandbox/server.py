@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -27,6 +28,7 @@ from console.sandbox.clock import SandboxClock
 from console.sandbox.common import DEFAULT_CREDENTIALS, Credentials, dumps, gmt8, prune
 from console.sandbox.engine import Answer, Platform
 from console.sandbox.faults import Fault, FaultBook, parse_fault
+from console.sandbox.persist import StateSaver, load_world, new_world_id
 from console.sandbox.scheduler import Scheduler
 from console.sandbox.state import SandboxState, build_state
 
@@ -444,6 +446,12 @@ class Sandbox:
 
     ``with Sandbox(seed=1, clock=SandboxClock(frozen=True)) as sb:`` starts it;
     point a client at ``sb.base_url`` with ``sb.credentials``.
+
+    With a ``state_file`` the world (machines, stock, orders, dispenses, pickup codes,
+    id counters) is read from it at the start, written a moment after each change and
+    at ``stop()``, so the next sandbox on the same file continues where this one
+    stopped; ``fresh=True`` starts a new world there instead (a new ``world_id``).
+    Without one, nothing is kept: every sandbox is a new world.
     """
 
     def __init__(
@@ -454,20 +462,38 @@ class Sandbox:
         port: int = 0,
         host: str = "127.0.0.1",
         device_cycle_s: float = 1.0,
+        *,
+        state_file: Path | str | None = None,
+        fresh: bool = False,
     ) -> None:
         self.seed = seed
-        self.clock = clock if clock is not None else SandboxClock()
+        self.state_file = Path(state_file) if state_file is not None else None
+        loaded = load_world(self.state_file) if self.state_file and not fresh else None
+        self.continued = loaded is not None  # this world was read back from its file
+        if clock is None:
+            # A world whose clock was moved ahead keeps its time: it never runs backwards.
+            ahead = loaded is not None and loaded.saved_at > time.time()
+            clock = SandboxClock(start=loaded.saved_at) if ahead and loaded else SandboxClock()
+        self.clock = clock
         self.credentials = credentials if credentials is not None else DEFAULT_CREDENTIALS
         self.host = host
         self.port = port
         self.device_cycle_s = device_cycle_s
         self.faults = FaultBook()
-        self.state: SandboxState = build_state(random.Random(seed), self.clock.now())
+        if loaded is not None:
+            self.state: SandboxState = loaded.state
+        else:
+            self.state = build_state(random.Random(seed), self.clock.now())
+            self.state.world_id = new_world_id()
         self._scheduler = Scheduler(self.clock)
         self._sender = CallbackSender(self.clock, self._on_sent)
         self.platform = Platform(
             self.state, self.clock, self._scheduler, self._sender, self.faults, device_cycle_s
         )
+        self._saver: StateSaver | None = None
+        if self.state_file is not None:
+            self._saver = StateSaver(self.state_file, self.state, self.clock.now)
+            self.platform.on_change = self._saver.changed
         self._requests: list[RequestLog] = []
         self._requests_lock = threading.Lock()
         self._server: _Server | None = None
@@ -487,6 +513,9 @@ class Sandbox:
         server = _Server((self.host, self.port), self)
         self._server = server
         self.port = int(server.server_address[1])
+        if self._saver is not None:
+            self._saver.save_now()  # a fresh world is kept from the start (its id with it)
+            self._saver.start()
         self._scheduler.start()
         self._sender.start()
         self._thread = threading.Thread(
@@ -512,6 +541,8 @@ class Sandbox:
             self._thread.join(5)
         self._scheduler.stop()
         self._sender.stop()
+        if self._saver is not None:
+            self._saver.stop()
 
     def __enter__(self) -> Sandbox:
         return self.start()
@@ -530,6 +561,29 @@ class Sandbox:
             raise RuntimeError("the sandbox is not started: call start() first")
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
+
+    @property
+    def world_id(self) -> str:
+        """This world's identity: the same after a restart on its state file, new on reset."""
+        return self.state.world_id
+
+    def readdress_callbacks(self, notify_url: str) -> int:
+        """Send the callbacks of this world's orders to ``notify_url`` from now on.
+
+        For the console's own (embedded) sandbox only: its callback receiver listens on
+        a new address at every start, while the orders of a kept world still carry the
+        address of the run that created them. Orders without a ``notify_url`` keep none.
+        Returns how many orders were readdressed.
+        """
+        count = 0
+        with self.state.lock:
+            for order in self.state.orders.values():
+                if order.notify_url and order.notify_url != notify_url:
+                    order.notify_url = notify_url
+                    count += 1
+        if count:
+            self.platform.on_change()
+        return count
 
     # -- faults ------------------------------------------------------------------
 

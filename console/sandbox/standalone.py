@@ -6,6 +6,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
@@ -23,15 +24,17 @@ def run_standalone(
     *,
     host: str = "127.0.0.1",
     stop_event: threading.Event | None = None,
+    state_file: Path | str | None = None,
 ) -> int:
     """Serve the sandbox until Ctrl+C / SIGTERM (or ``stop_event``); return 0.
 
     The first line printed is the base URL; the next three are the credentials
     the sandbox accepts. Fault rules are strings or parsed ``Fault``s; bad strings raise ``ValueError`` before anything starts.
+    With ``state_file`` the world is kept there and continued by the next run on it.
     """
     stream = out if out is not None else sys.stdout
     creds = credentials if credentials is not None else DEFAULT_CREDENTIALS
-    sandbox = Sandbox(seed=seed, credentials=creds, port=port, host=host)
+    sandbox = Sandbox(seed=seed, credentials=creds, port=port, host=host, state_file=state_file)
     for rule in faults:
         sandbox.inject(rule)
     stop = stop_event if stop_event is not None else threading.Event()
@@ -49,6 +52,9 @@ def run_standalone(
         stream.write(f"Appid: {creds.appid}\n")
         stream.write(f"AppSecret: {creds.app_secret}\n")
         stream.write(f"Sign key: {creds.sign_key}\n")
+        if sandbox.state_file is not None:
+            how = "continued" if sandbox.continued else "new world"
+            stream.write(f"state: {sandbox.state_file} ({how}, world {sandbox.world_id})\n")
         for fault in sandbox.faults.rules():
             stream.write(f"fault: {fault}\n")
         stream.write("sandbox credentials only; press Ctrl+C to stop\n")

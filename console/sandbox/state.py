@@ -282,6 +282,9 @@ class SandboxState:
     deliveries: dict[int, DeliveryState] = field(default_factory=dict)
     pickup_codes: dict[int, PickupCodeState] = field(default_factory=dict)
     demo_orders: dict[str, int] = field(default_factory=dict)
+    # Which world this is: kept with it in its state file, new when it is reset. The
+    # console scopes its journal's sandbox rows by it (``rules.sandbox_platform_key``).
+    world_id: str = ""
     next_order_id: int = FIRST_ORDER_ID
     next_record_id: int = FIRST_RECORD_ID
     next_delivery_id: int = FIRST_DELIVERY_ID

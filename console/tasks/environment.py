@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from PySide6.QtCore import QCoreApplication
 
-from console.core.rules import platform_key
+from console.core.rules import platform_key, sandbox_platform_key
 from console.credentials import (
     CredentialsError,
     KeyringStore,
@@ -142,7 +142,12 @@ class Environment:
 
 
 class EnvironmentFactory:
-    """Opens environments by profile name. The embedded sandbox lives as long as this."""
+    """Opens environments by profile name. The embedded sandbox lives as long as this.
+
+    The sandbox it starts itself (none was given) keeps its world in the data folder
+    (``Paths.sandbox_state_file``), so the next start continues it; ``reset_sandbox``
+    starts a new world in its place.
+    """
 
     def __init__(
         self,
@@ -163,12 +168,36 @@ class EnvironmentFactory:
         self._owns_sandbox = sandbox is None
         self._lock = threading.Lock()
 
+    @property
+    def owns_sandbox(self) -> bool:
+        """The built-in sandbox is this console's own (started here, kept in its data folder)."""
+        return self._owns_sandbox
+
     def sandbox(self) -> Sandbox:
         with self._lock:
             if self._sandbox is None:
-                from console.sandbox import Sandbox
+                self._sandbox = self._start_sandbox(fresh=False)
+            return self._sandbox
 
-                self._sandbox = Sandbox().start()
+    def _start_sandbox(self, fresh: bool) -> Sandbox:
+        from console.sandbox import Sandbox
+
+        self.paths.ensure()
+        return Sandbox(state_file=self.paths.sandbox_state_file, fresh=fresh).start()
+
+    def reset_sandbox(self) -> Sandbox:
+        """Stop the built-in sandbox and start a new world in its place (on a worker thread).
+
+        The orders the journal holds from the previous world stay in the file, under that
+        world's scope: the new world's Sandbox profile no longer lists them.
+        """
+        with self._lock:
+            if not self._owns_sandbox:
+                raise RuntimeError("this console was given its sandbox: it cannot reset it")
+            if self._sandbox is not None:
+                self._sandbox.stop()  # writes the old world a last time
+                self._sandbox = None
+            self._sandbox = self._start_sandbox(fresh=True)
             return self._sandbox
 
     def close(self) -> None:
@@ -213,14 +242,19 @@ class EnvironmentFactory:
         from console.tasks.logfeed import entry_from_cross_check
         from console.tasks.operations import Operations
 
+        sandbox: Sandbox | None = None
         if name == SANDBOX_PROFILE:
             sandbox = self.sandbox()
             creds = sandbox.credentials
             profile = Profile(SANDBOX_PROFILE, sandbox.base_url, appid=creds.appid)
             secrets = ProfileSecrets(creds.app_secret, creds.sign_key, new_token())
+            # Scoped by the sandbox's world, not its URL (a new port at every start): the
+            # orders of a kept world are listed again; a reset world's are not.
+            platform = sandbox_platform_key(sandbox.world_id)
         else:
             profile = self.profiles.get(name)
             secrets = self.load_secrets(profile)
+            platform = platform_key(profile.base_url, profile.appid)
         notify_url, token = "", secrets.notify_token
         if profile.public_notify_url:
             notify_url, token = notify_target(profile.public_notify_url, secrets.notify_token)
@@ -236,12 +270,12 @@ class EnvironmentFactory:
         )
         register_secrets(client.secrets)  # masked in every log record from now on
         self.paths.ensure()
-        # Scoped by platform: the built-in sandbox is a new platform at every start (its
-        # order ids start again), so its rows from earlier runs are not adopted.
+        # Scoped by platform. Rows of the built-in sandbox from before journals were
+        # scoped belong to a world that is gone (its order ids started again): not adopted.
         journal = Journal.open(
             self.paths.journal_file,
             profile.name,
-            platform=platform_key(profile.base_url, profile.appid),
+            platform=platform,
             adopt=not profile.is_sandbox,
         )
         waiter = ResultWaiter()
@@ -270,4 +304,8 @@ class EnvironmentFactory:
             raise
         ops.receiver_url = receiver.url
         ops.notify_url = notify_url or receiver.url
+        if sandbox is not None and self._owns_sandbox:
+            # The receiver listens somewhere new at every start; the kept world's orders
+            # still carry the old address, so their dispense results would go nowhere.
+            sandbox.readdress_callbacks(ops.notify_url)
         return Environment(profile, client, journal, receiver, ops)

@@ -188,6 +188,14 @@ class MainWindow(QMainWindow):
         self.cancel_action.setEnabled(False)
         self.profiles_action = QAction(translate("MainWindow", "&Profiles…"), self)
         self.profiles_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.reset_sandbox_action = QAction(translate("MainWindow", "Reset &sandbox…"), self)
+        self.reset_sandbox_action.setToolTip(
+            translate(
+                "MainWindow",
+                "Start the built-in sandbox afresh: its machines, stock and orders as new",
+            )
+        )
+        self.reset_sandbox_action.setEnabled(self.factory.owns_sandbox)
         self.focus_order_action = QAction(translate("MainWindow", "Go to order id"), self)
         self.focus_order_action.setShortcut(QKeySequence("Ctrl+L"))
         self.apply_action = QAction(translate("MainWindow", "Apply status"), self)
@@ -202,6 +210,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu(translate("MainWindow", "&File"))
         file_menu.addAction(self.profiles_action)
         file_menu.addAction(self.refresh_action)
+        file_menu.addAction(self.reset_sandbox_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         view_menu = self.menuBar().addMenu(translate("MainWindow", "&View"))
@@ -277,6 +286,7 @@ class MainWindow(QMainWindow):
         self.refresh_action.triggered.connect(self.refresh)
         self.cancel_action.triggered.connect(self.cancel_work)
         self.profiles_action.triggered.connect(self.open_profiles_dialog)
+        self.reset_sandbox_action.triggered.connect(self.reset_sandbox)
         self.focus_order_action.triggered.connect(self.focus_order)
         self.apply_action.triggered.connect(self.apply_shortcut)
         self.find_action.triggered.connect(self.log_pane.focus_search)
@@ -372,6 +382,59 @@ class MainWindow(QMainWindow):
             self._first_paint.after(lambda: self._submit_open(name))
         else:
             self._submit_open(name)
+
+    @Slot()
+    def reset_sandbox(self) -> None:
+        """Ask, then start the built-in sandbox as a new world and open it."""
+        if not self.factory.owns_sandbox or self._opening or self._shut_down:
+            return
+        if self.runner.running(POOL_API):
+            self._message(
+                LEVEL_WARN,
+                translate(
+                    "MainWindow",
+                    "Work is still running: let it finish or cancel it (Esc) before resetting "
+                    "the sandbox.",
+                ),
+            )
+            return
+        question = Question(
+            title=translate("MainWindow", "Reset the sandbox?"),
+            text=translate(
+                "MainWindow",
+                "Start the built-in sandbox afresh? Its orders, dispenses and stock are "
+                "replaced by new demo data.",
+            ),
+            action=translate("MainWindow", "Reset sandbox"),
+            detail=translate(
+                "MainWindow",
+                "The journal keeps what was done with the old sandbox's orders, marked as "
+                "from a previous sandbox: Recent and Follow-ups no longer list them. Real "
+                "platforms and their profiles are not touched.",
+            ),
+        )
+        if not self.ws.confirm(question):
+            return
+        old = self.ws.env
+        self.ws.set_env(None)
+        if old is not None:
+            self.runner.submit(POOL_JOURNAL, old.close)
+        self._opening = SANDBOX_PROFILE
+        self.profile_combo.setEnabled(False)
+        self.banner.show_none(translate("MainWindow", "Resetting the sandbox…"))
+        self.receiver_label.clear()
+        self.runner.submit(
+            POOL_API,
+            self._reset_and_open,
+            on_success=self._env_opened,
+            on_failure=self._env_failed,
+            context=SANDBOX_PROFILE,
+        )
+
+    def _reset_and_open(self) -> Environment:
+        """(Worker thread.) A new sandbox world, then the Sandbox profile on it."""
+        self.factory.reset_sandbox()
+        return self.factory.open(SANDBOX_PROFILE)
 
     def _submit_open(self, name: str) -> None:
         if self._shut_down:

@@ -59,12 +59,12 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>EnvironmentFactory</name>
     <message>
-        <location filename="../../tasks/environment.py" line="189"/>
+        <location filename="../../tasks/environment.py" line="219"/>
         <source>profile {name} has no {missing} in {store}: enter them in Profiles…</source>
         <translation>配置 {name} 在 {store} 中没有 {missing}：请在“配置…”中填写</translation>
     </message>
     <message>
-        <location filename="../../tasks/environment.py" line="194"/>
+        <location filename="../../tasks/environment.py" line="224"/>
         <source> or </source>
         <translation>或</translation>
     </message>
@@ -676,7 +676,7 @@ Paid on: {date}</source>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="164"/>
-        <location filename="../../ui/main_window.py" line="549"/>
+        <location filename="../../ui/main_window.py" line="612"/>
         <source>Follow-ups ({count})</source>
         <translation>跟进 ({count})</translation>
     </message>
@@ -707,161 +707,201 @@ Paid on: {date}</source>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="191"/>
+        <source>Reset &amp;sandbox…</source>
+        <translation>重置沙箱(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="193"/>
+        <source>Start the built-in sandbox afresh: its machines, stock and orders as new</source>
+        <translation>重新开始内置沙箱：机器、库存和订单恢复为全新状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="199"/>
         <source>Go to order id</source>
         <translation>转到订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="193"/>
+        <location filename="../../ui/main_window.py" line="201"/>
         <source>Apply status</source>
         <translation>应用状态</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="195"/>
+        <location filename="../../ui/main_window.py" line="203"/>
         <source>Search the log</source>
         <translation>搜索日志</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="197"/>
+        <location filename="../../ui/main_window.py" line="205"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="202"/>
+        <location filename="../../ui/main_window.py" line="210"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="207"/>
+        <location filename="../../ui/main_window.py" line="216"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="212"/>
+        <location filename="../../ui/main_window.py" line="221"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="223"/>
+        <location filename="../../ui/main_window.py" line="232"/>
         <source>Takes effect after a restart</source>
         <translation>重启后生效</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="227"/>
+        <location filename="../../ui/main_window.py" line="236"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="233"/>
+        <location filename="../../ui/main_window.py" line="242"/>
         <source>Which platform account the window works with</source>
         <translation>窗口当前使用的平台账户</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="235"/>
+        <location filename="../../ui/main_window.py" line="244"/>
         <source> Profile: </source>
         <translation> 配置：</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="246"/>
+        <location filename="../../ui/main_window.py" line="255"/>
         <source>Working…</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="324"/>
+        <location filename="../../ui/main_window.py" line="334"/>
         <source>{name} (built in)</source>
         <translation>{name}（内置）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="336"/>
+        <location filename="../../ui/main_window.py" line="346"/>
         <source>Profiles not read: {error}</source>
         <translation>未能读取配置：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="352"/>
+        <location filename="../../ui/main_window.py" line="362"/>
         <source>Work is still running: let it finish or cancel it (Esc) before switching profile.</source>
         <translation>仍有操作在进行：请等待完成或先取消 (Esc)，再切换配置。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="368"/>
+        <location filename="../../ui/main_window.py" line="378"/>
         <source>Opening profile “{name}”…</source>
         <translation>正在打开配置“{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="399"/>
+        <location filename="../../ui/main_window.py" line="394"/>
+        <source>Work is still running: let it finish or cancel it (Esc) before resetting the sandbox.</source>
+        <translation>仍有操作在进行：请等它完成或取消（Esc）后再重置沙箱。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="402"/>
+        <source>Reset the sandbox?</source>
+        <translation>重置沙箱？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="403"/>
+        <source>Start the built-in sandbox afresh? Its orders, dispenses and stock are replaced by new demo data.</source>
+        <translation>要重新开始内置沙箱吗？其中的订单、出货记录和库存将被新的演示数据取代。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="408"/>
+        <source>Reset sandbox</source>
+        <translation>重置沙箱</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="409"/>
+        <source>The journal keeps what was done with the old sandbox&apos;s orders, marked as from a previous sandbox: Recent and Follow-ups no longer list them. Real platforms and their profiles are not touched.</source>
+        <translation>日志仍保留对旧沙箱订单所做的操作，并标记为来自以前的沙箱：“最近”和“跟进”中不再列出它们。真实平台及其配置不受影响。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="424"/>
+        <source>Resetting the sandbox…</source>
+        <translation>正在重置沙箱…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="462"/>
         <source>Callbacks: {url}</source>
         <translation>回调地址：{url}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="406"/>
+        <location filename="../../ui/main_window.py" line="469"/>
         <source>{count} action(s) from an earlier session ended without an answer: check those orders before acting on them again.</source>
         <translation>上次会话中有 {count} 个操作没有得到应答：再次操作前请先检查这些订单。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="414"/>
+        <location filename="../../ui/main_window.py" line="477"/>
         <source>Profile “{name}” is open.</source>
         <translation>配置“{name}”已打开。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="427"/>
+        <location filename="../../ui/main_window.py" line="490"/>
         <source> Open File ▸ Profiles… to keep secrets for this session only.</source>
         <translation> 打开“文件 ▸ 配置…”可仅在本次会话中保存密钥。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="430"/>
+        <location filename="../../ui/main_window.py" line="493"/>
         <source>Profile “{name}” is not open: {error}</source>
         <translation>配置“{name}”未打开：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="459"/>
+        <location filename="../../ui/main_window.py" line="522"/>
         <source>Profile “{name}” changed: choose it again to use it.</source>
         <translation>配置“{name}”已更改：请重新选择后使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="482"/>
+        <location filename="../../ui/main_window.py" line="545"/>
         <source>Cancelling: running work stops at its next safe point.</source>
         <translation>正在取消：进行中的操作将在下一个安全点停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="585"/>
+        <location filename="../../ui/main_window.py" line="648"/>
         <source>Language changed: it takes effect after a restart.</source>
         <translation>语言已更改：重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="609"/>
+        <location filename="../../ui/main_window.py" line="672"/>
         <source>Dispense failed: order {order} record {record} — {reason}. A follow-up was opened.</source>
         <translation>出货失败：订单 {order} 记录 {record} — {reason}。已创建跟进。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="616"/>
+        <location filename="../../ui/main_window.py" line="679"/>
         <source>no reason given</source>
         <translation>未给出原因</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="673"/>
+        <location filename="../../ui/main_window.py" line="735"/>
         <source>No dispense result within 120 s for order(s) {orders}: the platform was asked; follow-up opened.</source>
         <translation>订单 {orders} 的出货指令 120 秒内没有结果：已向平台查询，并已创建跟进。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="683"/>
+        <location filename="../../ui/main_window.py" line="745"/>
         <source>The platform says the item is out for order(s) {orders}: their follow-ups closed by themselves; no refund is owed.</source>
         <translation>平台确认订单 {orders} 的商品已出货：相关跟进已自动关闭，无需退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="698"/>
+        <location filename="../../ui/main_window.py" line="760"/>
         <source>Quit with work running?</source>
         <translation>有操作正在进行，确定退出？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="699"/>
+        <location filename="../../ui/main_window.py" line="761"/>
         <source>Work is still running. Quit anyway?</source>
         <translation>仍有操作在进行。仍要退出吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="700"/>
+        <location filename="../../ui/main_window.py" line="762"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="701"/>
+        <location filename="../../ui/main_window.py" line="763"/>
         <source>Running work is cancelled at its next safe point; a request already sent finishes and its outcome is written to the journal before the console closes.</source>
         <translation>进行中的操作会在下一个安全点取消；已发出的请求会执行完毕，其结果在控制台关闭前写入日志。</translation>
     </message>
