@@ -24,6 +24,7 @@ window renders them translated, ``vendctl`` in English.
 from __future__ import annotations
 
 import dataclasses
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -104,7 +105,7 @@ class ResultWait(Protocol):
         cancel: threading.Event | None = None,
     ) -> CallbackRow | None: ...
 
-    def expect_test(self, slot: str) -> None: ...
+    def expect_test(self, slot: str, machine_no: str = "") -> None: ...
 
     def forget_test(self, slot: str) -> None: ...
 
@@ -114,6 +115,7 @@ class ResultWait(Protocol):
 
 
 _Key = tuple[int | str, int | str | None]
+TEST_MACHINE_KEPT_S = 60.0  # a test dispense's machine is known this long after its wait
 
 
 class ResultWaiter:
@@ -129,6 +131,10 @@ class ResultWaiter:
         self._cond = threading.Condition()
         # (order id, record id) of a dispense; ("test", slot) of a test dispense.
         self._expected: dict[_Key, CallbackRow | None] = {}
+        # slot -> (machine, until) of a test dispense (its callback names only the slot),
+        # so the callback's log lines can say which machine it is from: while it waits
+        # (until = inf) and for TEST_MACHINE_KEPT_S after (its cross-check may come later).
+        self._test_machines: dict[str, tuple[str, float]] = {}
 
     def expect(self, order_id: int, record_id: int | None) -> None:
         with self._cond:
@@ -138,14 +144,30 @@ class ResultWaiter:
         with self._cond:
             self._expected.pop((order_id, record_id), None)
 
-    def expect_test(self, slot: str) -> None:
-        """A test dispense of ``slot`` is about to be sent (its callback carries only the slot)."""
+    def expect_test(self, slot: str, machine_no: str = "") -> None:
+        """A test dispense of ``slot`` on ``machine_no`` is about to be sent (its callback
+        carries only the slot)."""
+        name = slot.strip().upper()
         with self._cond:
-            self._expected[("test", slot.strip().upper())] = None
+            self._expected[("test", name)] = None
+            self._test_machines[name] = (machine_no, math.inf)
 
     def forget_test(self, slot: str) -> None:
+        name = slot.strip().upper()
         with self._cond:
-            self._expected.pop(("test", slot.strip().upper()), None)
+            self._expected.pop(("test", name), None)
+            known = self._test_machines.get(name)
+            if known is not None:
+                self._test_machines[name] = (known[0], time.monotonic() + TEST_MACHINE_KEPT_S)
+
+    def test_machine(self, row: CallbackRow) -> str:
+        """The machine of the test dispense an order-less callback answers ("" if none
+        waited for its slot lately)."""
+        if row.order_id is not None or not row.channel_name:
+            return ""
+        with self._cond:
+            machine_no, until = self._test_machines.get(row.channel_name.strip().upper(), ("", 0))
+        return machine_no if time.monotonic() <= until else ""
 
     def notify(self, row: CallbackRow) -> None:
         if not row.counts or row.outcome not in ("success", "failure"):
@@ -210,7 +232,7 @@ class JournalWaiter:
     def forget(self, order_id: int, record_id: int | None) -> None:
         self._since.pop((order_id, record_id), None)
 
-    def expect_test(self, slot: str) -> None:
+    def expect_test(self, slot: str, machine_no: str = "") -> None:
         self._since[("test", slot.strip().upper())] = self.clock() - 1.0
 
     def forget_test(self, slot: str) -> None:
@@ -705,7 +727,7 @@ class DispenseEngine:
             "channel_name": name,
             "notify_url": self.platform.masked(notify_url),
         }
-        self.waiter.expect_test(name)
+        self.waiter.expect_test(name, no)
         try:
             progress(SlotTestProgress(no, name, "sending"))
             delivery, _ = self.journalled(

@@ -31,7 +31,9 @@ class UnconfirmedJournal(Protocol):
 
 @dataclass(frozen=True)
 class LateCheck:
-    """One callback checked late: its verdict, and the follow-up that decided (if any)."""
+    """One callback checked late: its verdict, and the follow-up that decided (if any).
+
+    ``machine_no`` is the order's machine when the caller looked it up ("" otherwise)."""
 
     callback_id: int
     order_id: int | None
@@ -40,6 +42,7 @@ class LateCheck:
     verdict: str
     detail: str
     followup_id: int | None
+    machine_no: str = ""
 
 
 def check_unconfirmed(

@@ -1,6 +1,6 @@
 """The console's bundled files, shipped as package data of ``console.resources``.
 
-The icon, the desktop entry, the AppStream metainfo and the compiled
+The icon, the state marks (``icons/*.svg``), the desktop entry, the AppStream metainfo and the compiled
 translations (``translations/*.qm``) live in this package's folder, so a wheel
 (``pip install .``), an editable install, a checkout and the PyInstaller build
 (packaging/vending-console.spec collects the same folder) all find them the
@@ -49,6 +49,12 @@ def resource(name: str) -> Path:
 
 def icon_file() -> Path:
     return resource("icon.svg")
+
+
+def state_icon_file(name: str) -> Path:
+    """A small state mark (``icons/<name>.svg``, e.g. ``lock``): marks are drawn from these
+    bundled files, never from emoji, so they show without an emoji font."""
+    return resource(f"icons/{name}.svg")
 
 
 def translations_dir() -> Path:

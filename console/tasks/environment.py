@@ -8,9 +8,10 @@ switches profile or quits; ``Environment.close`` stops them in order.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
     from console.sandbox import Sandbox
     from console.tasks.logfeed import LogFeed
     from console.tasks.operations import JournalCall, Operations
+
+log = logging.getLogger(__name__)
 
 ENV_SANDBOX = "sandbox"
 ENV_TEST = "test"  # a profile that points at this computer
@@ -282,11 +285,26 @@ class EnvironmentFactory:
         ops = Operations(client, journal, self.journal_call, waiter, notify_url="", receiver_url="")
 
         def on_callback(row: CallbackRow) -> None:  # receiver thread: keep it quick
-            self.feed.push_callback(row)
+            tested = waiter.test_machine(row)  # a test dispense's callback names only the slot
+            self.feed.push_callback(replace(row, order_machine=tested) if tested else row)
             waiter.notify(row)
 
         def on_cross_checked(callback_id: int, verdict: str, detail: str) -> None:
-            self.feed.push(entry_from_cross_check(callback_id, verdict, detail))
+            # The line carries its machine and order, so filtering by them finds it. This
+            # thread (the receiver's cross-check thread) writes the journal itself.
+            try:
+                row = journal.get_callback(callback_id)
+                order_id = row.order_id if row is not None else None
+                tested = waiter.test_machine(row) if row is not None else ""
+                machine_no = tested or ops.order_machine(order_id)
+            except Exception:
+                log.exception("no context for the cross-check of callback #%s", callback_id)
+                machine_no, order_id = "", None
+            self.feed.push(
+                entry_from_cross_check(
+                    callback_id, verdict, detail, machine_no=machine_no, order_id=order_id
+                )
+            )
 
         receiver = Receiver(
             journal,

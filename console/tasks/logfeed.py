@@ -104,7 +104,7 @@ def entries_from_exchange(ex: Exchange) -> list[LogEntry]:
     answer: dict[str, Any] = {"duration_ms": ms}
     if ex.http_status is None:
         kind = KIND_ERROR
-        summary = f"✕ {ex.action}: {ex.error} after {ms} ms"
+        summary = f"× {ex.action}: {ex.error} after {ms} ms"
         answer["error"] = ex.error
     else:
         answer["http_status"] = ex.http_status
@@ -118,7 +118,7 @@ def entries_from_exchange(ex: Exchange) -> list[LogEntry]:
         if ex.error:
             answer["error"] = ex.error
         kind = KIND_RESPONSE if ex.ok else KIND_ERROR
-        mark = "←" if ex.ok else "✕"
+        mark = "←" if ex.ok else "×"
         summary = f"{mark} HTTP {ex.http_status} {path}  [{ex.action}] {head} in {ms} ms"
     response = LogEntry.make(
         kind,
@@ -173,10 +173,20 @@ def entry_from_callback(row: CallbackRow) -> LogEntry:
     )
 
 
-def entry_from_cross_check(callback_id: int, verdict: str, detail: str) -> LogEntry:
+def entry_from_cross_check(
+    callback_id: int,
+    verdict: str,
+    detail: str,
+    *,
+    machine_no: str = "",
+    order_id: int | None = None,
+) -> LogEntry:
+    """A callback's cross-check line, with the machine and order it concerns."""
     return LogEntry.make(
         KIND_CALLBACK if verdict in ("ok", "unchecked") else KIND_ERROR,
         f"⇠ callback #{callback_id} cross-check: {verdict} — {detail}",
+        machine_no=machine_no,
+        order_id=order_id,
         detail={"callback_id": callback_id, "cross_check": verdict, "detail": detail},
         callback_id=callback_id,
     )

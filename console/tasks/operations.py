@@ -12,7 +12,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar, cast
 
 from console.api.client import Client
@@ -357,7 +357,21 @@ class Operations:
         "result unknown" re-checks (``console.dispensing.run_checks``): the platform is
         asked before any follow-up opens or closes. On an api thread."""
         journal = cast(CheckJournal, _JournalThread(self.journal, self._j))
-        return run_checks(self.client, self.checker, journal, self.clock())
+        checks = run_checks(self.client, self.checker, journal, self.clock())
+        # Each late check names its order's machine, so its log line can be filtered by it.
+        checks.late[:] = [
+            replace(late, machine_no=self._j(self.order_machine, late.order_id))
+            for late in checks.late
+        ]
+        return checks
+
+    def order_machine(self, order_id: int | None) -> str:
+        """The machine of an order the journal knows ("" if none); on any thread that
+        may read the journal."""
+        if order_id is None:
+            return ""
+        order = self.journal.get_order(order_id)
+        return order.machine_no if order is not None else ""
 
     # -- callbacks --------------------------------------------------------------------
 

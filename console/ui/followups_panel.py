@@ -73,7 +73,7 @@ def refund_question(f: FollowupRow) -> Question:
     what = translate(
         "FollowupsPanel",
         "Amount: {amount}\nTrade id: {trade}\nOrder: {order} (record {record})\n"
-        "Machine: {machine}\nSlot: {slot}\nProduct: {product}\nPaid on: {date}",
+        "Machine: {machine}\nSlot: {slot}\nProduct: {product}\nPaid on (platform date): {date}",
     ).format(
         amount=f.amount or "?",
         trade=f.trade_id or "?",

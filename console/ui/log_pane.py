@@ -103,7 +103,7 @@ class LogModel(QAbstractTableModel):
     """All entries (up to ``max_entries``) and the ones the filter lets through."""
 
     COLUMNS = (
-        QT_TRANSLATE_NOOP("LogModel", "Time"),
+        QT_TRANSLATE_NOOP("LogModel", "Time (local)"),
         QT_TRANSLATE_NOOP("LogModel", "Kind"),
         QT_TRANSLATE_NOOP("LogModel", "Machine"),
         QT_TRANSLATE_NOOP("LogModel", "Order"),

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -31,6 +31,7 @@ from console.tasks.runner import POOL_API, POOL_JOURNAL, POOL_SECRETS, TaskRunne
 from console.ui.banner import EnvironmentBanner, banner_title
 from console.ui.dialogs import Question
 from console.ui.followups_panel import FollowupsPanel
+from console.ui.icons import state_icon
 from console.ui.log_pane import LogPane
 from console.ui.machines_panel import MachinesPanel
 from console.ui.order_panel import OrderPanel
@@ -52,6 +53,7 @@ LISTS_REFRESH_MS = 200  # lists re-read after actions, coalesced
 # The busy bar and Cancel turn off only after this long without work: under a stream of
 # short tasks they would otherwise flicker, and every show/hide re-lays-out the window.
 IDLE_AFTER_MS = 300
+FOLLOWUPS_OPEN_COLOUR = "#b71c1c"  # the Follow-ups tab's words while something is open
 FIRST_PAINT_WAIT_MS = 1000  # the profile opens after the first paint, or after this at most
 # The Troubleshoot tab's title (the view itself is built when first needed).
 TROUBLESHOOT_TITLE = QT_TRANSLATE_NOOP("TroubleshootView", "Troubleshoot")
@@ -159,6 +161,7 @@ class MainWindow(QMainWindow):
         work.setStretchFactor(1, 3)
         work.setSizes([520, 760])
         self.tabs = QTabWidget()
+        self.followups_stand_out = False  # the Follow-ups tab is marked: something is open
         self.tabs.addTab(work, translate("MainWindow", "Machines && orders"))
         self.tabs.addTab(
             self.followups, translate("MainWindow", "Follow-ups ({count})").format(count=0)
@@ -612,6 +615,13 @@ class MainWindow(QMainWindow):
         text = translate("MainWindow", "Follow-ups ({count})").format(count=count)
         if self.tabs.tabText(1) != text:  # setting it, even unchanged, re-lays-out the window
             self.tabs.setTabText(1, text)
+        # While something is open the tab stands out: a mark and red words; at 0 it is plain.
+        open_now = count > 0
+        if open_now != self.followups_stand_out:
+            self.followups_stand_out = open_now
+            bar = self.tabs.tabBar()
+            bar.setTabIcon(1, state_icon("attention") if open_now else QIcon())
+            bar.setTabTextColor(1, QColor(FOLLOWUPS_OPEN_COLOUR) if open_now else QColor())
 
     @Slot(bool)
     def _busy_changed(self, busy: bool) -> None:
@@ -724,7 +734,15 @@ class MainWindow(QMainWindow):
         if self.ws.stale(job):
             return
         for late in checks.late:
-            self.feed.push(entry_from_cross_check(late.callback_id, late.verdict, late.detail))
+            self.feed.push(
+                entry_from_cross_check(
+                    late.callback_id,
+                    late.verdict,
+                    late.detail,
+                    machine_no=late.machine_no,
+                    order_id=late.order_id,
+                )
+            )
         needs_refund = ("follow-up opened", "result unknown", "confirmed failed")
         opened = [c for c in checks.overdue if c.decision in needs_refund]
         closed = [c for c in checks.overdue if c.decision == "follow-up closed"]

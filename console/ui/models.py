@@ -262,7 +262,7 @@ def followups_model(parent: Any = None) -> RowsModel[FollowupRow]:
     # imported for type checking only (the first paint does not need it).
     columns: list[Column[FollowupRow]] = [
         Column("#", lambda f: str(f.id)),
-        Column(translate("models", "Opened"), lambda f: local_time_text(f.ts_iso)),
+        Column(translate("models", "Opened (local)"), lambda f: local_time_text(f.ts_iso)),
         Column(translate("models", "Amount"), lambda f: f.amount or "—"),
         Column(translate("models", "Trade id"), lambda f: f.trade_id or "—"),
         Column(translate("models", "Order"), lambda f: str(f.order_id)),
@@ -273,7 +273,7 @@ def followups_model(parent: Any = None) -> RowsModel[FollowupRow]:
         Column(translate("models", "Machine"), lambda f: f.machine_no),
         Column(translate("models", "Slot"), lambda f: f.slot or "—"),
         Column(translate("models", "Product"), followup_product_text),
-        Column(translate("models", "Paid on"), lambda f: f.order_date or "—"),
+        Column(translate("models", "Paid on (platform date)"), lambda f: f.order_date or "—"),
         Column(translate("models", "What happened"), lambda f: f.meaning),
         Column(translate("models", "Evidence"), followup_evidence_text),
         Column(translate("models", "State"), followup_state_text, colour=_state_colour),

@@ -53,6 +53,7 @@ from console.core.status import (
 from console.tasks.environment import Environment
 from console.tasks.runner import POOL_API, POOL_JOURNAL
 from console.ui.dialogs import Question
+from console.ui.icons import IconLine
 from console.ui.models import RecordRow, recent_orders_model, records_model
 from console.ui.steady import SteadyBox
 from console.ui.texts import (
@@ -60,6 +61,8 @@ from console.ui.texts import (
     describe_error,
     is_older_than_window,
     order_status_text,
+    platform_date_text,
+    product_text,
     render,
     status_item_text,
     translate,
@@ -145,7 +148,10 @@ NOTHING_TO_DISPENSE: dict[str, str] = {
 
 
 def _when(epoch: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(epoch))
+    """A moment on this computer's clock, said to be local."""
+    return translate("OrderPanel", "{when} local time").format(
+        when=time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(epoch))
+    )
 
 
 class NewOrderDialog(QDialog):
@@ -171,9 +177,13 @@ class NewOrderDialog(QDialog):
         for p in products:
             if p.current_inventory > 0:
                 text = translate(
-                    "NewOrderDialog", "{slot} · {product} · {price} · {stock} left"
+                    "NewOrderDialog", "{slot} · {product} · id {id} · {price} · {stock} left"
                 ).format(
-                    slot=p.channel.name, product=p.name, price=p.price, stock=p.current_inventory
+                    slot=p.channel.name,
+                    product=p.name,
+                    id=p.id,
+                    price=p.price,
+                    stock=p.current_inventory,
                 )
                 self.product_combo.addItem(text, p)
         self.quantity = QSpinBox()
@@ -240,6 +250,7 @@ class OrderPanel(QWidget):
         self._writing = ""  # which write is running: "status", "dispense", "create"
         self._reload_again = False  # the order changed while it was being read: read it again
         self._querying = False
+        self._opened_id = ""  # the order id last opened (or tried), as put in the id box
         self.now: Callable[[], float] = time.time
         self._build()
         self._countdown = QTimer(self)
@@ -323,6 +334,8 @@ class OrderPanel(QWidget):
 
         status_row = QHBoxLayout()
         self.status_combo = QComboBox()
+        # An order's status that is not one to set (e.g. NOTPAY) is shown as a first item.
+        self._status_now_item = False
         for status in OrderStatus:
             self.status_combo.addItem(status_item_text(status), int(status))
         self.status_combo.setPlaceholderText(translate("OrderPanel", "choose a status"))
@@ -357,10 +370,7 @@ class OrderPanel(QWidget):
         dispense_row.addStretch(1)
         layout.addLayout(dispense_row)
 
-        self.lock_label = QLabel()
-        self.lock_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.lock_label.setStyleSheet(LOCK_STYLE)
-        self.lock_label.setWordWrap(True)
+        self.lock_label = IconLine("lock", LOCK_STYLE)
         self.lock_label.hide()
         layout.addWidget(self.lock_label)
         self.message_label = QLabel()
@@ -413,6 +423,10 @@ class OrderPanel(QWidget):
         colour_message(self.message_label, level)
         self.message_label.setText(text)
         self.ws.post(level, text)
+
+    def _clear_message(self) -> None:
+        self.message_label.clear()
+        colour_message(self.message_label, LEVEL_INFO)
 
     def selected_record(self) -> RecordRow | None:
         rows = self.records_view.selectionModel().selectedRows()
@@ -477,8 +491,7 @@ class OrderPanel(QWidget):
         self._writing = ""
         self._querying = False
         self.lock_label.hide()
-        self.message_label.clear()
-        colour_message(self.message_label, LEVEL_INFO)
+        self._clear_message()
         self._show_view(None)
         self.recent_model.set_rows([])
         self._show_machine()
@@ -492,8 +505,12 @@ class OrderPanel(QWidget):
         if machine_no == self.machine_no:
             return
         self.machine_no = machine_no
-        if self.view is not None and self.view.machine_no != machine_no:
+        if self.view is None or self.view.machine_no != machine_no:
+            # Nothing of the previous machine's order stays: its id, its message, its panel.
             self._show_view(None)
+            if self.order_edit.text().strip() == self._opened_id:  # not one typed since
+                self.order_edit.clear()
+            self._clear_message()
         self._show_machine()
         self._load_products()
         self._update_actions()
@@ -606,8 +623,13 @@ class OrderPanel(QWidget):
         env = self.ws.env
         if env is None or not self.machine_no or self._opening:
             return
+        if self.view is None or self.view.order.order_id != order_id:
+            # Another order: the previous one's panel and message go (a re-read keeps them).
+            self._show_view(None)
+            self._clear_message()
         self._opening = True
-        self.order_edit.setText(str(order_id))
+        self._opened_id = str(order_id)
+        self.order_edit.setText(self._opened_id)
         self._update_actions()
         self.ws.submit(
             POOL_API,
@@ -687,7 +709,7 @@ class OrderPanel(QWidget):
             ):
                 label.setText("—")
             self.records.set_rows([])
-            self.status_combo.setCurrentIndex(-1)
+            self._preselect_status("")
             self._countdown.stop()
             self._update_actions()
             return
@@ -699,12 +721,9 @@ class OrderPanel(QWidget):
         )
         self.trade_label.setText(order.trade_id or "—")
         self.amount_label.setText(order.amount)
-        self.date_label.setText(order.date or "—")
+        self.date_label.setText(platform_date_text(order.date))
         self.status_label.setText(order_status_text(order.status))
-        current = status_from_query_text(order.status)
-        self.status_combo.setCurrentIndex(
-            -1 if current is None else self.status_combo.findData(int(current))
-        )
+        self._preselect_status(order.status)
         self._show_records(view)
         self._tick()
         decision = self.decision()
@@ -714,13 +733,36 @@ class OrderPanel(QWidget):
             self._countdown.stop()
         self._update_actions()
 
+    def _preselect_status(self, query_text: str) -> None:
+        """Preselect the order's current status: one of the statuses to set, or else (e.g.
+        NOTPAY, before any is set) a first item that names it and sends nothing."""
+        combo = self.status_combo
+        if self._status_now_item:
+            combo.removeItem(0)
+            self._status_now_item = False
+        current = status_from_query_text(query_text)
+        if current is not None:
+            combo.setCurrentIndex(combo.findData(int(current)))
+        elif query_text:
+            combo.insertItem(
+                0,
+                translate("OrderPanel", "{status} (now; choose a status to set)").format(
+                    status=order_status_text(query_text)
+                ),
+                None,
+            )
+            self._status_now_item = True
+            combo.setCurrentIndex(0)
+        else:
+            combo.setCurrentIndex(-1)
+
     def _show_records(self, view: OrderView) -> None:
         selected = self.selected_record()
         rows = []
         for record in view.order.records:
             product = self.products.get(record.product_id)
             name = (
-                f"{product.name} ({product.channel.name})"
+                f"{product_text(product.name, product.id)} · {product.channel.name}"
                 if product is not None
                 else translate("OrderPanel", "product {id}").format(id=record.product_id)
             )
@@ -1051,7 +1093,7 @@ class OrderPanel(QWidget):
         elif step.stage == "waiting":
             text = translate(
                 "OrderPanel",
-                "🔒 Machine {machine} is locked: dispensing record {record}{of}, "
+                "Machine {machine} is locked: dispensing record {record}{of}, "
                 "delivery {delivery}. Waiting for the machine's result (Cancel stops "
                 "waiting, not the machine).",
             )

@@ -149,6 +149,17 @@ def clock_text(epoch: float) -> str:
     return time.strftime("%H:%M:%S", time.localtime(epoch))
 
 
+def product_text(name: str, product_id: int) -> str:
+    """A product as shown in lists: its name and the platform's product id."""
+    return translate("texts", "{product} (id {id})").format(product=name, id=product_id)
+
+
+def platform_date_text(date: str) -> str:
+    """An order date as the platform gives it, said to be the platform's (its clock may
+    not be this computer's: an order made at 19:07 here can be dated the next day)."""
+    return translate("texts", "{date} (platform date)").format(date=date) if date else "—"
+
+
 def window_text(
     first_seen: float | None, created_here: bool, order_date: str, now: float
 ) -> tuple[str, bool]:
@@ -184,12 +195,13 @@ def window_text(
     mm, ss = divmod(int(left), 60)
     if created_here:
         text = translate(
-            "texts", "{mm:02d}:{ss:02d} left to dispense (created here at {clock})"
+            "texts", "{mm:02d}:{ss:02d} left to dispense (created here at {clock} local time)"
         ).format(mm=mm, ss=ss, clock=clock_text(first_seen))
     else:
         text = translate(
             "texts",
-            "at most {mm:02d}:{ss:02d} left (first seen here at {clock}; the order may be older)",
+            "at most {mm:02d}:{ss:02d} left (first seen here at {clock} local time; the order "
+            "may be older)",
         ).format(mm=mm, ss=ss, clock=clock_text(first_seen))
     return text, left < 120
 

@@ -47,12 +47,14 @@ from console.tasks.runner import POOL_API
 from console.troubleshoot import Fault
 from console.ui.dialogs import Question
 from console.ui.history_chart import HistoryChart
+from console.ui.icons import IconLine
 from console.ui.models import AMBER, GREEN, RED, Column, RowsModel
 from console.ui.order_panel import LOCK_STYLE, MESSAGE_STYLES
 from console.ui.texts import (
     QT_TRANSLATE_NOOP,
     clock_text,
     describe_error,
+    product_text,
     render,
     translate,
     ui_lang,
@@ -151,7 +153,7 @@ TEST_SENDING = QT_TRANSLATE_NOOP(
 )
 TEST_WAITING = QT_TRANSLATE_NOOP(
     "TroubleshootView",
-    "🔒 Machine {no} is locked: test-dispensing slot {slot}, delivery {delivery}. "
+    "Machine {no} is locked: test-dispensing slot {slot}, delivery {delivery}. "
     "Waiting for the machine's result (Cancel stops waiting, not the machine).",
 )
 TEST_DROPPED = QT_TRANSLATE_NOOP(
@@ -346,7 +348,7 @@ class SlotsModel(QAbstractTableModel):
         if col == 1:
             return r.cabinet
         if col == 2:
-            return r.product
+            return product_text(r.product, r.product_id) if r.product_id else r.product
         if col == 3:
             return r.price
         if col == 4:
@@ -486,10 +488,7 @@ class TroubleshootView(QWidget):
         test_row.addWidget(self.test_button, 0, Qt.AlignmentFlag.AlignTop)
         test_row.addWidget(self.slot_label, 1)
         slots_layout.addLayout(test_row)
-        self.lock_label = QLabel()
-        self.lock_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.lock_label.setStyleSheet(LOCK_STYLE)
-        self.lock_label.setWordWrap(True)
+        self.lock_label = IconLine("lock", LOCK_STYLE)
         self.lock_label.hide()
         slots_layout.addWidget(self.lock_label)
         self.result_label = QLabel()

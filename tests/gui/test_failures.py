@@ -360,7 +360,7 @@ def test_the_follow_ups_tab_says_what_staff_need_to_refund(qtbot, console_app, a
     assert row["Order"] == str(order_id) and row["Machine"] == LOBBY
     assert row["Amount"] == order.amount() and row["Trade id"] == order.trade_id
     assert (row["Slot"], row["Product"]) == (slot.channel_name, slot.name)
-    assert row["Paid on"] == gmt8_date(order.created_at)
+    assert row["Paid on (platform date)"] == gmt8_date(order.created_at)
     assert row["Evidence"].startswith("platform record (delivery ")
     assert row["Last change"].startswith("the console, ")
 

@@ -97,7 +97,7 @@ def test_followups_model(qtmodeltester):
         for c in range(model.columnCount())
     }
     assert (cells["Amount"], cells["Trade id"], cells["Slot"]) == ("3.50", "VC1", "A10")
-    assert cells["Product"] == "product 501" and cells["Paid on"] == "2026-01-01"
+    assert cells["Product"] == "product 501" and cells["Paid on (platform date)"] == "2026-01-01"
     assert cells["Last change"] == "alice, 2026-01-01 10:00:00"
     assert cells["Note"] == "2026-01-01 10:09 alice: ref 42"
 

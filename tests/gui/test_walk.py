@@ -42,7 +42,8 @@ def test_walk_with_the_mouse(qtbot, make_console, asker, sandbox, synchronous):
     qtbot.waitUntil(lambda: panel.view is not None and not panel.busy, timeout=WAIT_MS)
     order_id = panel.view.order.order_id
     assert panel.view.order.status == "NOTPAY"
-    assert panel.status_combo.currentIndex() == -1  # NOTPAY is none of the six
+    # NOTPAY is none of the six: it is named (preselected) and sends nothing.
+    assert panel.status_combo.currentText().startswith("NOTPAY") and panel.chosen_status() is None
     assert "left to dispense" in panel.window_label.text()
     assert "可口可乐" in panel.records.rows[0].product  # product name known
     assert not panel.dispense_all_button.isEnabled()  # not paid: nothing to dispense

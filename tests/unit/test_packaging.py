@@ -118,6 +118,7 @@ def test_resources_are_package_data_found_through_the_package() -> None:
     assert not resources.is_frozen()
     assert resources.resources_dir() == ROOT / "console" / "resources"
     assert resources.icon_file().is_file()
+    assert resources.state_icon_file("lock").is_file()
     assert sorted(q.name for q in resources.translations_dir().glob("*.qm")) == [
         "vending_console_zh_CN.qm"
     ]
@@ -125,6 +126,8 @@ def test_resources_are_package_data_found_through_the_package() -> None:
     shipped = project["tool"]["setuptools"]["package-data"]["console.resources"]
     for path in (
         resources.icon_file(),
+        resources.state_icon_file("lock"),
+        resources.state_icon_file("attention"),
         DESKTOP,
         METAINFO,
         *resources.translations_dir().glob("*.qm"),

@@ -59,12 +59,12 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>EnvironmentFactory</name>
     <message>
-        <location filename="../../tasks/environment.py" line="219"/>
+        <location filename="../../tasks/environment.py" line="222"/>
         <source>profile {name} has no {missing} in {store}: enter them in Profiles…</source>
         <translation>配置 {name} 在 {store} 中没有 {missing}：请在“配置…”中填写</translation>
     </message>
     <message>
-        <location filename="../../tasks/environment.py" line="224"/>
+        <location filename="../../tasks/environment.py" line="227"/>
         <source> or </source>
         <translation>或</translation>
     </message>
@@ -151,14 +151,14 @@ Order: {order} (record {record})
 Machine: {machine}
 Slot: {slot}
 Product: {product}
-Paid on: {date}</source>
+Paid on (platform date): {date}</source>
         <translation>金额：{amount}
 交易号：{trade}
 订单：{order}（记录 {record}）
 机器：{machine}
 货道：{slot}
 商品：{product}
-支付日期：{date}</translation>
+支付日期（平台日期）：{date}</translation>
     </message>
     <message>
         <location filename="../../ui/followups_panel.py" line="87"/>
@@ -387,8 +387,8 @@ Paid on: {date}</source>
     </message>
     <message>
         <location filename="../../ui/log_pane.py" line="106"/>
-        <source>Time</source>
-        <translation>时间</translation>
+        <source>Time (local)</source>
+        <translation>时间（本地）</translation>
     </message>
     <message>
         <location filename="../../ui/log_pane.py" line="107"/>
@@ -660,248 +660,248 @@ Paid on: {date}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="58"/>
+        <location filename="../../ui/main_window.py" line="60"/>
         <source>Vending Console</source>
         <translation>售货机控制台</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="61"/>
+        <location filename="../../ui/main_window.py" line="63"/>
         <source>&amp;System language</source>
         <translation>跟随系统(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="162"/>
+        <location filename="../../ui/main_window.py" line="165"/>
         <source>Machines &amp;&amp; orders</source>
         <translation>机器与订单</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="164"/>
-        <location filename="../../ui/main_window.py" line="612"/>
+        <location filename="../../ui/main_window.py" line="167"/>
+        <location filename="../../ui/main_window.py" line="615"/>
         <source>Follow-ups ({count})</source>
         <translation>跟进 ({count})</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="174"/>
+        <location filename="../../ui/main_window.py" line="177"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="177"/>
+        <location filename="../../ui/main_window.py" line="180"/>
         <source>Reload machines, the open order and follow-ups (F5)</source>
         <translation>重新加载机器、当前订单和跟进 (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="179"/>
+        <location filename="../../ui/main_window.py" line="182"/>
         <source>Cancel running work</source>
         <translation>取消正在进行的操作</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="182"/>
+        <location filename="../../ui/main_window.py" line="185"/>
         <source>Stop what is running at its next safe point (Esc); a request already sent cannot be called back</source>
         <translation>在下一个安全点停止正在进行的操作 (Esc)；已发出的请求无法撤回</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="189"/>
+        <location filename="../../ui/main_window.py" line="192"/>
         <source>&amp;Profiles…</source>
         <translation>配置(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="191"/>
+        <location filename="../../ui/main_window.py" line="194"/>
         <source>Reset &amp;sandbox…</source>
         <translation>重置沙箱(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="193"/>
+        <location filename="../../ui/main_window.py" line="196"/>
         <source>Start the built-in sandbox afresh: its machines, stock and orders as new</source>
         <translation>重新开始内置沙箱：机器、库存和订单恢复为全新状态</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="199"/>
+        <location filename="../../ui/main_window.py" line="202"/>
         <source>Go to order id</source>
         <translation>转到订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="201"/>
+        <location filename="../../ui/main_window.py" line="204"/>
         <source>Apply status</source>
         <translation>应用状态</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="203"/>
+        <location filename="../../ui/main_window.py" line="206"/>
         <source>Search the log</source>
         <translation>搜索日志</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="205"/>
+        <location filename="../../ui/main_window.py" line="208"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="210"/>
+        <location filename="../../ui/main_window.py" line="213"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="216"/>
+        <location filename="../../ui/main_window.py" line="219"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="221"/>
+        <location filename="../../ui/main_window.py" line="224"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="232"/>
+        <location filename="../../ui/main_window.py" line="235"/>
         <source>Takes effect after a restart</source>
         <translation>重启后生效</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="236"/>
+        <location filename="../../ui/main_window.py" line="239"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="242"/>
+        <location filename="../../ui/main_window.py" line="245"/>
         <source>Which platform account the window works with</source>
         <translation>窗口当前使用的平台账户</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="244"/>
+        <location filename="../../ui/main_window.py" line="247"/>
         <source> Profile: </source>
         <translation> 配置：</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="255"/>
+        <location filename="../../ui/main_window.py" line="258"/>
         <source>Working…</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="334"/>
+        <location filename="../../ui/main_window.py" line="337"/>
         <source>{name} (built in)</source>
         <translation>{name}（内置）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="346"/>
+        <location filename="../../ui/main_window.py" line="349"/>
         <source>Profiles not read: {error}</source>
         <translation>未能读取配置：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="362"/>
+        <location filename="../../ui/main_window.py" line="365"/>
         <source>Work is still running: let it finish or cancel it (Esc) before switching profile.</source>
         <translation>仍有操作在进行：请等待完成或先取消 (Esc)，再切换配置。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="378"/>
+        <location filename="../../ui/main_window.py" line="381"/>
         <source>Opening profile “{name}”…</source>
         <translation>正在打开配置“{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="394"/>
+        <location filename="../../ui/main_window.py" line="397"/>
         <source>Work is still running: let it finish or cancel it (Esc) before resetting the sandbox.</source>
         <translation>仍有操作在进行：请等它完成或取消（Esc）后再重置沙箱。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="402"/>
+        <location filename="../../ui/main_window.py" line="405"/>
         <source>Reset the sandbox?</source>
         <translation>重置沙箱？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="403"/>
+        <location filename="../../ui/main_window.py" line="406"/>
         <source>Start the built-in sandbox afresh? Its orders, dispenses and stock are replaced by new demo data.</source>
         <translation>要重新开始内置沙箱吗？其中的订单、出货记录和库存将被新的演示数据取代。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="408"/>
+        <location filename="../../ui/main_window.py" line="411"/>
         <source>Reset sandbox</source>
         <translation>重置沙箱</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="409"/>
+        <location filename="../../ui/main_window.py" line="412"/>
         <source>The journal keeps what was done with the old sandbox&apos;s orders, marked as from a previous sandbox: Recent and Follow-ups no longer list them. Real platforms and their profiles are not touched.</source>
         <translation>日志仍保留对旧沙箱订单所做的操作，并标记为来自以前的沙箱：“最近”和“跟进”中不再列出它们。真实平台及其配置不受影响。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="424"/>
+        <location filename="../../ui/main_window.py" line="427"/>
         <source>Resetting the sandbox…</source>
         <translation>正在重置沙箱…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="462"/>
+        <location filename="../../ui/main_window.py" line="465"/>
         <source>Callbacks: {url}</source>
         <translation>回调地址：{url}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="469"/>
+        <location filename="../../ui/main_window.py" line="472"/>
         <source>{count} action(s) from an earlier session ended without an answer: check those orders before acting on them again.</source>
         <translation>上次会话中有 {count} 个操作没有得到应答：再次操作前请先检查这些订单。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="477"/>
+        <location filename="../../ui/main_window.py" line="480"/>
         <source>Profile “{name}” is open.</source>
         <translation>配置“{name}”已打开。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="490"/>
+        <location filename="../../ui/main_window.py" line="493"/>
         <source> Open File ▸ Profiles… to keep secrets for this session only.</source>
         <translation> 打开“文件 ▸ 配置…”可仅在本次会话中保存密钥。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="493"/>
+        <location filename="../../ui/main_window.py" line="496"/>
         <source>Profile “{name}” is not open: {error}</source>
         <translation>配置“{name}”未打开：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="522"/>
+        <location filename="../../ui/main_window.py" line="525"/>
         <source>Profile “{name}” changed: choose it again to use it.</source>
         <translation>配置“{name}”已更改：请重新选择后使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="545"/>
+        <location filename="../../ui/main_window.py" line="548"/>
         <source>Cancelling: running work stops at its next safe point.</source>
         <translation>正在取消：进行中的操作将在下一个安全点停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="648"/>
+        <location filename="../../ui/main_window.py" line="658"/>
         <source>Language changed: it takes effect after a restart.</source>
         <translation>语言已更改：重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="672"/>
+        <location filename="../../ui/main_window.py" line="682"/>
         <source>Dispense failed: order {order} record {record} — {reason}. A follow-up was opened.</source>
         <translation>出货失败：订单 {order} 记录 {record} — {reason}。已创建跟进。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="679"/>
+        <location filename="../../ui/main_window.py" line="689"/>
         <source>no reason given</source>
         <translation>未给出原因</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="735"/>
+        <location filename="../../ui/main_window.py" line="753"/>
         <source>No dispense result within 120 s for order(s) {orders}: the platform was asked; follow-up opened.</source>
         <translation>订单 {orders} 的出货指令 120 秒内没有结果：已向平台查询，并已创建跟进。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="745"/>
+        <location filename="../../ui/main_window.py" line="763"/>
         <source>The platform says the item is out for order(s) {orders}: their follow-ups closed by themselves; no refund is owed.</source>
         <translation>平台确认订单 {orders} 的商品已出货：相关跟进已自动关闭，无需退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="760"/>
+        <location filename="../../ui/main_window.py" line="778"/>
         <source>Quit with work running?</source>
         <translation>有操作正在进行，确定退出？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="761"/>
+        <location filename="../../ui/main_window.py" line="779"/>
         <source>Work is still running. Quit anyway?</source>
         <translation>仍有操作在进行。仍要退出吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="762"/>
+        <location filename="../../ui/main_window.py" line="780"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="763"/>
+        <location filename="../../ui/main_window.py" line="781"/>
         <source>Running work is cancelled at its next safe point; a request already sent finishes and its outcome is written to the journal before the console closes.</source>
         <translation>进行中的操作会在下一个安全点取消；已发出的请求会执行完毕，其结果在控制台关闭前写入日志。</translation>
     </message>
@@ -909,32 +909,32 @@ Paid on: {date}</source>
 <context>
     <name>NewOrderDialog</name>
     <message>
-        <location filename="../../ui/order_panel.py" line="157"/>
+        <location filename="../../ui/order_panel.py" line="163"/>
         <source>New order on machine {machine}</source>
         <translation>在机器 {machine} 上新建订单</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="161"/>
+        <location filename="../../ui/order_panel.py" line="167"/>
         <source>The platform creates an unpaid order and reserves its stock until it is paid, closed or expires (20 minutes). Its dispense results come to this console.</source>
         <translation>平台会创建一个未支付订单，并为其保留库存，直到订单被支付、关闭或过期（20 分钟）。其出货结果会回调到本控制台。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="173"/>
-        <source>{slot} · {product} · {price} · {stock} left</source>
-        <translation>{slot} · {product} · {price} · 剩余 {stock}</translation>
+        <location filename="../../ui/order_panel.py" line="179"/>
+        <source>{slot} · {product} · id {id} · {price} · {stock} left</source>
+        <translation>{slot} · {product} · 编号 {id} · {price} · 剩余 {stock}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="181"/>
+        <location filename="../../ui/order_panel.py" line="191"/>
         <source>&amp;Product:</source>
         <translation>商品(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="182"/>
+        <location filename="../../ui/order_panel.py" line="192"/>
         <source>&amp;Quantity:</source>
         <translation>数量(&amp;Q)：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="186"/>
+        <location filename="../../ui/order_panel.py" line="196"/>
         <source>&amp;Create order</source>
         <translation>创建订单(&amp;C)</translation>
     </message>
@@ -942,83 +942,83 @@ Paid on: {date}</source>
 <context>
     <name>Operations</name>
     <message>
-        <location filename="../../dispensing/engine.py" line="60"/>
+        <location filename="../../dispensing/engine.py" line="61"/>
         <source>dropped</source>
         <translation>已出货</translation>
     </message>
     <message>
-        <location filename="../../dispensing/engine.py" line="61"/>
+        <location filename="../../dispensing/engine.py" line="62"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../dispensing/engine.py" line="62"/>
+        <location filename="../../dispensing/engine.py" line="63"/>
         <source>no result</source>
         <translation>无结果</translation>
     </message>
     <message>
-        <location filename="../../dispensing/engine.py" line="63"/>
+        <location filename="../../dispensing/engine.py" line="64"/>
         <source>not sent</source>
         <translation>未发送</translation>
     </message>
     <message>
-        <location filename="../../dispensing/engine.py" line="79"/>
+        <location filename="../../dispensing/engine.py" line="80"/>
         <source>{fault} — {meaning}</source>
         <translation>{fault} — {meaning}</translation>
     </message>
     <message>
-        <location filename="../../dispensing/engine.py" line="80"/>
+        <location filename="../../dispensing/engine.py" line="81"/>
         <source>{fault}; slot status {status}: {meaning}</source>
         <translation>{fault}；货道状态 {status}：{meaning}</translation>
     </message>
     <message>
-        <location filename="../../dispensing/engine.py" line="81"/>
+        <location filename="../../dispensing/engine.py" line="82"/>
         <source>order {order} is {status}: only paid or pickup-code orders can be dispensed; nothing was sent</source>
         <translation>订单 {order} 的状态是 {status}：只有已支付或取货码订单才能出货；未发送任何请求</translation>
     </message>
     <message>
-        <location filename="../../dispensing/engine.py" line="64"/>
-        <location filename="../../dispensing/engine.py" line="85"/>
+        <location filename="../../dispensing/engine.py" line="65"/>
+        <location filename="../../dispensing/engine.py" line="86"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../dispensing/engine.py" line="66"/>
+        <location filename="../../dispensing/engine.py" line="67"/>
         <source>the machine reported success</source>
         <translation>机器报告成功</translation>
     </message>
     <message>
-        <location filename="../../dispensing/engine.py" line="67"/>
+        <location filename="../../dispensing/engine.py" line="68"/>
         <source>the platform reports success</source>
         <translation>平台报告成功</translation>
     </message>
     <message>
-        <location filename="../../dispensing/engine.py" line="76"/>
+        <location filename="../../dispensing/engine.py" line="77"/>
         <source>stopped waiting (cancelled)</source>
         <translation>已停止等待（已取消）</translation>
     </message>
     <message>
-        <location filename="../../dispensing/engine.py" line="77"/>
+        <location filename="../../dispensing/engine.py" line="78"/>
         <source>no result from the machine</source>
         <translation>机器没有返回结果</translation>
     </message>
     <message>
-        <location filename="../../dispensing/engine.py" line="68"/>
+        <location filename="../../dispensing/engine.py" line="69"/>
         <source>{why}: the item may or may not have dropped; query the dispense before trying again</source>
         <translation>{why}：商品可能已掉落，也可能没有；再次尝试前请先查询出货</translation>
     </message>
     <message>
-        <location filename="../../dispensing/engine.py" line="86"/>
+        <location filename="../../dispensing/engine.py" line="87"/>
         <source>choose a slot to test; nothing was sent</source>
         <translation>请选择要测试的货道；未发送任何请求</translation>
     </message>
     <message>
-        <location filename="../../dispensing/engine.py" line="72"/>
+        <location filename="../../dispensing/engine.py" line="73"/>
         <source>{why}: the item may or may not have dropped; check the slot before testing again</source>
         <translation>{why}：商品可能已掉落，也可能没有；再次测试前请先检查货道</translation>
     </message>
     <message>
-        <location filename="../../dispensing/engine.py" line="78"/>
+        <location filename="../../dispensing/engine.py" line="79"/>
         <source>no fault text given</source>
         <translation>未给出故障描述</translation>
     </message>
@@ -1026,546 +1026,556 @@ Paid on: {date}</source>
 <context>
     <name>OrderPanel</name>
     <message>
-        <location filename="../../ui/order_panel.py" line="95"/>
+        <location filename="../../ui/order_panel.py" line="98"/>
         <source>Move to refund</source>
         <translation>转入退款</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="96"/>
+        <location filename="../../ui/order_panel.py" line="99"/>
         <source>The platform returns the items not yet dispensed to stock and the order can no longer be dispensed. Refund the customer through your payment channel.</source>
         <translation>平台会把尚未出货的商品退回库存，该订单将无法再出货。请通过您的支付渠道给顾客退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="103"/>
+        <location filename="../../ui/order_panel.py" line="106"/>
         <source>Close the order</source>
         <translation>关闭订单</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="104"/>
+        <location filename="../../ui/order_panel.py" line="107"/>
         <source>The items go back to stock and the order can no longer be paid or dispensed. Closing by hand sends no callback.</source>
         <translation>商品退回库存，该订单将无法再支付或出货。手动关闭不会发送回调。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="111"/>
+        <location filename="../../ui/order_panel.py" line="114"/>
         <source>Revoke the payment</source>
         <translation>撤销支付</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="112"/>
+        <location filename="../../ui/order_panel.py" line="115"/>
         <source>The payment-code payment is revoked, the items go back to stock and the order can no longer be dispensed.</source>
         <translation>付款码支付将被撤销，商品退回库存，该订单将无法再出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="119"/>
+        <location filename="../../ui/order_panel.py" line="122"/>
         <source>Mark payment failed</source>
         <translation>标记支付失败</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="120"/>
+        <location filename="../../ui/order_panel.py" line="123"/>
         <source>The payment is recorded as failed, the items go back to stock and the order can no longer be dispensed.</source>
         <translation>支付记为失败，商品退回库存，该订单将无法再出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="132"/>
+        <location filename="../../ui/order_panel.py" line="135"/>
         <source>not paid yet: nothing to dispense yet</source>
         <translation>尚未支付：暂无可出货的商品</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="133"/>
+        <location filename="../../ui/order_panel.py" line="136"/>
         <source>moved to refund: nothing to dispense</source>
         <translation>已转入退款：无需出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="134"/>
+        <location filename="../../ui/order_panel.py" line="137"/>
         <source>closed: nothing to dispense</source>
         <translation>已关闭：无需出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="135"/>
+        <location filename="../../ui/order_panel.py" line="138"/>
         <source>revoked: nothing to dispense</source>
         <translation>已撤销：无需出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="136"/>
+        <location filename="../../ui/order_panel.py" line="139"/>
         <source>payment failed: nothing to dispense</source>
         <translation>支付失败：无需出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="137"/>
+        <location filename="../../ui/order_panel.py" line="140"/>
         <source>not paid or pickup-code: nothing can be dispensed</source>
         <translation>既非已支付也非取货码订单：不能出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="140"/>
+        <location filename="../../ui/order_panel.py" line="143"/>
         <source>all records dispensed: nothing left to dispense</source>
         <translation>所有记录均已出货：没有待出货的记录</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="143"/>
+        <location filename="../../ui/order_panel.py" line="146"/>
         <source>no record left to dispense</source>
         <translation>没有待出货的记录</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="257"/>
+        <location filename="../../ui/order_panel.py" line="152"/>
+        <source>{when} local time</source>
+        <translation>本地时间 {when}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_panel.py" line="268"/>
         <source>order id (Ctrl+L)</source>
         <translation>订单号 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="259"/>
+        <location filename="../../ui/order_panel.py" line="270"/>
         <source>&amp;Order id:</source>
         <translation>订单号(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="261"/>
+        <location filename="../../ui/order_panel.py" line="272"/>
         <source>O&amp;pen</source>
         <translation>打开(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="263"/>
+        <location filename="../../ui/order_panel.py" line="274"/>
         <source>Look the order up on the platform (Enter)</source>
         <translation>在平台上查询该订单 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="268"/>
+        <location filename="../../ui/order_panel.py" line="279"/>
         <source>recent orders</source>
         <translation>最近订单</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="273"/>
+        <location filename="../../ui/order_panel.py" line="284"/>
         <source>Rec&amp;ent:</source>
         <translation>最近(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="275"/>
+        <location filename="../../ui/order_panel.py" line="286"/>
         <source>Ne&amp;w order…</source>
         <translation>新建订单(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="277"/>
+        <location filename="../../ui/order_panel.py" line="288"/>
         <source>Create an unpaid order on this machine</source>
         <translation>在这台机器上创建一个未支付订单</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="293"/>
-        <location filename="../../ui/order_panel.py" line="680"/>
+        <location filename="../../ui/order_panel.py" line="304"/>
+        <location filename="../../ui/order_panel.py" line="702"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="304"/>
+        <location filename="../../ui/order_panel.py" line="315"/>
         <source>Trade id:</source>
         <translation>交易号：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="305"/>
+        <location filename="../../ui/order_panel.py" line="316"/>
         <source>Amount:</source>
         <translation>金额：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="306"/>
+        <location filename="../../ui/order_panel.py" line="317"/>
         <source>Date:</source>
         <translation>日期：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="307"/>
+        <location filename="../../ui/order_panel.py" line="318"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="309"/>
+        <location filename="../../ui/order_panel.py" line="320"/>
         <source>20-minute window:</source>
         <translation>20 分钟时限：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="328"/>
+        <location filename="../../ui/order_panel.py" line="341"/>
         <source>choose a status</source>
         <translation>选择状态</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="329"/>
+        <location filename="../../ui/order_panel.py" line="342"/>
         <source>S&amp;tatus:</source>
         <translation>状态(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="331"/>
+        <location filename="../../ui/order_panel.py" line="344"/>
         <source>&amp;Apply</source>
         <translation>应用(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="333"/>
+        <location filename="../../ui/order_panel.py" line="346"/>
         <source>Send the chosen status to the platform (Ctrl+Enter)</source>
         <translation>把选中的状态发送到平台 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="341"/>
+        <location filename="../../ui/order_panel.py" line="354"/>
         <source>&amp;Dispense selected</source>
         <translation>出货选中项(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="343"/>
+        <location filename="../../ui/order_panel.py" line="356"/>
         <source>Drop the selected record&apos;s item (asks first)</source>
         <translation>为选中的记录出货（会先确认）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="345"/>
+        <location filename="../../ui/order_panel.py" line="358"/>
         <source>Dispense a&amp;ll</source>
         <translation>全部出货(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="347"/>
+        <location filename="../../ui/order_panel.py" line="360"/>
         <source>Drop every record not yet picked up, one after another (asks first)</source>
         <translation>依次为所有未取货的记录出货（会先确认）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="351"/>
+        <location filename="../../ui/order_panel.py" line="364"/>
         <source>&amp;Query dispense</source>
         <translation>查询出货(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="353"/>
+        <location filename="../../ui/order_panel.py" line="366"/>
         <source>Ask the platform for the selected record&apos;s last dispense</source>
         <translation>向平台查询选中记录的最近一次出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="504"/>
+        <location filename="../../ui/order_panel.py" line="521"/>
         <source>No machine chosen: pick one in the list or type its number.</source>
         <translation>未选择机器：请在列表中选择，或输入机器编号。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="512"/>
+        <location filename="../../ui/order_panel.py" line="529"/>
         <source>Machine &lt;b&gt;{machine}&lt;/b&gt;</source>
         <translation>机器 &lt;b&gt;{machine}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="518"/>
+        <location filename="../../ui/order_panel.py" line="535"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="520"/>
+        <location filename="../../ui/order_panel.py" line="537"/>
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="523"/>
+        <location filename="../../ui/order_panel.py" line="540"/>
         <source>Machine &lt;b&gt;{machine}&lt;/b&gt; — {name} ({state})</source>
         <translation>机器 &lt;b&gt;{machine}&lt;/b&gt; — {name}（{state}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="555"/>
+        <location filename="../../ui/order_panel.py" line="572"/>
         <source>Products not loaded (names stay unknown): {error}</source>
         <translation>未能加载商品（商品名称将显示为未知）：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="592"/>
+        <location filename="../../ui/order_panel.py" line="609"/>
         <source>“{typed}” is not an order id: it is a positive whole number.</source>
         <translation>“{typed}”不是订单号：订单号为正整数。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="600"/>
+        <location filename="../../ui/order_panel.py" line="617"/>
         <source>Choose the order&apos;s machine first (list or number).</source>
         <translation>请先选择订单所在的机器（列表或编号）。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="671"/>
+        <location filename="../../ui/order_panel.py" line="693"/>
         <source>Order {order} not opened: {error}</source>
         <translation>未能打开订单 {order}：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="696"/>
+        <location filename="../../ui/order_panel.py" line="718"/>
         <source>Order {order} on machine {machine}</source>
         <translation>机器 {machine} 上的订单 {order}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="725"/>
+        <location filename="../../ui/order_panel.py" line="749"/>
+        <source>{status} (now; choose a status to set)</source>
+        <translation>{status}（当前；请选择要设置的状态）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_panel.py" line="767"/>
         <source>product {id}</source>
         <translation>商品 {id}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="774"/>
+        <location filename="../../ui/order_panel.py" line="816"/>
         <source>Order {order} is already {status}: nothing was sent.</source>
         <translation>订单 {order} 已经是 {status}：未发送任何指令。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="782"/>
+        <location filename="../../ui/order_panel.py" line="824"/>
         <source>Set order {order} to {status}?</source>
         <translation>将订单 {order} 设为 {status}？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="785"/>
+        <location filename="../../ui/order_panel.py" line="827"/>
         <source>Set order {order} on machine {machine} to {status}?</source>
         <translation>将机器 {machine} 上的订单 {order} 设为 {status}？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="792"/>
-        <location filename="../../ui/order_panel.py" line="811"/>
-        <location filename="../../ui/order_panel.py" line="973"/>
+        <location filename="../../ui/order_panel.py" line="834"/>
+        <location filename="../../ui/order_panel.py" line="853"/>
+        <location filename="../../ui/order_panel.py" line="1015"/>
         <source>Nothing was sent.</source>
         <translation>未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="796"/>
+        <location filename="../../ui/order_panel.py" line="838"/>
         <source>Order {order} is older than 20 minutes</source>
         <translation>订单 {order} 已超过 20 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="799"/>
+        <location filename="../../ui/order_panel.py" line="841"/>
         <source>Order {order} is older than 20 minutes: the platform will refuse to dispense it, even once it is marked paid.</source>
         <translation>订单 {order} 已超过 20 分钟：即使标记为已支付，平台也会拒绝出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="804"/>
+        <location filename="../../ui/order_panel.py" line="846"/>
         <source>Mark paid anyway</source>
         <translation>仍然标记为已支付</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="805"/>
+        <location filename="../../ui/order_panel.py" line="847"/>
         <source>The customer would have paid for an item the machine cannot drop.</source>
         <translation>顾客将为一件机器无法出货的商品付款。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="817"/>
+        <location filename="../../ui/order_panel.py" line="859"/>
         <source>Setting order {order} to {status}…</source>
         <translation>正在将订单 {order} 设为 {status}…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="839"/>
+        <location filename="../../ui/order_panel.py" line="881"/>
         <source>Order {order} is now {status}.</source>
         <translation>订单 {order} 现在是 {status}。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="855"/>
+        <location filename="../../ui/order_panel.py" line="897"/>
         <source>Order {order} was not set to {status}: {error}</source>
         <translation>订单 {order} 未能设为 {status}：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="887"/>
+        <location filename="../../ui/order_panel.py" line="929"/>
         <source>Order {order}: {why}. Nothing was sent.</source>
         <translation>订单 {order}：{why}。未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="898"/>
+        <location filename="../../ui/order_panel.py" line="940"/>
         <source>, </source>
         <translation>、</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="899"/>
+        <location filename="../../ui/order_panel.py" line="941"/>
         <source>record {record} ({product} ×{quantity})</source>
         <translation>记录 {record}（{product} ×{quantity}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="903"/>
+        <location filename="../../ui/order_panel.py" line="945"/>
         <source>record {record}</source>
         <translation>记录 {record}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="908"/>
+        <location filename="../../ui/order_panel.py" line="950"/>
         <source>Items will drop now, one record after another: the next is sent only after the machine reports the previous one. </source>
         <translation>商品将立即逐条出货：机器报告上一条结果后才会发送下一条。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="914"/>
+        <location filename="../../ui/order_panel.py" line="956"/>
         <source>An item will drop now. </source>
         <translation>商品将立即出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="915"/>
+        <location filename="../../ui/order_panel.py" line="957"/>
         <source>The machine is locked until it reports; a dispense is never retried.</source>
         <translation>机器报告结果前会被锁定；出货绝不会自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="919"/>
+        <location filename="../../ui/order_panel.py" line="961"/>
         <source> The order is older than 20 minutes: the platform will probably refuse.</source>
         <translation>该订单已超过 20 分钟：平台很可能会拒绝。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="961"/>
+        <location filename="../../ui/order_panel.py" line="1003"/>
         <source>Dispense order {order}?</source>
         <translation>为订单 {order} 出货？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="964"/>
+        <location filename="../../ui/order_panel.py" line="1006"/>
         <source>Dispense {items} of order {order} on machine {machine}?</source>
         <translation>在机器 {machine} 上为订单 {order} 出货：{items}？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="967"/>
+        <location filename="../../ui/order_panel.py" line="1009"/>
         <source>Dispense all</source>
         <translation>全部出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="969"/>
+        <location filename="../../ui/order_panel.py" line="1011"/>
         <source>Dispense</source>
         <translation>出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="978"/>
+        <location filename="../../ui/order_panel.py" line="1020"/>
         <source>Sending the dispense to machine {machine}…</source>
         <translation>正在向机器 {machine} 发送出货指令…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="999"/>
+        <location filename="../../ui/order_panel.py" line="1041"/>
         <source>sent {when} by {actor}</source>
         <translation>由 {actor} 于 {when} 发出</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1003"/>
+        <location filename="../../ui/order_panel.py" line="1045"/>
         <source>sent {when}</source>
         <translation>于 {when} 发出</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1006"/>
+        <location filename="../../ui/order_panel.py" line="1048"/>
         <source>Record {record}: dispense {sent}; the platform accepted it as delivery {delivery} (status “{status}”) and no result has come yet.</source>
         <translation>记录 {record}：出货指令{sent}；平台已受理，出货单 {delivery}（状态“{status}”），尚未收到结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1012"/>
+        <location filename="../../ui/order_panel.py" line="1054"/>
         <source>Record {record}: a dispense {sent} is still waiting for the platform&apos;s answer.</source>
         <translation>记录 {record}：出货指令{sent}，仍在等待平台应答。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1017"/>
+        <location filename="../../ui/order_panel.py" line="1059"/>
         <source>Record {record}: dispense {sent}; no usable answer came from the platform ({message}).</source>
         <translation>记录 {record}：出货指令{sent}；未收到平台的有效应答（{message}）。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1023"/>
+        <location filename="../../ui/order_panel.py" line="1065"/>
         <source>Record {record}: dispense {sent}; the console stopped before the platform answered.</source>
         <translation>记录 {record}：出货指令{sent}；平台应答之前控制台已停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1033"/>
+        <location filename="../../ui/order_panel.py" line="1075"/>
         <source>no message</source>
         <translation>无消息</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1041"/>
+        <location filename="../../ui/order_panel.py" line="1083"/>
         <source> ({index} of {total})</source>
         <translation>（第 {index} / {total} 条）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1048"/>
+        <location filename="../../ui/order_panel.py" line="1090"/>
         <source>Sending the dispense of record {record}{of} to machine {machine}…</source>
         <translation>正在向机器 {machine} 发送记录 {record}{of} 的出货指令…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1052"/>
-        <source>🔒 Machine {machine} is locked: dispensing record {record}{of}, delivery {delivery}. Waiting for the machine&apos;s result (Cancel stops waiting, not the machine).</source>
-        <translation>🔒 机器 {machine} 已锁定：正在为记录 {record}{of} 出货，出货单 {delivery}。正在等待机器的结果（“取消”只停止等待，不会停止机器）。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/order_panel.py" line="1059"/>
+        <location filename="../../ui/order_panel.py" line="1101"/>
         <source>Machine {machine} reported on record {record}{of}.</source>
         <translation>机器 {machine} 已报告记录 {record}{of} 的结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1075"/>
+        <location filename="../../ui/order_panel.py" line="1117"/>
         <source> (delivery {delivery})</source>
         <translation>（出货单 {delivery}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1081"/>
+        <location filename="../../ui/order_panel.py" line="1123"/>
         <source>Record {record} dropped{delivery}.</source>
         <translation>记录 {record} 已出货{delivery}。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1087"/>
+        <location filename="../../ui/order_panel.py" line="1129"/>
         <source>Record {record}: the platform says it was already delivered (“{message}”). Nothing was sent, and this answer opens no refund follow-up.</source>
         <translation>记录 {record}：平台表示该记录已出货（“{message}”）。本次未发送任何指令，这一回复不会产生退款跟进。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1096"/>
+        <location filename="../../ui/order_panel.py" line="1138"/>
         <source>Record {record}: the dispense was sent but its answer was lost — the item MAY HAVE DROPPED. Check the machine or use Query dispense before dispensing it again. ({error})</source>
         <translation>记录 {record}：出货指令已发出，但应答丢失——商品可能已经出货。再次出货前请先检查机器或使用“查询出货”。（{error}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1108"/>
+        <location filename="../../ui/order_panel.py" line="1150"/>
         <source>Record {record} was not dispensed: {error}</source>
         <translation>记录 {record} 未出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1114"/>
+        <location filename="../../ui/order_panel.py" line="1156"/>
         <source>Record {record}: {result}{delivery} — {detail}</source>
         <translation>记录 {record}：{result}{delivery} — {detail}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1125"/>
+        <location filename="../../ui/order_panel.py" line="1167"/>
         <source>Cancelled: records {records} were not sent.</source>
         <translation>已取消：记录 {records} 未发送。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1127"/>
+        <location filename="../../ui/order_panel.py" line="1169"/>
         <source>Stopped: records {records} were not sent.</source>
         <translation>已停止：记录 {records} 未发送。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1133"/>
+        <location filename="../../ui/order_panel.py" line="1175"/>
         <source>Nothing was dispensed.</source>
         <translation>没有出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1147"/>
+        <location filename="../../ui/order_panel.py" line="1189"/>
         <source>Order {order} not dispensed: {error}</source>
         <translation>订单 {order} 未出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1178"/>
+        <location filename="../../ui/order_panel.py" line="1220"/>
         <source>Dispense {delivery} of record {record}: {status}</source>
         <translation>记录 {record} 的出货单 {delivery}：{status}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1032"/>
-        <location filename="../../ui/order_panel.py" line="1181"/>
+        <location filename="../../ui/order_panel.py" line="1074"/>
+        <location filename="../../ui/order_panel.py" line="1223"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="936"/>
+        <location filename="../../ui/order_panel.py" line="978"/>
         <source>Dispense order {order} again?</source>
         <translation>再次为订单 {order} 出货？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="939"/>
+        <location filename="../../ui/order_panel.py" line="981"/>
         <source>Dispense {items} of order {order} on machine {machine} anyway? The item may already have dropped.</source>
         <translation>仍要在机器 {machine} 上为订单 {order} 出货 {items} 吗？商品可能已经出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="944"/>
+        <location filename="../../ui/order_panel.py" line="986"/>
         <source>Dispense anyway</source>
         <translation>仍然出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="947"/>
+        <location filename="../../ui/order_panel.py" line="989"/>
         <source>WARNING: the last dispense of record(s) {records} has no known result: the item may already have dropped, and dispensing again may drop a second item. Check the machine or use Query dispense first.</source>
         <translation>警告：记录 {records} 的上一次出货没有已知结果：商品可能已经出货，再次出货可能会多出一件商品。请先检查机器，或使用“查询出货”。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1184"/>
+        <location filename="../../ui/order_panel.py" line="1094"/>
+        <source>Machine {machine} is locked: dispensing record {record}{of}, delivery {delivery}. Waiting for the machine&apos;s result (Cancel stops waiting, not the machine).</source>
+        <translation>机器 {machine} 已锁定：正在为记录 {record}{of} 出货，出货单 {delivery}。正在等待机器的结果（“取消”只停止等待，不会停止机器）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_panel.py" line="1226"/>
         <source>, sent {when}</source>
         <translation>，发送于 {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1186"/>
+        <location filename="../../ui/order_panel.py" line="1228"/>
         <source>, picked up {when}</source>
         <translation>，取货于 {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1188"/>
+        <location filename="../../ui/order_panel.py" line="1230"/>
         <source>, failed: {reason}</source>
         <translation>，失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1202"/>
+        <location filename="../../ui/order_panel.py" line="1244"/>
         <source>Dispense not queried: {error}</source>
         <translation>未能查询出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1245"/>
+        <location filename="../../ui/order_panel.py" line="1287"/>
         <source>Order {order} created (trade id {trade}); it is unpaid.</source>
         <translation>订单 {order} 已创建（交易号 {trade}）；尚未支付。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1260"/>
+        <location filename="../../ui/order_panel.py" line="1302"/>
         <source>Order not created: {error}</source>
         <translation>未能创建订单：{error}</translation>
     </message>
@@ -1791,323 +1801,323 @@ Paid on: {date}</source>
 <context>
     <name>TroubleshootView</name>
     <message>
-        <location filename="../../ui/main_window.py" line="57"/>
-        <location filename="../../ui/troubleshoot_view.py" line="71"/>
+        <location filename="../../ui/main_window.py" line="59"/>
+        <location filename="../../ui/troubleshoot_view.py" line="73"/>
         <source>Troubleshoot</source>
         <translation>故障排查</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="73"/>
+        <location filename="../../ui/troubleshoot_view.py" line="75"/>
         <source>Machine</source>
         <translation>机器</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="74"/>
+        <location filename="../../ui/troubleshoot_view.py" line="76"/>
         <source>Online state</source>
         <translation>在线状态</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="75"/>
+        <location filename="../../ui/troubleshoot_view.py" line="77"/>
         <source>Cabinets</source>
         <translation>货柜</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="76"/>
+        <location filename="../../ui/troubleshoot_view.py" line="78"/>
         <source>Machine type</source>
         <translation>机型</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="77"/>
+        <location filename="../../ui/troubleshoot_view.py" line="79"/>
         <source>Currency</source>
         <translation>币种</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="78"/>
+        <location filename="../../ui/troubleshoot_view.py" line="80"/>
         <source>Ping latency</source>
         <translation>连接延迟</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="79"/>
+        <location filename="../../ui/troubleshoot_view.py" line="81"/>
         <source>Clock skew</source>
         <translation>时钟偏差</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="80"/>
+        <location filename="../../ui/troubleshoot_view.py" line="82"/>
         <source>Slots</source>
         <translation>货道</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="81"/>
+        <location filename="../../ui/troubleshoot_view.py" line="83"/>
         <source>History</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="84"/>
+        <location filename="../../ui/troubleshoot_view.py" line="86"/>
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="85"/>
+        <location filename="../../ui/troubleshoot_view.py" line="87"/>
         <source>WARN</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="86"/>
+        <location filename="../../ui/troubleshoot_view.py" line="88"/>
         <source>FAIL</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="89"/>
+        <location filename="../../ui/troubleshoot_view.py" line="91"/>
         <source>Slot</source>
         <translation>货道</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="90"/>
+        <location filename="../../ui/troubleshoot_view.py" line="92"/>
         <source>Cabinet</source>
         <translation>货柜</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="91"/>
+        <location filename="../../ui/troubleshoot_view.py" line="93"/>
         <source>Product</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="92"/>
+        <location filename="../../ui/troubleshoot_view.py" line="94"/>
         <source>Price</source>
         <translation>价格</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="93"/>
+        <location filename="../../ui/troubleshoot_view.py" line="95"/>
         <source>Stock</source>
         <translation>库存</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="94"/>
+        <location filename="../../ui/troubleshoot_view.py" line="96"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="96"/>
+        <location filename="../../ui/troubleshoot_view.py" line="98"/>
         <source>No machine chosen: pick one on the Machines &amp;&amp; orders tab.</source>
         <translation>未选择机器：请在“机器与订单”页中选择一台。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="99"/>
+        <location filename="../../ui/troubleshoot_view.py" line="101"/>
         <source>Machine {no}: not checked yet — press Check again.</source>
         <translation>机器 {no}：尚未检查 — 请点击“重新检查”。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="102"/>
+        <location filename="../../ui/troubleshoot_view.py" line="104"/>
         <source>Checking machine {no}…</source>
         <translation>正在检查机器 {no}…</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="103"/>
+        <location filename="../../ui/troubleshoot_view.py" line="105"/>
         <source>Machine {no} — {label}: {verdict} (checked {when})</source>
         <translation>机器 {no} — {label}：{verdict}（检查于 {when}）</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="107"/>
+        <location filename="../../ui/troubleshoot_view.py" line="109"/>
         <source>all checks passed</source>
         <translation>所有检查均通过</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="108"/>
+        <location filename="../../ui/troubleshoot_view.py" line="110"/>
         <source>works, with warnings</source>
         <translation>可以工作，但有警告</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="109"/>
+        <location filename="../../ui/troubleshoot_view.py" line="111"/>
         <source>PROBLEMS FOUND</source>
         <translation>发现问题</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="111"/>
+        <location filename="../../ui/troubleshoot_view.py" line="113"/>
         <source>Machine {no} was not checked: {error}</source>
         <translation>机器 {no} 未能检查：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="112"/>
+        <location filename="../../ui/troubleshoot_view.py" line="114"/>
         <source>No faulty slot: no slot&apos;s last dispense result in the journal is a failure.</source>
         <translation>没有故障货道：日志中没有哪个货道的最近一次出货结果是失败。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="116"/>
+        <location filename="../../ui/troubleshoot_view.py" line="118"/>
         <source>Faulty slots (last result a failure) — what it means and what to check:</source>
         <translation>故障货道（最近一次结果为失败）— 含义及需要检查的地方：</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="119"/>
+        <location filename="../../ui/troubleshoot_view.py" line="121"/>
         <source>{shown} of {total} slots · {faulty} faulty · {empty} empty · {low} low</source>
         <translation>显示 {shown} / {total} 个货道 · {faulty} 个故障 · {empty} 个缺货 · {low} 个库存低</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="122"/>
+        <location filename="../../ui/troubleshoot_view.py" line="124"/>
         <source>Choose a slot in the table to see its state or test it.</source>
         <translation>在表格中选择一个货道，查看其状态或进行测试。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="125"/>
+        <location filename="../../ui/troubleshoot_view.py" line="127"/>
         <source>&amp;Test-dispense slot…</source>
         <translation>测试出货(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="126"/>
+        <location filename="../../ui/troubleshoot_view.py" line="128"/>
         <source>&amp;Test-dispense {slot}…</source>
         <translation>测试出货 {slot}(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="127"/>
+        <location filename="../../ui/troubleshoot_view.py" line="129"/>
         <source>Drop one item from the chosen slot to see whether it works (asks first)</source>
         <translation>从选中的货道出一件商品，检查它是否正常（会先确认）</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="130"/>
+        <location filename="../../ui/troubleshoot_view.py" line="132"/>
         <source>Test-dispense slot {slot}?</source>
         <translation>测试货道 {slot} 出货？</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="131"/>
+        <location filename="../../ui/troubleshoot_view.py" line="133"/>
         <source>Test-dispense slot {slot}{product} on machine {no}?</source>
         <translation>在机器 {no} 上测试货道 {slot}{product} 出货？</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="134"/>
+        <location filename="../../ui/troubleshoot_view.py" line="136"/>
         <source>Test dispense</source>
         <translation>测试出货</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="135"/>
+        <location filename="../../ui/troubleshoot_view.py" line="137"/>
         <source>An item will drop from slot {slot} now: have someone at the machine to take it. The machine is locked until it reports; a test dispense is never retried.</source>
         <translation>货道 {slot} 将立即掉落一件商品：请安排人员在机器旁取走。机器报告结果前会被锁定；测试出货绝不会自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="140"/>
+        <location filename="../../ui/troubleshoot_view.py" line="142"/>
         <source> The machine is OFFLINE: the platform will probably refuse.</source>
         <translation>该机器离线：平台很可能会拒绝。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="143"/>
+        <location filename="../../ui/troubleshoot_view.py" line="145"/>
         <source>Nothing was sent.</source>
         <translation>未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="144"/>
+        <location filename="../../ui/troubleshoot_view.py" line="146"/>
         <source>Machine {no} is dispensing an order: wait for its result before testing a slot. Nothing was sent.</source>
         <translation>机器 {no} 正在为订单出货：请等待结果后再测试货道。未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="149"/>
+        <location filename="../../ui/troubleshoot_view.py" line="151"/>
         <source>Sending the test dispense of slot {slot} to machine {no}…</source>
         <translation>正在向机器 {no} 发送货道 {slot} 的测试出货指令…</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="152"/>
-        <source>🔒 Machine {no} is locked: test-dispensing slot {slot}, delivery {delivery}. Waiting for the machine&apos;s result (Cancel stops waiting, not the machine).</source>
-        <translation>🔒 机器 {no} 已锁定：正在测试货道 {slot}，出货单 {delivery}。正在等待机器的结果（“取消”只停止等待，不会停止机器）。</translation>
+        <location filename="../../ui/troubleshoot_view.py" line="154"/>
+        <source>Machine {no} is locked: test-dispensing slot {slot}, delivery {delivery}. Waiting for the machine&apos;s result (Cancel stops waiting, not the machine).</source>
+        <translation>机器 {no} 已锁定：正在测试货道 {slot}，出货单 {delivery}。正在等待机器的结果（“取消”只停止等待，不会停止机器）。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="157"/>
+        <location filename="../../ui/troubleshoot_view.py" line="159"/>
         <source>Test dispense of slot {slot} worked: the item dropped{delivery}.</source>
         <translation>货道 {slot} 测试出货成功：商品已掉落{delivery}。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="160"/>
+        <location filename="../../ui/troubleshoot_view.py" line="162"/>
         <source>Test dispense of slot {slot} FAILED{delivery}: {detail}</source>
         <translation>货道 {slot} 测试出货失败{delivery}：{detail}</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="163"/>
+        <location filename="../../ui/troubleshoot_view.py" line="165"/>
         <source>Test dispense of slot {slot}: no result{delivery} — {detail}</source>
         <translation>货道 {slot} 测试出货：无结果{delivery} — {detail}</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="166"/>
+        <location filename="../../ui/troubleshoot_view.py" line="168"/>
         <source>Slot {slot} was not test-dispensed: {error}</source>
         <translation>货道 {slot} 未进行测试出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="167"/>
+        <location filename="../../ui/troubleshoot_view.py" line="169"/>
         <source>Callback #{id} at {when}: deliver_status {deliver}, floor_status {floor}, error_msg “{error}”, channel_name {channel}.</source>
         <translation>回调 #{id}，时间 {when}：deliver_status {deliver}，floor_status {floor}，error_msg “{error}”，channel_name {channel}。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="172"/>
+        <location filename="../../ui/troubleshoot_view.py" line="174"/>
         <source>The platform&apos;s dispense record gave the result; the machine&apos;s callback had not arrived a few seconds later (the log pane shows it when it does).</source>
         <translation>结果来自平台的出货记录；几秒后机器的回调仍未到达（到达时会显示在日志窗格中）。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="177"/>
+        <location filename="../../ui/troubleshoot_view.py" line="179"/>
         <source>History from the journal (last 7 days)</source>
         <translation>日志中的历史（最近 7 天）</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="178"/>
+        <location filename="../../ui/troubleshoot_view.py" line="180"/>
         <source>Recent dispense results:</source>
         <translation>最近的出货结果：</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="179"/>
+        <location filename="../../ui/troubleshoot_view.py" line="181"/>
         <source>The journal was not read: no history.</source>
         <translation>未读取日志：没有历史。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="200"/>
+        <location filename="../../ui/troubleshoot_view.py" line="202"/>
         <source>Check</source>
         <translation>检查项</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="204"/>
+        <location filename="../../ui/troubleshoot_view.py" line="206"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="209"/>
+        <location filename="../../ui/troubleshoot_view.py" line="211"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="398"/>
+        <location filename="../../ui/troubleshoot_view.py" line="400"/>
         <source>C&amp;heck again</source>
         <translation>重新检查(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="400"/>
+        <location filename="../../ui/troubleshoot_view.py" line="402"/>
         <source>Ping the platform and read the machine, its slots and the journal again</source>
         <translation>重新连接平台，并再次读取机器、货道和日志</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="420"/>
+        <location filename="../../ui/troubleshoot_view.py" line="422"/>
         <source>Health</source>
         <translation>健康状况</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="438"/>
+        <location filename="../../ui/troubleshoot_view.py" line="440"/>
         <source>Slots (all cabinets)</source>
         <translation>货道（所有货柜）</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="448"/>
+        <location filename="../../ui/troubleshoot_view.py" line="450"/>
         <source>slot or product, e.g. A12 or cola</source>
         <translation>货道或商品，例如 A12 或 可乐</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="451"/>
+        <location filename="../../ui/troubleshoot_view.py" line="453"/>
         <source>Fi&amp;lter:</source>
         <translation>筛选(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="453"/>
+        <location filename="../../ui/troubleshoot_view.py" line="455"/>
         <source>&amp;Problems only</source>
         <translation>只看有问题的(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="455"/>
+        <location filename="../../ui/troubleshoot_view.py" line="457"/>
         <source>Show only faulty, empty and low slots</source>
         <translation>只显示故障、缺货和库存低的货道</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="814"/>
+        <location filename="../../ui/troubleshoot_view.py" line="813"/>
         <source> (delivery {delivery})</source>
         <translation>（出货单 {delivery}）</translation>
     </message>
@@ -2264,8 +2274,13 @@ Paid on: {date}</source>
     </message>
     <message>
         <location filename="../../ui/models.py" line="265"/>
-        <source>Opened</source>
-        <translation>创建时间</translation>
+        <source>Opened (local)</source>
+        <translation>创建时间（本地）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="276"/>
+        <source>Paid on (platform date)</source>
+        <translation>支付日期（平台日期）</translation>
     </message>
     <message>
         <location filename="../../ui/models.py" line="266"/>
@@ -2292,11 +2307,6 @@ Paid on: {date}</source>
         <location filename="../../ui/models.py" line="274"/>
         <source>Slot</source>
         <translation>货道</translation>
-    </message>
-    <message>
-        <location filename="../../ui/models.py" line="276"/>
-        <source>Paid on</source>
-        <translation>支付日期</translation>
     </message>
     <message>
         <location filename="../../ui/models.py" line="277"/>
@@ -2437,29 +2447,39 @@ Paid on: {date}</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="164"/>
+        <location filename="../../ui/texts.py" line="154"/>
+        <source>{product} (id {id})</source>
+        <translation>{product}（编号 {id}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="160"/>
+        <source>{date} (platform date)</source>
+        <translation>{date}（平台日期）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="175"/>
         <source>age unknown — the platform gives only the date{date}; it refuses to dispense orders older than 20 minutes</source>
         <translation>订单时长未知 — 平台只提供日期{date}；超过 20 分钟的订单平台会拒绝出货</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="174"/>
+        <location filename="../../ui/texts.py" line="185"/>
         <source>expired: created here {minutes} min ago — the platform refuses to dispense it</source>
         <translation>已过期：{minutes} 分钟前在此创建 — 平台会拒绝出货</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="179"/>
+        <location filename="../../ui/texts.py" line="190"/>
         <source>expired: first seen here {minutes} min ago — the platform refuses to dispense it</source>
         <translation>已过期：{minutes} 分钟前在此首次看到 — 平台会拒绝出货</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="186"/>
-        <source>{mm:02d}:{ss:02d} left to dispense (created here at {clock})</source>
-        <translation>剩余 {mm:02d}:{ss:02d} 可出货（于 {clock} 在此创建）</translation>
+        <location filename="../../ui/texts.py" line="197"/>
+        <source>{mm:02d}:{ss:02d} left to dispense (created here at {clock} local time)</source>
+        <translation>剩余 {mm:02d}:{ss:02d} 可出货（于本地时间 {clock} 在此创建）</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="190"/>
-        <source>at most {mm:02d}:{ss:02d} left (first seen here at {clock}; the order may be older)</source>
-        <translation>最多剩余 {mm:02d}:{ss:02d}（于 {clock} 在此首次看到；订单可能更早）</translation>
+        <location filename="../../ui/texts.py" line="201"/>
+        <source>at most {mm:02d}:{ss:02d} left (first seen here at {clock} local time; the order may be older)</source>
+        <translation>最多剩余 {mm:02d}:{ss:02d}（于本地时间 {clock} 在此首次看到；订单可能更早）</translation>
     </message>
 </context>
 </TS>
