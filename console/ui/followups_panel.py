@@ -157,6 +157,7 @@ class FollowupsPanel(QWidget):
         )
         self.events_view.setAccessibleName(translate("FollowupsPanel", "Follow-up history"))
         split = QSplitter(Qt.Orientation.Vertical)
+        split.setObjectName("followups_splitter")
         split.addWidget(self.view)
         split.addWidget(self.events_view)
         split.setStretchFactor(0, 3)

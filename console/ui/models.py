@@ -139,8 +139,15 @@ def machines_model(parent: Any = None) -> RowsModel[Machine]:
                 ),
                 colour=lambda m: GREEN if m.is_online else RED,
             ),
-            Column(translate("models", "Address"), lambda m: m.address),
-            Column(translate("models", "Last notice"), lambda m: m.notify_message),
+            # Elided to the list's width: the whole text is the tooltip.
+            Column(
+                translate("models", "Address"), lambda m: m.address, tooltip=lambda m: m.address
+            ),
+            Column(
+                translate("models", "Last notice"),
+                lambda m: m.notify_message,
+                tooltip=lambda m: m.notify_message,
+            ),
         ],
         parent,
     )
