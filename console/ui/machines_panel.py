@@ -28,7 +28,7 @@ from console.ui.workspace import LEVEL_ERROR, LEVEL_INFO, LEVEL_WARN, Job, Works
 if TYPE_CHECKING:
     from console.core.models import Machine
 
-ADDRESS_COLUMN = 3  # Name, Number, State, Address, Last notice (console.ui.models)
+ADDRESS_COLUMN = 3  # Name, Number, State, Address (console.ui.models)
 
 
 class MachinesPanel(QGroupBox):
@@ -70,11 +70,11 @@ class MachinesPanel(QGroupBox):
         self.view.verticalHeader().hide()
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        # Address and Last notice share what is left, elided (their tooltips hold all of
-        # it): the list fits its pane without a sideways scroll.
+        # The address takes what is left, elided (its tooltip holds all of it): the list
+        # fits its pane without a sideways scroll.
         header.setSectionResizeMode(ADDRESS_COLUMN, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(ADDRESS_COLUMN + 1, QHeaderView.ResizeMode.Stretch)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.setWordWrap(False)
         layout.addWidget(self.view, 1)
 
         manual = QHBoxLayout()

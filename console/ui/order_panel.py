@@ -272,7 +272,7 @@ class OrderPanel(QWidget):
         self.recent_combo = QComboBox()
         self.recent_combo.setModel(self.recent_model)
         self.recent_combo.setPlaceholderText(translate("OrderPanel", "recent orders"))
-        self.recent_combo.setMinimumContentsLength(20)  # grows with the window
+        self.recent_combo.setMinimumContentsLength(12)  # grows with the window
         self.recent_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -307,7 +307,8 @@ class OrderPanel(QWidget):
         for label in (self.trade_label, self.amount_label, self.date_label, self.status_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setTextFormat(Qt.TextFormat.PlainText)
-        # The facts in one line, the window below: the records table keeps the height.
+        # Two pairs a line, the window below: narrow enough for the machine list beside
+        # it at 1024 px, short enough for the records table to keep its rows.
         for i, (caption, label) in enumerate(
             (
                 (translate("OrderPanel", "Trade id:"), self.trade_label),
@@ -316,12 +317,13 @@ class OrderPanel(QWidget):
                 (translate("OrderPanel", "Status:"), self.status_label),
             )
         ):
-            form.addWidget(QLabel(caption), 0, i * 2)
-            form.addWidget(label, 0, i * 2 + 1)
-            form.setColumnStretch(i * 2 + 1, 1)
+            form.addWidget(QLabel(caption), i // 2, (i % 2) * 2)
+            form.addWidget(label, i // 2, (i % 2) * 2 + 1)
         # The countdown changes every second: held steady, it does not re-lay-out the window.
-        form.addWidget(QLabel(translate("OrderPanel", "20-minute window:")), 1, 0, 1, 2)
-        form.addWidget(SteadyBox(self.window_label), 1, 2, 1, 6)
+        form.addWidget(QLabel(translate("OrderPanel", "20-minute window:")), 2, 0)
+        form.addWidget(SteadyBox(self.window_label), 2, 1, 1, 3)
+        form.setColumnStretch(1, 1)
+        form.setColumnStretch(3, 1)
         form.setContentsMargins(6, 4, 6, 4)
         form.setVerticalSpacing(2)
         layout.addWidget(self.details_box)
@@ -346,6 +348,11 @@ class OrderPanel(QWidget):
         for status in OrderStatus:
             self.status_combo.addItem(status_item_text(status), int(status))
         self.status_combo.setPlaceholderText(translate("OrderPanel", "choose a status"))
+        # Narrower than its longest choice when the window is (the list shows them whole).
+        self.status_combo.setMinimumContentsLength(16)
+        self.status_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         status_label = QLabel(translate("OrderPanel", "S&tatus:"))
         status_label.setBuddy(self.status_combo)
         self.apply_button = QPushButton(translate("OrderPanel", "&Apply"))

@@ -18,6 +18,7 @@ from console.app import ConsoleApp
 from console.core.followup import REASON_UNKNOWN, unknown_result_meaning
 from console.paths import app_paths
 from console.settings import LANGUAGE_EN, LANGUAGE_ZH, Settings, install_language
+from console.ui.machines_panel import ADDRESS_COLUMN
 from console.ui.main_window import MIN_SIZE, fit_rect
 from tests.gui.conftest import LEFT, LOBBY, WAIT_MS, choose_machine
 
@@ -124,7 +125,10 @@ def test_at_the_minimum_1024x700_every_working_table_keeps_its_rows(
     assert edit.width() >= edit.fontMetrics().horizontalAdvance("0" * 18)
     window.tabs.setCurrentIndex(0)
     settle(qtbot)
-    assert not window.machines.view.horizontalScrollBar().isVisible()
+    machines = window.machines.view
+    assert not machines.horizontalScrollBar().isVisible()
+    address = machines.horizontalHeader().sectionSize(ADDRESS_COLUMN)
+    assert address >= 15 * machines.fontMetrics().averageCharWidth(), address
 
 
 def test_at_1366x768_the_tables_get_more_rows(qtbot, make_console, sandbox) -> None:

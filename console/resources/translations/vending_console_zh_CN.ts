@@ -72,79 +72,79 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>FollowupsPanel</name>
     <message>
-        <location filename="../../ui/followups_panel.py" line="136"/>
+        <location filename="../../ui/followups_panel.py" line="137"/>
         <source>Dispenses that failed, got no answer or were refused for a paid order: the customer probably paid and got nothing. Refund them, or dismiss with a reason.</source>
         <translation>已支付订单中出货失败、无应答或被拒绝的记录：顾客很可能已付款却没拿到商品。请为其退款，或填写原因后忽略。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="176"/>
+        <location filename="../../ui/followups_panel.py" line="184"/>
         <source>Mark refu&amp;nded…</source>
         <translation>标记已退款(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="178"/>
+        <location filename="../../ui/followups_panel.py" line="186"/>
         <source>The customer got their money back: note the reference</source>
         <translation>顾客已拿回款项：记下退款单号</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="180"/>
+        <location filename="../../ui/followups_panel.py" line="188"/>
         <source>D&amp;ismiss…</source>
         <translation>忽略(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="181"/>
+        <location filename="../../ui/followups_panel.py" line="189"/>
         <source>No refund needed: say why</source>
         <translation>无需退款：说明原因</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="182"/>
+        <location filename="../../ui/followups_panel.py" line="190"/>
         <source>Open &amp;order</source>
         <translation>打开订单(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="183"/>
+        <location filename="../../ui/followups_panel.py" line="191"/>
         <source>Show closed ones too</source>
         <translation>同时显示已关闭的跟进</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="288"/>
+        <location filename="../../ui/followups_panel.py" line="296"/>
         <source>Follow-ups not loaded: {error}</source>
         <translation>未能加载跟进：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="302"/>
-        <location filename="../../ui/followups_panel.py" line="327"/>
+        <location filename="../../ui/followups_panel.py" line="310"/>
+        <location filename="../../ui/followups_panel.py" line="335"/>
         <source>Nothing was sent.</source>
         <translation>未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="307"/>
-        <location filename="../../ui/followups_panel.py" line="318"/>
+        <location filename="../../ui/followups_panel.py" line="315"/>
+        <location filename="../../ui/followups_panel.py" line="326"/>
         <source>Refund order {order}</source>
         <translation>为订单 {order} 退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="319"/>
+        <location filename="../../ui/followups_panel.py" line="327"/>
         <source>A note for the record (optional), e.g. who asked for it:</source>
         <translation>备注（可选），例如是谁要求的：</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="51"/>
+        <location filename="../../ui/followups_panel.py" line="52"/>
         <source>opened</source>
         <translation>已创建</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="52"/>
+        <location filename="../../ui/followups_panel.py" line="53"/>
         <source>note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="64"/>
+        <location filename="../../ui/followups_panel.py" line="65"/>
         <source>{when}  {who}: {what}</source>
         <translation>{when}  {who}：{what}</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="73"/>
+        <location filename="../../ui/followups_panel.py" line="74"/>
         <source>Amount: {amount}
 Trade id: {trade}
 Order: {order} (record {record})
@@ -161,109 +161,109 @@ Paid on: {date}</source>
 支付日期：{date}</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="87"/>
+        <location filename="../../ui/followups_panel.py" line="88"/>
         <source>The order is set to 2 — moved to refund on the platform: the items not yet dispensed go back to stock and the order can no longer be dispensed. Then pay the customer back through your payment channel and mark the follow-up refunded.</source>
         <translation>订单将在平台上设为 2 — 转入退款：尚未出货的商品退回库存，订单不能再出货。之后请通过您的支付渠道把钱退给顾客，并把此跟进标记为已退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="95"/>
+        <location filename="../../ui/followups_panel.py" line="96"/>
         <source>The item MAY HAVE DROPPED — refund order {order} anyway?</source>
         <translation>商品【可能已经掉落】— 仍要为订单 {order} 退款吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="98"/>
+        <location filename="../../ui/followups_panel.py" line="99"/>
         <source>No result came for this dispense and the platform could not say what happened: the item MAY HAVE DROPPED. Check the machine&apos;s slot and ask the customer first; refund only if the item did not come out.</source>
         <translation>这次出货没有结果，平台也无法确认发生了什么：商品【可能已经掉落】。请先检查机器的货道并询问顾客；只有确认商品没有出来时才退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="106"/>
+        <location filename="../../ui/followups_panel.py" line="107"/>
         <source>Refund anyway</source>
         <translation>仍然退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="110"/>
+        <location filename="../../ui/followups_panel.py" line="111"/>
         <source>Refund the customer of order {order}?</source>
         <translation>为订单 {order} 的顾客退款？</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="113"/>
+        <location filename="../../ui/followups_panel.py" line="114"/>
         <source>Refund this customer (follow-up #{id})?</source>
         <translation>为这位顾客退款（跟进 #{id}）？</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="116"/>
-        <location filename="../../ui/followups_panel.py" line="313"/>
-        <location filename="../../ui/followups_panel.py" line="322"/>
+        <location filename="../../ui/followups_panel.py" line="117"/>
+        <location filename="../../ui/followups_panel.py" line="321"/>
+        <location filename="../../ui/followups_panel.py" line="330"/>
         <source>Refund customer</source>
         <translation>为顾客退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="156"/>
+        <location filename="../../ui/followups_panel.py" line="164"/>
         <source>Select a follow-up to see every step, who and when.</source>
         <translation>选择一条跟进，查看每一步、由谁操作以及时间。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="158"/>
+        <location filename="../../ui/followups_panel.py" line="166"/>
         <source>Follow-up history</source>
         <translation>跟进记录</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="168"/>
+        <location filename="../../ui/followups_panel.py" line="176"/>
         <source>Refund custo&amp;mer…</source>
         <translation>为顾客退款(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="170"/>
+        <location filename="../../ui/followups_panel.py" line="178"/>
         <source>Move the order to refund on the platform (status 2) and record it here; then pay the customer back and mark it refunded</source>
         <translation>在平台上把订单转入退款（状态 2）并记录在此；然后把钱退给顾客并标记为已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="308"/>
+        <location filename="../../ui/followups_panel.py" line="316"/>
         <source>The item may have dropped. What did you check? (e.g. slot {slot} still holds it; the customer says nothing came out)</source>
         <translation>商品可能已经掉落。您核实了什么？（例如：货道 {slot} 里商品还在；顾客说什么都没有出来）</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="349"/>
+        <location filename="../../ui/followups_panel.py" line="357"/>
         <source>Follow-up #{id} refunded</source>
         <translation>跟进 #{id} 已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="350"/>
+        <location filename="../../ui/followups_panel.py" line="358"/>
         <source>How was the customer of order {order} refunded? (e.g. the payment channel&apos;s refund reference)</source>
         <translation>订单 {order} 的顾客是如何退款的？（例如支付渠道的退款单号）</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="355"/>
+        <location filename="../../ui/followups_panel.py" line="363"/>
         <source>Mark refunded</source>
         <translation>标记已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="378"/>
+        <location filename="../../ui/followups_panel.py" line="386"/>
         <source>Dismiss follow-up #{id}</source>
         <translation>忽略跟进 #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="379"/>
+        <location filename="../../ui/followups_panel.py" line="387"/>
         <source>Why does order {order} need no refund?</source>
         <translation>为什么订单 {order} 不需要退款？</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="382"/>
+        <location filename="../../ui/followups_panel.py" line="390"/>
         <source>Dismiss</source>
         <translation>忽略</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="414"/>
+        <location filename="../../ui/followups_panel.py" line="422"/>
         <source>Follow-up #{id} (order {order}) is now {state}.</source>
         <translation>跟进 #{id}（订单 {order}）现在的状态：{state}。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="418"/>
+        <location filename="../../ui/followups_panel.py" line="426"/>
         <source> Order {order} was set to 2 — moved to refund.</source>
         <translation> 订单 {order} 已设为 2 — 转入退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="434"/>
+        <location filename="../../ui/followups_panel.py" line="442"/>
         <source>Follow-up #{id} unchanged: {error}</source>
         <translation>跟进 #{id} 未更改：{error}</translation>
     </message>
@@ -1133,27 +1133,27 @@ Paid on: {date}</source>
     </message>
     <message>
         <location filename="../../ui/order_panel.py" line="299"/>
-        <location filename="../../ui/order_panel.py" line="700"/>
+        <location filename="../../ui/order_panel.py" line="707"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="313"/>
+        <location filename="../../ui/order_panel.py" line="314"/>
         <source>Trade id:</source>
         <translation>交易号：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="314"/>
+        <location filename="../../ui/order_panel.py" line="315"/>
         <source>Amount:</source>
         <translation>金额：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="315"/>
+        <location filename="../../ui/order_panel.py" line="316"/>
         <source>Date:</source>
         <translation>日期：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="316"/>
+        <location filename="../../ui/order_panel.py" line="317"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
@@ -1163,395 +1163,395 @@ Paid on: {date}</source>
         <translation>20 分钟时限：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="348"/>
+        <location filename="../../ui/order_panel.py" line="350"/>
         <source>choose a status</source>
         <translation>选择状态</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="349"/>
+        <location filename="../../ui/order_panel.py" line="356"/>
         <source>S&amp;tatus:</source>
         <translation>状态(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="351"/>
+        <location filename="../../ui/order_panel.py" line="358"/>
         <source>&amp;Apply</source>
         <translation>应用(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="353"/>
+        <location filename="../../ui/order_panel.py" line="360"/>
         <source>Send the chosen status to the platform (Ctrl+Enter)</source>
         <translation>把选中的状态发送到平台 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="361"/>
+        <location filename="../../ui/order_panel.py" line="368"/>
         <source>&amp;Dispense selected</source>
         <translation>出货选中项(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="363"/>
+        <location filename="../../ui/order_panel.py" line="370"/>
         <source>Drop the selected record&apos;s item (asks first)</source>
         <translation>为选中的记录出货（会先确认）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="365"/>
+        <location filename="../../ui/order_panel.py" line="372"/>
         <source>Dispense a&amp;ll</source>
         <translation>全部出货(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="367"/>
+        <location filename="../../ui/order_panel.py" line="374"/>
         <source>Drop every record not yet picked up, one after another (asks first)</source>
         <translation>依次为所有未取货的记录出货（会先确认）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="371"/>
+        <location filename="../../ui/order_panel.py" line="378"/>
         <source>&amp;Query dispense</source>
         <translation>查询出货(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="373"/>
+        <location filename="../../ui/order_panel.py" line="380"/>
         <source>Ask the platform for the selected record&apos;s last dispense</source>
         <translation>向平台查询选中记录的最近一次出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="524"/>
+        <location filename="../../ui/order_panel.py" line="531"/>
         <source>No machine chosen: pick one in the list or type its number.</source>
         <translation>未选择机器：请在列表中选择，或输入机器编号。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="532"/>
+        <location filename="../../ui/order_panel.py" line="539"/>
         <source>Machine &lt;b&gt;{machine}&lt;/b&gt;</source>
         <translation>机器 &lt;b&gt;{machine}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="538"/>
+        <location filename="../../ui/order_panel.py" line="545"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="540"/>
+        <location filename="../../ui/order_panel.py" line="547"/>
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="543"/>
+        <location filename="../../ui/order_panel.py" line="550"/>
         <source>Machine &lt;b&gt;{machine}&lt;/b&gt; — {name} ({state})</source>
         <translation>机器 &lt;b&gt;{machine}&lt;/b&gt; — {name}（{state}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="575"/>
+        <location filename="../../ui/order_panel.py" line="582"/>
         <source>Products not loaded (names stay unknown): {error}</source>
         <translation>未能加载商品（商品名称将显示为未知）：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="612"/>
+        <location filename="../../ui/order_panel.py" line="619"/>
         <source>“{typed}” is not an order id: it is a positive whole number.</source>
         <translation>“{typed}”不是订单号：订单号为正整数。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="620"/>
+        <location filename="../../ui/order_panel.py" line="627"/>
         <source>Choose the order&apos;s machine first (list or number).</source>
         <translation>请先选择订单所在的机器（列表或编号）。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="691"/>
+        <location filename="../../ui/order_panel.py" line="698"/>
         <source>Order {order} not opened: {error}</source>
         <translation>未能打开订单 {order}：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="716"/>
+        <location filename="../../ui/order_panel.py" line="723"/>
         <source>Order {order} on machine {machine}</source>
         <translation>机器 {machine} 上的订单 {order}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="745"/>
+        <location filename="../../ui/order_panel.py" line="752"/>
         <source>product {id}</source>
         <translation>商品 {id}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="794"/>
+        <location filename="../../ui/order_panel.py" line="801"/>
         <source>Order {order} is already {status}: nothing was sent.</source>
         <translation>订单 {order} 已经是 {status}：未发送任何指令。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="802"/>
+        <location filename="../../ui/order_panel.py" line="809"/>
         <source>Set order {order} to {status}?</source>
         <translation>将订单 {order} 设为 {status}？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="805"/>
+        <location filename="../../ui/order_panel.py" line="812"/>
         <source>Set order {order} on machine {machine} to {status}?</source>
         <translation>将机器 {machine} 上的订单 {order} 设为 {status}？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="812"/>
-        <location filename="../../ui/order_panel.py" line="831"/>
-        <location filename="../../ui/order_panel.py" line="993"/>
+        <location filename="../../ui/order_panel.py" line="819"/>
+        <location filename="../../ui/order_panel.py" line="838"/>
+        <location filename="../../ui/order_panel.py" line="1000"/>
         <source>Nothing was sent.</source>
         <translation>未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="816"/>
+        <location filename="../../ui/order_panel.py" line="823"/>
         <source>Order {order} is older than 20 minutes</source>
         <translation>订单 {order} 已超过 20 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="819"/>
+        <location filename="../../ui/order_panel.py" line="826"/>
         <source>Order {order} is older than 20 minutes: the platform will refuse to dispense it, even once it is marked paid.</source>
         <translation>订单 {order} 已超过 20 分钟：即使标记为已支付，平台也会拒绝出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="824"/>
+        <location filename="../../ui/order_panel.py" line="831"/>
         <source>Mark paid anyway</source>
         <translation>仍然标记为已支付</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="825"/>
+        <location filename="../../ui/order_panel.py" line="832"/>
         <source>The customer would have paid for an item the machine cannot drop.</source>
         <translation>顾客将为一件机器无法出货的商品付款。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="837"/>
+        <location filename="../../ui/order_panel.py" line="844"/>
         <source>Setting order {order} to {status}…</source>
         <translation>正在将订单 {order} 设为 {status}…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="859"/>
+        <location filename="../../ui/order_panel.py" line="866"/>
         <source>Order {order} is now {status}.</source>
         <translation>订单 {order} 现在是 {status}。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="875"/>
+        <location filename="../../ui/order_panel.py" line="882"/>
         <source>Order {order} was not set to {status}: {error}</source>
         <translation>订单 {order} 未能设为 {status}：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="907"/>
+        <location filename="../../ui/order_panel.py" line="914"/>
         <source>Order {order}: {why}. Nothing was sent.</source>
         <translation>订单 {order}：{why}。未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="918"/>
+        <location filename="../../ui/order_panel.py" line="925"/>
         <source>, </source>
         <translation>、</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="919"/>
+        <location filename="../../ui/order_panel.py" line="926"/>
         <source>record {record} ({product} ×{quantity})</source>
         <translation>记录 {record}（{product} ×{quantity}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="923"/>
+        <location filename="../../ui/order_panel.py" line="930"/>
         <source>record {record}</source>
         <translation>记录 {record}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="928"/>
+        <location filename="../../ui/order_panel.py" line="935"/>
         <source>Items will drop now, one record after another: the next is sent only after the machine reports the previous one. </source>
         <translation>商品将立即逐条出货：机器报告上一条结果后才会发送下一条。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="934"/>
+        <location filename="../../ui/order_panel.py" line="941"/>
         <source>An item will drop now. </source>
         <translation>商品将立即出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="935"/>
+        <location filename="../../ui/order_panel.py" line="942"/>
         <source>The machine is locked until it reports; a dispense is never retried.</source>
         <translation>机器报告结果前会被锁定；出货绝不会自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="939"/>
+        <location filename="../../ui/order_panel.py" line="946"/>
         <source> The order is older than 20 minutes: the platform will probably refuse.</source>
         <translation>该订单已超过 20 分钟：平台很可能会拒绝。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="981"/>
+        <location filename="../../ui/order_panel.py" line="988"/>
         <source>Dispense order {order}?</source>
         <translation>为订单 {order} 出货？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="984"/>
+        <location filename="../../ui/order_panel.py" line="991"/>
         <source>Dispense {items} of order {order} on machine {machine}?</source>
         <translation>在机器 {machine} 上为订单 {order} 出货：{items}？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="987"/>
+        <location filename="../../ui/order_panel.py" line="994"/>
         <source>Dispense all</source>
         <translation>全部出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="989"/>
+        <location filename="../../ui/order_panel.py" line="996"/>
         <source>Dispense</source>
         <translation>出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="998"/>
+        <location filename="../../ui/order_panel.py" line="1005"/>
         <source>Sending the dispense to machine {machine}…</source>
         <translation>正在向机器 {machine} 发送出货指令…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1019"/>
+        <location filename="../../ui/order_panel.py" line="1026"/>
         <source>sent {when} by {actor}</source>
         <translation>由 {actor} 于 {when} 发出</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1023"/>
+        <location filename="../../ui/order_panel.py" line="1030"/>
         <source>sent {when}</source>
         <translation>于 {when} 发出</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1026"/>
+        <location filename="../../ui/order_panel.py" line="1033"/>
         <source>Record {record}: dispense {sent}; the platform accepted it as delivery {delivery} (status “{status}”) and no result has come yet.</source>
         <translation>记录 {record}：出货指令{sent}；平台已受理，出货单 {delivery}（状态“{status}”），尚未收到结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1032"/>
+        <location filename="../../ui/order_panel.py" line="1039"/>
         <source>Record {record}: a dispense {sent} is still waiting for the platform&apos;s answer.</source>
         <translation>记录 {record}：出货指令{sent}，仍在等待平台应答。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1037"/>
+        <location filename="../../ui/order_panel.py" line="1044"/>
         <source>Record {record}: dispense {sent}; no usable answer came from the platform ({message}).</source>
         <translation>记录 {record}：出货指令{sent}；未收到平台的有效应答（{message}）。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1043"/>
+        <location filename="../../ui/order_panel.py" line="1050"/>
         <source>Record {record}: dispense {sent}; the console stopped before the platform answered.</source>
         <translation>记录 {record}：出货指令{sent}；平台应答之前控制台已停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1053"/>
+        <location filename="../../ui/order_panel.py" line="1060"/>
         <source>no message</source>
         <translation>无消息</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1061"/>
+        <location filename="../../ui/order_panel.py" line="1068"/>
         <source> ({index} of {total})</source>
         <translation>（第 {index} / {total} 条）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1068"/>
+        <location filename="../../ui/order_panel.py" line="1075"/>
         <source>Sending the dispense of record {record}{of} to machine {machine}…</source>
         <translation>正在向机器 {machine} 发送记录 {record}{of} 的出货指令…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1072"/>
+        <location filename="../../ui/order_panel.py" line="1079"/>
         <source>🔒 Machine {machine} is locked: dispensing record {record}{of}, delivery {delivery}. Waiting for the machine&apos;s result (Cancel stops waiting, not the machine).</source>
         <translation>🔒 机器 {machine} 已锁定：正在为记录 {record}{of} 出货，出货单 {delivery}。正在等待机器的结果（“取消”只停止等待，不会停止机器）。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1079"/>
+        <location filename="../../ui/order_panel.py" line="1086"/>
         <source>Machine {machine} reported on record {record}{of}.</source>
         <translation>机器 {machine} 已报告记录 {record}{of} 的结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1095"/>
+        <location filename="../../ui/order_panel.py" line="1102"/>
         <source> (delivery {delivery})</source>
         <translation>（出货单 {delivery}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1101"/>
+        <location filename="../../ui/order_panel.py" line="1108"/>
         <source>Record {record} dropped{delivery}.</source>
         <translation>记录 {record} 已出货{delivery}。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1107"/>
+        <location filename="../../ui/order_panel.py" line="1114"/>
         <source>Record {record}: the platform says it was already delivered (“{message}”). Nothing was sent, and this answer opens no refund follow-up.</source>
         <translation>记录 {record}：平台表示该记录已出货（“{message}”）。本次未发送任何指令，这一回复不会产生退款跟进。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1116"/>
+        <location filename="../../ui/order_panel.py" line="1123"/>
         <source>Record {record}: the dispense was sent but its answer was lost — the item MAY HAVE DROPPED. Check the machine or use Query dispense before dispensing it again. ({error})</source>
         <translation>记录 {record}：出货指令已发出，但应答丢失——商品可能已经出货。再次出货前请先检查机器或使用“查询出货”。（{error}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1128"/>
+        <location filename="../../ui/order_panel.py" line="1135"/>
         <source>Record {record} was not dispensed: {error}</source>
         <translation>记录 {record} 未出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1134"/>
+        <location filename="../../ui/order_panel.py" line="1141"/>
         <source>Record {record}: {result}{delivery} — {detail}</source>
         <translation>记录 {record}：{result}{delivery} — {detail}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1145"/>
+        <location filename="../../ui/order_panel.py" line="1152"/>
         <source>Cancelled: records {records} were not sent.</source>
         <translation>已取消：记录 {records} 未发送。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1147"/>
+        <location filename="../../ui/order_panel.py" line="1154"/>
         <source>Stopped: records {records} were not sent.</source>
         <translation>已停止：记录 {records} 未发送。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1153"/>
+        <location filename="../../ui/order_panel.py" line="1160"/>
         <source>Nothing was dispensed.</source>
         <translation>没有出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1167"/>
+        <location filename="../../ui/order_panel.py" line="1174"/>
         <source>Order {order} not dispensed: {error}</source>
         <translation>订单 {order} 未出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1198"/>
+        <location filename="../../ui/order_panel.py" line="1205"/>
         <source>Dispense {delivery} of record {record}: {status}</source>
         <translation>记录 {record} 的出货单 {delivery}：{status}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1052"/>
-        <location filename="../../ui/order_panel.py" line="1201"/>
+        <location filename="../../ui/order_panel.py" line="1059"/>
+        <location filename="../../ui/order_panel.py" line="1208"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="956"/>
+        <location filename="../../ui/order_panel.py" line="963"/>
         <source>Dispense order {order} again?</source>
         <translation>再次为订单 {order} 出货？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="959"/>
+        <location filename="../../ui/order_panel.py" line="966"/>
         <source>Dispense {items} of order {order} on machine {machine} anyway? The item may already have dropped.</source>
         <translation>仍要在机器 {machine} 上为订单 {order} 出货 {items} 吗？商品可能已经出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="964"/>
+        <location filename="../../ui/order_panel.py" line="971"/>
         <source>Dispense anyway</source>
         <translation>仍然出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="967"/>
+        <location filename="../../ui/order_panel.py" line="974"/>
         <source>WARNING: the last dispense of record(s) {records} has no known result: the item may already have dropped, and dispensing again may drop a second item. Check the machine or use Query dispense first.</source>
         <translation>警告：记录 {records} 的上一次出货没有已知结果：商品可能已经出货，再次出货可能会多出一件商品。请先检查机器，或使用“查询出货”。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1204"/>
+        <location filename="../../ui/order_panel.py" line="1211"/>
         <source>, sent {when}</source>
         <translation>，发送于 {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1206"/>
+        <location filename="../../ui/order_panel.py" line="1213"/>
         <source>, picked up {when}</source>
         <translation>，取货于 {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1208"/>
+        <location filename="../../ui/order_panel.py" line="1215"/>
         <source>, failed: {reason}</source>
         <translation>，失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1222"/>
+        <location filename="../../ui/order_panel.py" line="1229"/>
         <source>Dispense not queried: {error}</source>
         <translation>未能查询出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1265"/>
+        <location filename="../../ui/order_panel.py" line="1272"/>
         <source>Order {order} created (trade id {trade}); it is unpaid.</source>
         <translation>订单 {order} 已创建（交易号 {trade}）；尚未支付。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1280"/>
+        <location filename="../../ui/order_panel.py" line="1287"/>
         <source>Order not created: {error}</source>
         <translation>未能创建订单：{error}</translation>
     </message>
@@ -2152,7 +2152,7 @@ Paid on: {date}</source>
     </message>
     <message>
         <location filename="../../ui/models.py" line="136"/>
-        <location filename="../../ui/models.py" line="286"/>
+        <location filename="../../ui/models.py" line="289"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
@@ -2167,175 +2167,170 @@ Paid on: {date}</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="144"/>
+        <location filename="../../ui/models.py" line="147"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="147"/>
-        <source>Last notice</source>
-        <translation>最近通知</translation>
-    </message>
-    <message>
-        <location filename="../../ui/models.py" line="178"/>
-        <location filename="../../ui/models.py" line="277"/>
+        <location filename="../../ui/models.py" line="176"/>
+        <location filename="../../ui/models.py" line="278"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="179"/>
-        <location filename="../../ui/models.py" line="282"/>
+        <location filename="../../ui/models.py" line="177"/>
+        <location filename="../../ui/models.py" line="283"/>
         <source>Product</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="180"/>
+        <location filename="../../ui/models.py" line="178"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="181"/>
+        <location filename="../../ui/models.py" line="179"/>
         <source>Price</source>
         <translation>价格</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="183"/>
+        <location filename="../../ui/models.py" line="181"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="188"/>
+        <location filename="../../ui/models.py" line="186"/>
         <source>Notified</source>
         <translation>已通知</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="190"/>
+        <location filename="../../ui/models.py" line="188"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="192"/>
+        <location filename="../../ui/models.py" line="190"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="196"/>
+        <location filename="../../ui/models.py" line="194"/>
         <source>Last dispense</source>
         <translation>最近出货</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="223"/>
+        <location filename="../../ui/models.py" line="221"/>
         <source>callback #{id}</source>
         <translation>回调 #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="226"/>
+        <location filename="../../ui/models.py" line="224"/>
         <source>platform record (delivery {delivery})</source>
         <translation>平台出货记录（出货单 {delivery}）</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="229"/>
+        <location filename="../../ui/models.py" line="227"/>
         <source>platform record</source>
         <translation>平台出货记录</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="232"/>
+        <location filename="../../ui/models.py" line="230"/>
         <source>dispense action #{id} refused {code}</source>
         <translation>出货操作 #{id} 被拒绝 {code}</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="235"/>
+        <location filename="../../ui/models.py" line="233"/>
         <source>dispense action #{id} refused</source>
         <translation>出货操作 #{id} 被拒绝</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="237"/>
+        <location filename="../../ui/models.py" line="235"/>
         <source>no result after {seconds} s</source>
         <translation>{seconds} 秒后仍无结果</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="246"/>
+        <location filename="../../ui/models.py" line="244"/>
         <source>the console</source>
         <translation>控制台</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="258"/>
+        <location filename="../../ui/models.py" line="256"/>
         <source>product {id}</source>
         <translation>商品 {id}</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="262"/>
+        <location filename="../../ui/models.py" line="260"/>
         <source>{who}, {when}</source>
         <translation>{who}，{when}</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="272"/>
+        <location filename="../../ui/models.py" line="273"/>
         <source>Opened</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="273"/>
+        <location filename="../../ui/models.py" line="274"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="274"/>
+        <location filename="../../ui/models.py" line="275"/>
         <source>Trade id</source>
         <translation>交易号</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="275"/>
-        <location filename="../../ui/models.py" line="314"/>
+        <location filename="../../ui/models.py" line="276"/>
+        <location filename="../../ui/models.py" line="317"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="280"/>
+        <location filename="../../ui/models.py" line="281"/>
         <source>Machine</source>
         <translation>机器</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="281"/>
+        <location filename="../../ui/models.py" line="282"/>
         <source>Slot</source>
         <translation>货道</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="283"/>
+        <location filename="../../ui/models.py" line="284"/>
         <source>Paid on</source>
         <translation>支付日期</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="284"/>
+        <location filename="../../ui/models.py" line="286"/>
         <source>What happened</source>
         <translation>发生了什么</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="285"/>
+        <location filename="../../ui/models.py" line="288"/>
         <source>Evidence</source>
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="287"/>
+        <location filename="../../ui/models.py" line="290"/>
         <source>Last change</source>
         <translation>最后修改</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="289"/>
+        <location filename="../../ui/models.py" line="292"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="301"/>
+        <location filename="../../ui/models.py" line="304"/>
         <source>{order} · machine {machine} · {activity}</source>
         <translation>{order} · 机器 {machine} · {activity}</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="307"/>
+        <location filename="../../ui/models.py" line="310"/>
         <source>{n} follow-ups</source>
         <translation>{n} 个跟进</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="307"/>
+        <location filename="../../ui/models.py" line="310"/>
         <source>{n} follow-up</source>
         <translation>{n} 个跟进</translation>
     </message>
