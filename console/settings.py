@@ -72,6 +72,34 @@ class Settings:
         self._s.setValue("window/geometry", geometry)
         self._s.setValue("window/state", state)
 
+    @property
+    def log_collapsed(self) -> bool:
+        return str(self._s.value("log/collapsed", "false")).lower() == "true"
+
+    @log_collapsed.setter
+    def log_collapsed(self, on: bool) -> None:
+        self._s.setValue("log/collapsed", "true" if on else "false")
+
+    @property
+    def log_height(self) -> int:
+        """The log pane's height when open, in pixels (0: not known yet)."""
+        try:
+            return max(0, int(str(self._s.value("log/height", 0))))
+        except ValueError:
+            return 0
+
+    @log_height.setter
+    def log_height(self, pixels: int) -> None:
+        self._s.setValue("log/height", int(pixels))
+
+    def splitter_state(self, name: str) -> QByteArray | None:
+        """A splitter's sizes (``QSplitter.saveState``) as it was left, by its object name."""
+        value = self._s.value(f"splitters/{name}")
+        return value if isinstance(value, QByteArray) else None
+
+    def save_splitter(self, name: str, state: QByteArray) -> None:
+        self._s.setValue(f"splitters/{name}", state)
+
     def sync(self) -> None:
         self._s.sync()
 

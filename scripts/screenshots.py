@@ -2,7 +2,8 @@
 
     make screenshots            # = QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py
 
-Writes PNGs to ``docs/images/`` (generated, so not committed: run this after a
+Writes PNGs to ``docs/images/``, and every tab at 1024×700 and 1366×768 in
+both languages (``size-<tab>-<w>x<h>[-zh_CN].png``) (generated, so not committed: run this after a
 change to the window and the guide's pictures match it again). Drives the
 window the way ``tests/gui`` does: ``ConsoleApp`` with a memory secret store,
 its own sandbox and a temporary console home, and confirmations answered
@@ -220,6 +221,64 @@ def take(out: Path, home: Path) -> list[Path]:
     return shots
 
 
+# Every tab at the smallest screens the window is made for (docs/images/size-*.png).
+SMALL_SIZES = ((1024, 700), (1366, 768))
+TABS = ("orders", "followups", "troubleshoot")
+
+
+def take_sizes(out: Path, home: Path, suffix: str = "") -> list[Path]:
+    """Every tab, with data in it, at each of ``SMALL_SIZES``: ``size-<tab>-<w>x<h><suffix>.png``."""
+    out.mkdir(parents=True, exist_ok=True)
+    s = Session(home / f"sizes{suffix}")
+    shots: list[Path] = []
+
+    def grab_tab(tab: str) -> None:
+        w = s.window
+        for width, height in SMALL_SIZES:
+            w.resize(width, height)
+            if tab == "troubleshoot":
+                w.tabs.setCurrentWidget(w.troubleshoot)
+            else:
+                w.tabs.setCurrentIndex(TABS.index(tab))
+            shots.append(s.grab(w, out / f"size-{tab}-{width}x{height}{suffix}.png"))
+
+    try:
+        w = s.window
+        # The canteen machine's faults and history in Troubleshoot.
+        s.choose_machine(CANTEEN)
+        view = w.troubleshoot
+        w.tabs.setCurrentWidget(view)
+        wait_until(
+            "the machine checked",
+            lambda: (
+                view.diagnosis is not None
+                and view.diagnosis.machine_no == CANTEEN
+                and not view.busy
+            ),
+        )
+        grab_tab("troubleshoot")
+        # A follow-up from a failed dispense, then an order with several records.
+        s.choose_machine(LOBBY)
+        s.new_paid_order()
+        s.sandbox.inject("device:fail=1#1")
+        s.dispense_all()
+        wait_until("the follow-up", lambda: w.followups.model.rowCount() > 0)
+        panel = w.order_panel
+        order_id = s.sandbox.demo_order("paid_multi")
+        panel.order_edit.setText(str(order_id))
+        panel.open_typed_order()
+        wait_until(
+            "the order with several records",
+            lambda: panel.view is not None and panel.view.order.order_id == order_id,
+        )
+        wait_until("the panel idle", lambda: not panel.busy)
+        grab_tab("orders")
+        grab_tab("followups")
+    finally:
+        s.close()
+    return shots
+
+
 def take_chinese(out: Path, home: Path, translations: Path | None = None) -> list[Path]:
     """The window in Chinese: one overview picture."""
     if not install_language(LANGUAGE_ZH, translations):
@@ -244,8 +303,15 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="vc-shots-") as tmp:
         shots = take(args.out, Path(tmp))
+        shots += take_sizes(args.out, Path(tmp))
         if not args.no_chinese:
             shots += take_chinese(args.out, Path(tmp))
+            if not install_language(LANGUAGE_ZH):
+                raise SystemExit("screenshots: no compiled Chinese translation")
+            try:
+                shots += take_sizes(args.out, Path(tmp), suffix="-zh_CN")
+            finally:
+                install_language(LANGUAGE_EN)
     for path in shots:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     print(f"{len(shots)} screenshots in {time.monotonic() - started:.1f} s")

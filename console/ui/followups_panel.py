@@ -32,6 +32,7 @@ from console.tasks.environment import Environment
 from console.tasks.runner import POOL_API, POOL_JOURNAL
 from console.ui.dialogs import NoteRequest, Question
 from console.ui.models import (
+    FOLLOWUP_MEANING_COLUMN,
     FOLLOWUP_STATE_WORDS,
     actor_text,
     followup_product_text,
@@ -149,6 +150,13 @@ class FollowupsPanel(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        # The fault's long text is cut (the tooltip and the history below hold it all):
+        # the state and evidence stay in sight on a small screen.
+        header.setSectionResizeMode(FOLLOWUP_MEANING_COLUMN, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(
+            FOLLOWUP_MEANING_COLUMN, 30 * self.view.fontMetrics().averageCharWidth()
+        )
+        self.view.setWordWrap(False)
         # Every step of the selected follow-up, with who did it and when.
         self.events_view = QPlainTextEdit()
         self.events_view.setReadOnly(True)
@@ -157,6 +165,7 @@ class FollowupsPanel(QWidget):
         )
         self.events_view.setAccessibleName(translate("FollowupsPanel", "Follow-up history"))
         split = QSplitter(Qt.Orientation.Vertical)
+        split.setObjectName("followups_splitter")
         split.addWidget(self.view)
         split.addWidget(self.events_view)
         split.setStretchFactor(0, 3)

@@ -32,10 +32,14 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
+    QStyle,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -57,6 +61,7 @@ from console.ui.workspace import LEVEL_ERROR, LEVEL_OK, Job, Workspace
 
 Index = QModelIndex | QPersistentModelIndex
 MAX_ENTRIES = 250_000
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum" for a widget's size
 FILTER_DELAY_MS = 200
 
 KIND_CHOICES: tuple[tuple[str, str], ...] = (
@@ -305,11 +310,13 @@ class LogPane(QDockWidget):
         self.details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.details.setPlaceholderText(translate("LogPane", "Select a line to see its details."))
         split = QSplitter(Qt.Orientation.Horizontal)
+        split.setObjectName("log_splitter")
         split.addWidget(self.view)
         split.addWidget(self.details)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         layout.addWidget(split, 1)
+        self._split = split
 
         actions = QHBoxLayout()
         self.curl_button = QPushButton(translate("LogPane", "Copy as &curl"))
@@ -332,6 +339,33 @@ class LogPane(QDockWidget):
         layout.addLayout(actions)
         self.setWidget(body)
 
+        # The title bar is the strip the log collapses to: its name and two buttons.
+        strip = QWidget()
+        strip_layout = QHBoxLayout(strip)
+        strip_layout.setContentsMargins(6, 1, 2, 1)
+        self.title_label = QLabel(translate("LogPane", "Log"))
+        self.collapse_button = QToolButton()
+        self.collapse_button.setCheckable(True)
+        self.collapse_button.setAutoRaise(True)
+        self.collapse_button.setAccessibleName(translate("LogPane", "Collapse the log"))
+        self.close_button = QToolButton()
+        self.close_button.setAutoRaise(True)
+        self.close_button.setIcon(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton)
+        )
+        self.close_button.setToolTip(translate("LogPane", "Hide the log (View ▸ Log shows it)"))
+        self.close_button.setAccessibleName(translate("LogPane", "Hide the log"))
+        strip_layout.addWidget(self.title_label)
+        strip_layout.addStretch(1)
+        strip_layout.addWidget(self.collapse_button)
+        strip_layout.addWidget(self.close_button)
+        strip.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.setTitleBarWidget(strip)
+        self._open_height = 0  # the height the log had before it collapsed
+        self._show_collapsed(False)
+        self.collapse_button.toggled.connect(self.set_collapsed)
+        self.close_button.clicked.connect(self.close)
+
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
         self._filter_timer.setInterval(FILTER_DELAY_MS)
@@ -348,6 +382,58 @@ class LogPane(QDockWidget):
         self._selection_changed()
 
     # -- entries ---------------------------------------------------------------------
+
+    @property
+    def collapsed(self) -> bool:
+        return self.widget().isHidden()
+
+    def open_height(self) -> int:
+        """The log's height when open (its height before it collapsed, while it is)."""
+        return self._open_height if self.collapsed else self.height()
+
+    def set_collapsed(self, collapsed: bool, open_height: int = 0) -> None:
+        """Collapse the log to its title strip (the tabs get the room), or open it again
+        at the height it had; ``open_height`` sets that height (restored settings)."""
+        if collapsed != self.collapsed and collapsed and self.isVisible():
+            self._open_height = self.height()
+        if open_height > 0:
+            self._open_height = open_height
+        if collapsed == self.collapsed:
+            return
+        if collapsed:
+            self.widget().hide()
+            self.setMaximumHeight(self.titleBarWidget().sizeHint().height())
+        else:
+            self.setMaximumHeight(QWIDGETSIZE_MAX)
+            self.widget().show()
+            main = self.parentWidget()
+            if isinstance(main, QMainWindow) and self._open_height > 0:
+                main.resizeDocks([self], [self._open_height], Qt.Orientation.Vertical)
+        self._show_collapsed(collapsed)
+
+    def _show_collapsed(self, collapsed: bool) -> None:
+        button = self.collapse_button
+        if button.isChecked() != collapsed:
+            button.blockSignals(True)
+            button.setChecked(collapsed)
+            button.blockSignals(False)
+        button.setArrowType(Qt.ArrowType.UpArrow if collapsed else Qt.ArrowType.DownArrow)
+        button.setToolTip(
+            translate("LogPane", "Open the log again")
+            if collapsed
+            else translate("LogPane", "Collapse the log to this strip")
+        )
+
+    def height_for_rows(self, rows: int) -> int:
+        """The dock's height when its table shows ``rows`` lines (the filters, actions and
+        title around it as they are laid out)."""
+        view = self.view
+        table = (
+            view.horizontalHeader().sizeHint().height()
+            + rows * view.verticalHeader().defaultSectionSize()
+            + 2 * view.frameWidth()
+        )
+        return self.sizeHint().height() - self._split.sizeHint().height() + table
 
     def append(self, entries: list[LogEntry]) -> None:
         self.model.append(entries)

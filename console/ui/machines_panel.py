@@ -28,6 +28,8 @@ from console.ui.workspace import LEVEL_ERROR, LEVEL_INFO, LEVEL_WARN, Job, Works
 if TYPE_CHECKING:
     from console.core.models import Machine
 
+ADDRESS_COLUMN = 3  # Name, Number, State, Address (console.ui.models)
+
 
 class MachinesPanel(QGroupBox):
     """Signals: ``machine_chosen(str)`` — the machine number the order panel works on."""
@@ -66,8 +68,13 @@ class MachinesPanel(QGroupBox):
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         self.view.verticalHeader().hide()
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The address takes what is left, elided (its tooltip holds all of it): the list
+        # fits its pane without a sideways scroll.
+        header.setSectionResizeMode(ADDRESS_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.setWordWrap(False)
         layout.addWidget(self.view, 1)
 
         manual = QHBoxLayout()

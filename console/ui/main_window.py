@@ -7,9 +7,10 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QIcon, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QLabel,
     QMainWindow,
@@ -55,6 +56,10 @@ LISTS_REFRESH_MS = 200  # lists re-read after actions, coalesced
 IDLE_AFTER_MS = 300
 FOLLOWUPS_OPEN_COLOUR = "#b71c1c"  # the Follow-ups tab's words while something is open
 FIRST_PAINT_WAIT_MS = 1000  # the profile opens after the first paint, or after this at most
+# Every tab stays usable down to the minimum (tests/gui/test_layout.py measures it).
+MIN_SIZE = QSize(1024, 700)
+DEFAULT_SIZE = QSize(1280, 860)
+LOG_ROWS = 3  # the log's first height, in lines: the tabs above keep the rest
 # The Troubleshoot tab's title (the view itself is built when first needed).
 TROUBLESHOOT_TITLE = QT_TRANSLATE_NOOP("TroubleshootView", "Troubleshoot")
 APP_TITLE = QT_TRANSLATE_NOOP("MainWindow", "Vending Console")
@@ -64,6 +69,15 @@ LANGUAGE_CHOICES: tuple[tuple[str, str], ...] = (
     (LANGUAGE_EN, "&English"),
     (LANGUAGE_ZH, "中文(&Z)"),
 )
+
+
+def fit_rect(rect: QRect, available: QRect, minimum: QSize) -> QRect:
+    """``rect`` moved (and shrunk, not below ``minimum``) to lie within ``available``."""
+    width = max(min(rect.width(), available.width()), minimum.width())
+    height = max(min(rect.height(), available.height()), minimum.height())
+    x = max(available.left(), min(rect.left(), available.right() + 1 - width))
+    y = max(available.top(), min(rect.top(), available.bottom() + 1 - height))
+    return QRect(x, y, width, height)
 
 
 class _FirstPaint(QObject):
@@ -131,13 +145,18 @@ class MainWindow(QMainWindow):
         self._first_paint = _FirstPaint(self)
         self._build()
         self._connect()
+        self.setMinimumSize(MIN_SIZE)
         geometry, state = settings.window_geometry(), settings.window_state()
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        if geometry is not None and self.restoreGeometry(geometry):
+            self.keep_on_screen()
         else:
-            self.resize(1280, 860)
-        if state is not None:
-            self.restoreState(state)
+            self.resize(DEFAULT_SIZE)
+        if state is None or not self.restoreState(state):
+            self.resizeDocks(
+                [self.log_pane], [self.log_pane.height_for_rows(LOG_ROWS)], Qt.Orientation.Vertical
+            )
+        self.log_pane.set_collapsed(settings.log_collapsed, settings.log_height)
+        self._restore_splitters()
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -155,11 +174,14 @@ class MainWindow(QMainWindow):
         self._troubleshoot: TroubleshootView | None = None
         self._troubleshoot_page: QWidget = QWidget()
         work = QSplitter(Qt.Orientation.Horizontal)
+        work.setObjectName("work_splitter")
         work.addWidget(self.machines)
         work.addWidget(self.order_panel)
         work.setStretchFactor(0, 2)
         work.setStretchFactor(1, 3)
+        work.setCollapsible(1, False)
         work.setSizes([520, 760])
+        self.work_splitter = work
         self.tabs = QTabWidget()
         self.followups_stand_out = False  # the Follow-ups tab is marked: something is open
         self.tabs.addTab(work, translate("MainWindow", "Machines && orders"))
@@ -173,6 +195,8 @@ class MainWindow(QMainWindow):
         self.log_pane = LogPane(self.ws, self)
         self.log_pane.follow_check.setChecked(self.settings.follow_tail)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_pane)
+        self._log_height = 0  # the log's height when it was last hidden
+        self.log_pane.toggleViewAction().toggled.connect(self._log_toggled)
 
         self.refresh_action = QAction(translate("MainWindow", "&Refresh"), self)
         self.refresh_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
@@ -284,6 +308,40 @@ class MainWindow(QMainWindow):
         self._idle_timer = QTimer(self)
         self._idle_timer.setSingleShot(True)
         self._idle_timer.setInterval(IDLE_AFTER_MS)
+
+    def keep_on_screen(self) -> None:
+        """Fit the (restored) window into the available part of the screen it is on: a
+        geometry saved on a larger or second screen does not open off-screen."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            return
+        self.setGeometry(fit_rect(self.geometry(), screen.availableGeometry(), self.minimumSize()))
+
+    def _splitters(self) -> list[QSplitter]:
+        """The splitters whose sizes are kept between runs (built ones only)."""
+        found = [self.work_splitter, *self.log_pane.findChildren(QSplitter)]
+        found += self.followups.findChildren(QSplitter)
+        if self._troubleshoot is not None:
+            found += self._troubleshoot.findChildren(QSplitter)
+        return [s for s in found if s.objectName()]
+
+    def _restore_splitters(self, within: QWidget | None = None) -> None:
+        for splitter in self._splitters():
+            if within is not None and not within.isAncestorOf(splitter):
+                continue
+            state = self.settings.splitter_state(splitter.objectName())
+            if state is not None:
+                splitter.restoreState(state)
+
+    @Slot(bool)
+    def _log_toggled(self, shown: bool) -> None:
+        """Hidden, the log gives its height to the tabs; shown again, it takes the height
+        it had back from them, and the window keeps its size."""
+        if not shown:
+            self._log_height = self.log_pane.open_height()
+            return
+        if self._log_height > 0 and not self.log_pane.collapsed:
+            self.resizeDocks([self.log_pane], [self._log_height], Qt.Orientation.Vertical)
 
     def _connect(self) -> None:
         self.refresh_action.triggered.connect(self.refresh)
@@ -593,6 +651,7 @@ class MainWindow(QMainWindow):
             self._troubleshoot_page.deleteLater()
             self._troubleshoot_page = view
             self._troubleshoot = view
+            self._restore_splitters(view)
         return self._troubleshoot
 
     @Slot(str)
@@ -803,6 +862,11 @@ class MainWindow(QMainWindow):
             timer.stop()
         self.settings.follow_tail = self.log_pane.follow_check.isChecked()
         self.settings.save_window(self.saveGeometry(), self.saveState())
+        self.settings.log_collapsed = self.log_pane.collapsed
+        shown = self.log_pane.isVisibleTo(self)
+        self.settings.log_height = self.log_pane.open_height() if shown else self._log_height
+        for splitter in self._splitters():
+            self.settings.save_splitter(splitter.objectName(), splitter.saveState())
         self.settings.sync()
         self.runner.shutdown()
         env = self.ws.env

@@ -138,9 +138,14 @@ def machines_model(parent: Any = None) -> RowsModel[Machine]:
                     translate("models", "online") if m.is_online else translate("models", "OFFLINE")
                 ),
                 colour=lambda m: GREEN if m.is_online else RED,
+                # The platform's last notice (e.g. since when it is offline): not a column
+                # of its own, so that the address has room in a narrow window.
+                tooltip=lambda m: m.notify_message,
             ),
-            Column(translate("models", "Address"), lambda m: m.address),
-            Column(translate("models", "Last notice"), lambda m: m.notify_message),
+            # Elided to the list's width: the whole text is the tooltip.
+            Column(
+                translate("models", "Address"), lambda m: m.address, tooltip=lambda m: m.address
+            ),
         ],
         parent,
     )
@@ -257,6 +262,9 @@ def followup_last_change_text(f: FollowupRow) -> str:
     )
 
 
+FOLLOWUP_MEANING_COLUMN = 10  # "What happened" in followups_model
+
+
 def followups_model(parent: Any = None) -> RowsModel[FollowupRow]:
     # Typed through the annotation, not ``RowsModel[FollowupRow]``: the journal is
     # imported for type checking only (the first paint does not need it).
@@ -274,7 +282,9 @@ def followups_model(parent: Any = None) -> RowsModel[FollowupRow]:
         Column(translate("models", "Slot"), lambda f: f.slot or "—"),
         Column(translate("models", "Product"), followup_product_text),
         Column(translate("models", "Paid on (platform date)"), lambda f: f.order_date or "—"),
-        Column(translate("models", "What happened"), lambda f: f.meaning),
+        Column(
+            translate("models", "What happened"), lambda f: f.meaning, tooltip=lambda f: f.meaning
+        ),
         Column(translate("models", "Evidence"), followup_evidence_text),
         Column(translate("models", "State"), followup_state_text, colour=_state_colour),
         Column(translate("models", "Last change"), followup_last_change_text),

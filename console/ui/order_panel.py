@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -263,10 +264,15 @@ class OrderPanel(QWidget):
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(4)  # small screens: every line here costs the records table
         top = QHBoxLayout()
         self.order_edit = QLineEdit()
         self.order_edit.setPlaceholderText(translate("OrderPanel", "order id (Ctrl+L)"))
         self.order_edit.setMaxLength(18)  # ids stay below 2**63 (the journal stores them)
+        # Room for a whole id (18 digits) and the placeholder; never squeezed below it.
+        digits = self.order_edit.fontMetrics().horizontalAdvance("0" * 19)
+        self.order_edit.setMinimumWidth(digits)
         order_label = QLabel(translate("OrderPanel", "&Order id:"))
         order_label.setBuddy(self.order_edit)
         self.open_button = QPushButton(translate("OrderPanel", "O&pen"))
@@ -277,7 +283,7 @@ class OrderPanel(QWidget):
         self.recent_combo = QComboBox()
         self.recent_combo.setModel(self.recent_model)
         self.recent_combo.setPlaceholderText(translate("OrderPanel", "recent orders"))
-        self.recent_combo.setMinimumContentsLength(28)
+        self.recent_combo.setMinimumContentsLength(12)  # grows with the window
         self.recent_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -302,7 +308,7 @@ class OrderPanel(QWidget):
         layout.addWidget(self.machine_label)
 
         self.details_box = QGroupBox(translate("OrderPanel", "Order"))
-        form = QFormLayout(self.details_box)
+        form = QGridLayout(self.details_box)
         self.trade_label = QLabel("—")
         self.amount_label = QLabel("—")
         self.date_label = QLabel("—")
@@ -312,12 +318,25 @@ class OrderPanel(QWidget):
         for label in (self.trade_label, self.amount_label, self.date_label, self.status_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setTextFormat(Qt.TextFormat.PlainText)
-        form.addRow(translate("OrderPanel", "Trade id:"), self.trade_label)
-        form.addRow(translate("OrderPanel", "Amount:"), self.amount_label)
-        form.addRow(translate("OrderPanel", "Date:"), self.date_label)
-        form.addRow(translate("OrderPanel", "Status:"), self.status_label)
+        # Two pairs a line, the window below: narrow enough for the machine list beside
+        # it at 1024 px, short enough for the records table to keep its rows.
+        for i, (caption, label) in enumerate(
+            (
+                (translate("OrderPanel", "Trade id:"), self.trade_label),
+                (translate("OrderPanel", "Amount:"), self.amount_label),
+                (translate("OrderPanel", "Date:"), self.date_label),
+                (translate("OrderPanel", "Status:"), self.status_label),
+            )
+        ):
+            form.addWidget(QLabel(caption), i // 2, (i % 2) * 2)
+            form.addWidget(label, i // 2, (i % 2) * 2 + 1)
         # The countdown changes every second: held steady, it does not re-lay-out the window.
-        form.addRow(translate("OrderPanel", "20-minute window:"), SteadyBox(self.window_label))
+        form.addWidget(QLabel(translate("OrderPanel", "20-minute window:")), 2, 0)
+        form.addWidget(SteadyBox(self.window_label), 2, 1, 1, 3)
+        form.setColumnStretch(1, 1)
+        form.setColumnStretch(3, 1)
+        form.setContentsMargins(6, 4, 6, 4)
+        form.setVerticalSpacing(2)
         layout.addWidget(self.details_box)
 
         self.records = records_model(self)
@@ -326,6 +345,9 @@ class OrderPanel(QWidget):
         self.records_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.records_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.records_view.verticalHeader().hide()
+        self.records_view.verticalHeader().setDefaultSectionSize(
+            self.records_view.fontMetrics().height() + 8
+        )
         self.records_view.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents
         )
@@ -339,6 +361,11 @@ class OrderPanel(QWidget):
         for status in OrderStatus:
             self.status_combo.addItem(status_item_text(status), int(status))
         self.status_combo.setPlaceholderText(translate("OrderPanel", "choose a status"))
+        # Narrower than its longest choice when the window is (the list shows them whole).
+        self.status_combo.setMinimumContentsLength(16)
+        self.status_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         status_label = QLabel(translate("OrderPanel", "S&tatus:"))
         status_label.setBuddy(self.status_combo)
         self.apply_button = QPushButton(translate("OrderPanel", "&Apply"))

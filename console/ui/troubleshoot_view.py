@@ -28,15 +28,14 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -86,6 +85,11 @@ STATUS_WORDS = {
     "ok": QT_TRANSLATE_NOOP("TroubleshootView", "OK"),
     "warn": QT_TRANSLATE_NOOP("TroubleshootView", "WARN"),
     "fail": QT_TRANSLATE_NOOP("TroubleshootView", "FAIL"),
+}
+HEALTH_STYLES = {
+    "ok": MESSAGE_STYLES[LEVEL_OK],
+    "warn": MESSAGE_STYLES[LEVEL_WARN],
+    "fail": MESSAGE_STYLES[LEVEL_ERROR],
 }
 SLOT_COLUMNS = (
     QT_TRANSLATE_NOOP("TroubleshootView", "Slot"),
@@ -408,7 +412,14 @@ class TroubleshootView(QWidget):
         top.addWidget(self.check_button)
         layout.addLayout(top)
 
-        upper = QSplitter(Qt.Orientation.Horizontal)
+        # Health is a one-line summary (the full table is a sub-tab below): the slots
+        # table, the working table, takes the height.
+        self.health_label = QLabel()
+        self.health_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.health_label.setWordWrap(True)
+        self.health_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.health_label)
+
         self.checks = checks_model(self)
         self.checks_view = QTableView()
         self.checks_view.setModel(self.checks)
@@ -419,12 +430,10 @@ class TroubleshootView(QWidget):
         header = self.checks_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        checks_box = QGroupBox(translate("TroubleshootView", "Health"))
-        QVBoxLayout(checks_box).addWidget(self.checks_view)
-        upper.addWidget(checks_box)
 
-        history_box = QGroupBox(translate("TroubleshootView", HISTORY_TITLE))
-        history_layout = QVBoxLayout(history_box)
+        history_page = QWidget()
+        history_layout = QHBoxLayout(history_page)
+        history_layout.setContentsMargins(2, 2, 2, 2)
         self.chart = HistoryChart()
         self.history_text = QPlainTextEdit()
         self.history_text.setReadOnly(True)
@@ -433,12 +442,10 @@ class TroubleshootView(QWidget):
         self.history_text.setMinimumHeight(3 * self.history_text.fontMetrics().height())
         history_layout.addWidget(self.chart, 3)
         history_layout.addWidget(self.history_text, 2)
-        upper.addWidget(history_box)
-        upper.setStretchFactor(0, 1)
-        upper.setStretchFactor(1, 1)
 
-        slots_box = QGroupBox(translate("TroubleshootView", "Slots (all cabinets)"))
-        slots_layout = QVBoxLayout(slots_box)
+        slots_page = QWidget()
+        slots_layout = QVBoxLayout(slots_page)
+        slots_layout.setContentsMargins(2, 2, 2, 2)
         self.faults_label = QLabel()
         self.faults_label.setTextFormat(Qt.TextFormat.PlainText)  # platform text
         self.faults_label.setWordWrap(True)
@@ -497,13 +504,13 @@ class TroubleshootView(QWidget):
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         slots_layout.addWidget(self.result_label)
 
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(upper)
-        splitter.addWidget(slots_box)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([220, 560])
-        layout.addWidget(splitter, 1)
+        # Slots, the full health table and the history each get the tab's whole height.
+        self.pages = QTabWidget()
+        self.pages.setDocumentMode(True)
+        self.pages.addTab(slots_page, translate("TroubleshootView", "Slots (all cabinets)"))
+        self.pages.addTab(self.checks_view, translate("TroubleshootView", "Health"))
+        self.pages.addTab(history_page, translate("TroubleshootView", HISTORY_TITLE))
+        layout.addWidget(self.pages, 1)
 
         self.check_button.clicked.connect(self.check)
         self.filter_edit.textChanged.connect(self._filter_changed)
@@ -511,6 +518,39 @@ class TroubleshootView(QWidget):
         self.test_button.clicked.connect(self.test_selected)
         self.slots_view.selectionModel().selectionChanged.connect(self._slot_selected)
         self.slots.modelReset.connect(self._slot_selected)
+        self.checks.modelReset.connect(self._summarize_health)
+
+    @Slot()
+    def _summarize_health(self) -> None:
+        """The health checks in a line: how many passed, and the ones that did not."""
+        checks = self.checks.rows
+        if not checks:
+            self.health_label.clear()
+            self.health_label.setStyleSheet("")
+            return
+        bad = [c for c in checks if c.status != "ok"]
+        if not bad:
+            text = translate("TroubleshootView", "Health: all {count} checks OK").format(
+                count=len(checks)
+            )
+        else:
+            problems = "; ".join(
+                translate("TroubleshootView", "{check} {result}: {summary}").format(
+                    check=translate("TroubleshootView", CHECK_LABELS.get(c.name, c.name)),
+                    result=translate("TroubleshootView", STATUS_WORDS[c.status]),
+                    summary=c.summary,
+                )
+                for c in sorted(bad, key=lambda c: c.status != "fail")
+            )
+            text = translate(
+                "TroubleshootView", "Health: {ok} of {count} checks OK — {problems}"
+            ).format(ok=len(checks) - len(bad), count=len(checks), problems=problems)
+        worst = "fail" if any(c.status == "fail" for c in bad) else "warn" if bad else "ok"
+        self.health_label.setStyleSheet(HEALTH_STYLES[worst])
+        self.health_label.setText(text)
+        self.health_label.setToolTip(
+            translate("TroubleshootView", "Every check is on the Health tab below")
+        )
 
     # -- state --------------------------------------------------------------------------
 

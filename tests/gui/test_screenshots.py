@@ -25,3 +25,22 @@ def test_screenshot_script_takes_every_picture(qapp, tmp_path: Path) -> None:
         assert not image.isNull() and image.width() > 300, name
     referenced = {n for n in names | {"window-zh_CN.png"} if f"images/{n}" in guide}
     assert referenced == names | {"window-zh_CN.png"}, "pictures the guide does not show"
+
+
+def test_screenshot_script_pictures_every_tab_at_the_small_sizes(qapp, tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location(
+        "screenshots", ROOT / "scripts" / "screenshots.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    shots = module.take_sizes(tmp_path / "images", tmp_path / "home")
+    expected = {
+        f"size-{tab}-{w}x{h}.png" for tab in module.TABS for w, h in ((1024, 700), (1366, 768))
+    }
+    assert {p.name for p in shots} == expected
+    for path in shots:
+        image = QImage(str(path))
+        assert (image.width(), image.height()) == tuple(
+            int(n) for n in path.stem.split("-")[-1].split("x")
+        ), path.name

@@ -72,79 +72,79 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>FollowupsPanel</name>
     <message>
-        <location filename="../../ui/followups_panel.py" line="136"/>
+        <location filename="../../ui/followups_panel.py" line="137"/>
         <source>Dispenses that failed, got no answer or were refused for a paid order: the customer probably paid and got nothing. Refund them, or dismiss with a reason.</source>
         <translation>已支付订单中出货失败、无应答或被拒绝的记录：顾客很可能已付款却没拿到商品。请为其退款，或填写原因后忽略。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="175"/>
+        <location filename="../../ui/followups_panel.py" line="184"/>
         <source>Mark refu&amp;nded…</source>
         <translation>标记已退款(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="177"/>
+        <location filename="../../ui/followups_panel.py" line="186"/>
         <source>The customer got their money back: note the reference</source>
         <translation>顾客已拿回款项：记下退款单号</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="179"/>
+        <location filename="../../ui/followups_panel.py" line="188"/>
         <source>D&amp;ismiss…</source>
         <translation>忽略(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="180"/>
+        <location filename="../../ui/followups_panel.py" line="189"/>
         <source>No refund needed: say why</source>
         <translation>无需退款：说明原因</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="181"/>
+        <location filename="../../ui/followups_panel.py" line="190"/>
         <source>Open &amp;order</source>
         <translation>打开订单(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="182"/>
+        <location filename="../../ui/followups_panel.py" line="191"/>
         <source>Show closed ones too</source>
         <translation>同时显示已关闭的跟进</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="287"/>
+        <location filename="../../ui/followups_panel.py" line="296"/>
         <source>Follow-ups not loaded: {error}</source>
         <translation>未能加载跟进：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="301"/>
-        <location filename="../../ui/followups_panel.py" line="326"/>
+        <location filename="../../ui/followups_panel.py" line="310"/>
+        <location filename="../../ui/followups_panel.py" line="335"/>
         <source>Nothing was sent.</source>
         <translation>未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="306"/>
-        <location filename="../../ui/followups_panel.py" line="317"/>
+        <location filename="../../ui/followups_panel.py" line="315"/>
+        <location filename="../../ui/followups_panel.py" line="326"/>
         <source>Refund order {order}</source>
         <translation>为订单 {order} 退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="318"/>
+        <location filename="../../ui/followups_panel.py" line="327"/>
         <source>A note for the record (optional), e.g. who asked for it:</source>
         <translation>备注（可选），例如是谁要求的：</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="51"/>
+        <location filename="../../ui/followups_panel.py" line="52"/>
         <source>opened</source>
         <translation>已创建</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="52"/>
+        <location filename="../../ui/followups_panel.py" line="53"/>
         <source>note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="64"/>
+        <location filename="../../ui/followups_panel.py" line="65"/>
         <source>{when}  {who}: {what}</source>
         <translation>{when}  {who}：{what}</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="73"/>
+        <location filename="../../ui/followups_panel.py" line="74"/>
         <source>Amount: {amount}
 Trade id: {trade}
 Order: {order} (record {record})
@@ -161,109 +161,109 @@ Paid on (platform date): {date}</source>
 支付日期（平台日期）：{date}</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="87"/>
+        <location filename="../../ui/followups_panel.py" line="88"/>
         <source>The order is set to 2 — moved to refund on the platform: the items not yet dispensed go back to stock and the order can no longer be dispensed. Then pay the customer back through your payment channel and mark the follow-up refunded.</source>
         <translation>订单将在平台上设为 2 — 转入退款：尚未出货的商品退回库存，订单不能再出货。之后请通过您的支付渠道把钱退给顾客，并把此跟进标记为已退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="95"/>
+        <location filename="../../ui/followups_panel.py" line="96"/>
         <source>The item MAY HAVE DROPPED — refund order {order} anyway?</source>
         <translation>商品【可能已经掉落】— 仍要为订单 {order} 退款吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="98"/>
+        <location filename="../../ui/followups_panel.py" line="99"/>
         <source>No result came for this dispense and the platform could not say what happened: the item MAY HAVE DROPPED. Check the machine&apos;s slot and ask the customer first; refund only if the item did not come out.</source>
         <translation>这次出货没有结果，平台也无法确认发生了什么：商品【可能已经掉落】。请先检查机器的货道并询问顾客；只有确认商品没有出来时才退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="106"/>
+        <location filename="../../ui/followups_panel.py" line="107"/>
         <source>Refund anyway</source>
         <translation>仍然退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="110"/>
+        <location filename="../../ui/followups_panel.py" line="111"/>
         <source>Refund the customer of order {order}?</source>
         <translation>为订单 {order} 的顾客退款？</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="113"/>
+        <location filename="../../ui/followups_panel.py" line="114"/>
         <source>Refund this customer (follow-up #{id})?</source>
         <translation>为这位顾客退款（跟进 #{id}）？</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="116"/>
-        <location filename="../../ui/followups_panel.py" line="312"/>
+        <location filename="../../ui/followups_panel.py" line="117"/>
         <location filename="../../ui/followups_panel.py" line="321"/>
+        <location filename="../../ui/followups_panel.py" line="330"/>
         <source>Refund customer</source>
         <translation>为顾客退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="156"/>
+        <location filename="../../ui/followups_panel.py" line="164"/>
         <source>Select a follow-up to see every step, who and when.</source>
         <translation>选择一条跟进，查看每一步、由谁操作以及时间。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="158"/>
+        <location filename="../../ui/followups_panel.py" line="166"/>
         <source>Follow-up history</source>
         <translation>跟进记录</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="167"/>
+        <location filename="../../ui/followups_panel.py" line="176"/>
         <source>Refund custo&amp;mer…</source>
         <translation>为顾客退款(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="169"/>
+        <location filename="../../ui/followups_panel.py" line="178"/>
         <source>Move the order to refund on the platform (status 2) and record it here; then pay the customer back and mark it refunded</source>
         <translation>在平台上把订单转入退款（状态 2）并记录在此；然后把钱退给顾客并标记为已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="307"/>
+        <location filename="../../ui/followups_panel.py" line="316"/>
         <source>The item may have dropped. What did you check? (e.g. slot {slot} still holds it; the customer says nothing came out)</source>
         <translation>商品可能已经掉落。您核实了什么？（例如：货道 {slot} 里商品还在；顾客说什么都没有出来）</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="348"/>
+        <location filename="../../ui/followups_panel.py" line="357"/>
         <source>Follow-up #{id} refunded</source>
         <translation>跟进 #{id} 已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="349"/>
+        <location filename="../../ui/followups_panel.py" line="358"/>
         <source>How was the customer of order {order} refunded? (e.g. the payment channel&apos;s refund reference)</source>
         <translation>订单 {order} 的顾客是如何退款的？（例如支付渠道的退款单号）</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="354"/>
+        <location filename="../../ui/followups_panel.py" line="363"/>
         <source>Mark refunded</source>
         <translation>标记已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="377"/>
+        <location filename="../../ui/followups_panel.py" line="386"/>
         <source>Dismiss follow-up #{id}</source>
         <translation>忽略跟进 #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="378"/>
+        <location filename="../../ui/followups_panel.py" line="387"/>
         <source>Why does order {order} need no refund?</source>
         <translation>为什么订单 {order} 不需要退款？</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="381"/>
+        <location filename="../../ui/followups_panel.py" line="390"/>
         <source>Dismiss</source>
         <translation>忽略</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="413"/>
+        <location filename="../../ui/followups_panel.py" line="422"/>
         <source>Follow-up #{id} (order {order}) is now {state}.</source>
         <translation>跟进 #{id}（订单 {order}）现在的状态：{state}。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="417"/>
+        <location filename="../../ui/followups_panel.py" line="426"/>
         <source> Order {order} was set to 2 — moved to refund.</source>
         <translation> 订单 {order} 已设为 2 — 转入退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="433"/>
+        <location filename="../../ui/followups_panel.py" line="442"/>
         <source>Follow-up #{id} unchanged: {error}</source>
         <translation>跟进 #{id} 未更改：{error}</translation>
     </message>
@@ -352,7 +352,7 @@ Paid on (platform date): {date}</source>
 <context>
     <name>Language</name>
     <message>
-        <location filename="../../settings.py" line="120"/>
+        <location filename="../../settings.py" line="148"/>
         <source>en</source>
         <comment>domain-text language code: zh for Chinese, en otherwise</comment>
         <translation>zh</translation>
@@ -361,52 +361,52 @@ Paid on (platform date): {date}</source>
 <context>
     <name>LogModel</name>
     <message>
-        <location filename="../../ui/log_pane.py" line="72"/>
+        <location filename="../../ui/log_pane.py" line="77"/>
         <source>request</source>
         <translation>请求</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="73"/>
+        <location filename="../../ui/log_pane.py" line="78"/>
         <source>response</source>
         <translation>应答</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="74"/>
+        <location filename="../../ui/log_pane.py" line="79"/>
         <source>callback</source>
         <translation>回调</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="75"/>
+        <location filename="../../ui/log_pane.py" line="80"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="76"/>
+        <location filename="../../ui/log_pane.py" line="81"/>
         <source>info</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="106"/>
+        <location filename="../../ui/log_pane.py" line="111"/>
         <source>Time (local)</source>
         <translation>时间（本地）</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="107"/>
+        <location filename="../../ui/log_pane.py" line="112"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="108"/>
+        <location filename="../../ui/log_pane.py" line="113"/>
         <source>Machine</source>
         <translation>机器</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="109"/>
+        <location filename="../../ui/log_pane.py" line="114"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="110"/>
+        <location filename="../../ui/log_pane.py" line="115"/>
         <source>What</source>
         <translation>内容</translation>
     </message>
@@ -414,157 +414,183 @@ Paid on (platform date): {date}</source>
 <context>
     <name>LogPane</name>
     <message>
-        <location filename="../../ui/log_pane.py" line="63"/>
+        <location filename="../../ui/log_pane.py" line="68"/>
         <source>All kinds</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="64"/>
+        <location filename="../../ui/log_pane.py" line="69"/>
         <source>Requests</source>
         <translation>请求</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="65"/>
+        <location filename="../../ui/log_pane.py" line="70"/>
         <source>Responses</source>
         <translation>应答</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="66"/>
+        <location filename="../../ui/log_pane.py" line="71"/>
         <source>Callbacks</source>
         <translation>回调</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="67"/>
+        <location filename="../../ui/log_pane.py" line="72"/>
         <source>Errors</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="68"/>
+        <location filename="../../ui/log_pane.py" line="73"/>
         <source>Console notes</source>
         <translation>控制台提示</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="244"/>
+        <location filename="../../ui/log_pane.py" line="249"/>
         <source>as curl (secrets masked):</source>
         <translation>以 curl 命令表示（密钥已隐藏）：</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="252"/>
+        <location filename="../../ui/log_pane.py" line="257"/>
+        <location filename="../../ui/log_pane.py" line="346"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="266"/>
+        <location filename="../../ui/log_pane.py" line="271"/>
         <source>machine no.</source>
         <translation>机器编号</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="268"/>
+        <location filename="../../ui/log_pane.py" line="273"/>
         <source>order id</source>
         <translation>订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="270"/>
+        <location filename="../../ui/log_pane.py" line="275"/>
         <source>search text (Ctrl+F)</source>
         <translation>搜索文字 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="272"/>
+        <location filename="../../ui/log_pane.py" line="277"/>
         <source>Follow tail</source>
         <translation>跟随最新</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="276"/>
+        <location filename="../../ui/log_pane.py" line="281"/>
         <source>&amp;Kind:</source>
         <translation>类型(&amp;K)：</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="277"/>
+        <location filename="../../ui/log_pane.py" line="282"/>
         <source>Mac&amp;hine:</source>
         <translation>机器(&amp;H)：</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="278"/>
+        <location filename="../../ui/log_pane.py" line="283"/>
         <source>O&amp;rder:</source>
         <translation>订单(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="279"/>
+        <location filename="../../ui/log_pane.py" line="284"/>
         <source>&amp;Search:</source>
         <translation>搜索(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="306"/>
+        <location filename="../../ui/log_pane.py" line="311"/>
         <source>Select a line to see its details.</source>
         <translation>选择一行以查看详细信息。</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="315"/>
+        <location filename="../../ui/log_pane.py" line="322"/>
         <source>Copy as &amp;curl</source>
         <translation>复制为 curl(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="316"/>
+        <location filename="../../ui/log_pane.py" line="323"/>
         <source>Replay call&amp;back</source>
         <translation>重放回调(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="318"/>
+        <location filename="../../ui/log_pane.py" line="325"/>
         <source>Send the selected callback to this console&apos;s receiver again, marked as a replay (it never counts as a new result)</source>
         <translation>把选中的回调再次发送到本控制台的接收器，并标记为重放（不会被算作新的结果）</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="324"/>
+        <location filename="../../ui/log_pane.py" line="331"/>
         <source>E&amp;xport…</source>
         <translation>导出(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="326"/>
+        <location filename="../../ui/log_pane.py" line="333"/>
         <source>Write the lines shown (filtered) to a JSON Lines file</source>
         <translation>把当前显示（已筛选）的行写入 JSON Lines 文件</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="328"/>
+        <location filename="../../ui/log_pane.py" line="335"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="361"/>
+        <location filename="../../ui/log_pane.py" line="350"/>
+        <source>Collapse the log</source>
+        <translation>收起日志</translation>
+    </message>
+    <message>
+        <location filename="../../ui/log_pane.py" line="356"/>
+        <source>Hide the log (View ▸ Log shows it)</source>
+        <translation>隐藏日志（视图 ▸ 日志可再显示）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/log_pane.py" line="357"/>
+        <source>Hide the log</source>
+        <translation>隐藏日志</translation>
+    </message>
+    <message>
+        <location filename="../../ui/log_pane.py" line="422"/>
+        <source>Open the log again</source>
+        <translation>重新展开日志</translation>
+    </message>
+    <message>
+        <location filename="../../ui/log_pane.py" line="424"/>
+        <source>Collapse the log to this strip</source>
+        <translation>将日志收起为此细条</translation>
+    </message>
+    <message>
+        <location filename="../../ui/log_pane.py" line="447"/>
         <source>{shown:,} of {total:,}</source>
         <translation>显示 {shown:,} / 共 {total:,}</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="407"/>
+        <location filename="../../ui/log_pane.py" line="493"/>
         <source>Copied the request as curl (secrets masked).</source>
         <translation>已将请求复制为 curl 命令（密钥已隐藏）。</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="431"/>
+        <location filename="../../ui/log_pane.py" line="517"/>
         <source>Callback #{id} replayed: the receiver answered {status}.</source>
         <translation>回调 #{id} 已重放：接收器返回 {status}。</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="441"/>
+        <location filename="../../ui/log_pane.py" line="527"/>
         <source>Callback #{id} not replayed: {error}</source>
         <translation>回调 #{id} 未能重放：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="450"/>
+        <location filename="../../ui/log_pane.py" line="536"/>
         <source>Export the log lines shown</source>
         <translation>导出显示的日志行</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="452"/>
+        <location filename="../../ui/log_pane.py" line="538"/>
         <source>JSON Lines (*.jsonl)</source>
         <translation>JSON Lines 文件 (*.jsonl)</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="474"/>
+        <location filename="../../ui/log_pane.py" line="560"/>
         <source>Exported {count:,} log lines to {path}.</source>
         <translation>已将 {count:,} 行日志导出到 {path}。</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="484"/>
+        <location filename="../../ui/log_pane.py" line="570"/>
         <source>Export to {path} failed: {error}</source>
         <translation>导出到 {path} 失败：{error}</translation>
     </message>
@@ -572,87 +598,87 @@ Paid on (platform date): {date}</source>
 <context>
     <name>MachinesPanel</name>
     <message>
-        <location filename="../../ui/machines_panel.py" line="38"/>
+        <location filename="../../ui/machines_panel.py" line="40"/>
         <source>Machines</source>
         <translation>机器</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="49"/>
+        <location filename="../../ui/machines_panel.py" line="51"/>
         <source>name, number, address…</source>
         <translation>名称、编号、地址…</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="51"/>
+        <location filename="../../ui/machines_panel.py" line="53"/>
         <source>F&amp;ilter:</source>
         <translation>筛选(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="53"/>
+        <location filename="../../ui/machines_panel.py" line="55"/>
         <source>Refresh &amp;machines</source>
         <translation>刷新机器(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="55"/>
+        <location filename="../../ui/machines_panel.py" line="57"/>
         <source>Load the machine list from the platform again (F5)</source>
         <translation>从平台重新加载机器列表 (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="75"/>
+        <location filename="../../ui/machines_panel.py" line="82"/>
         <source>8 digits, e.g. 16327129</source>
         <translation>8 位数字，例如 16327129</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="77"/>
+        <location filename="../../ui/machines_panel.py" line="84"/>
         <source>Machine &amp;no.:</source>
         <translation>机器编号(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="79"/>
+        <location filename="../../ui/machines_panel.py" line="86"/>
         <source>&amp;Use</source>
         <translation>使用(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="81"/>
+        <location filename="../../ui/machines_panel.py" line="88"/>
         <source>Work on the machine with this number</source>
         <translation>操作此编号的机器</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="122"/>
+        <location filename="../../ui/machines_panel.py" line="129"/>
         <source>Loading machines…</source>
         <translation>正在加载机器…</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="139"/>
+        <location filename="../../ui/machines_panel.py" line="146"/>
         <source>{count} machines, {offline} offline.</source>
         <translation>共 {count} 台机器，{offline} 台离线。</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="141"/>
+        <location filename="../../ui/machines_panel.py" line="148"/>
         <source>{count} machines.</source>
         <translation>共 {count} 台机器。</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="150"/>
+        <location filename="../../ui/machines_panel.py" line="157"/>
         <source>Machines not loaded: {error}</source>
         <translation>未能加载机器：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="166"/>
+        <location filename="../../ui/machines_panel.py" line="173"/>
         <source>Machine {machine} is offline.</source>
         <translation>机器 {machine} 离线。</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="178"/>
+        <location filename="../../ui/machines_panel.py" line="185"/>
         <source>“{typed}” is not a machine number: it has 8 digits, e.g. 16327129.</source>
         <translation>“{typed}”不是机器编号：机器编号为 8 位数字，例如 16327129。</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="186"/>
+        <location filename="../../ui/machines_panel.py" line="193"/>
         <source>Machine number {machine} has {digits} digits; only special merchants have numbers longer than 8. Using it anyway.</source>
         <translation>机器编号 {machine} 有 {digits} 位；只有特殊商户的编号超过 8 位。仍按此编号继续。</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="194"/>
+        <location filename="../../ui/machines_panel.py" line="201"/>
         <source>Working on machine {machine}.</source>
         <translation>正在操作机器 {machine}。</translation>
     </message>
@@ -660,248 +686,248 @@ Paid on (platform date): {date}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="60"/>
+        <location filename="../../ui/main_window.py" line="65"/>
         <source>Vending Console</source>
         <translation>售货机控制台</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="63"/>
+        <location filename="../../ui/main_window.py" line="68"/>
         <source>&amp;System language</source>
         <translation>跟随系统(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="165"/>
+        <location filename="../../ui/main_window.py" line="187"/>
         <source>Machines &amp;&amp; orders</source>
         <translation>机器与订单</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="167"/>
-        <location filename="../../ui/main_window.py" line="615"/>
+        <location filename="../../ui/main_window.py" line="189"/>
+        <location filename="../../ui/main_window.py" line="674"/>
         <source>Follow-ups ({count})</source>
         <translation>跟进 ({count})</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="177"/>
+        <location filename="../../ui/main_window.py" line="201"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="180"/>
+        <location filename="../../ui/main_window.py" line="204"/>
         <source>Reload machines, the open order and follow-ups (F5)</source>
         <translation>重新加载机器、当前订单和跟进 (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="182"/>
+        <location filename="../../ui/main_window.py" line="206"/>
         <source>Cancel running work</source>
         <translation>取消正在进行的操作</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="185"/>
+        <location filename="../../ui/main_window.py" line="209"/>
         <source>Stop what is running at its next safe point (Esc); a request already sent cannot be called back</source>
         <translation>在下一个安全点停止正在进行的操作 (Esc)；已发出的请求无法撤回</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="192"/>
+        <location filename="../../ui/main_window.py" line="216"/>
         <source>&amp;Profiles…</source>
         <translation>配置(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="194"/>
+        <location filename="../../ui/main_window.py" line="218"/>
         <source>Reset &amp;sandbox…</source>
         <translation>重置沙箱(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="196"/>
+        <location filename="../../ui/main_window.py" line="220"/>
         <source>Start the built-in sandbox afresh: its machines, stock and orders as new</source>
         <translation>重新开始内置沙箱：机器、库存和订单恢复为全新状态</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="202"/>
+        <location filename="../../ui/main_window.py" line="226"/>
         <source>Go to order id</source>
         <translation>转到订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="204"/>
+        <location filename="../../ui/main_window.py" line="228"/>
         <source>Apply status</source>
         <translation>应用状态</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="206"/>
+        <location filename="../../ui/main_window.py" line="230"/>
         <source>Search the log</source>
         <translation>搜索日志</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="208"/>
+        <location filename="../../ui/main_window.py" line="232"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="213"/>
+        <location filename="../../ui/main_window.py" line="237"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="219"/>
+        <location filename="../../ui/main_window.py" line="243"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="224"/>
+        <location filename="../../ui/main_window.py" line="248"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="235"/>
+        <location filename="../../ui/main_window.py" line="259"/>
         <source>Takes effect after a restart</source>
         <translation>重启后生效</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="239"/>
+        <location filename="../../ui/main_window.py" line="263"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="245"/>
+        <location filename="../../ui/main_window.py" line="269"/>
         <source>Which platform account the window works with</source>
         <translation>窗口当前使用的平台账户</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="247"/>
+        <location filename="../../ui/main_window.py" line="271"/>
         <source> Profile: </source>
         <translation> 配置：</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="258"/>
+        <location filename="../../ui/main_window.py" line="282"/>
         <source>Working…</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="337"/>
+        <location filename="../../ui/main_window.py" line="395"/>
         <source>{name} (built in)</source>
         <translation>{name}（内置）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="349"/>
+        <location filename="../../ui/main_window.py" line="407"/>
         <source>Profiles not read: {error}</source>
         <translation>未能读取配置：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="365"/>
+        <location filename="../../ui/main_window.py" line="423"/>
         <source>Work is still running: let it finish or cancel it (Esc) before switching profile.</source>
         <translation>仍有操作在进行：请等待完成或先取消 (Esc)，再切换配置。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="381"/>
+        <location filename="../../ui/main_window.py" line="439"/>
         <source>Opening profile “{name}”…</source>
         <translation>正在打开配置“{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="397"/>
+        <location filename="../../ui/main_window.py" line="455"/>
         <source>Work is still running: let it finish or cancel it (Esc) before resetting the sandbox.</source>
         <translation>仍有操作在进行：请等它完成或取消（Esc）后再重置沙箱。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="405"/>
+        <location filename="../../ui/main_window.py" line="463"/>
         <source>Reset the sandbox?</source>
         <translation>重置沙箱？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="406"/>
+        <location filename="../../ui/main_window.py" line="464"/>
         <source>Start the built-in sandbox afresh? Its orders, dispenses and stock are replaced by new demo data.</source>
         <translation>要重新开始内置沙箱吗？其中的订单、出货记录和库存将被新的演示数据取代。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="411"/>
+        <location filename="../../ui/main_window.py" line="469"/>
         <source>Reset sandbox</source>
         <translation>重置沙箱</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="412"/>
+        <location filename="../../ui/main_window.py" line="470"/>
         <source>The journal keeps what was done with the old sandbox&apos;s orders, marked as from a previous sandbox: Recent and Follow-ups no longer list them. Real platforms and their profiles are not touched.</source>
         <translation>日志仍保留对旧沙箱订单所做的操作，并标记为来自以前的沙箱：“最近”和“跟进”中不再列出它们。真实平台及其配置不受影响。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="427"/>
+        <location filename="../../ui/main_window.py" line="485"/>
         <source>Resetting the sandbox…</source>
         <translation>正在重置沙箱…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="465"/>
+        <location filename="../../ui/main_window.py" line="523"/>
         <source>Callbacks: {url}</source>
         <translation>回调地址：{url}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="472"/>
+        <location filename="../../ui/main_window.py" line="530"/>
         <source>{count} action(s) from an earlier session ended without an answer: check those orders before acting on them again.</source>
         <translation>上次会话中有 {count} 个操作没有得到应答：再次操作前请先检查这些订单。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="480"/>
+        <location filename="../../ui/main_window.py" line="538"/>
         <source>Profile “{name}” is open.</source>
         <translation>配置“{name}”已打开。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="493"/>
+        <location filename="../../ui/main_window.py" line="551"/>
         <source> Open File ▸ Profiles… to keep secrets for this session only.</source>
         <translation> 打开“文件 ▸ 配置…”可仅在本次会话中保存密钥。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="496"/>
+        <location filename="../../ui/main_window.py" line="554"/>
         <source>Profile “{name}” is not open: {error}</source>
         <translation>配置“{name}”未打开：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="525"/>
+        <location filename="../../ui/main_window.py" line="583"/>
         <source>Profile “{name}” changed: choose it again to use it.</source>
         <translation>配置“{name}”已更改：请重新选择后使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="548"/>
+        <location filename="../../ui/main_window.py" line="606"/>
         <source>Cancelling: running work stops at its next safe point.</source>
         <translation>正在取消：进行中的操作将在下一个安全点停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="658"/>
+        <location filename="../../ui/main_window.py" line="717"/>
         <source>Language changed: it takes effect after a restart.</source>
         <translation>语言已更改：重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="682"/>
+        <location filename="../../ui/main_window.py" line="741"/>
         <source>Dispense failed: order {order} record {record} — {reason}. A follow-up was opened.</source>
         <translation>出货失败：订单 {order} 记录 {record} — {reason}。已创建跟进。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="689"/>
+        <location filename="../../ui/main_window.py" line="748"/>
         <source>no reason given</source>
         <translation>未给出原因</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="753"/>
+        <location filename="../../ui/main_window.py" line="812"/>
         <source>No dispense result within 120 s for order(s) {orders}: the platform was asked; follow-up opened.</source>
         <translation>订单 {orders} 的出货指令 120 秒内没有结果：已向平台查询，并已创建跟进。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="763"/>
+        <location filename="../../ui/main_window.py" line="822"/>
         <source>The platform says the item is out for order(s) {orders}: their follow-ups closed by themselves; no refund is owed.</source>
         <translation>平台确认订单 {orders} 的商品已出货：相关跟进已自动关闭，无需退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="778"/>
+        <location filename="../../ui/main_window.py" line="837"/>
         <source>Quit with work running?</source>
         <translation>有操作正在进行，确定退出？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="779"/>
+        <location filename="../../ui/main_window.py" line="838"/>
         <source>Work is still running. Quit anyway?</source>
         <translation>仍有操作在进行。仍要退出吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="780"/>
+        <location filename="../../ui/main_window.py" line="839"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="781"/>
+        <location filename="../../ui/main_window.py" line="840"/>
         <source>Running work is cancelled at its next safe point; a request already sent finishes and its outcome is written to the journal before the console closes.</source>
         <translation>进行中的操作会在下一个安全点取消；已发出的请求会执行完毕，其结果在控制台关闭前写入日志。</translation>
     </message>
@@ -909,32 +935,32 @@ Paid on (platform date): {date}</source>
 <context>
     <name>NewOrderDialog</name>
     <message>
-        <location filename="../../ui/order_panel.py" line="163"/>
+        <location filename="../../ui/order_panel.py" line="164"/>
         <source>New order on machine {machine}</source>
         <translation>在机器 {machine} 上新建订单</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="167"/>
+        <location filename="../../ui/order_panel.py" line="168"/>
         <source>The platform creates an unpaid order and reserves its stock until it is paid, closed or expires (20 minutes). Its dispense results come to this console.</source>
         <translation>平台会创建一个未支付订单，并为其保留库存，直到订单被支付、关闭或过期（20 分钟）。其出货结果会回调到本控制台。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="179"/>
+        <location filename="../../ui/order_panel.py" line="180"/>
         <source>{slot} · {product} · id {id} · {price} · {stock} left</source>
         <translation>{slot} · {product} · 编号 {id} · {price} · 剩余 {stock}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="191"/>
+        <location filename="../../ui/order_panel.py" line="192"/>
         <source>&amp;Product:</source>
         <translation>商品(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="192"/>
+        <location filename="../../ui/order_panel.py" line="193"/>
         <source>&amp;Quantity:</source>
         <translation>数量(&amp;Q)：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="196"/>
+        <location filename="../../ui/order_panel.py" line="197"/>
         <source>&amp;Create order</source>
         <translation>创建订单(&amp;C)</translation>
     </message>
@@ -1026,556 +1052,556 @@ Paid on (platform date): {date}</source>
 <context>
     <name>OrderPanel</name>
     <message>
-        <location filename="../../ui/order_panel.py" line="98"/>
+        <location filename="../../ui/order_panel.py" line="99"/>
         <source>Move to refund</source>
         <translation>转入退款</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="99"/>
+        <location filename="../../ui/order_panel.py" line="100"/>
         <source>The platform returns the items not yet dispensed to stock and the order can no longer be dispensed. Refund the customer through your payment channel.</source>
         <translation>平台会把尚未出货的商品退回库存，该订单将无法再出货。请通过您的支付渠道给顾客退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="106"/>
+        <location filename="../../ui/order_panel.py" line="107"/>
         <source>Close the order</source>
         <translation>关闭订单</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="107"/>
+        <location filename="../../ui/order_panel.py" line="108"/>
         <source>The items go back to stock and the order can no longer be paid or dispensed. Closing by hand sends no callback.</source>
         <translation>商品退回库存，该订单将无法再支付或出货。手动关闭不会发送回调。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="114"/>
+        <location filename="../../ui/order_panel.py" line="115"/>
         <source>Revoke the payment</source>
         <translation>撤销支付</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="115"/>
+        <location filename="../../ui/order_panel.py" line="116"/>
         <source>The payment-code payment is revoked, the items go back to stock and the order can no longer be dispensed.</source>
         <translation>付款码支付将被撤销，商品退回库存，该订单将无法再出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="122"/>
+        <location filename="../../ui/order_panel.py" line="123"/>
         <source>Mark payment failed</source>
         <translation>标记支付失败</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="123"/>
+        <location filename="../../ui/order_panel.py" line="124"/>
         <source>The payment is recorded as failed, the items go back to stock and the order can no longer be dispensed.</source>
         <translation>支付记为失败，商品退回库存，该订单将无法再出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="135"/>
+        <location filename="../../ui/order_panel.py" line="136"/>
         <source>not paid yet: nothing to dispense yet</source>
         <translation>尚未支付：暂无可出货的商品</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="136"/>
+        <location filename="../../ui/order_panel.py" line="137"/>
         <source>moved to refund: nothing to dispense</source>
         <translation>已转入退款：无需出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="137"/>
+        <location filename="../../ui/order_panel.py" line="138"/>
         <source>closed: nothing to dispense</source>
         <translation>已关闭：无需出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="138"/>
+        <location filename="../../ui/order_panel.py" line="139"/>
         <source>revoked: nothing to dispense</source>
         <translation>已撤销：无需出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="139"/>
+        <location filename="../../ui/order_panel.py" line="140"/>
         <source>payment failed: nothing to dispense</source>
         <translation>支付失败：无需出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="140"/>
+        <location filename="../../ui/order_panel.py" line="141"/>
         <source>not paid or pickup-code: nothing can be dispensed</source>
         <translation>既非已支付也非取货码订单：不能出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="143"/>
+        <location filename="../../ui/order_panel.py" line="144"/>
         <source>all records dispensed: nothing left to dispense</source>
         <translation>所有记录均已出货：没有待出货的记录</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="146"/>
+        <location filename="../../ui/order_panel.py" line="147"/>
         <source>no record left to dispense</source>
         <translation>没有待出货的记录</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="152"/>
+        <location filename="../../ui/order_panel.py" line="153"/>
         <source>{when} local time</source>
         <translation>本地时间 {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="268"/>
+        <location filename="../../ui/order_panel.py" line="271"/>
         <source>order id (Ctrl+L)</source>
         <translation>订单号 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="270"/>
+        <location filename="../../ui/order_panel.py" line="276"/>
         <source>&amp;Order id:</source>
         <translation>订单号(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="272"/>
+        <location filename="../../ui/order_panel.py" line="278"/>
         <source>O&amp;pen</source>
         <translation>打开(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="274"/>
+        <location filename="../../ui/order_panel.py" line="280"/>
         <source>Look the order up on the platform (Enter)</source>
         <translation>在平台上查询该订单 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="279"/>
+        <location filename="../../ui/order_panel.py" line="285"/>
         <source>recent orders</source>
         <translation>最近订单</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="284"/>
+        <location filename="../../ui/order_panel.py" line="290"/>
         <source>Rec&amp;ent:</source>
         <translation>最近(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="286"/>
+        <location filename="../../ui/order_panel.py" line="292"/>
         <source>Ne&amp;w order…</source>
         <translation>新建订单(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="288"/>
+        <location filename="../../ui/order_panel.py" line="294"/>
         <source>Create an unpaid order on this machine</source>
         <translation>在这台机器上创建一个未支付订单</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="304"/>
-        <location filename="../../ui/order_panel.py" line="702"/>
+        <location filename="../../ui/order_panel.py" line="310"/>
+        <location filename="../../ui/order_panel.py" line="729"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="315"/>
+        <location filename="../../ui/order_panel.py" line="325"/>
         <source>Trade id:</source>
         <translation>交易号：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="316"/>
+        <location filename="../../ui/order_panel.py" line="326"/>
         <source>Amount:</source>
         <translation>金额：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="317"/>
+        <location filename="../../ui/order_panel.py" line="327"/>
         <source>Date:</source>
         <translation>日期：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="318"/>
+        <location filename="../../ui/order_panel.py" line="328"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="320"/>
+        <location filename="../../ui/order_panel.py" line="334"/>
         <source>20-minute window:</source>
         <translation>20 分钟时限：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="341"/>
+        <location filename="../../ui/order_panel.py" line="363"/>
         <source>choose a status</source>
         <translation>选择状态</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="342"/>
+        <location filename="../../ui/order_panel.py" line="369"/>
         <source>S&amp;tatus:</source>
         <translation>状态(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="344"/>
+        <location filename="../../ui/order_panel.py" line="371"/>
         <source>&amp;Apply</source>
         <translation>应用(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="346"/>
+        <location filename="../../ui/order_panel.py" line="373"/>
         <source>Send the chosen status to the platform (Ctrl+Enter)</source>
         <translation>把选中的状态发送到平台 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="354"/>
+        <location filename="../../ui/order_panel.py" line="381"/>
         <source>&amp;Dispense selected</source>
         <translation>出货选中项(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="356"/>
+        <location filename="../../ui/order_panel.py" line="383"/>
         <source>Drop the selected record&apos;s item (asks first)</source>
         <translation>为选中的记录出货（会先确认）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="358"/>
+        <location filename="../../ui/order_panel.py" line="385"/>
         <source>Dispense a&amp;ll</source>
         <translation>全部出货(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="360"/>
+        <location filename="../../ui/order_panel.py" line="387"/>
         <source>Drop every record not yet picked up, one after another (asks first)</source>
         <translation>依次为所有未取货的记录出货（会先确认）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="364"/>
+        <location filename="../../ui/order_panel.py" line="391"/>
         <source>&amp;Query dispense</source>
         <translation>查询出货(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="366"/>
+        <location filename="../../ui/order_panel.py" line="393"/>
         <source>Ask the platform for the selected record&apos;s last dispense</source>
         <translation>向平台查询选中记录的最近一次出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="521"/>
+        <location filename="../../ui/order_panel.py" line="548"/>
         <source>No machine chosen: pick one in the list or type its number.</source>
         <translation>未选择机器：请在列表中选择，或输入机器编号。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="529"/>
+        <location filename="../../ui/order_panel.py" line="556"/>
         <source>Machine &lt;b&gt;{machine}&lt;/b&gt;</source>
         <translation>机器 &lt;b&gt;{machine}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="535"/>
+        <location filename="../../ui/order_panel.py" line="562"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="537"/>
+        <location filename="../../ui/order_panel.py" line="564"/>
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="540"/>
+        <location filename="../../ui/order_panel.py" line="567"/>
         <source>Machine &lt;b&gt;{machine}&lt;/b&gt; — {name} ({state})</source>
         <translation>机器 &lt;b&gt;{machine}&lt;/b&gt; — {name}（{state}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="572"/>
+        <location filename="../../ui/order_panel.py" line="599"/>
         <source>Products not loaded (names stay unknown): {error}</source>
         <translation>未能加载商品（商品名称将显示为未知）：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="609"/>
+        <location filename="../../ui/order_panel.py" line="636"/>
         <source>“{typed}” is not an order id: it is a positive whole number.</source>
         <translation>“{typed}”不是订单号：订单号为正整数。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="617"/>
+        <location filename="../../ui/order_panel.py" line="644"/>
         <source>Choose the order&apos;s machine first (list or number).</source>
         <translation>请先选择订单所在的机器（列表或编号）。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="693"/>
+        <location filename="../../ui/order_panel.py" line="720"/>
         <source>Order {order} not opened: {error}</source>
         <translation>未能打开订单 {order}：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="718"/>
+        <location filename="../../ui/order_panel.py" line="745"/>
         <source>Order {order} on machine {machine}</source>
         <translation>机器 {machine} 上的订单 {order}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="749"/>
+        <location filename="../../ui/order_panel.py" line="776"/>
         <source>{status} (now; choose a status to set)</source>
         <translation>{status}（当前；请选择要设置的状态）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="767"/>
+        <location filename="../../ui/order_panel.py" line="794"/>
         <source>product {id}</source>
         <translation>商品 {id}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="816"/>
+        <location filename="../../ui/order_panel.py" line="843"/>
         <source>Order {order} is already {status}: nothing was sent.</source>
         <translation>订单 {order} 已经是 {status}：未发送任何指令。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="824"/>
+        <location filename="../../ui/order_panel.py" line="851"/>
         <source>Set order {order} to {status}?</source>
         <translation>将订单 {order} 设为 {status}？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="827"/>
+        <location filename="../../ui/order_panel.py" line="854"/>
         <source>Set order {order} on machine {machine} to {status}?</source>
         <translation>将机器 {machine} 上的订单 {order} 设为 {status}？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="834"/>
-        <location filename="../../ui/order_panel.py" line="853"/>
-        <location filename="../../ui/order_panel.py" line="1015"/>
+        <location filename="../../ui/order_panel.py" line="861"/>
+        <location filename="../../ui/order_panel.py" line="880"/>
+        <location filename="../../ui/order_panel.py" line="1042"/>
         <source>Nothing was sent.</source>
         <translation>未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="838"/>
+        <location filename="../../ui/order_panel.py" line="865"/>
         <source>Order {order} is older than 20 minutes</source>
         <translation>订单 {order} 已超过 20 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="841"/>
+        <location filename="../../ui/order_panel.py" line="868"/>
         <source>Order {order} is older than 20 minutes: the platform will refuse to dispense it, even once it is marked paid.</source>
         <translation>订单 {order} 已超过 20 分钟：即使标记为已支付，平台也会拒绝出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="846"/>
+        <location filename="../../ui/order_panel.py" line="873"/>
         <source>Mark paid anyway</source>
         <translation>仍然标记为已支付</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="847"/>
+        <location filename="../../ui/order_panel.py" line="874"/>
         <source>The customer would have paid for an item the machine cannot drop.</source>
         <translation>顾客将为一件机器无法出货的商品付款。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="859"/>
+        <location filename="../../ui/order_panel.py" line="886"/>
         <source>Setting order {order} to {status}…</source>
         <translation>正在将订单 {order} 设为 {status}…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="881"/>
+        <location filename="../../ui/order_panel.py" line="908"/>
         <source>Order {order} is now {status}.</source>
         <translation>订单 {order} 现在是 {status}。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="897"/>
+        <location filename="../../ui/order_panel.py" line="924"/>
         <source>Order {order} was not set to {status}: {error}</source>
         <translation>订单 {order} 未能设为 {status}：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="929"/>
+        <location filename="../../ui/order_panel.py" line="956"/>
         <source>Order {order}: {why}. Nothing was sent.</source>
         <translation>订单 {order}：{why}。未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="940"/>
+        <location filename="../../ui/order_panel.py" line="967"/>
         <source>, </source>
         <translation>、</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="941"/>
+        <location filename="../../ui/order_panel.py" line="968"/>
         <source>record {record} ({product} ×{quantity})</source>
         <translation>记录 {record}（{product} ×{quantity}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="945"/>
+        <location filename="../../ui/order_panel.py" line="972"/>
         <source>record {record}</source>
         <translation>记录 {record}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="950"/>
+        <location filename="../../ui/order_panel.py" line="977"/>
         <source>Items will drop now, one record after another: the next is sent only after the machine reports the previous one. </source>
         <translation>商品将立即逐条出货：机器报告上一条结果后才会发送下一条。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="956"/>
+        <location filename="../../ui/order_panel.py" line="983"/>
         <source>An item will drop now. </source>
         <translation>商品将立即出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="957"/>
+        <location filename="../../ui/order_panel.py" line="984"/>
         <source>The machine is locked until it reports; a dispense is never retried.</source>
         <translation>机器报告结果前会被锁定；出货绝不会自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="961"/>
+        <location filename="../../ui/order_panel.py" line="988"/>
         <source> The order is older than 20 minutes: the platform will probably refuse.</source>
         <translation>该订单已超过 20 分钟：平台很可能会拒绝。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1003"/>
+        <location filename="../../ui/order_panel.py" line="1030"/>
         <source>Dispense order {order}?</source>
         <translation>为订单 {order} 出货？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1006"/>
+        <location filename="../../ui/order_panel.py" line="1033"/>
         <source>Dispense {items} of order {order} on machine {machine}?</source>
         <translation>在机器 {machine} 上为订单 {order} 出货：{items}？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1009"/>
+        <location filename="../../ui/order_panel.py" line="1036"/>
         <source>Dispense all</source>
         <translation>全部出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1011"/>
+        <location filename="../../ui/order_panel.py" line="1038"/>
         <source>Dispense</source>
         <translation>出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1020"/>
+        <location filename="../../ui/order_panel.py" line="1047"/>
         <source>Sending the dispense to machine {machine}…</source>
         <translation>正在向机器 {machine} 发送出货指令…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1041"/>
+        <location filename="../../ui/order_panel.py" line="1068"/>
         <source>sent {when} by {actor}</source>
         <translation>由 {actor} 于 {when} 发出</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1045"/>
+        <location filename="../../ui/order_panel.py" line="1072"/>
         <source>sent {when}</source>
         <translation>于 {when} 发出</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1048"/>
+        <location filename="../../ui/order_panel.py" line="1075"/>
         <source>Record {record}: dispense {sent}; the platform accepted it as delivery {delivery} (status “{status}”) and no result has come yet.</source>
         <translation>记录 {record}：出货指令{sent}；平台已受理，出货单 {delivery}（状态“{status}”），尚未收到结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1054"/>
+        <location filename="../../ui/order_panel.py" line="1081"/>
         <source>Record {record}: a dispense {sent} is still waiting for the platform&apos;s answer.</source>
         <translation>记录 {record}：出货指令{sent}，仍在等待平台应答。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1059"/>
+        <location filename="../../ui/order_panel.py" line="1086"/>
         <source>Record {record}: dispense {sent}; no usable answer came from the platform ({message}).</source>
         <translation>记录 {record}：出货指令{sent}；未收到平台的有效应答（{message}）。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1065"/>
+        <location filename="../../ui/order_panel.py" line="1092"/>
         <source>Record {record}: dispense {sent}; the console stopped before the platform answered.</source>
         <translation>记录 {record}：出货指令{sent}；平台应答之前控制台已停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1075"/>
+        <location filename="../../ui/order_panel.py" line="1102"/>
         <source>no message</source>
         <translation>无消息</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1083"/>
+        <location filename="../../ui/order_panel.py" line="1110"/>
         <source> ({index} of {total})</source>
         <translation>（第 {index} / {total} 条）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1090"/>
+        <location filename="../../ui/order_panel.py" line="1117"/>
         <source>Sending the dispense of record {record}{of} to machine {machine}…</source>
         <translation>正在向机器 {machine} 发送记录 {record}{of} 的出货指令…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1101"/>
+        <location filename="../../ui/order_panel.py" line="1128"/>
         <source>Machine {machine} reported on record {record}{of}.</source>
         <translation>机器 {machine} 已报告记录 {record}{of} 的结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1117"/>
+        <location filename="../../ui/order_panel.py" line="1144"/>
         <source> (delivery {delivery})</source>
         <translation>（出货单 {delivery}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1123"/>
+        <location filename="../../ui/order_panel.py" line="1150"/>
         <source>Record {record} dropped{delivery}.</source>
         <translation>记录 {record} 已出货{delivery}。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1129"/>
+        <location filename="../../ui/order_panel.py" line="1156"/>
         <source>Record {record}: the platform says it was already delivered (“{message}”). Nothing was sent, and this answer opens no refund follow-up.</source>
         <translation>记录 {record}：平台表示该记录已出货（“{message}”）。本次未发送任何指令，这一回复不会产生退款跟进。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1138"/>
+        <location filename="../../ui/order_panel.py" line="1165"/>
         <source>Record {record}: the dispense was sent but its answer was lost — the item MAY HAVE DROPPED. Check the machine or use Query dispense before dispensing it again. ({error})</source>
         <translation>记录 {record}：出货指令已发出，但应答丢失——商品可能已经出货。再次出货前请先检查机器或使用“查询出货”。（{error}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1150"/>
+        <location filename="../../ui/order_panel.py" line="1177"/>
         <source>Record {record} was not dispensed: {error}</source>
         <translation>记录 {record} 未出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1156"/>
+        <location filename="../../ui/order_panel.py" line="1183"/>
         <source>Record {record}: {result}{delivery} — {detail}</source>
         <translation>记录 {record}：{result}{delivery} — {detail}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1167"/>
+        <location filename="../../ui/order_panel.py" line="1194"/>
         <source>Cancelled: records {records} were not sent.</source>
         <translation>已取消：记录 {records} 未发送。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1169"/>
+        <location filename="../../ui/order_panel.py" line="1196"/>
         <source>Stopped: records {records} were not sent.</source>
         <translation>已停止：记录 {records} 未发送。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1175"/>
+        <location filename="../../ui/order_panel.py" line="1202"/>
         <source>Nothing was dispensed.</source>
         <translation>没有出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1189"/>
+        <location filename="../../ui/order_panel.py" line="1216"/>
         <source>Order {order} not dispensed: {error}</source>
         <translation>订单 {order} 未出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1220"/>
+        <location filename="../../ui/order_panel.py" line="1247"/>
         <source>Dispense {delivery} of record {record}: {status}</source>
         <translation>记录 {record} 的出货单 {delivery}：{status}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1074"/>
-        <location filename="../../ui/order_panel.py" line="1223"/>
+        <location filename="../../ui/order_panel.py" line="1101"/>
+        <location filename="../../ui/order_panel.py" line="1250"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="978"/>
+        <location filename="../../ui/order_panel.py" line="1005"/>
         <source>Dispense order {order} again?</source>
         <translation>再次为订单 {order} 出货？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="981"/>
+        <location filename="../../ui/order_panel.py" line="1008"/>
         <source>Dispense {items} of order {order} on machine {machine} anyway? The item may already have dropped.</source>
         <translation>仍要在机器 {machine} 上为订单 {order} 出货 {items} 吗？商品可能已经出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="986"/>
+        <location filename="../../ui/order_panel.py" line="1013"/>
         <source>Dispense anyway</source>
         <translation>仍然出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="989"/>
+        <location filename="../../ui/order_panel.py" line="1016"/>
         <source>WARNING: the last dispense of record(s) {records} has no known result: the item may already have dropped, and dispensing again may drop a second item. Check the machine or use Query dispense first.</source>
         <translation>警告：记录 {records} 的上一次出货没有已知结果：商品可能已经出货，再次出货可能会多出一件商品。请先检查机器，或使用“查询出货”。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1094"/>
+        <location filename="../../ui/order_panel.py" line="1121"/>
         <source>Machine {machine} is locked: dispensing record {record}{of}, delivery {delivery}. Waiting for the machine&apos;s result (Cancel stops waiting, not the machine).</source>
         <translation>机器 {machine} 已锁定：正在为记录 {record}{of} 出货，出货单 {delivery}。正在等待机器的结果（“取消”只停止等待，不会停止机器）。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1226"/>
+        <location filename="../../ui/order_panel.py" line="1253"/>
         <source>, sent {when}</source>
         <translation>，发送于 {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1228"/>
+        <location filename="../../ui/order_panel.py" line="1255"/>
         <source>, picked up {when}</source>
         <translation>，取货于 {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1230"/>
+        <location filename="../../ui/order_panel.py" line="1257"/>
         <source>, failed: {reason}</source>
         <translation>，失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1244"/>
+        <location filename="../../ui/order_panel.py" line="1271"/>
         <source>Dispense not queried: {error}</source>
         <translation>未能查询出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1287"/>
+        <location filename="../../ui/order_panel.py" line="1314"/>
         <source>Order {order} created (trade id {trade}); it is unpaid.</source>
         <translation>订单 {order} 已创建（交易号 {trade}）；尚未支付。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1302"/>
+        <location filename="../../ui/order_panel.py" line="1329"/>
         <source>Order not created: {error}</source>
         <translation>未能创建订单：{error}</translation>
     </message>
@@ -1801,323 +1827,343 @@ Paid on (platform date): {date}</source>
 <context>
     <name>TroubleshootView</name>
     <message>
-        <location filename="../../ui/main_window.py" line="59"/>
-        <location filename="../../ui/troubleshoot_view.py" line="73"/>
+        <location filename="../../ui/main_window.py" line="64"/>
+        <location filename="../../ui/troubleshoot_view.py" line="72"/>
         <source>Troubleshoot</source>
         <translation>故障排查</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="75"/>
+        <location filename="../../ui/troubleshoot_view.py" line="74"/>
         <source>Machine</source>
         <translation>机器</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="76"/>
+        <location filename="../../ui/troubleshoot_view.py" line="75"/>
         <source>Online state</source>
         <translation>在线状态</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="77"/>
+        <location filename="../../ui/troubleshoot_view.py" line="76"/>
         <source>Cabinets</source>
         <translation>货柜</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="78"/>
+        <location filename="../../ui/troubleshoot_view.py" line="77"/>
         <source>Machine type</source>
         <translation>机型</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="79"/>
+        <location filename="../../ui/troubleshoot_view.py" line="78"/>
         <source>Currency</source>
         <translation>币种</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="80"/>
+        <location filename="../../ui/troubleshoot_view.py" line="79"/>
         <source>Ping latency</source>
         <translation>连接延迟</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="81"/>
+        <location filename="../../ui/troubleshoot_view.py" line="80"/>
         <source>Clock skew</source>
         <translation>时钟偏差</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="82"/>
+        <location filename="../../ui/troubleshoot_view.py" line="81"/>
         <source>Slots</source>
         <translation>货道</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="83"/>
+        <location filename="../../ui/troubleshoot_view.py" line="82"/>
         <source>History</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="86"/>
+        <location filename="../../ui/troubleshoot_view.py" line="85"/>
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="87"/>
+        <location filename="../../ui/troubleshoot_view.py" line="86"/>
         <source>WARN</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="88"/>
+        <location filename="../../ui/troubleshoot_view.py" line="87"/>
         <source>FAIL</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="91"/>
+        <location filename="../../ui/troubleshoot_view.py" line="95"/>
         <source>Slot</source>
         <translation>货道</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="92"/>
+        <location filename="../../ui/troubleshoot_view.py" line="96"/>
         <source>Cabinet</source>
         <translation>货柜</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="93"/>
+        <location filename="../../ui/troubleshoot_view.py" line="97"/>
         <source>Product</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="94"/>
+        <location filename="../../ui/troubleshoot_view.py" line="98"/>
         <source>Price</source>
         <translation>价格</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="95"/>
+        <location filename="../../ui/troubleshoot_view.py" line="99"/>
         <source>Stock</source>
         <translation>库存</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="96"/>
+        <location filename="../../ui/troubleshoot_view.py" line="100"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="98"/>
+        <location filename="../../ui/troubleshoot_view.py" line="102"/>
         <source>No machine chosen: pick one on the Machines &amp;&amp; orders tab.</source>
         <translation>未选择机器：请在“机器与订单”页中选择一台。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="101"/>
+        <location filename="../../ui/troubleshoot_view.py" line="105"/>
         <source>Machine {no}: not checked yet — press Check again.</source>
         <translation>机器 {no}：尚未检查 — 请点击“重新检查”。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="104"/>
+        <location filename="../../ui/troubleshoot_view.py" line="108"/>
         <source>Checking machine {no}…</source>
         <translation>正在检查机器 {no}…</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="105"/>
+        <location filename="../../ui/troubleshoot_view.py" line="109"/>
         <source>Machine {no} — {label}: {verdict} (checked {when})</source>
         <translation>机器 {no} — {label}：{verdict}（检查于 {when}）</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="109"/>
+        <location filename="../../ui/troubleshoot_view.py" line="113"/>
         <source>all checks passed</source>
         <translation>所有检查均通过</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="110"/>
+        <location filename="../../ui/troubleshoot_view.py" line="114"/>
         <source>works, with warnings</source>
         <translation>可以工作，但有警告</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="111"/>
+        <location filename="../../ui/troubleshoot_view.py" line="115"/>
         <source>PROBLEMS FOUND</source>
         <translation>发现问题</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="113"/>
+        <location filename="../../ui/troubleshoot_view.py" line="117"/>
         <source>Machine {no} was not checked: {error}</source>
         <translation>机器 {no} 未能检查：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="114"/>
+        <location filename="../../ui/troubleshoot_view.py" line="118"/>
         <source>No faulty slot: no slot&apos;s last dispense result in the journal is a failure.</source>
         <translation>没有故障货道：日志中没有哪个货道的最近一次出货结果是失败。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="118"/>
+        <location filename="../../ui/troubleshoot_view.py" line="122"/>
         <source>Faulty slots (last result a failure) — what it means and what to check:</source>
         <translation>故障货道（最近一次结果为失败）— 含义及需要检查的地方：</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="121"/>
+        <location filename="../../ui/troubleshoot_view.py" line="125"/>
         <source>{shown} of {total} slots · {faulty} faulty · {empty} empty · {low} low</source>
         <translation>显示 {shown} / {total} 个货道 · {faulty} 个故障 · {empty} 个缺货 · {low} 个库存低</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="124"/>
+        <location filename="../../ui/troubleshoot_view.py" line="128"/>
         <source>Choose a slot in the table to see its state or test it.</source>
         <translation>在表格中选择一个货道，查看其状态或进行测试。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="127"/>
+        <location filename="../../ui/troubleshoot_view.py" line="131"/>
         <source>&amp;Test-dispense slot…</source>
         <translation>测试出货(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="128"/>
+        <location filename="../../ui/troubleshoot_view.py" line="132"/>
         <source>&amp;Test-dispense {slot}…</source>
         <translation>测试出货 {slot}(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="129"/>
+        <location filename="../../ui/troubleshoot_view.py" line="133"/>
         <source>Drop one item from the chosen slot to see whether it works (asks first)</source>
         <translation>从选中的货道出一件商品，检查它是否正常（会先确认）</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="132"/>
+        <location filename="../../ui/troubleshoot_view.py" line="136"/>
         <source>Test-dispense slot {slot}?</source>
         <translation>测试货道 {slot} 出货？</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="133"/>
+        <location filename="../../ui/troubleshoot_view.py" line="137"/>
         <source>Test-dispense slot {slot}{product} on machine {no}?</source>
         <translation>在机器 {no} 上测试货道 {slot}{product} 出货？</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="136"/>
+        <location filename="../../ui/troubleshoot_view.py" line="140"/>
         <source>Test dispense</source>
         <translation>测试出货</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="137"/>
+        <location filename="../../ui/troubleshoot_view.py" line="141"/>
         <source>An item will drop from slot {slot} now: have someone at the machine to take it. The machine is locked until it reports; a test dispense is never retried.</source>
         <translation>货道 {slot} 将立即掉落一件商品：请安排人员在机器旁取走。机器报告结果前会被锁定；测试出货绝不会自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="142"/>
+        <location filename="../../ui/troubleshoot_view.py" line="146"/>
         <source> The machine is OFFLINE: the platform will probably refuse.</source>
         <translation>该机器离线：平台很可能会拒绝。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="145"/>
+        <location filename="../../ui/troubleshoot_view.py" line="149"/>
         <source>Nothing was sent.</source>
         <translation>未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="146"/>
+        <location filename="../../ui/troubleshoot_view.py" line="150"/>
         <source>Machine {no} is dispensing an order: wait for its result before testing a slot. Nothing was sent.</source>
         <translation>机器 {no} 正在为订单出货：请等待结果后再测试货道。未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="151"/>
+        <location filename="../../ui/troubleshoot_view.py" line="155"/>
         <source>Sending the test dispense of slot {slot} to machine {no}…</source>
         <translation>正在向机器 {no} 发送货道 {slot} 的测试出货指令…</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="154"/>
+        <location filename="../../ui/troubleshoot_view.py" line="158"/>
         <source>Machine {no} is locked: test-dispensing slot {slot}, delivery {delivery}. Waiting for the machine&apos;s result (Cancel stops waiting, not the machine).</source>
         <translation>机器 {no} 已锁定：正在测试货道 {slot}，出货单 {delivery}。正在等待机器的结果（“取消”只停止等待，不会停止机器）。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="159"/>
+        <location filename="../../ui/troubleshoot_view.py" line="163"/>
         <source>Test dispense of slot {slot} worked: the item dropped{delivery}.</source>
         <translation>货道 {slot} 测试出货成功：商品已掉落{delivery}。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="162"/>
+        <location filename="../../ui/troubleshoot_view.py" line="166"/>
         <source>Test dispense of slot {slot} FAILED{delivery}: {detail}</source>
         <translation>货道 {slot} 测试出货失败{delivery}：{detail}</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="165"/>
+        <location filename="../../ui/troubleshoot_view.py" line="169"/>
         <source>Test dispense of slot {slot}: no result{delivery} — {detail}</source>
         <translation>货道 {slot} 测试出货：无结果{delivery} — {detail}</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="168"/>
+        <location filename="../../ui/troubleshoot_view.py" line="172"/>
         <source>Slot {slot} was not test-dispensed: {error}</source>
         <translation>货道 {slot} 未进行测试出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="169"/>
+        <location filename="../../ui/troubleshoot_view.py" line="173"/>
         <source>Callback #{id} at {when}: deliver_status {deliver}, floor_status {floor}, error_msg “{error}”, channel_name {channel}.</source>
         <translation>回调 #{id}，时间 {when}：deliver_status {deliver}，floor_status {floor}，error_msg “{error}”，channel_name {channel}。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="174"/>
+        <location filename="../../ui/troubleshoot_view.py" line="178"/>
         <source>The platform&apos;s dispense record gave the result; the machine&apos;s callback had not arrived a few seconds later (the log pane shows it when it does).</source>
         <translation>结果来自平台的出货记录；几秒后机器的回调仍未到达（到达时会显示在日志窗格中）。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="179"/>
+        <location filename="../../ui/troubleshoot_view.py" line="183"/>
         <source>History from the journal (last 7 days)</source>
         <translation>日志中的历史（最近 7 天）</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="180"/>
+        <location filename="../../ui/troubleshoot_view.py" line="184"/>
         <source>Recent dispense results:</source>
         <translation>最近的出货结果：</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="181"/>
+        <location filename="../../ui/troubleshoot_view.py" line="185"/>
         <source>The journal was not read: no history.</source>
         <translation>未读取日志：没有历史。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="202"/>
+        <location filename="../../ui/troubleshoot_view.py" line="206"/>
         <source>Check</source>
         <translation>检查项</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="206"/>
+        <location filename="../../ui/troubleshoot_view.py" line="210"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="211"/>
+        <location filename="../../ui/troubleshoot_view.py" line="215"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="400"/>
+        <location filename="../../ui/troubleshoot_view.py" line="404"/>
         <source>C&amp;heck again</source>
         <translation>重新检查(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="402"/>
+        <location filename="../../ui/troubleshoot_view.py" line="406"/>
         <source>Ping the platform and read the machine, its slots and the journal again</source>
         <translation>重新连接平台，并再次读取机器、货道和日志</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="422"/>
+        <location filename="../../ui/troubleshoot_view.py" line="511"/>
         <source>Health</source>
         <translation>健康状况</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="440"/>
+        <location filename="../../ui/troubleshoot_view.py" line="510"/>
         <source>Slots (all cabinets)</source>
         <translation>货道（所有货柜）</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="450"/>
+        <location filename="../../ui/troubleshoot_view.py" line="457"/>
         <source>slot or product, e.g. A12 or cola</source>
         <translation>货道或商品，例如 A12 或 可乐</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="453"/>
+        <location filename="../../ui/troubleshoot_view.py" line="460"/>
         <source>Fi&amp;lter:</source>
         <translation>筛选(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="455"/>
+        <location filename="../../ui/troubleshoot_view.py" line="462"/>
         <source>&amp;Problems only</source>
         <translation>只看有问题的(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="457"/>
+        <location filename="../../ui/troubleshoot_view.py" line="464"/>
         <source>Show only faulty, empty and low slots</source>
         <translation>只显示故障、缺货和库存低的货道</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="813"/>
+        <location filename="../../ui/troubleshoot_view.py" line="533"/>
+        <source>Health: all {count} checks OK</source>
+        <translation>健康状况：全部 {count} 项检查正常</translation>
+    </message>
+    <message>
+        <location filename="../../ui/troubleshoot_view.py" line="538"/>
+        <source>{check} {result}: {summary}</source>
+        <translation>{check} {result}：{summary}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/troubleshoot_view.py" line="545"/>
+        <source>Health: {ok} of {count} checks OK — {problems}</source>
+        <translation>健康状况：{count} 项检查中 {ok} 项正常 — {problems}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/troubleshoot_view.py" line="552"/>
+        <source>Every check is on the Health tab below</source>
+        <translation>全部检查项见下方“健康状况”标签页</translation>
+    </message>
+    <message>
+        <location filename="../../ui/troubleshoot_view.py" line="853"/>
         <source> (delivery {delivery})</source>
         <translation>（出货单 {delivery}）</translation>
     </message>
@@ -2156,7 +2202,7 @@ Paid on (platform date): {date}</source>
     </message>
     <message>
         <location filename="../../ui/models.py" line="136"/>
-        <location filename="../../ui/models.py" line="279"/>
+        <location filename="../../ui/models.py" line="289"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
@@ -2171,175 +2217,170 @@ Paid on (platform date): {date}</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="142"/>
+        <location filename="../../ui/models.py" line="147"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="143"/>
-        <source>Last notice</source>
-        <translation>最近通知</translation>
-    </message>
-    <message>
-        <location filename="../../ui/models.py" line="171"/>
-        <location filename="../../ui/models.py" line="270"/>
+        <location filename="../../ui/models.py" line="176"/>
+        <location filename="../../ui/models.py" line="278"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="172"/>
-        <location filename="../../ui/models.py" line="275"/>
+        <location filename="../../ui/models.py" line="177"/>
+        <location filename="../../ui/models.py" line="283"/>
         <source>Product</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="173"/>
+        <location filename="../../ui/models.py" line="178"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="174"/>
+        <location filename="../../ui/models.py" line="179"/>
         <source>Price</source>
         <translation>价格</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="176"/>
+        <location filename="../../ui/models.py" line="181"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="181"/>
+        <location filename="../../ui/models.py" line="186"/>
         <source>Notified</source>
         <translation>已通知</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="183"/>
+        <location filename="../../ui/models.py" line="188"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="185"/>
+        <location filename="../../ui/models.py" line="190"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="189"/>
+        <location filename="../../ui/models.py" line="194"/>
         <source>Last dispense</source>
         <translation>最近出货</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="216"/>
+        <location filename="../../ui/models.py" line="221"/>
         <source>callback #{id}</source>
         <translation>回调 #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="219"/>
+        <location filename="../../ui/models.py" line="224"/>
         <source>platform record (delivery {delivery})</source>
         <translation>平台出货记录（出货单 {delivery}）</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="222"/>
+        <location filename="../../ui/models.py" line="227"/>
         <source>platform record</source>
         <translation>平台出货记录</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="225"/>
+        <location filename="../../ui/models.py" line="230"/>
         <source>dispense action #{id} refused {code}</source>
         <translation>出货操作 #{id} 被拒绝 {code}</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="228"/>
+        <location filename="../../ui/models.py" line="233"/>
         <source>dispense action #{id} refused</source>
         <translation>出货操作 #{id} 被拒绝</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="230"/>
+        <location filename="../../ui/models.py" line="235"/>
         <source>no result after {seconds} s</source>
         <translation>{seconds} 秒后仍无结果</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="239"/>
+        <location filename="../../ui/models.py" line="244"/>
         <source>the console</source>
         <translation>控制台</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="251"/>
+        <location filename="../../ui/models.py" line="256"/>
         <source>product {id}</source>
         <translation>商品 {id}</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="255"/>
+        <location filename="../../ui/models.py" line="260"/>
         <source>{who}, {when}</source>
         <translation>{who}，{when}</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="265"/>
+        <location filename="../../ui/models.py" line="273"/>
         <source>Opened (local)</source>
         <translation>创建时间（本地）</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="276"/>
+        <location filename="../../ui/models.py" line="284"/>
         <source>Paid on (platform date)</source>
-        <translation>支付日期（平台日期）</translation>
+        <translation>付款日期（平台日期）</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="266"/>
+        <location filename="../../ui/models.py" line="274"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="267"/>
+        <location filename="../../ui/models.py" line="275"/>
         <source>Trade id</source>
         <translation>交易号</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="268"/>
-        <location filename="../../ui/models.py" line="307"/>
+        <location filename="../../ui/models.py" line="276"/>
+        <location filename="../../ui/models.py" line="317"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="273"/>
+        <location filename="../../ui/models.py" line="281"/>
         <source>Machine</source>
         <translation>机器</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="274"/>
+        <location filename="../../ui/models.py" line="282"/>
         <source>Slot</source>
         <translation>货道</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="277"/>
+        <location filename="../../ui/models.py" line="286"/>
         <source>What happened</source>
         <translation>发生了什么</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="278"/>
+        <location filename="../../ui/models.py" line="288"/>
         <source>Evidence</source>
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="280"/>
+        <location filename="../../ui/models.py" line="290"/>
         <source>Last change</source>
         <translation>最后修改</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="282"/>
+        <location filename="../../ui/models.py" line="292"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="294"/>
+        <location filename="../../ui/models.py" line="304"/>
         <source>{order} · machine {machine} · {activity}</source>
         <translation>{order} · 机器 {machine} · {activity}</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="300"/>
+        <location filename="../../ui/models.py" line="310"/>
         <source>{n} follow-ups</source>
         <translation>{n} 个跟进</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="300"/>
+        <location filename="../../ui/models.py" line="310"/>
         <source>{n} follow-up</source>
         <translation>{n} 个跟进</translation>
     </message>
