@@ -144,6 +144,8 @@ class FollowupsPanel(QWidget):
         layout.addWidget(intro)
         self.view = QTableView()
         self.view.setModel(self.model)
+        self.view.setTabKeyNavigation(False)  # Tab leaves the table, Ctrl+Tab changes tabs
+        self.view.setAccessibleName(translate("FollowupsPanel", "Follow-ups"))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.verticalHeader().hide()
@@ -188,7 +190,7 @@ class FollowupsPanel(QWidget):
         self.dismiss_button = QPushButton(translate("FollowupsPanel", "D&ismiss…"))
         self.dismiss_button.setToolTip(translate("FollowupsPanel", "No refund needed: say why"))
         self.open_button = QPushButton(translate("FollowupsPanel", "Open &order"))
-        self.show_all = QCheckBox(translate("FollowupsPanel", "Show closed ones too"))
+        self.show_all = QCheckBox(translate("FollowupsPanel", "Show c&losed ones too"))
         for w in (self.refund_button, self.resolve_button, self.dismiss_button, self.open_button):
             row.addWidget(w)
         row.addStretch(1)

@@ -293,6 +293,8 @@ class LogPane(QDockWidget):
 
         self.view = QTableView()
         self.view.setModel(self.model)
+        self.view.setTabKeyNavigation(False)  # Tab leaves the table, Ctrl+Tab changes tabs
+        self.view.setAccessibleName(translate("LogPane", "Log lines"))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setWordWrap(False)
@@ -307,6 +309,7 @@ class LogPane(QDockWidget):
             header.resizeSection(col, width)
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
+        self.details.setAccessibleName(translate("LogPane", "Details of the selected line"))
         self.details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.details.setPlaceholderText(translate("LogPane", "Select a line to see its details."))
         split = QSplitter(Qt.Orientation.Horizontal)

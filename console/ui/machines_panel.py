@@ -63,6 +63,7 @@ class MachinesPanel(QGroupBox):
 
         self.view = QTableView()
         self.view.setModel(self.proxy)
+        self.view.setTabKeyNavigation(False)  # Tab leaves the table, Ctrl+Tab changes tabs
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setSortingEnabled(True)

@@ -342,6 +342,8 @@ class OrderPanel(QWidget):
         self.records = records_model(self)
         self.records_view = QTableView()
         self.records_view.setModel(self.records)
+        self.records_view.setTabKeyNavigation(False)  # Tab leaves the table, Ctrl+Tab changes tabs
+        self.records_view.setAccessibleName(translate("OrderPanel", "Records of the order"))
         self.records_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.records_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.records_view.verticalHeader().hide()

@@ -75,6 +75,7 @@ class ProfilesDialog(QDialog):
         layout = QHBoxLayout(self)
         left = QVBoxLayout()
         self.list = QListWidget()
+        self.list.setAccessibleName(translate("ProfilesDialog", "Profiles"))
         self.list.setMinimumWidth(190)
         self.new_button = QPushButton(translate("ProfilesDialog", "&New profile"))
         left.addWidget(self.list, 1)

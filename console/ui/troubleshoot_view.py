@@ -401,7 +401,7 @@ class TroubleshootView(QWidget):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.header_label.setFont(font)
-        self.check_button = QPushButton(translate("TroubleshootView", "C&heck again"))
+        self.check_button = QPushButton(translate("TroubleshootView", "Check a&gain"))
         self.check_button.setToolTip(
             translate(
                 "TroubleshootView",
@@ -423,6 +423,8 @@ class TroubleshootView(QWidget):
         self.checks = checks_model(self)
         self.checks_view = QTableView()
         self.checks_view.setModel(self.checks)
+        self.checks_view.setTabKeyNavigation(False)  # Tab leaves the table, Ctrl+Tab changes tabs
+        self.checks_view.setAccessibleName(translate("TroubleshootView", "Health checks"))
         self.checks_view.verticalHeader().hide()
         self.checks_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.checks_view.setWordWrap(False)
@@ -437,6 +439,9 @@ class TroubleshootView(QWidget):
         self.chart = HistoryChart()
         self.history_text = QPlainTextEdit()
         self.history_text.setReadOnly(True)
+        self.history_text.setAccessibleName(
+            translate("TroubleshootView", "Recent dispense results")
+        )
         self.history_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.history_text.setMaximumBlockCount(200)
         self.history_text.setMinimumHeight(3 * self.history_text.fontMetrics().height())
@@ -473,6 +478,8 @@ class TroubleshootView(QWidget):
         self.slots = SlotsModel(self, self.lang)
         self.slots_view = QTableView()
         self.slots_view.setModel(self.slots)
+        self.slots_view.setTabKeyNavigation(False)  # Tab leaves the table, Ctrl+Tab changes tabs
+        self.slots_view.setAccessibleName(translate("TroubleshootView", "Slots"))
         self.slots_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.slots_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.slots_view.setSortingEnabled(True)

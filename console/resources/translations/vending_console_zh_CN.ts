@@ -77,54 +77,49 @@ The details are in the console&apos;s log file. The window stays open; check the
         <translation>已支付订单中出货失败、无应答或被拒绝的记录：顾客很可能已付款却没拿到商品。请为其退款，或填写原因后忽略。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="184"/>
+        <location filename="../../ui/followups_panel.py" line="186"/>
         <source>Mark refu&amp;nded…</source>
         <translation>标记已退款(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="186"/>
+        <location filename="../../ui/followups_panel.py" line="188"/>
         <source>The customer got their money back: note the reference</source>
         <translation>顾客已拿回款项：记下退款单号</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="188"/>
+        <location filename="../../ui/followups_panel.py" line="190"/>
         <source>D&amp;ismiss…</source>
         <translation>忽略(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="189"/>
+        <location filename="../../ui/followups_panel.py" line="191"/>
         <source>No refund needed: say why</source>
         <translation>无需退款：说明原因</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="190"/>
+        <location filename="../../ui/followups_panel.py" line="192"/>
         <source>Open &amp;order</source>
         <translation>打开订单(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="191"/>
-        <source>Show closed ones too</source>
-        <translation>同时显示已关闭的跟进</translation>
-    </message>
-    <message>
-        <location filename="../../ui/followups_panel.py" line="296"/>
+        <location filename="../../ui/followups_panel.py" line="298"/>
         <source>Follow-ups not loaded: {error}</source>
         <translation>未能加载跟进：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="310"/>
-        <location filename="../../ui/followups_panel.py" line="335"/>
+        <location filename="../../ui/followups_panel.py" line="312"/>
+        <location filename="../../ui/followups_panel.py" line="337"/>
         <source>Nothing was sent.</source>
         <translation>未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="315"/>
-        <location filename="../../ui/followups_panel.py" line="326"/>
+        <location filename="../../ui/followups_panel.py" line="317"/>
+        <location filename="../../ui/followups_panel.py" line="328"/>
         <source>Refund order {order}</source>
         <translation>为订单 {order} 退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="327"/>
+        <location filename="../../ui/followups_panel.py" line="329"/>
         <source>A note for the record (optional), e.g. who asked for it:</source>
         <translation>备注（可选），例如是谁要求的：</translation>
     </message>
@@ -192,78 +187,88 @@ Paid on (platform date): {date}</source>
     </message>
     <message>
         <location filename="../../ui/followups_panel.py" line="117"/>
-        <location filename="../../ui/followups_panel.py" line="321"/>
-        <location filename="../../ui/followups_panel.py" line="330"/>
+        <location filename="../../ui/followups_panel.py" line="323"/>
+        <location filename="../../ui/followups_panel.py" line="332"/>
         <source>Refund customer</source>
         <translation>为顾客退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="164"/>
+        <location filename="../../ui/followups_panel.py" line="148"/>
+        <source>Follow-ups</source>
+        <translation>跟进列表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/followups_panel.py" line="166"/>
         <source>Select a follow-up to see every step, who and when.</source>
         <translation>选择一条跟进，查看每一步、由谁操作以及时间。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="166"/>
+        <location filename="../../ui/followups_panel.py" line="168"/>
         <source>Follow-up history</source>
         <translation>跟进记录</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="176"/>
+        <location filename="../../ui/followups_panel.py" line="178"/>
         <source>Refund custo&amp;mer…</source>
         <translation>为顾客退款(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="178"/>
+        <location filename="../../ui/followups_panel.py" line="180"/>
         <source>Move the order to refund on the platform (status 2) and record it here; then pay the customer back and mark it refunded</source>
         <translation>在平台上把订单转入退款（状态 2）并记录在此；然后把钱退给顾客并标记为已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="316"/>
+        <location filename="../../ui/followups_panel.py" line="193"/>
+        <source>Show c&amp;losed ones too</source>
+        <translation>同时显示已关闭的跟进(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/followups_panel.py" line="318"/>
         <source>The item may have dropped. What did you check? (e.g. slot {slot} still holds it; the customer says nothing came out)</source>
         <translation>商品可能已经掉落。您核实了什么？（例如：货道 {slot} 里商品还在；顾客说什么都没有出来）</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="357"/>
+        <location filename="../../ui/followups_panel.py" line="359"/>
         <source>Follow-up #{id} refunded</source>
         <translation>跟进 #{id} 已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="358"/>
+        <location filename="../../ui/followups_panel.py" line="360"/>
         <source>How was the customer of order {order} refunded? (e.g. the payment channel&apos;s refund reference)</source>
         <translation>订单 {order} 的顾客是如何退款的？（例如支付渠道的退款单号）</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="363"/>
+        <location filename="../../ui/followups_panel.py" line="365"/>
         <source>Mark refunded</source>
         <translation>标记已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="386"/>
+        <location filename="../../ui/followups_panel.py" line="388"/>
         <source>Dismiss follow-up #{id}</source>
         <translation>忽略跟进 #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="387"/>
+        <location filename="../../ui/followups_panel.py" line="389"/>
         <source>Why does order {order} need no refund?</source>
         <translation>为什么订单 {order} 不需要退款？</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="390"/>
+        <location filename="../../ui/followups_panel.py" line="392"/>
         <source>Dismiss</source>
         <translation>忽略</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="422"/>
+        <location filename="../../ui/followups_panel.py" line="424"/>
         <source>Follow-up #{id} (order {order}) is now {state}.</source>
         <translation>跟进 #{id}（订单 {order}）现在的状态：{state}。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="426"/>
+        <location filename="../../ui/followups_panel.py" line="428"/>
         <source> Order {order} was set to 2 — moved to refund.</source>
         <translation> 订单 {order} 已设为 2 — 转入退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="442"/>
+        <location filename="../../ui/followups_panel.py" line="444"/>
         <source>Follow-up #{id} unchanged: {error}</source>
         <translation>跟进 #{id} 未更改：{error}</translation>
     </message>
@@ -450,7 +455,7 @@ Paid on (platform date): {date}</source>
     </message>
     <message>
         <location filename="../../ui/log_pane.py" line="257"/>
-        <location filename="../../ui/log_pane.py" line="346"/>
+        <location filename="../../ui/log_pane.py" line="349"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
@@ -495,102 +500,112 @@ Paid on (platform date): {date}</source>
         <translation>搜索(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="311"/>
+        <location filename="../../ui/log_pane.py" line="297"/>
+        <source>Log lines</source>
+        <translation>日志行</translation>
+    </message>
+    <message>
+        <location filename="../../ui/log_pane.py" line="312"/>
+        <source>Details of the selected line</source>
+        <translation>所选日志行的详情</translation>
+    </message>
+    <message>
+        <location filename="../../ui/log_pane.py" line="314"/>
         <source>Select a line to see its details.</source>
         <translation>选择一行以查看详细信息。</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="322"/>
+        <location filename="../../ui/log_pane.py" line="325"/>
         <source>Copy as &amp;curl</source>
         <translation>复制为 curl(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="323"/>
+        <location filename="../../ui/log_pane.py" line="326"/>
         <source>Replay call&amp;back</source>
         <translation>重放回调(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="325"/>
+        <location filename="../../ui/log_pane.py" line="328"/>
         <source>Send the selected callback to this console&apos;s receiver again, marked as a replay (it never counts as a new result)</source>
         <translation>把选中的回调再次发送到本控制台的接收器，并标记为重放（不会被算作新的结果）</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="331"/>
+        <location filename="../../ui/log_pane.py" line="334"/>
         <source>E&amp;xport…</source>
         <translation>导出(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="333"/>
+        <location filename="../../ui/log_pane.py" line="336"/>
         <source>Write the lines shown (filtered) to a JSON Lines file</source>
         <translation>把当前显示（已筛选）的行写入 JSON Lines 文件</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="335"/>
+        <location filename="../../ui/log_pane.py" line="338"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="350"/>
+        <location filename="../../ui/log_pane.py" line="353"/>
         <source>Collapse the log</source>
         <translation>收起日志</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="356"/>
+        <location filename="../../ui/log_pane.py" line="359"/>
         <source>Hide the log (View ▸ Log shows it)</source>
         <translation>隐藏日志（视图 ▸ 日志可再显示）</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="357"/>
+        <location filename="../../ui/log_pane.py" line="360"/>
         <source>Hide the log</source>
         <translation>隐藏日志</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="422"/>
+        <location filename="../../ui/log_pane.py" line="425"/>
         <source>Open the log again</source>
         <translation>重新展开日志</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="424"/>
+        <location filename="../../ui/log_pane.py" line="427"/>
         <source>Collapse the log to this strip</source>
         <translation>将日志收起为此细条</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="447"/>
+        <location filename="../../ui/log_pane.py" line="450"/>
         <source>{shown:,} of {total:,}</source>
         <translation>显示 {shown:,} / 共 {total:,}</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="493"/>
+        <location filename="../../ui/log_pane.py" line="496"/>
         <source>Copied the request as curl (secrets masked).</source>
         <translation>已将请求复制为 curl 命令（密钥已隐藏）。</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="517"/>
+        <location filename="../../ui/log_pane.py" line="520"/>
         <source>Callback #{id} replayed: the receiver answered {status}.</source>
         <translation>回调 #{id} 已重放：接收器返回 {status}。</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="527"/>
+        <location filename="../../ui/log_pane.py" line="530"/>
         <source>Callback #{id} not replayed: {error}</source>
         <translation>回调 #{id} 未能重放：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="536"/>
+        <location filename="../../ui/log_pane.py" line="539"/>
         <source>Export the log lines shown</source>
         <translation>导出显示的日志行</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="538"/>
+        <location filename="../../ui/log_pane.py" line="541"/>
         <source>JSON Lines (*.jsonl)</source>
         <translation>JSON Lines 文件 (*.jsonl)</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="560"/>
+        <location filename="../../ui/log_pane.py" line="563"/>
         <source>Exported {count:,} log lines to {path}.</source>
         <translation>已将 {count:,} 行日志导出到 {path}。</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="570"/>
+        <location filename="../../ui/log_pane.py" line="573"/>
         <source>Export to {path} failed: {error}</source>
         <translation>导出到 {path} 失败：{error}</translation>
     </message>
@@ -623,62 +638,62 @@ Paid on (platform date): {date}</source>
         <translation>从平台重新加载机器列表 (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="82"/>
+        <location filename="../../ui/machines_panel.py" line="83"/>
         <source>8 digits, e.g. 16327129</source>
         <translation>8 位数字，例如 16327129</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="84"/>
+        <location filename="../../ui/machines_panel.py" line="85"/>
         <source>Machine &amp;no.:</source>
         <translation>机器编号(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="86"/>
+        <location filename="../../ui/machines_panel.py" line="87"/>
         <source>&amp;Use</source>
         <translation>使用(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="88"/>
+        <location filename="../../ui/machines_panel.py" line="89"/>
         <source>Work on the machine with this number</source>
         <translation>操作此编号的机器</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="129"/>
+        <location filename="../../ui/machines_panel.py" line="130"/>
         <source>Loading machines…</source>
         <translation>正在加载机器…</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="146"/>
+        <location filename="../../ui/machines_panel.py" line="147"/>
         <source>{count} machines, {offline} offline.</source>
         <translation>共 {count} 台机器，{offline} 台离线。</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="148"/>
+        <location filename="../../ui/machines_panel.py" line="149"/>
         <source>{count} machines.</source>
         <translation>共 {count} 台机器。</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="157"/>
+        <location filename="../../ui/machines_panel.py" line="158"/>
         <source>Machines not loaded: {error}</source>
         <translation>未能加载机器：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="173"/>
+        <location filename="../../ui/machines_panel.py" line="174"/>
         <source>Machine {machine} is offline.</source>
         <translation>机器 {machine} 离线。</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="185"/>
+        <location filename="../../ui/machines_panel.py" line="186"/>
         <source>“{typed}” is not a machine number: it has 8 digits, e.g. 16327129.</source>
         <translation>“{typed}”不是机器编号：机器编号为 8 位数字，例如 16327129。</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="193"/>
+        <location filename="../../ui/machines_panel.py" line="194"/>
         <source>Machine number {machine} has {digits} digits; only special merchants have numbers longer than 8. Using it anyway.</source>
         <translation>机器编号 {machine} 有 {digits} 位；只有特殊商户的编号超过 8 位。仍按此编号继续。</translation>
     </message>
     <message>
-        <location filename="../../ui/machines_panel.py" line="201"/>
+        <location filename="../../ui/machines_panel.py" line="202"/>
         <source>Working on machine {machine}.</source>
         <translation>正在操作机器 {machine}。</translation>
     </message>
@@ -1178,7 +1193,7 @@ Paid on (platform date): {date}</source>
     </message>
     <message>
         <location filename="../../ui/order_panel.py" line="310"/>
-        <location filename="../../ui/order_panel.py" line="729"/>
+        <location filename="../../ui/order_panel.py" line="731"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
@@ -1208,400 +1223,405 @@ Paid on (platform date): {date}</source>
         <translation>20 分钟时限：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="363"/>
+        <location filename="../../ui/order_panel.py" line="346"/>
+        <source>Records of the order</source>
+        <translation>订单的出货记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/order_panel.py" line="365"/>
         <source>choose a status</source>
         <translation>选择状态</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="369"/>
+        <location filename="../../ui/order_panel.py" line="371"/>
         <source>S&amp;tatus:</source>
         <translation>状态(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="371"/>
+        <location filename="../../ui/order_panel.py" line="373"/>
         <source>&amp;Apply</source>
         <translation>应用(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="373"/>
+        <location filename="../../ui/order_panel.py" line="375"/>
         <source>Send the chosen status to the platform (Ctrl+Enter)</source>
         <translation>把选中的状态发送到平台 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="381"/>
+        <location filename="../../ui/order_panel.py" line="383"/>
         <source>&amp;Dispense selected</source>
         <translation>出货选中项(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="383"/>
+        <location filename="../../ui/order_panel.py" line="385"/>
         <source>Drop the selected record&apos;s item (asks first)</source>
         <translation>为选中的记录出货（会先确认）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="385"/>
+        <location filename="../../ui/order_panel.py" line="387"/>
         <source>Dispense a&amp;ll</source>
         <translation>全部出货(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="387"/>
+        <location filename="../../ui/order_panel.py" line="389"/>
         <source>Drop every record not yet picked up, one after another (asks first)</source>
         <translation>依次为所有未取货的记录出货（会先确认）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="391"/>
+        <location filename="../../ui/order_panel.py" line="393"/>
         <source>&amp;Query dispense</source>
         <translation>查询出货(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="393"/>
+        <location filename="../../ui/order_panel.py" line="395"/>
         <source>Ask the platform for the selected record&apos;s last dispense</source>
         <translation>向平台查询选中记录的最近一次出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="548"/>
+        <location filename="../../ui/order_panel.py" line="550"/>
         <source>No machine chosen: pick one in the list or type its number.</source>
         <translation>未选择机器：请在列表中选择，或输入机器编号。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="556"/>
+        <location filename="../../ui/order_panel.py" line="558"/>
         <source>Machine &lt;b&gt;{machine}&lt;/b&gt;</source>
         <translation>机器 &lt;b&gt;{machine}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="562"/>
+        <location filename="../../ui/order_panel.py" line="564"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="564"/>
+        <location filename="../../ui/order_panel.py" line="566"/>
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="567"/>
+        <location filename="../../ui/order_panel.py" line="569"/>
         <source>Machine &lt;b&gt;{machine}&lt;/b&gt; — {name} ({state})</source>
         <translation>机器 &lt;b&gt;{machine}&lt;/b&gt; — {name}（{state}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="599"/>
+        <location filename="../../ui/order_panel.py" line="601"/>
         <source>Products not loaded (names stay unknown): {error}</source>
         <translation>未能加载商品（商品名称将显示为未知）：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="636"/>
+        <location filename="../../ui/order_panel.py" line="638"/>
         <source>“{typed}” is not an order id: it is a positive whole number.</source>
         <translation>“{typed}”不是订单号：订单号为正整数。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="644"/>
+        <location filename="../../ui/order_panel.py" line="646"/>
         <source>Choose the order&apos;s machine first (list or number).</source>
         <translation>请先选择订单所在的机器（列表或编号）。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="720"/>
+        <location filename="../../ui/order_panel.py" line="722"/>
         <source>Order {order} not opened: {error}</source>
         <translation>未能打开订单 {order}：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="745"/>
+        <location filename="../../ui/order_panel.py" line="747"/>
         <source>Order {order} on machine {machine}</source>
         <translation>机器 {machine} 上的订单 {order}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="776"/>
+        <location filename="../../ui/order_panel.py" line="778"/>
         <source>{status} (now; choose a status to set)</source>
         <translation>{status}（当前；请选择要设置的状态）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="794"/>
+        <location filename="../../ui/order_panel.py" line="796"/>
         <source>product {id}</source>
         <translation>商品 {id}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="843"/>
+        <location filename="../../ui/order_panel.py" line="845"/>
         <source>Order {order} is already {status}: nothing was sent.</source>
         <translation>订单 {order} 已经是 {status}：未发送任何指令。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="851"/>
+        <location filename="../../ui/order_panel.py" line="853"/>
         <source>Set order {order} to {status}?</source>
         <translation>将订单 {order} 设为 {status}？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="854"/>
+        <location filename="../../ui/order_panel.py" line="856"/>
         <source>Set order {order} on machine {machine} to {status}?</source>
         <translation>将机器 {machine} 上的订单 {order} 设为 {status}？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="861"/>
-        <location filename="../../ui/order_panel.py" line="880"/>
-        <location filename="../../ui/order_panel.py" line="1042"/>
+        <location filename="../../ui/order_panel.py" line="863"/>
+        <location filename="../../ui/order_panel.py" line="882"/>
+        <location filename="../../ui/order_panel.py" line="1044"/>
         <source>Nothing was sent.</source>
         <translation>未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="865"/>
+        <location filename="../../ui/order_panel.py" line="867"/>
         <source>Order {order} is older than 20 minutes</source>
         <translation>订单 {order} 已超过 20 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="868"/>
+        <location filename="../../ui/order_panel.py" line="870"/>
         <source>Order {order} is older than 20 minutes: the platform will refuse to dispense it, even once it is marked paid.</source>
         <translation>订单 {order} 已超过 20 分钟：即使标记为已支付，平台也会拒绝出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="873"/>
+        <location filename="../../ui/order_panel.py" line="875"/>
         <source>Mark paid anyway</source>
         <translation>仍然标记为已支付</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="874"/>
+        <location filename="../../ui/order_panel.py" line="876"/>
         <source>The customer would have paid for an item the machine cannot drop.</source>
         <translation>顾客将为一件机器无法出货的商品付款。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="886"/>
+        <location filename="../../ui/order_panel.py" line="888"/>
         <source>Setting order {order} to {status}…</source>
         <translation>正在将订单 {order} 设为 {status}…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="908"/>
+        <location filename="../../ui/order_panel.py" line="910"/>
         <source>Order {order} is now {status}.</source>
         <translation>订单 {order} 现在是 {status}。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="924"/>
+        <location filename="../../ui/order_panel.py" line="926"/>
         <source>Order {order} was not set to {status}: {error}</source>
         <translation>订单 {order} 未能设为 {status}：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="956"/>
+        <location filename="../../ui/order_panel.py" line="958"/>
         <source>Order {order}: {why}. Nothing was sent.</source>
         <translation>订单 {order}：{why}。未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="967"/>
+        <location filename="../../ui/order_panel.py" line="969"/>
         <source>, </source>
         <translation>、</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="968"/>
+        <location filename="../../ui/order_panel.py" line="970"/>
         <source>record {record} ({product} ×{quantity})</source>
         <translation>记录 {record}（{product} ×{quantity}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="972"/>
+        <location filename="../../ui/order_panel.py" line="974"/>
         <source>record {record}</source>
         <translation>记录 {record}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="977"/>
+        <location filename="../../ui/order_panel.py" line="979"/>
         <source>Items will drop now, one record after another: the next is sent only after the machine reports the previous one. </source>
         <translation>商品将立即逐条出货：机器报告上一条结果后才会发送下一条。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="983"/>
+        <location filename="../../ui/order_panel.py" line="985"/>
         <source>An item will drop now. </source>
         <translation>商品将立即出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="984"/>
+        <location filename="../../ui/order_panel.py" line="986"/>
         <source>The machine is locked until it reports; a dispense is never retried.</source>
         <translation>机器报告结果前会被锁定；出货绝不会自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="988"/>
+        <location filename="../../ui/order_panel.py" line="990"/>
         <source> The order is older than 20 minutes: the platform will probably refuse.</source>
         <translation>该订单已超过 20 分钟：平台很可能会拒绝。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1030"/>
+        <location filename="../../ui/order_panel.py" line="1032"/>
         <source>Dispense order {order}?</source>
         <translation>为订单 {order} 出货？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1033"/>
+        <location filename="../../ui/order_panel.py" line="1035"/>
         <source>Dispense {items} of order {order} on machine {machine}?</source>
         <translation>在机器 {machine} 上为订单 {order} 出货：{items}？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1036"/>
+        <location filename="../../ui/order_panel.py" line="1038"/>
         <source>Dispense all</source>
         <translation>全部出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1038"/>
+        <location filename="../../ui/order_panel.py" line="1040"/>
         <source>Dispense</source>
         <translation>出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1047"/>
+        <location filename="../../ui/order_panel.py" line="1049"/>
         <source>Sending the dispense to machine {machine}…</source>
         <translation>正在向机器 {machine} 发送出货指令…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1068"/>
+        <location filename="../../ui/order_panel.py" line="1070"/>
         <source>sent {when} by {actor}</source>
         <translation>由 {actor} 于 {when} 发出</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1072"/>
+        <location filename="../../ui/order_panel.py" line="1074"/>
         <source>sent {when}</source>
         <translation>于 {when} 发出</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1075"/>
+        <location filename="../../ui/order_panel.py" line="1077"/>
         <source>Record {record}: dispense {sent}; the platform accepted it as delivery {delivery} (status “{status}”) and no result has come yet.</source>
         <translation>记录 {record}：出货指令{sent}；平台已受理，出货单 {delivery}（状态“{status}”），尚未收到结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1081"/>
+        <location filename="../../ui/order_panel.py" line="1083"/>
         <source>Record {record}: a dispense {sent} is still waiting for the platform&apos;s answer.</source>
         <translation>记录 {record}：出货指令{sent}，仍在等待平台应答。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1086"/>
+        <location filename="../../ui/order_panel.py" line="1088"/>
         <source>Record {record}: dispense {sent}; no usable answer came from the platform ({message}).</source>
         <translation>记录 {record}：出货指令{sent}；未收到平台的有效应答（{message}）。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1092"/>
+        <location filename="../../ui/order_panel.py" line="1094"/>
         <source>Record {record}: dispense {sent}; the console stopped before the platform answered.</source>
         <translation>记录 {record}：出货指令{sent}；平台应答之前控制台已停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1102"/>
+        <location filename="../../ui/order_panel.py" line="1104"/>
         <source>no message</source>
         <translation>无消息</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1110"/>
+        <location filename="../../ui/order_panel.py" line="1112"/>
         <source> ({index} of {total})</source>
         <translation>（第 {index} / {total} 条）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1117"/>
+        <location filename="../../ui/order_panel.py" line="1119"/>
         <source>Sending the dispense of record {record}{of} to machine {machine}…</source>
         <translation>正在向机器 {machine} 发送记录 {record}{of} 的出货指令…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1128"/>
+        <location filename="../../ui/order_panel.py" line="1130"/>
         <source>Machine {machine} reported on record {record}{of}.</source>
         <translation>机器 {machine} 已报告记录 {record}{of} 的结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1144"/>
+        <location filename="../../ui/order_panel.py" line="1146"/>
         <source> (delivery {delivery})</source>
         <translation>（出货单 {delivery}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1150"/>
+        <location filename="../../ui/order_panel.py" line="1152"/>
         <source>Record {record} dropped{delivery}.</source>
         <translation>记录 {record} 已出货{delivery}。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1156"/>
+        <location filename="../../ui/order_panel.py" line="1158"/>
         <source>Record {record}: the platform says it was already delivered (“{message}”). Nothing was sent, and this answer opens no refund follow-up.</source>
         <translation>记录 {record}：平台表示该记录已出货（“{message}”）。本次未发送任何指令，这一回复不会产生退款跟进。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1165"/>
+        <location filename="../../ui/order_panel.py" line="1167"/>
         <source>Record {record}: the dispense was sent but its answer was lost — the item MAY HAVE DROPPED. Check the machine or use Query dispense before dispensing it again. ({error})</source>
         <translation>记录 {record}：出货指令已发出，但应答丢失——商品可能已经出货。再次出货前请先检查机器或使用“查询出货”。（{error}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1177"/>
+        <location filename="../../ui/order_panel.py" line="1179"/>
         <source>Record {record} was not dispensed: {error}</source>
         <translation>记录 {record} 未出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1183"/>
+        <location filename="../../ui/order_panel.py" line="1185"/>
         <source>Record {record}: {result}{delivery} — {detail}</source>
         <translation>记录 {record}：{result}{delivery} — {detail}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1194"/>
+        <location filename="../../ui/order_panel.py" line="1196"/>
         <source>Cancelled: records {records} were not sent.</source>
         <translation>已取消：记录 {records} 未发送。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1196"/>
+        <location filename="../../ui/order_panel.py" line="1198"/>
         <source>Stopped: records {records} were not sent.</source>
         <translation>已停止：记录 {records} 未发送。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1202"/>
+        <location filename="../../ui/order_panel.py" line="1204"/>
         <source>Nothing was dispensed.</source>
         <translation>没有出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1216"/>
+        <location filename="../../ui/order_panel.py" line="1218"/>
         <source>Order {order} not dispensed: {error}</source>
         <translation>订单 {order} 未出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1247"/>
+        <location filename="../../ui/order_panel.py" line="1249"/>
         <source>Dispense {delivery} of record {record}: {status}</source>
         <translation>记录 {record} 的出货单 {delivery}：{status}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1101"/>
-        <location filename="../../ui/order_panel.py" line="1250"/>
+        <location filename="../../ui/order_panel.py" line="1103"/>
+        <location filename="../../ui/order_panel.py" line="1252"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1005"/>
+        <location filename="../../ui/order_panel.py" line="1007"/>
         <source>Dispense order {order} again?</source>
         <translation>再次为订单 {order} 出货？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1008"/>
+        <location filename="../../ui/order_panel.py" line="1010"/>
         <source>Dispense {items} of order {order} on machine {machine} anyway? The item may already have dropped.</source>
         <translation>仍要在机器 {machine} 上为订单 {order} 出货 {items} 吗？商品可能已经出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1013"/>
+        <location filename="../../ui/order_panel.py" line="1015"/>
         <source>Dispense anyway</source>
         <translation>仍然出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1016"/>
+        <location filename="../../ui/order_panel.py" line="1018"/>
         <source>WARNING: the last dispense of record(s) {records} has no known result: the item may already have dropped, and dispensing again may drop a second item. Check the machine or use Query dispense first.</source>
         <translation>警告：记录 {records} 的上一次出货没有已知结果：商品可能已经出货，再次出货可能会多出一件商品。请先检查机器，或使用“查询出货”。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1121"/>
+        <location filename="../../ui/order_panel.py" line="1123"/>
         <source>Machine {machine} is locked: dispensing record {record}{of}, delivery {delivery}. Waiting for the machine&apos;s result (Cancel stops waiting, not the machine).</source>
         <translation>机器 {machine} 已锁定：正在为记录 {record}{of} 出货，出货单 {delivery}。正在等待机器的结果（“取消”只停止等待，不会停止机器）。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1253"/>
+        <location filename="../../ui/order_panel.py" line="1255"/>
         <source>, sent {when}</source>
         <translation>，发送于 {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1255"/>
+        <location filename="../../ui/order_panel.py" line="1257"/>
         <source>, picked up {when}</source>
         <translation>，取货于 {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1257"/>
+        <location filename="../../ui/order_panel.py" line="1259"/>
         <source>, failed: {reason}</source>
         <translation>，失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1271"/>
+        <location filename="../../ui/order_panel.py" line="1273"/>
         <source>Dispense not queried: {error}</source>
         <translation>未能查询出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1314"/>
+        <location filename="../../ui/order_panel.py" line="1316"/>
         <source>Order {order} created (trade id {trade}); it is unpaid.</source>
         <translation>订单 {order} 已创建（交易号 {trade}）；尚未支付。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1329"/>
+        <location filename="../../ui/order_panel.py" line="1331"/>
         <source>Order not created: {error}</source>
         <translation>未能创建订单：{error}</translation>
     </message>
@@ -1620,206 +1640,207 @@ Paid on (platform date): {date}</source>
     </message>
     <message>
         <location filename="../../ui/profiles_dialog.py" line="59"/>
+        <location filename="../../ui/profiles_dialog.py" line="78"/>
         <source>Profiles</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="79"/>
+        <location filename="../../ui/profiles_dialog.py" line="80"/>
         <source>&amp;New profile</source>
         <translation>新建配置(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="85"/>
+        <location filename="../../ui/profiles_dialog.py" line="86"/>
         <source>Checking the OS keyring…</source>
         <translation>正在检查系统密钥环…</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="89"/>
+        <location filename="../../ui/profiles_dialog.py" line="90"/>
         <source>&amp;Keep secrets for this session only (they are forgotten when the console closes)</source>
         <translation>仅在本次会话中保存密钥(&amp;K)（控制台关闭后即清除）</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="103"/>
+        <location filename="../../ui/profiles_dialog.py" line="104"/>
         <source>ds + 16 hex characters</source>
         <translation>ds + 16 个十六进制字符</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="110"/>
+        <location filename="../../ui/profiles_dialog.py" line="111"/>
         <source>e.g. https://tunnel.example.com (optional)</source>
         <translation>例如 https://tunnel.example.com（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="113"/>
+        <location filename="../../ui/profiles_dialog.py" line="114"/>
         <source>The public address that forwards to this computer&apos;s receiver; the console adds /notify/&lt;token&gt;. Empty: the platform must reach this computer directly.</source>
         <translation>转发到本机接收器的公网地址；控制台会在后面加上 /notify/&lt;token&gt;。留空：平台必须能直接访问本机。</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="121"/>
+        <location filename="../../ui/profiles_dialog.py" line="122"/>
         <source>any free port</source>
         <translation>任意空闲端口</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="122"/>
+        <location filename="../../ui/profiles_dialog.py" line="123"/>
         <source>N&amp;ame:</source>
         <translation>名称(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="123"/>
+        <location filename="../../ui/profiles_dialog.py" line="124"/>
         <source>&amp;Base URL:</source>
         <translation>平台地址(&amp;B)：</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="124"/>
+        <location filename="../../ui/profiles_dialog.py" line="125"/>
         <source>Ap&amp;pid:</source>
         <translation>Appid(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="125"/>
+        <location filename="../../ui/profiles_dialog.py" line="126"/>
         <source>AppS&amp;ecret:</source>
         <translation>AppSecret(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="126"/>
+        <location filename="../../ui/profiles_dialog.py" line="127"/>
         <source>Si&amp;gn key (merchant id):</source>
         <translation>签名密钥（商户号）(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="127"/>
+        <location filename="../../ui/profiles_dialog.py" line="128"/>
         <source>Public notify &amp;URL:</source>
         <translation>公网回调地址(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="128"/>
+        <location filename="../../ui/profiles_dialog.py" line="129"/>
         <source>Receiver p&amp;ort:</source>
         <translation>接收器端口(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="131"/>
+        <location filename="../../ui/profiles_dialog.py" line="132"/>
         <source>The built-in sandbox starts a simulated platform and the callback receiver on this computer: nothing to configure, nothing real happens.</source>
         <translation>内置沙箱会在本机启动一个模拟平台和回调接收器：无需配置，不会产生任何真实操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="147"/>
+        <location filename="../../ui/profiles_dialog.py" line="148"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="148"/>
+        <location filename="../../ui/profiles_dialog.py" line="149"/>
         <source>&amp;Test connection</source>
         <translation>测试连接(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="149"/>
+        <location filename="../../ui/profiles_dialog.py" line="150"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="193"/>
+        <location filename="../../ui/profiles_dialog.py" line="194"/>
         <source>Secrets are kept in: {store}.</source>
         <translation>密钥保存在：{store}。</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="208"/>
+        <location filename="../../ui/profiles_dialog.py" line="209"/>
         <source>No usable OS keyring: {error} Secrets will not be saved to disk. Tick the box below to keep them for this session only.</source>
         <translation>没有可用的系统密钥环：{error} 密钥不会写入磁盘。勾选下面的选项可仅在本次会话中保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="214"/>
+        <location filename="../../ui/profiles_dialog.py" line="215"/>
         <source>The keyring could not be checked: {error}</source>
         <translation>无法检查密钥环：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="234"/>
+        <location filename="../../ui/profiles_dialog.py" line="235"/>
         <source>{name} (built in)</source>
         <translation>{name}（内置）</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="304"/>
+        <location filename="../../ui/profiles_dialog.py" line="305"/>
         <source>{secret} stored — type to replace, leave empty to keep</source>
         <translation>{secret} 已保存 — 输入新值可替换，留空则保留</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="308"/>
+        <location filename="../../ui/profiles_dialog.py" line="309"/>
         <source>{secret} not stored yet</source>
         <translation>{secret} 尚未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="346"/>
+        <location filename="../../ui/profiles_dialog.py" line="347"/>
         <source>Give the profile a name.</source>
         <translation>请为配置命名。</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="349"/>
+        <location filename="../../ui/profiles_dialog.py" line="350"/>
         <source>{name} is the built-in profile: choose another name.</source>
         <translation>{name} 是内置配置：请换一个名称。</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="355"/>
+        <location filename="../../ui/profiles_dialog.py" line="356"/>
         <source>A profile named {name} exists already.</source>
         <translation>名为 {name} 的配置已存在。</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="368"/>
+        <location filename="../../ui/profiles_dialog.py" line="369"/>
         <source>The Appid is needed (from the platform&apos;s developer centre).</source>
         <translation>需要 Appid（在平台的开发者中心获取）。</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="420"/>
+        <location filename="../../ui/profiles_dialog.py" line="421"/>
         <source>Enter the {secrets}: nothing is stored yet.</source>
         <translation>请填写{secrets}：目前尚未保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="421"/>
+        <location filename="../../ui/profiles_dialog.py" line="422"/>
         <source> and the </source>
         <translation>和</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="443"/>
+        <location filename="../../ui/profiles_dialog.py" line="444"/>
         <source>Profile {name} saved; its secrets are in {store}.</source>
         <translation>配置 {name} 已保存；其密钥保存在 {store}。</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="457"/>
+        <location filename="../../ui/profiles_dialog.py" line="458"/>
         <source>Profile {name} not saved: {error}</source>
         <translation>配置 {name} 未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="468"/>
+        <location filename="../../ui/profiles_dialog.py" line="469"/>
         <source>Delete profile {name}?</source>
         <translation>删除配置 {name}？</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="469"/>
+        <location filename="../../ui/profiles_dialog.py" line="470"/>
         <source>Delete profile {name} and its secrets from the keyring?</source>
         <translation>从密钥环中删除配置 {name} 及其密钥？</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="472"/>
+        <location filename="../../ui/profiles_dialog.py" line="473"/>
         <source>Delete profile</source>
         <translation>删除配置</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="473"/>
+        <location filename="../../ui/profiles_dialog.py" line="474"/>
         <source>Its journal entries stay. To use the account again, enter the secrets anew.</source>
         <translation>其日志记录会保留。如需再次使用该账户，请重新填写密钥。</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="497"/>
+        <location filename="../../ui/profiles_dialog.py" line="498"/>
         <source>Profile {name} and its secrets were deleted.</source>
         <translation>配置 {name} 及其密钥已删除。</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="513"/>
+        <location filename="../../ui/profiles_dialog.py" line="514"/>
         <source>Pinging {url}…</source>
         <translation>正在连接 {url}…</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="544"/>
+        <location filename="../../ui/profiles_dialog.py" line="545"/>
         <source>Connected: {url} answered in {ms:.0f} ms.</source>
         <translation>已连接：{url} 在 {ms:.0f} 毫秒内应答。</translation>
     </message>
     <message>
-        <location filename="../../ui/profiles_dialog.py" line="554"/>
+        <location filename="../../ui/profiles_dialog.py" line="555"/>
         <source>Connection test failed: {error}</source>
         <translation>连接测试失败：{error}</translation>
     </message>
@@ -1869,6 +1890,7 @@ Paid on (platform date): {date}</source>
     </message>
     <message>
         <location filename="../../ui/troubleshoot_view.py" line="81"/>
+        <location filename="../../ui/troubleshoot_view.py" line="482"/>
         <source>Slots</source>
         <translation>货道</translation>
     </message>
@@ -2103,67 +2125,77 @@ Paid on (platform date): {date}</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="404"/>
-        <source>C&amp;heck again</source>
-        <translation>重新检查(&amp;H)</translation>
-    </message>
-    <message>
         <location filename="../../ui/troubleshoot_view.py" line="406"/>
         <source>Ping the platform and read the machine, its slots and the journal again</source>
         <translation>重新连接平台，并再次读取机器、货道和日志</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="511"/>
+        <location filename="../../ui/troubleshoot_view.py" line="518"/>
         <source>Health</source>
         <translation>健康状况</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="510"/>
+        <location filename="../../ui/troubleshoot_view.py" line="517"/>
         <source>Slots (all cabinets)</source>
         <translation>货道（所有货柜）</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="457"/>
+        <location filename="../../ui/troubleshoot_view.py" line="404"/>
+        <source>Check a&amp;gain</source>
+        <translation>重新检查(&amp;G)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/troubleshoot_view.py" line="427"/>
+        <source>Health checks</source>
+        <translation>健康检查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/troubleshoot_view.py" line="443"/>
+        <source>Recent dispense results</source>
+        <translation>最近的出货结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/troubleshoot_view.py" line="462"/>
         <source>slot or product, e.g. A12 or cola</source>
         <translation>货道或商品，例如 A12 或 可乐</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="460"/>
+        <location filename="../../ui/troubleshoot_view.py" line="465"/>
         <source>Fi&amp;lter:</source>
         <translation>筛选(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="462"/>
+        <location filename="../../ui/troubleshoot_view.py" line="467"/>
         <source>&amp;Problems only</source>
         <translation>只看有问题的(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="464"/>
+        <location filename="../../ui/troubleshoot_view.py" line="469"/>
         <source>Show only faulty, empty and low slots</source>
         <translation>只显示故障、缺货和库存低的货道</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="533"/>
+        <location filename="../../ui/troubleshoot_view.py" line="540"/>
         <source>Health: all {count} checks OK</source>
         <translation>健康状况：全部 {count} 项检查正常</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="538"/>
+        <location filename="../../ui/troubleshoot_view.py" line="545"/>
         <source>{check} {result}: {summary}</source>
         <translation>{check} {result}：{summary}</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="545"/>
+        <location filename="../../ui/troubleshoot_view.py" line="552"/>
         <source>Health: {ok} of {count} checks OK — {problems}</source>
         <translation>健康状况：{count} 项检查中 {ok} 项正常 — {problems}</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="552"/>
+        <location filename="../../ui/troubleshoot_view.py" line="559"/>
         <source>Every check is on the Health tab below</source>
         <translation>全部检查项见下方“健康状况”标签页</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="853"/>
+        <location filename="../../ui/troubleshoot_view.py" line="860"/>
         <source> (delivery {delivery})</source>
         <translation>（出货单 {delivery}）</translation>
     </message>
