@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
+from console.ui.dialogs import confirm
 from console.ui.order_panel import NewOrderDialog
 from tests.gui.conftest import (
     LEFT,
@@ -75,63 +76,138 @@ def test_walk_with_the_mouse(qtbot, make_console, asker, sandbox, synchronous):
 
 
 def test_walk_with_the_keyboard(qtbot, console_app, asker, sandbox):
+    """Machine, order, status, dispense, callback, refund, test dispense: keys only.
+
+    Every step reaches its control by a mnemonic, a shortcut or Tab and checks
+    where the focus went: a step that needs the mouse fails here.
+    """
     window = console_app.window
     panel = window.order_panel
     activate(qtbot, window)
 
-    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)  # Machine &no.
+    key(qtbot, window, Qt.Key.Key_N, ALT)  # Machine &no.
     assert window.machines.number_edit.hasFocus()
     qtbot.keyClicks(window.machines.number_edit, LOBBY)
-    qtbot.keyClick(window.machines.number_edit, Qt.Key.Key_Return)
+    key(qtbot, window.machines.number_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: panel.products_ready, timeout=WAIT_MS)
 
     # "Create order" is the dialog's default button: Enter creates the order.
     timer = when_modal(NewOrderDialog, lambda d: qtbot.keyClick(d, Qt.Key.Key_Return))
-    qtbot.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)  # Ne&w order…
+    key(qtbot, window, Qt.Key.Key_W, ALT)  # Ne&w order…
     qtbot.waitUntil(lambda: panel.view is not None and not panel.busy, timeout=WAIT_MS)
     assert not timer.isActive()
     activate(qtbot, window)  # the offscreen platform does not hand focus back by itself
     order_id = panel.view.order.order_id
 
-    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    # Open it again by its id, as from a receipt: Ctrl+L, the id, Enter.
+    key(qtbot, window, Qt.Key.Key_L, CTRL)
     assert panel.order_edit.hasFocus() and panel.order_edit.text() == str(order_id)
-    qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)  # S&tatus
+    reads = len(sandbox.requests_for("order_get"))
+    qtbot.keyClicks(panel.order_edit, str(order_id))  # the id was selected: typed over
+    key(qtbot, panel.order_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(sandbox.requests_for("order_get")) > reads, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT_MS)
+    assert panel.view.order.order_id == order_id
+
+    key(qtbot, window, Qt.Key.Key_T, ALT)  # S&tatus
     assert panel.status_combo.hasFocus()
-    qtbot.keyClick(panel.status_combo, Qt.Key.Key_Down)
+    key(qtbot, panel.status_combo, Qt.Key.Key_Down)
     assert panel.status_combo.currentData() == 1
-    qtbot.keyClick(panel.status_combo, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    key(qtbot, panel.status_combo, Qt.Key.Key_Return, CTRL)
     qtbot.waitUntil(lambda: panel.view.order.status == "SUCCESS", timeout=WAIT_MS)
 
     sandbox.inject("device:fail=2#1")
-    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)  # Dispense a&ll
+    key(qtbot, window, Qt.Key.Key_L, ALT)  # Dispense a&ll
     qtbot.waitUntil(lambda: bool(asker.questions), timeout=WAIT_MS)
     assert "Dispense" in asker.questions[-1].action
     qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: bool(callback_entries(console_app, order_id)), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: window.tabs.tabText(1) == "Follow-ups (1)", timeout=WAIT_MS)
 
-    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
-    assert window.tabs.currentIndex() == 1
-    qtbot.waitUntil(lambda: window.followups.refund_button.isEnabled(), timeout=WAIT_MS)
-    qtbot.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)  # Refund custo&mer…
+    # Read the callback in the log: Alt+K picks the kind, Alt+R the order, Tab the lines.
+    log = window.log_pane
+    key(qtbot, window, Qt.Key.Key_K, ALT)  # &Kind
+    assert log.kind_combo.hasFocus()
+    while log.kind_combo.currentData() != "callback":
+        before = log.kind_combo.currentIndex()
+        key(qtbot, log.kind_combo, Qt.Key.Key_Down)
+        assert log.kind_combo.currentIndex() != before, "Callbacks is not in the Kind list"
+    key(qtbot, window, Qt.Key.Key_R, ALT)  # O&rder
+    assert log.order_edit.hasFocus()
+    qtbot.keyClicks(log.order_edit, str(order_id))
+    tab_to(qtbot, log.view)
     qtbot.waitUntil(
         lambda: (
-            window.followups.selected() is not None
-            and window.followups.selected().state == "refund_requested"
+            log.model.rowCount() > 0
+            and all(
+                e.kind == "callback" and e.order_id == order_id for e in log_entries(console_app)
+            )
         ),
         timeout=WAIT_MS,
     )
-    assert sandbox.requests_for("order_set_status")[-1].payload["status"] == 2
+    key(qtbot, log.view, Qt.Key.Key_Down)
+    assert log.selected() is not None and log.selected().kind == "callback"
+    assert log.selected().order_id == order_id and log.details.toPlainText()
 
-    machine_lists = len(sandbox.requests_for("machines"))
-    qtbot.keyClick(window, Qt.Key.Key_F5)
+    # Refund from Follow-ups, the confirmation answered with Tab and Space.
+    key(qtbot, window, Qt.Key.Key_L, CTRL)  # back into the tabs
+    key(qtbot, window.focusWidget(), Qt.Key.Key_Tab, CTRL)
+    assert window.tabs.currentIndex() == 1
+    followups = window.followups
+    qtbot.waitUntil(lambda: followups.refund_button.isEnabled(), timeout=WAIT_MS)
+    window.ws.confirm = lambda q: confirm(window, q)  # the real question box
+    answered: list[str] = []
+    timer = when_modal(QMessageBox, lambda box: go_ahead(qtbot, box, answered))
+    key(qtbot, window, Qt.Key.Key_M, ALT)  # Refund custo&mer…
     qtbot.waitUntil(
-        lambda: len(sandbox.requests_for("machines")) == machine_lists + 1, timeout=WAIT_MS
+        lambda: (
+            followups.selected() is not None and followups.selected().state == "refund_requested"
+        ),
+        timeout=WAIT_MS,
     )
+    assert not timer.isActive() and answered == ["Refund customer"]
+    assert sandbox.requests_for("order_set_status")[-1].payload["status"] == 2
+    window.ws.confirm = asker.confirm
+    activate(qtbot, window)
 
-    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    # Test-dispense a slot in Troubleshoot: Fi&lter, Tab to the slots, Down, &Test-dispense.
+    focus = QApplication.focusWidget()
+    assert focus is not None and window.tabs.isAncestorOf(focus), focus
+    key(qtbot, focus, Qt.Key.Key_Tab, CTRL)
+    assert window.tabs.currentIndex() == 2
+    view = window.troubleshoot
+    qtbot.waitUntil(
+        lambda: view.diagnosis is not None and view.diagnosis.machine_no == LOBBY,
+        timeout=WAIT_MS,
+    )
+    qtbot.waitUntil(lambda: not view.busy, timeout=WAIT_MS)
+    key(qtbot, window, Qt.Key.Key_L, ALT)  # Fi&lter
+    assert view.filter_edit.hasFocus()
+    tab_to(qtbot, view.slots_view)
+    key(qtbot, view.slots_view, Qt.Key.Key_Down)
+    slot = view.selected_slot()
+    assert slot is not None and slot.slot in view.test_button.text()
+    tests_before = len(sandbox.requests_for("test_dispense"))
+    key(qtbot, window, Qt.Key.Key_T, ALT)  # &Test-dispense A…
+    qtbot.waitUntil(lambda: view.last_test is not None and not view.busy, timeout=WAIT_MS)
+    assert "Test dispense" in asker.questions[-1].action
+    assert len(sandbox.requests_for("test_dispense")) == tests_before + 1
+    assert view.last_test.slot == slot.slot and "Test dispense of slot" in view.result_label.text()
+
+    # F5 reloads; Ctrl+F searches the log.
+    machine_lists = len(sandbox.requests_for("machines"))
+    key(qtbot, window, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: len(sandbox.requests_for("machines")) > machine_lists, timeout=WAIT_MS)
+
+    key(qtbot, window, Qt.Key.Key_F, CTRL)
     search = window.log_pane.search_edit
     assert search.hasFocus()
+    key(qtbot, window, Qt.Key.Key_K, ALT)
+    key(qtbot, log.kind_combo, Qt.Key.Key_Home)  # all kinds again
+    key(qtbot, window, Qt.Key.Key_R, ALT)
+    key(qtbot, log.order_edit, Qt.Key.Key_A, CTRL)
+    key(qtbot, log.order_edit, Qt.Key.Key_Delete)
+    key(qtbot, window, Qt.Key.Key_F, CTRL)
     qtbot.keyClicks(search, "callback #")
     qtbot.waitUntil(
         lambda: (
@@ -140,6 +216,39 @@ def test_walk_with_the_keyboard(qtbot, console_app, asker, sandbox):
         ),
         timeout=WAIT_MS,
     )
+
+
+ALT = Qt.KeyboardModifier.AltModifier
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def key(qtbot, widget, k, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    qtbot.keyClick(widget, k, modifier)
+
+
+def tab_to(qtbot, target, limit: int = 4) -> None:
+    """Press Tab (at most ``limit`` times) until ``target`` has the focus."""
+    for _ in range(limit):
+        if target.hasFocus():
+            return
+        key(qtbot, QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert target.hasFocus(), f"Tab does not reach {target!r}: {QApplication.focusWidget()!r}"
+
+
+def go_ahead(qtbot, box: QMessageBox, answered: list[str]) -> None:
+    """Answer a question box with keys: Cancel has the focus, Tab reaches the go-ahead."""
+    box.activateWindow()
+    cancel = box.button(QMessageBox.StandardButton.Cancel)
+    assert box.focusWidget() is cancel or box.defaultButton() is cancel
+    for _ in range(len(box.buttons())):
+        focused = box.focusWidget()
+        if focused is not None and focused is not cancel and focused in box.buttons():
+            break
+        qtbot.keyClick(focused or box, Qt.Key.Key_Tab)
+    go = box.focusWidget()
+    assert go is not cancel and go in box.buttons(), "Tab does not reach the go-ahead"
+    answered.append(go.text())
+    qtbot.keyClick(go, Qt.Key.Key_Space)
 
 
 def activate(qtbot, window) -> None:
