@@ -41,17 +41,17 @@ The details are in the console&apos;s log file. The window stays open; check the
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../ui/banner.py" line="52"/>
+        <location filename="../../ui/banner.py" line="61"/>
         <source>SANDBOX — a simulated platform on this computer ({url}). Nothing here touches real machines or money.</source>
         <translation>沙箱 — 本机上的模拟平台（{url}）。这里的操作不会涉及真实设备或资金。</translation>
     </message>
     <message>
-        <location filename="../../ui/banner.py" line="58"/>
+        <location filename="../../ui/banner.py" line="67"/>
         <source>TEST — profile “{name}” at {url} (this computer).</source>
         <translation>测试 — 配置“{name}”，地址 {url}（本机）。</translation>
     </message>
     <message>
-        <location filename="../../ui/banner.py" line="62"/>
+        <location filename="../../ui/banner.py" line="71"/>
         <source>LIVE — profile “{name}” at {url}: real machines, real money. Every dispense drops a real item.</source>
         <translation>正式 — 配置“{name}”，地址 {url}：真实设备，真实资金。每次出货都会掉落真实商品。</translation>
     </message>
@@ -107,24 +107,24 @@ The details are in the console&apos;s log file. The window stays open; check the
         <translation>同时显示已关闭的跟进</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="296"/>
+        <location filename="../../ui/followups_panel.py" line="301"/>
         <source>Follow-ups not loaded: {error}</source>
         <translation>未能加载跟进：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="310"/>
-        <location filename="../../ui/followups_panel.py" line="335"/>
+        <location filename="../../ui/followups_panel.py" line="315"/>
+        <location filename="../../ui/followups_panel.py" line="340"/>
         <source>Nothing was sent.</source>
         <translation>未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="315"/>
-        <location filename="../../ui/followups_panel.py" line="326"/>
+        <location filename="../../ui/followups_panel.py" line="320"/>
+        <location filename="../../ui/followups_panel.py" line="331"/>
         <source>Refund order {order}</source>
         <translation>为订单 {order} 退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="327"/>
+        <location filename="../../ui/followups_panel.py" line="332"/>
         <source>A note for the record (optional), e.g. who asked for it:</source>
         <translation>备注（可选），例如是谁要求的：</translation>
     </message>
@@ -192,8 +192,8 @@ Paid on (platform date): {date}</source>
     </message>
     <message>
         <location filename="../../ui/followups_panel.py" line="117"/>
-        <location filename="../../ui/followups_panel.py" line="321"/>
-        <location filename="../../ui/followups_panel.py" line="330"/>
+        <location filename="../../ui/followups_panel.py" line="326"/>
+        <location filename="../../ui/followups_panel.py" line="335"/>
         <source>Refund customer</source>
         <translation>为顾客退款</translation>
     </message>
@@ -218,52 +218,52 @@ Paid on (platform date): {date}</source>
         <translation>在平台上把订单转入退款（状态 2）并记录在此；然后把钱退给顾客并标记为已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="316"/>
+        <location filename="../../ui/followups_panel.py" line="321"/>
         <source>The item may have dropped. What did you check? (e.g. slot {slot} still holds it; the customer says nothing came out)</source>
         <translation>商品可能已经掉落。您核实了什么？（例如：货道 {slot} 里商品还在；顾客说什么都没有出来）</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="357"/>
+        <location filename="../../ui/followups_panel.py" line="362"/>
         <source>Follow-up #{id} refunded</source>
         <translation>跟进 #{id} 已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="358"/>
+        <location filename="../../ui/followups_panel.py" line="363"/>
         <source>How was the customer of order {order} refunded? (e.g. the payment channel&apos;s refund reference)</source>
         <translation>订单 {order} 的顾客是如何退款的？（例如支付渠道的退款单号）</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="363"/>
+        <location filename="../../ui/followups_panel.py" line="368"/>
         <source>Mark refunded</source>
         <translation>标记已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="386"/>
+        <location filename="../../ui/followups_panel.py" line="391"/>
         <source>Dismiss follow-up #{id}</source>
         <translation>忽略跟进 #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="387"/>
+        <location filename="../../ui/followups_panel.py" line="392"/>
         <source>Why does order {order} need no refund?</source>
         <translation>为什么订单 {order} 不需要退款？</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="390"/>
+        <location filename="../../ui/followups_panel.py" line="395"/>
         <source>Dismiss</source>
         <translation>忽略</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="422"/>
+        <location filename="../../ui/followups_panel.py" line="427"/>
         <source>Follow-up #{id} (order {order}) is now {state}.</source>
         <translation>跟进 #{id}（订单 {order}）现在的状态：{state}。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="426"/>
+        <location filename="../../ui/followups_panel.py" line="431"/>
         <source> Order {order} was set to 2 — moved to refund.</source>
         <translation> 订单 {order} 已设为 2 — 转入退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="442"/>
+        <location filename="../../ui/followups_panel.py" line="447"/>
         <source>Follow-up #{id} unchanged: {error}</source>
         <translation>跟进 #{id} 未更改：{error}</translation>
     </message>
@@ -444,153 +444,153 @@ Paid on (platform date): {date}</source>
         <translation>控制台提示</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="249"/>
+        <location filename="../../ui/log_pane.py" line="257"/>
         <source>as curl (secrets masked):</source>
         <translation>以 curl 命令表示（密钥已隐藏）：</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="257"/>
-        <location filename="../../ui/log_pane.py" line="346"/>
+        <location filename="../../ui/log_pane.py" line="265"/>
+        <location filename="../../ui/log_pane.py" line="354"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="271"/>
+        <location filename="../../ui/log_pane.py" line="279"/>
         <source>machine no.</source>
         <translation>机器编号</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="273"/>
+        <location filename="../../ui/log_pane.py" line="281"/>
         <source>order id</source>
         <translation>订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="275"/>
+        <location filename="../../ui/log_pane.py" line="283"/>
         <source>search text (Ctrl+F)</source>
         <translation>搜索文字 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="277"/>
+        <location filename="../../ui/log_pane.py" line="285"/>
         <source>Follow tail</source>
         <translation>跟随最新</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="281"/>
+        <location filename="../../ui/log_pane.py" line="289"/>
         <source>&amp;Kind:</source>
         <translation>类型(&amp;K)：</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="282"/>
+        <location filename="../../ui/log_pane.py" line="290"/>
         <source>Mac&amp;hine:</source>
         <translation>机器(&amp;H)：</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="283"/>
+        <location filename="../../ui/log_pane.py" line="291"/>
         <source>O&amp;rder:</source>
         <translation>订单(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="284"/>
+        <location filename="../../ui/log_pane.py" line="292"/>
         <source>&amp;Search:</source>
         <translation>搜索(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="311"/>
+        <location filename="../../ui/log_pane.py" line="319"/>
         <source>Select a line to see its details.</source>
         <translation>选择一行以查看详细信息。</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="322"/>
+        <location filename="../../ui/log_pane.py" line="330"/>
         <source>Copy as &amp;curl</source>
         <translation>复制为 curl(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="323"/>
+        <location filename="../../ui/log_pane.py" line="331"/>
         <source>Replay call&amp;back</source>
         <translation>重放回调(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="325"/>
+        <location filename="../../ui/log_pane.py" line="333"/>
         <source>Send the selected callback to this console&apos;s receiver again, marked as a replay (it never counts as a new result)</source>
         <translation>把选中的回调再次发送到本控制台的接收器，并标记为重放（不会被算作新的结果）</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="331"/>
+        <location filename="../../ui/log_pane.py" line="339"/>
         <source>E&amp;xport…</source>
         <translation>导出(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="333"/>
+        <location filename="../../ui/log_pane.py" line="341"/>
         <source>Write the lines shown (filtered) to a JSON Lines file</source>
         <translation>把当前显示（已筛选）的行写入 JSON Lines 文件</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="335"/>
+        <location filename="../../ui/log_pane.py" line="343"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="350"/>
+        <location filename="../../ui/log_pane.py" line="358"/>
         <source>Collapse the log</source>
         <translation>收起日志</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="356"/>
+        <location filename="../../ui/log_pane.py" line="364"/>
         <source>Hide the log (View ▸ Log shows it)</source>
         <translation>隐藏日志（视图 ▸ 日志可再显示）</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="357"/>
+        <location filename="../../ui/log_pane.py" line="365"/>
         <source>Hide the log</source>
         <translation>隐藏日志</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="422"/>
+        <location filename="../../ui/log_pane.py" line="430"/>
         <source>Open the log again</source>
         <translation>重新展开日志</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="424"/>
+        <location filename="../../ui/log_pane.py" line="432"/>
         <source>Collapse the log to this strip</source>
         <translation>将日志收起为此细条</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="447"/>
+        <location filename="../../ui/log_pane.py" line="455"/>
         <source>{shown:,} of {total:,}</source>
         <translation>显示 {shown:,} / 共 {total:,}</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="493"/>
+        <location filename="../../ui/log_pane.py" line="501"/>
         <source>Copied the request as curl (secrets masked).</source>
         <translation>已将请求复制为 curl 命令（密钥已隐藏）。</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="517"/>
+        <location filename="../../ui/log_pane.py" line="525"/>
         <source>Callback #{id} replayed: the receiver answered {status}.</source>
         <translation>回调 #{id} 已重放：接收器返回 {status}。</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="527"/>
+        <location filename="../../ui/log_pane.py" line="535"/>
         <source>Callback #{id} not replayed: {error}</source>
         <translation>回调 #{id} 未能重放：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="536"/>
+        <location filename="../../ui/log_pane.py" line="544"/>
         <source>Export the log lines shown</source>
         <translation>导出显示的日志行</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="538"/>
+        <location filename="../../ui/log_pane.py" line="546"/>
         <source>JSON Lines (*.jsonl)</source>
         <translation>JSON Lines 文件 (*.jsonl)</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="560"/>
+        <location filename="../../ui/log_pane.py" line="568"/>
         <source>Exported {count:,} log lines to {path}.</source>
         <translation>已将 {count:,} 行日志导出到 {path}。</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="570"/>
+        <location filename="../../ui/log_pane.py" line="578"/>
         <source>Export to {path} failed: {error}</source>
         <translation>导出到 {path} 失败：{error}</translation>
     </message>
@@ -686,248 +686,248 @@ Paid on (platform date): {date}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="65"/>
+        <location filename="../../ui/main_window.py" line="73"/>
         <source>Vending Console</source>
         <translation>售货机控制台</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="68"/>
+        <location filename="../../ui/main_window.py" line="76"/>
         <source>&amp;System language</source>
         <translation>跟随系统(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="187"/>
+        <location filename="../../ui/main_window.py" line="195"/>
         <source>Machines &amp;&amp; orders</source>
         <translation>机器与订单</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="189"/>
-        <location filename="../../ui/main_window.py" line="674"/>
+        <location filename="../../ui/main_window.py" line="197"/>
+        <location filename="../../ui/main_window.py" line="682"/>
         <source>Follow-ups ({count})</source>
         <translation>跟进 ({count})</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="201"/>
+        <location filename="../../ui/main_window.py" line="209"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="204"/>
+        <location filename="../../ui/main_window.py" line="212"/>
         <source>Reload machines, the open order and follow-ups (F5)</source>
         <translation>重新加载机器、当前订单和跟进 (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="206"/>
+        <location filename="../../ui/main_window.py" line="214"/>
         <source>Cancel running work</source>
         <translation>取消正在进行的操作</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="209"/>
+        <location filename="../../ui/main_window.py" line="217"/>
         <source>Stop what is running at its next safe point (Esc); a request already sent cannot be called back</source>
         <translation>在下一个安全点停止正在进行的操作 (Esc)；已发出的请求无法撤回</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="216"/>
+        <location filename="../../ui/main_window.py" line="224"/>
         <source>&amp;Profiles…</source>
         <translation>配置(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="218"/>
+        <location filename="../../ui/main_window.py" line="226"/>
         <source>Reset &amp;sandbox…</source>
         <translation>重置沙箱(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="220"/>
+        <location filename="../../ui/main_window.py" line="228"/>
         <source>Start the built-in sandbox afresh: its machines, stock and orders as new</source>
         <translation>重新开始内置沙箱：机器、库存和订单恢复为全新状态</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="226"/>
+        <location filename="../../ui/main_window.py" line="234"/>
         <source>Go to order id</source>
         <translation>转到订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="228"/>
+        <location filename="../../ui/main_window.py" line="236"/>
         <source>Apply status</source>
         <translation>应用状态</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="230"/>
+        <location filename="../../ui/main_window.py" line="238"/>
         <source>Search the log</source>
         <translation>搜索日志</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="232"/>
+        <location filename="../../ui/main_window.py" line="240"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="237"/>
+        <location filename="../../ui/main_window.py" line="245"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="243"/>
+        <location filename="../../ui/main_window.py" line="251"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="248"/>
+        <location filename="../../ui/main_window.py" line="256"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="259"/>
-        <source>Takes effect after a restart</source>
-        <translation>重启后生效</translation>
+        <location filename="../../ui/main_window.py" line="267"/>
+        <source>The window changes language at once</source>
+        <translation>窗口立即切换语言</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="263"/>
+        <location filename="../../ui/main_window.py" line="271"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="269"/>
+        <location filename="../../ui/main_window.py" line="277"/>
         <source>Which platform account the window works with</source>
         <translation>窗口当前使用的平台账户</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="271"/>
+        <location filename="../../ui/main_window.py" line="279"/>
         <source> Profile: </source>
         <translation> 配置：</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="282"/>
+        <location filename="../../ui/main_window.py" line="290"/>
         <source>Working…</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="395"/>
+        <location filename="../../ui/main_window.py" line="403"/>
         <source>{name} (built in)</source>
         <translation>{name}（内置）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="407"/>
+        <location filename="../../ui/main_window.py" line="415"/>
         <source>Profiles not read: {error}</source>
         <translation>未能读取配置：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="423"/>
+        <location filename="../../ui/main_window.py" line="431"/>
         <source>Work is still running: let it finish or cancel it (Esc) before switching profile.</source>
         <translation>仍有操作在进行：请等待完成或先取消 (Esc)，再切换配置。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="439"/>
+        <location filename="../../ui/main_window.py" line="447"/>
         <source>Opening profile “{name}”…</source>
         <translation>正在打开配置“{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="455"/>
+        <location filename="../../ui/main_window.py" line="463"/>
         <source>Work is still running: let it finish or cancel it (Esc) before resetting the sandbox.</source>
         <translation>仍有操作在进行：请等它完成或取消（Esc）后再重置沙箱。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="463"/>
+        <location filename="../../ui/main_window.py" line="471"/>
         <source>Reset the sandbox?</source>
         <translation>重置沙箱？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="464"/>
+        <location filename="../../ui/main_window.py" line="472"/>
         <source>Start the built-in sandbox afresh? Its orders, dispenses and stock are replaced by new demo data.</source>
         <translation>要重新开始内置沙箱吗？其中的订单、出货记录和库存将被新的演示数据取代。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="469"/>
+        <location filename="../../ui/main_window.py" line="477"/>
         <source>Reset sandbox</source>
         <translation>重置沙箱</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="470"/>
+        <location filename="../../ui/main_window.py" line="478"/>
         <source>The journal keeps what was done with the old sandbox&apos;s orders, marked as from a previous sandbox: Recent and Follow-ups no longer list them. Real platforms and their profiles are not touched.</source>
         <translation>日志仍保留对旧沙箱订单所做的操作，并标记为来自以前的沙箱：“最近”和“跟进”中不再列出它们。真实平台及其配置不受影响。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="485"/>
+        <location filename="../../ui/main_window.py" line="493"/>
         <source>Resetting the sandbox…</source>
         <translation>正在重置沙箱…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="523"/>
+        <location filename="../../ui/main_window.py" line="531"/>
         <source>Callbacks: {url}</source>
         <translation>回调地址：{url}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="530"/>
+        <location filename="../../ui/main_window.py" line="538"/>
         <source>{count} action(s) from an earlier session ended without an answer: check those orders before acting on them again.</source>
         <translation>上次会话中有 {count} 个操作没有得到应答：再次操作前请先检查这些订单。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="538"/>
+        <location filename="../../ui/main_window.py" line="546"/>
         <source>Profile “{name}” is open.</source>
         <translation>配置“{name}”已打开。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="551"/>
+        <location filename="../../ui/main_window.py" line="559"/>
         <source> Open File ▸ Profiles… to keep secrets for this session only.</source>
         <translation> 打开“文件 ▸ 配置…”可仅在本次会话中保存密钥。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="554"/>
+        <location filename="../../ui/main_window.py" line="562"/>
         <source>Profile “{name}” is not open: {error}</source>
         <translation>配置“{name}”未打开：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="583"/>
+        <location filename="../../ui/main_window.py" line="591"/>
         <source>Profile “{name}” changed: choose it again to use it.</source>
         <translation>配置“{name}”已更改：请重新选择后使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="606"/>
+        <location filename="../../ui/main_window.py" line="614"/>
         <source>Cancelling: running work stops at its next safe point.</source>
         <translation>正在取消：进行中的操作将在下一个安全点停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="717"/>
-        <source>Language changed: it takes effect after a restart.</source>
-        <translation>语言已更改：重启后生效。</translation>
+        <location filename="../../ui/main_window.py" line="727"/>
+        <source>Language changed.</source>
+        <translation>界面语言已更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="741"/>
+        <location filename="../../ui/main_window.py" line="758"/>
         <source>Dispense failed: order {order} record {record} — {reason}. A follow-up was opened.</source>
         <translation>出货失败：订单 {order} 记录 {record} — {reason}。已创建跟进。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="748"/>
+        <location filename="../../ui/main_window.py" line="765"/>
         <source>no reason given</source>
         <translation>未给出原因</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="812"/>
+        <location filename="../../ui/main_window.py" line="829"/>
         <source>No dispense result within 120 s for order(s) {orders}: the platform was asked; follow-up opened.</source>
         <translation>订单 {orders} 的出货指令 120 秒内没有结果：已向平台查询，并已创建跟进。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="822"/>
+        <location filename="../../ui/main_window.py" line="839"/>
         <source>The platform says the item is out for order(s) {orders}: their follow-ups closed by themselves; no refund is owed.</source>
         <translation>平台确认订单 {orders} 的商品已出货：相关跟进已自动关闭，无需退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="837"/>
+        <location filename="../../ui/main_window.py" line="854"/>
         <source>Quit with work running?</source>
         <translation>有操作正在进行，确定退出？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="838"/>
+        <location filename="../../ui/main_window.py" line="855"/>
         <source>Work is still running. Quit anyway?</source>
         <translation>仍有操作在进行。仍要退出吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="839"/>
+        <location filename="../../ui/main_window.py" line="856"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="840"/>
+        <location filename="../../ui/main_window.py" line="857"/>
         <source>Running work is cancelled at its next safe point; a request already sent finishes and its outcome is written to the journal before the console closes.</source>
         <translation>进行中的操作会在下一个安全点取消；已发出的请求会执行完毕，其结果在控制台关闭前写入日志。</translation>
     </message>
@@ -1178,7 +1178,7 @@ Paid on (platform date): {date}</source>
     </message>
     <message>
         <location filename="../../ui/order_panel.py" line="310"/>
-        <location filename="../../ui/order_panel.py" line="729"/>
+        <location filename="../../ui/order_panel.py" line="741"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
@@ -1303,305 +1303,305 @@ Paid on (platform date): {date}</source>
         <translation>未能打开订单 {order}：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="745"/>
+        <location filename="../../ui/order_panel.py" line="757"/>
         <source>Order {order} on machine {machine}</source>
         <translation>机器 {machine} 上的订单 {order}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="776"/>
+        <location filename="../../ui/order_panel.py" line="788"/>
         <source>{status} (now; choose a status to set)</source>
         <translation>{status}（当前；请选择要设置的状态）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="794"/>
+        <location filename="../../ui/order_panel.py" line="806"/>
         <source>product {id}</source>
         <translation>商品 {id}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="843"/>
+        <location filename="../../ui/order_panel.py" line="855"/>
         <source>Order {order} is already {status}: nothing was sent.</source>
         <translation>订单 {order} 已经是 {status}：未发送任何指令。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="851"/>
+        <location filename="../../ui/order_panel.py" line="863"/>
         <source>Set order {order} to {status}?</source>
         <translation>将订单 {order} 设为 {status}？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="854"/>
+        <location filename="../../ui/order_panel.py" line="866"/>
         <source>Set order {order} on machine {machine} to {status}?</source>
         <translation>将机器 {machine} 上的订单 {order} 设为 {status}？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="861"/>
-        <location filename="../../ui/order_panel.py" line="880"/>
-        <location filename="../../ui/order_panel.py" line="1042"/>
+        <location filename="../../ui/order_panel.py" line="873"/>
+        <location filename="../../ui/order_panel.py" line="892"/>
+        <location filename="../../ui/order_panel.py" line="1054"/>
         <source>Nothing was sent.</source>
         <translation>未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="865"/>
+        <location filename="../../ui/order_panel.py" line="877"/>
         <source>Order {order} is older than 20 minutes</source>
         <translation>订单 {order} 已超过 20 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="868"/>
+        <location filename="../../ui/order_panel.py" line="880"/>
         <source>Order {order} is older than 20 minutes: the platform will refuse to dispense it, even once it is marked paid.</source>
         <translation>订单 {order} 已超过 20 分钟：即使标记为已支付，平台也会拒绝出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="873"/>
+        <location filename="../../ui/order_panel.py" line="885"/>
         <source>Mark paid anyway</source>
         <translation>仍然标记为已支付</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="874"/>
+        <location filename="../../ui/order_panel.py" line="886"/>
         <source>The customer would have paid for an item the machine cannot drop.</source>
         <translation>顾客将为一件机器无法出货的商品付款。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="886"/>
+        <location filename="../../ui/order_panel.py" line="898"/>
         <source>Setting order {order} to {status}…</source>
         <translation>正在将订单 {order} 设为 {status}…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="908"/>
+        <location filename="../../ui/order_panel.py" line="920"/>
         <source>Order {order} is now {status}.</source>
         <translation>订单 {order} 现在是 {status}。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="924"/>
+        <location filename="../../ui/order_panel.py" line="936"/>
         <source>Order {order} was not set to {status}: {error}</source>
         <translation>订单 {order} 未能设为 {status}：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="956"/>
+        <location filename="../../ui/order_panel.py" line="968"/>
         <source>Order {order}: {why}. Nothing was sent.</source>
         <translation>订单 {order}：{why}。未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="967"/>
+        <location filename="../../ui/order_panel.py" line="979"/>
         <source>, </source>
         <translation>、</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="968"/>
+        <location filename="../../ui/order_panel.py" line="980"/>
         <source>record {record} ({product} ×{quantity})</source>
         <translation>记录 {record}（{product} ×{quantity}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="972"/>
+        <location filename="../../ui/order_panel.py" line="984"/>
         <source>record {record}</source>
         <translation>记录 {record}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="977"/>
+        <location filename="../../ui/order_panel.py" line="989"/>
         <source>Items will drop now, one record after another: the next is sent only after the machine reports the previous one. </source>
         <translation>商品将立即逐条出货：机器报告上一条结果后才会发送下一条。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="983"/>
+        <location filename="../../ui/order_panel.py" line="995"/>
         <source>An item will drop now. </source>
         <translation>商品将立即出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="984"/>
+        <location filename="../../ui/order_panel.py" line="996"/>
         <source>The machine is locked until it reports; a dispense is never retried.</source>
         <translation>机器报告结果前会被锁定；出货绝不会自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="988"/>
+        <location filename="../../ui/order_panel.py" line="1000"/>
         <source> The order is older than 20 minutes: the platform will probably refuse.</source>
         <translation>该订单已超过 20 分钟：平台很可能会拒绝。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1030"/>
+        <location filename="../../ui/order_panel.py" line="1042"/>
         <source>Dispense order {order}?</source>
         <translation>为订单 {order} 出货？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1033"/>
+        <location filename="../../ui/order_panel.py" line="1045"/>
         <source>Dispense {items} of order {order} on machine {machine}?</source>
         <translation>在机器 {machine} 上为订单 {order} 出货：{items}？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1036"/>
+        <location filename="../../ui/order_panel.py" line="1048"/>
         <source>Dispense all</source>
         <translation>全部出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1038"/>
+        <location filename="../../ui/order_panel.py" line="1050"/>
         <source>Dispense</source>
         <translation>出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1047"/>
+        <location filename="../../ui/order_panel.py" line="1059"/>
         <source>Sending the dispense to machine {machine}…</source>
         <translation>正在向机器 {machine} 发送出货指令…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1068"/>
+        <location filename="../../ui/order_panel.py" line="1080"/>
         <source>sent {when} by {actor}</source>
         <translation>由 {actor} 于 {when} 发出</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1072"/>
+        <location filename="../../ui/order_panel.py" line="1084"/>
         <source>sent {when}</source>
         <translation>于 {when} 发出</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1075"/>
+        <location filename="../../ui/order_panel.py" line="1087"/>
         <source>Record {record}: dispense {sent}; the platform accepted it as delivery {delivery} (status “{status}”) and no result has come yet.</source>
         <translation>记录 {record}：出货指令{sent}；平台已受理，出货单 {delivery}（状态“{status}”），尚未收到结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1081"/>
+        <location filename="../../ui/order_panel.py" line="1093"/>
         <source>Record {record}: a dispense {sent} is still waiting for the platform&apos;s answer.</source>
         <translation>记录 {record}：出货指令{sent}，仍在等待平台应答。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1086"/>
+        <location filename="../../ui/order_panel.py" line="1098"/>
         <source>Record {record}: dispense {sent}; no usable answer came from the platform ({message}).</source>
         <translation>记录 {record}：出货指令{sent}；未收到平台的有效应答（{message}）。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1092"/>
+        <location filename="../../ui/order_panel.py" line="1104"/>
         <source>Record {record}: dispense {sent}; the console stopped before the platform answered.</source>
         <translation>记录 {record}：出货指令{sent}；平台应答之前控制台已停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1102"/>
+        <location filename="../../ui/order_panel.py" line="1114"/>
         <source>no message</source>
         <translation>无消息</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1110"/>
+        <location filename="../../ui/order_panel.py" line="1122"/>
         <source> ({index} of {total})</source>
         <translation>（第 {index} / {total} 条）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1117"/>
+        <location filename="../../ui/order_panel.py" line="1129"/>
         <source>Sending the dispense of record {record}{of} to machine {machine}…</source>
         <translation>正在向机器 {machine} 发送记录 {record}{of} 的出货指令…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1128"/>
+        <location filename="../../ui/order_panel.py" line="1140"/>
         <source>Machine {machine} reported on record {record}{of}.</source>
         <translation>机器 {machine} 已报告记录 {record}{of} 的结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1144"/>
+        <location filename="../../ui/order_panel.py" line="1156"/>
         <source> (delivery {delivery})</source>
         <translation>（出货单 {delivery}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1150"/>
+        <location filename="../../ui/order_panel.py" line="1162"/>
         <source>Record {record} dropped{delivery}.</source>
         <translation>记录 {record} 已出货{delivery}。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1156"/>
+        <location filename="../../ui/order_panel.py" line="1168"/>
         <source>Record {record}: the platform says it was already delivered (“{message}”). Nothing was sent, and this answer opens no refund follow-up.</source>
         <translation>记录 {record}：平台表示该记录已出货（“{message}”）。本次未发送任何指令，这一回复不会产生退款跟进。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1165"/>
+        <location filename="../../ui/order_panel.py" line="1177"/>
         <source>Record {record}: the dispense was sent but its answer was lost — the item MAY HAVE DROPPED. Check the machine or use Query dispense before dispensing it again. ({error})</source>
         <translation>记录 {record}：出货指令已发出，但应答丢失——商品可能已经出货。再次出货前请先检查机器或使用“查询出货”。（{error}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1177"/>
+        <location filename="../../ui/order_panel.py" line="1189"/>
         <source>Record {record} was not dispensed: {error}</source>
         <translation>记录 {record} 未出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1183"/>
+        <location filename="../../ui/order_panel.py" line="1195"/>
         <source>Record {record}: {result}{delivery} — {detail}</source>
         <translation>记录 {record}：{result}{delivery} — {detail}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1194"/>
+        <location filename="../../ui/order_panel.py" line="1206"/>
         <source>Cancelled: records {records} were not sent.</source>
         <translation>已取消：记录 {records} 未发送。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1196"/>
+        <location filename="../../ui/order_panel.py" line="1208"/>
         <source>Stopped: records {records} were not sent.</source>
         <translation>已停止：记录 {records} 未发送。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1202"/>
+        <location filename="../../ui/order_panel.py" line="1214"/>
         <source>Nothing was dispensed.</source>
         <translation>没有出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1216"/>
+        <location filename="../../ui/order_panel.py" line="1228"/>
         <source>Order {order} not dispensed: {error}</source>
         <translation>订单 {order} 未出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1247"/>
+        <location filename="../../ui/order_panel.py" line="1259"/>
         <source>Dispense {delivery} of record {record}: {status}</source>
         <translation>记录 {record} 的出货单 {delivery}：{status}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1101"/>
-        <location filename="../../ui/order_panel.py" line="1250"/>
+        <location filename="../../ui/order_panel.py" line="1113"/>
+        <location filename="../../ui/order_panel.py" line="1262"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1005"/>
+        <location filename="../../ui/order_panel.py" line="1017"/>
         <source>Dispense order {order} again?</source>
         <translation>再次为订单 {order} 出货？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1008"/>
+        <location filename="../../ui/order_panel.py" line="1020"/>
         <source>Dispense {items} of order {order} on machine {machine} anyway? The item may already have dropped.</source>
         <translation>仍要在机器 {machine} 上为订单 {order} 出货 {items} 吗？商品可能已经出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1013"/>
+        <location filename="../../ui/order_panel.py" line="1025"/>
         <source>Dispense anyway</source>
         <translation>仍然出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1016"/>
+        <location filename="../../ui/order_panel.py" line="1028"/>
         <source>WARNING: the last dispense of record(s) {records} has no known result: the item may already have dropped, and dispensing again may drop a second item. Check the machine or use Query dispense first.</source>
         <translation>警告：记录 {records} 的上一次出货没有已知结果：商品可能已经出货，再次出货可能会多出一件商品。请先检查机器，或使用“查询出货”。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1121"/>
+        <location filename="../../ui/order_panel.py" line="1133"/>
         <source>Machine {machine} is locked: dispensing record {record}{of}, delivery {delivery}. Waiting for the machine&apos;s result (Cancel stops waiting, not the machine).</source>
         <translation>机器 {machine} 已锁定：正在为记录 {record}{of} 出货，出货单 {delivery}。正在等待机器的结果（“取消”只停止等待，不会停止机器）。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1253"/>
+        <location filename="../../ui/order_panel.py" line="1265"/>
         <source>, sent {when}</source>
         <translation>，发送于 {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1255"/>
+        <location filename="../../ui/order_panel.py" line="1267"/>
         <source>, picked up {when}</source>
         <translation>，取货于 {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1257"/>
+        <location filename="../../ui/order_panel.py" line="1269"/>
         <source>, failed: {reason}</source>
         <translation>，失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1271"/>
+        <location filename="../../ui/order_panel.py" line="1283"/>
         <source>Dispense not queried: {error}</source>
         <translation>未能查询出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1314"/>
+        <location filename="../../ui/order_panel.py" line="1326"/>
         <source>Order {order} created (trade id {trade}); it is unpaid.</source>
         <translation>订单 {order} 已创建（交易号 {trade}）；尚未支付。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1329"/>
+        <location filename="../../ui/order_panel.py" line="1341"/>
         <source>Order not created: {error}</source>
         <translation>未能创建订单：{error}</translation>
     </message>
@@ -1827,7 +1827,7 @@ Paid on (platform date): {date}</source>
 <context>
     <name>TroubleshootView</name>
     <message>
-        <location filename="../../ui/main_window.py" line="64"/>
+        <location filename="../../ui/main_window.py" line="72"/>
         <location filename="../../ui/troubleshoot_view.py" line="72"/>
         <source>Troubleshoot</source>
         <translation>故障排查</translation>
@@ -2163,7 +2163,7 @@ Paid on (platform date): {date}</source>
         <translation>全部检查项见下方“健康状况”标签页</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="853"/>
+        <location filename="../../ui/troubleshoot_view.py" line="869"/>
         <source> (delivery {delivery})</source>
         <translation>（出货单 {delivery}）</translation>
     </message>
@@ -2171,216 +2171,216 @@ Paid on (platform date): {date}</source>
 <context>
     <name>models</name>
     <message>
-        <location filename="../../ui/models.py" line="40"/>
+        <location filename="../../ui/models.py" line="38"/>
         <source>open</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="41"/>
+        <location filename="../../ui/models.py" line="39"/>
         <source>refund requested</source>
         <translation>已申请退款</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="42"/>
+        <location filename="../../ui/models.py" line="40"/>
         <source>refunded</source>
         <translation>已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="43"/>
+        <location filename="../../ui/models.py" line="41"/>
         <source>dismissed</source>
         <translation>已忽略</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="133"/>
+        <location filename="../../ui/models.py" line="144"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="134"/>
+        <location filename="../../ui/models.py" line="145"/>
         <source>Number</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="136"/>
-        <location filename="../../ui/models.py" line="289"/>
+        <location filename="../../ui/models.py" line="147"/>
+        <location filename="../../ui/models.py" line="300"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="138"/>
+        <location filename="../../ui/models.py" line="149"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="138"/>
+        <location filename="../../ui/models.py" line="149"/>
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="147"/>
+        <location filename="../../ui/models.py" line="158"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="176"/>
-        <location filename="../../ui/models.py" line="278"/>
+        <location filename="../../ui/models.py" line="187"/>
+        <location filename="../../ui/models.py" line="289"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="177"/>
-        <location filename="../../ui/models.py" line="283"/>
+        <location filename="../../ui/models.py" line="188"/>
+        <location filename="../../ui/models.py" line="294"/>
         <source>Product</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="178"/>
+        <location filename="../../ui/models.py" line="189"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="179"/>
+        <location filename="../../ui/models.py" line="190"/>
         <source>Price</source>
         <translation>价格</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="181"/>
+        <location filename="../../ui/models.py" line="192"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="186"/>
+        <location filename="../../ui/models.py" line="197"/>
         <source>Notified</source>
         <translation>已通知</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="188"/>
+        <location filename="../../ui/models.py" line="199"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="190"/>
+        <location filename="../../ui/models.py" line="201"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="194"/>
+        <location filename="../../ui/models.py" line="205"/>
         <source>Last dispense</source>
         <translation>最近出货</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="221"/>
+        <location filename="../../ui/models.py" line="232"/>
         <source>callback #{id}</source>
         <translation>回调 #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="224"/>
+        <location filename="../../ui/models.py" line="235"/>
         <source>platform record (delivery {delivery})</source>
         <translation>平台出货记录（出货单 {delivery}）</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="227"/>
+        <location filename="../../ui/models.py" line="238"/>
         <source>platform record</source>
         <translation>平台出货记录</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="230"/>
+        <location filename="../../ui/models.py" line="241"/>
         <source>dispense action #{id} refused {code}</source>
         <translation>出货操作 #{id} 被拒绝 {code}</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="233"/>
+        <location filename="../../ui/models.py" line="244"/>
         <source>dispense action #{id} refused</source>
         <translation>出货操作 #{id} 被拒绝</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="235"/>
+        <location filename="../../ui/models.py" line="246"/>
         <source>no result after {seconds} s</source>
         <translation>{seconds} 秒后仍无结果</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="244"/>
+        <location filename="../../ui/models.py" line="255"/>
         <source>the console</source>
         <translation>控制台</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="256"/>
+        <location filename="../../ui/models.py" line="267"/>
         <source>product {id}</source>
         <translation>商品 {id}</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="260"/>
+        <location filename="../../ui/models.py" line="271"/>
         <source>{who}, {when}</source>
         <translation>{who}，{when}</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="273"/>
+        <location filename="../../ui/models.py" line="284"/>
         <source>Opened (local)</source>
         <translation>创建时间（本地）</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="284"/>
+        <location filename="../../ui/models.py" line="295"/>
         <source>Paid on (platform date)</source>
         <translation>付款日期（平台日期）</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="274"/>
+        <location filename="../../ui/models.py" line="285"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="275"/>
+        <location filename="../../ui/models.py" line="286"/>
         <source>Trade id</source>
         <translation>交易号</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="276"/>
-        <location filename="../../ui/models.py" line="317"/>
+        <location filename="../../ui/models.py" line="287"/>
+        <location filename="../../ui/models.py" line="328"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="281"/>
+        <location filename="../../ui/models.py" line="292"/>
         <source>Machine</source>
         <translation>机器</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="282"/>
+        <location filename="../../ui/models.py" line="293"/>
         <source>Slot</source>
         <translation>货道</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="286"/>
+        <location filename="../../ui/models.py" line="297"/>
         <source>What happened</source>
         <translation>发生了什么</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="288"/>
+        <location filename="../../ui/models.py" line="299"/>
         <source>Evidence</source>
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="290"/>
+        <location filename="../../ui/models.py" line="301"/>
         <source>Last change</source>
         <translation>最后修改</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="292"/>
+        <location filename="../../ui/models.py" line="303"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="304"/>
+        <location filename="../../ui/models.py" line="315"/>
         <source>{order} · machine {machine} · {activity}</source>
         <translation>{order} · 机器 {machine} · {activity}</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="310"/>
+        <location filename="../../ui/models.py" line="321"/>
         <source>{n} follow-ups</source>
         <translation>{n} 个跟进</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="310"/>
+        <location filename="../../ui/models.py" line="321"/>
         <source>{n} follow-up</source>
         <translation>{n} 个跟进</translation>
     </message>
@@ -2388,137 +2388,137 @@ Paid on (platform date): {date}</source>
 <context>
     <name>texts</name>
     <message>
-        <location filename="../../ui/texts.py" line="45"/>
+        <location filename="../../ui/texts.py" line="116"/>
         <source>The platform could not be reached: check the network and the profile&apos;s base URL.</source>
         <translation>无法连接平台：请检查网络和配置中的平台地址。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="49"/>
+        <location filename="../../ui/texts.py" line="120"/>
         <source>Connecting to the platform timed out: check the network.</source>
         <translation>连接平台超时：请检查网络。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="52"/>
+        <location filename="../../ui/texts.py" line="123"/>
         <source>The platform did not answer in time.</source>
         <translation>平台未能及时应答。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="53"/>
+        <location filename="../../ui/texts.py" line="124"/>
         <source>The connection dropped before the platform answered.</source>
         <translation>平台应答前连接已断开。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="56"/>
+        <location filename="../../ui/texts.py" line="127"/>
         <source>The platform&apos;s certificate could not be verified: the connection was not trusted.</source>
         <translation>无法验证平台的证书：该连接不可信。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="60"/>
+        <location filename="../../ui/texts.py" line="131"/>
         <source>The platform&apos;s answer was not the usual JSON (a proxy or error page?).</source>
         <translation>平台的应答不是通常的 JSON（可能是代理或错误页面？）。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="63"/>
+        <location filename="../../ui/texts.py" line="134"/>
         <source>The platform&apos;s answer was JSON but not in its usual shape.</source>
         <translation>平台的应答是 JSON，但格式与通常不同。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="77"/>
+        <location filename="../../ui/texts.py" line="148"/>
         <source>The platform answered code 0 with “{message}” instead of “ok”</source>
         <translation>平台返回代码 0，消息为“{message}”而不是“ok”</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="81"/>
+        <location filename="../../ui/texts.py" line="152"/>
         <source>The platform refused: code {code} “{message}”</source>
         <translation>平台拒绝：代码 {code}“{message}”</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="84"/>
+        <location filename="../../ui/texts.py" line="155"/>
         <source>{head} — {explanation} (HTTP {http}).</source>
         <translation>{head} — {explanation}（HTTP {http}）。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="92"/>
+        <location filename="../../ui/texts.py" line="163"/>
         <source>No usable answer from the platform.</source>
         <translation>平台没有返回可用的应答。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="95"/>
+        <location filename="../../ui/texts.py" line="166"/>
         <source> HTTP {http}.</source>
         <translation> HTTP {http}。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="97"/>
+        <location filename="../../ui/texts.py" line="168"/>
         <source> The answer began: “{excerpt}”.</source>
         <translation> 应答开头为：“{excerpt}”。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="101"/>
+        <location filename="../../ui/texts.py" line="172"/>
         <source> The request may have reached the platform: open the order again to check before trying again.</source>
         <translation> 请求可能已到达平台：再次尝试前请重新打开订单进行检查。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="111"/>
+        <location filename="../../ui/texts.py" line="182"/>
         <source>Cancelled before the request was sent: nothing was changed.</source>
         <translation>请求发送前已取消：没有任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="113"/>
+        <location filename="../../ui/texts.py" line="184"/>
         <source>The profile&apos;s settings cannot be used: {error}</source>
         <translation>配置中的设置无法使用：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="119"/>
+        <location filename="../../ui/texts.py" line="190"/>
         <source>The callback receiver cannot listen on port {port}: another program is using it. Choose another receiver port in File ▸ Profiles…, or close that program.</source>
         <translation>回调接收端无法监听端口 {port}：另一个程序正在使用它。请在“文件 ▸ 配置…”中换一个接收端口，或关闭那个程序。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="125"/>
+        <location filename="../../ui/texts.py" line="196"/>
         <source>A system error stopped this: {error}</source>
         <translation>系统错误导致操作中止：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="126"/>
+        <location filename="../../ui/texts.py" line="197"/>
         <source>Unexpected error ({kind}): {error}</source>
         <translation>意外错误（{kind}）：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="143"/>
+        <location filename="../../ui/texts.py" line="214"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="154"/>
+        <location filename="../../ui/texts.py" line="225"/>
         <source>{product} (id {id})</source>
         <translation>{product}（编号 {id}）</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="160"/>
+        <location filename="../../ui/texts.py" line="231"/>
         <source>{date} (platform date)</source>
         <translation>{date}（平台日期）</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="175"/>
+        <location filename="../../ui/texts.py" line="246"/>
         <source>age unknown — the platform gives only the date{date}; it refuses to dispense orders older than 20 minutes</source>
         <translation>订单时长未知 — 平台只提供日期{date}；超过 20 分钟的订单平台会拒绝出货</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="185"/>
+        <location filename="../../ui/texts.py" line="256"/>
         <source>expired: created here {minutes} min ago — the platform refuses to dispense it</source>
         <translation>已过期：{minutes} 分钟前在此创建 — 平台会拒绝出货</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="190"/>
+        <location filename="../../ui/texts.py" line="261"/>
         <source>expired: first seen here {minutes} min ago — the platform refuses to dispense it</source>
         <translation>已过期：{minutes} 分钟前在此首次看到 — 平台会拒绝出货</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="197"/>
+        <location filename="../../ui/texts.py" line="268"/>
         <source>{mm:02d}:{ss:02d} left to dispense (created here at {clock} local time)</source>
         <translation>剩余 {mm:02d}:{ss:02d} 可出货（于本地时间 {clock} 在此创建）</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="201"/>
+        <location filename="../../ui/texts.py" line="272"/>
         <source>at most {mm:02d}:{ss:02d} left (first seen here at {clock} local time; the order may be older)</source>
         <translation>最多剩余 {mm:02d}:{ss:02d}（于本地时间 {clock} 在此首次看到；订单可能更早）</translation>
     </message>
