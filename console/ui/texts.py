@@ -75,7 +75,7 @@ class Tr(str):
     def format(self, *args: Any, **kwargs: Any) -> Tr:
         return Tr.made(str.format(self, *args, **kwargs), ("format", self, args, kwargs))
 
-    def __add__(self, other: str) -> Tr:  # type: ignore[override]
+    def __add__(self, other: str) -> Tr:
         return Tr.made(str.__add__(self, other), ("add", self, other))
 
     def __radd__(self, other: str) -> Tr:
@@ -88,7 +88,8 @@ class Tr(str):
             return translate(*self.how[1:])
         if kind == "format":
             _, base, args, kwargs = self.how
-            return base.again().format(
+            again: Tr = base.again()
+            return again.format(
                 *(_again(a) for a in args), **{k: _again(v) for k, v in kwargs.items()}
             )
         if kind == "call":
