@@ -6,6 +6,11 @@ class (or module) name as context, and ``QT_TRANSLATE_NOOP`` for constants
 translated where they are shown. ``pyside6-lupdate`` collects them into
 ``console/resources/translations/*.ts``. Domain texts that ``console.core`` already
 carries in English and Chinese are picked with ``ui_lang()`` instead.
+
+``translate`` returns a ``Tr``: the words, plus how they were made, so that View ▸
+Language can re-make every text on screen in the new language (``console.ui.retranslate``).
+Compose texts with ``.format()``, ``+`` or ``join()`` (not f-strings or ``str.join``),
+and wrap texts computed from data in ``Tr.call`` so that they keep that.
 """
 
 from __future__ import annotations
