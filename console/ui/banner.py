@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from console.tasks.environment import ENV_PRODUCTION, ENV_SANDBOX, ENV_TEST, Environment
+from console.ui.texts import retranslated, translate
 
 STYLES = {
     ENV_SANDBOX: "background:#1565c0; color:white;",
@@ -16,7 +17,6 @@ STYLES = {
     "none": "background:#616161; color:white;",
 }
 BASE_STYLE = "font-size:15px; font-weight:bold; padding:6px 10px;"
-translate = QCoreApplication.translate
 
 
 def banner_title(env: Environment) -> str:
@@ -43,9 +43,18 @@ class EnvironmentBanner(QLabel):
         self.setText(html)
 
     def show_none(self, text: str) -> None:
+        self._shown: str | Environment = text
         self._apply("none", escape(text))
 
+    def retranslate(self) -> None:
+        """Show the same in the language installed now."""
+        if isinstance(self._shown, str):
+            self.show_none(retranslated(self._shown) or self._shown)
+        else:
+            self.show_env(self._shown)
+
     def show_env(self, env: Environment) -> None:
+        self._shown = env
         name = escape(env.profile.name)
         url = escape(env.profile.base_url)
         if env.kind == ENV_SANDBOX:

@@ -226,6 +226,11 @@ class FollowupsPanel(QWidget):
         self.dismiss_button.setEnabled(idle and state is not None and state.is_active)
         self.open_button.setEnabled(f is not None and self.ws.env is not None)
 
+    def retranslate(self) -> None:
+        """The chosen follow-up's history in the language installed now (the window re-sets
+        the other texts; the table re-reads its cells)."""
+        self._load_events()
+
     @Slot()
     @Slot(QItemSelection, QItemSelection)
     def _load_events(self, *_: object) -> None:

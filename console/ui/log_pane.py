@@ -219,6 +219,14 @@ class LogModel(QAbstractTableModel):
             return e.summary
         return None
 
+    def retranslate(self) -> None:
+        """Headers and kinds in the language installed now."""
+        self._kind_words = {k: translate("LogModel", w) for k, w in KIND_WORDS.items()}
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
+        if self._shown:
+            last = self.index(len(self._shown) - 1, len(self.COLUMNS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
     def _time_text(self, ts: float) -> str:
         """``HH:MM:SS.mmm``; the whole seconds are formatted once per second shown."""
         second = int(ts)

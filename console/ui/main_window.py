@@ -24,7 +24,14 @@ from PySide6.QtWidgets import (
 
 from console.credentials import KeyringUnavailable, Profile, ProfileStore
 from console.credentials.profiles import SANDBOX_PROFILE
-from console.settings import LANGUAGE_EN, LANGUAGE_SYSTEM, LANGUAGE_ZH, Settings
+from console.settings import (
+    LANGUAGE_EN,
+    LANGUAGE_SYSTEM,
+    LANGUAGE_ZH,
+    Settings,
+    install_language,
+    resolve_language,
+)
 from console.tasks.environment import Environment, EnvironmentFactory, SecretsAccess
 from console.tasks.logfeed import LogFeed, entry_from_cross_check
 from console.tasks.profiles import list_profiles
@@ -37,6 +44,7 @@ from console.ui.log_pane import LogPane
 from console.ui.machines_panel import MachinesPanel
 from console.ui.order_panel import OrderPanel
 from console.ui.profiles_dialog import ProfilesDialog
+from console.ui.retranslate import retranslate_widgets
 from console.ui.texts import QT_TRANSLATE_NOOP, describe_error, translate
 from console.ui.workspace import LEVEL_ERROR, LEVEL_OK, LEVEL_WARN, Job, Workspace
 
@@ -256,7 +264,7 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             action.setChecked(value == chosen)
             action.setData(value)
-            action.setToolTip(translate("MainWindow", "Takes effect after a restart"))
+            action.setToolTip(translate("MainWindow", "The window changes language at once"))
             self.language_menu.addAction(action)
             self.language_actions[value] = action
 
@@ -706,16 +714,25 @@ class MainWindow(QMainWindow):
 
     @Slot(QAction)
     def _language_chosen(self, action: QAction) -> None:
-        """Store the language; the window shows it from the next start."""
+        """Store the language and show the window in it at once."""
         value = str(action.data())
         if value == self.settings.language:
             return
         self.settings.language = value
         self.settings.sync()
-        self._message(
-            LEVEL_OK,
-            translate("MainWindow", "Language changed: it takes effect after a restart."),
-        )
+        language = resolve_language(value)
+        if not install_language(language):
+            log.warning("no %s translation found: the window stays in English", language)
+        self.show_language()
+        self._message(LEVEL_OK, translate("MainWindow", "Language changed."))
+
+    def show_language(self) -> None:
+        """Every text of the window (and of dialogs built but not shown) in the language
+        installed now: what ``translate`` made, then what the panels compute from data."""
+        retranslate_widgets(QApplication.allWidgets())
+        env = self.ws.env
+        title = translate("MainWindow", APP_TITLE)
+        self.setWindowTitle(f"{title} — {banner_title(env)}" if env is not None else title)
 
     # -- batched updates --------------------------------------------------------------------
 

@@ -8,12 +8,11 @@ The log pane has its own model (``console.ui.log_pane``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -24,7 +23,7 @@ from console.core.followup import FollowupSource, FollowupState
 from console.core.rules import DEVICE_TIMEOUT_S
 from console.core.status import RECORD_PICKED_UP, RECORD_STATUS_LABELS
 from console.settings import ui_lang
-from console.ui.texts import QT_TRANSLATE_NOOP
+from console.ui.texts import QT_TRANSLATE_NOOP, Tr, translate
 
 if TYPE_CHECKING:
     from console.core.models import Machine, OrderRecord
@@ -33,7 +32,6 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
 
-translate = QCoreApplication.translate
 
 # A follow-up's state as the list shows it.
 FOLLOWUP_STATE_WORDS: dict[str, str] = {
@@ -82,6 +80,19 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
+
+    def retranslate(self) -> None:
+        """Headers and cells in the language installed now (cells are translated when read)."""
+        self.columns = [
+            replace(c, title=c.title.again()) if isinstance(c.title, Tr) else c
+            for c in self.columns
+        ]
+        if self.columns:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
+        if self._rows and self.columns:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, len(self.columns) - 1)
+            )
 
     def row_at(self, row: int) -> R | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None

@@ -61,6 +61,7 @@ from console.ui.texts import (
     QT_TRANSLATE_NOOP,
     describe_error,
     is_older_than_window,
+    join,
     order_status_text,
     platform_date_text,
     product_text,
@@ -725,6 +726,18 @@ class OrderPanel(QWidget):
         )
         self._reload_if_asked()
 
+    def retranslate(self) -> None:
+        """Re-render what is computed from data (statuses, the machine, the open order) in
+        the language installed now; the window re-sets the other texts."""
+        first = 1 if self._status_now_item else 0
+        chosen = self.status_combo.currentIndex()
+        for i, status in enumerate(OrderStatus):
+            self.status_combo.setItemText(first + i, status_item_text(status))
+        self._show_machine()
+        if self.view is not None:
+            self._show_view(self.view)
+            self.status_combo.setCurrentIndex(chosen)  # what the user picked stays picked
+
     def _show_view(self, view: OrderView | None) -> None:
         self.view = view
         if view is None:
@@ -1201,7 +1214,7 @@ class OrderPanel(QWidget):
         if report.cancelled and all(o.item_out for o in report.outcomes):
             level = LEVEL_WARN
         self.show_message(
-            level, " ".join(lines) or translate("OrderPanel", "Nothing was dispensed.")
+            level, join(" ", lines) or translate("OrderPanel", "Nothing was dispensed.")
         )
         self.ws.journal_changed.emit()
         self._reload_order(report.order_id)

@@ -6,11 +6,19 @@ class (or module) name as context, and ``QT_TRANSLATE_NOOP`` for constants
 translated where they are shown. ``pyside6-lupdate`` collects them into
 ``console/resources/translations/*.ts``. Domain texts that ``console.core`` already
 carries in English and Chinese are picked with ``ui_lang()`` instead.
+
+``translate`` returns a ``Tr``: the words, plus how they were made, so that View ▸
+Language can re-make every text on screen in the new language (``console.ui.retranslate``).
+Compose texts with ``.format()``, ``+`` or ``join()`` (not f-strings or ``str.join``),
+and wrap texts computed from data in ``Tr.call`` so that they keep that.
 """
 
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
@@ -23,13 +31,111 @@ from console.core.texts import Text
 from console.credentials import CredentialsError
 from console.settings import ui_lang
 
-translate = QCoreApplication.translate
+__all__ = [
+    "QT_TRANSLATE_NOOP",
+    "Tr",
+    "join",
+    "render",
+    "retranslated",
+    "translate",
+    "ui_lang",
+]
 
-__all__ = ["QT_TRANSLATE_NOOP", "render", "translate", "ui_lang"]
+# The texts the window made, by their words (widgets hold a copy, so a text is found again by
+# its words): plain translations, as many as there are message ids in each language, and
+# the newest MADE_KEPT composed ones (formatted, joined), which come and go with the data.
+MADE_KEPT = 20_000
+_plain: dict[str, Tr] = {}
+_made: OrderedDict[str, Tr] = OrderedDict()
 
 
-def render(message: Text) -> str:
+class Tr(str):
+    """A translated text that remembers how it was made, so that a language change can make
+    it again in the new language: from its message id (context, source), then any
+    ``format`` arguments and ``+`` pieces, themselves made again when they are ``Tr``."""
+
+    how: tuple[Any, ...]
+
+    @staticmethod
+    def made(words: str, how: tuple[Any, ...]) -> Tr:
+        text = Tr(words)
+        text.how = how
+        if not words:
+            pass
+        elif how[0] == "tr":
+            _plain[words] = text
+        else:
+            _made[words] = text
+            _made.move_to_end(words)
+            if len(_made) > MADE_KEPT:
+                _made.popitem(last=False)
+        return text
+
+    @staticmethod
+    def call(make: Callable[..., str], *args: Any, **kwargs: Any) -> Tr:
+        """``make(*args, **kwargs)``, made again by calling it again: for texts computed from
+        data in the language of the moment (``ui_lang()``, ``translate``)."""
+        return Tr.made(str(make(*args, **kwargs)), ("call", make, args, kwargs))
+
+    def format(self, *args: Any, **kwargs: Any) -> Tr:
+        return Tr.made(str.format(self, *args, **kwargs), ("format", self, args, kwargs))
+
+    def __add__(self, other: str) -> Tr:
+        return Tr.made(str.__add__(self, other), ("add", self, other))
+
+    def __radd__(self, other: str) -> Tr:
+        return Tr.made(str.__add__(other, self), ("add", other, self))
+
+    def again(self) -> Tr:
+        """These words in the language installed now (remembered in turn)."""
+        kind = self.how[0]
+        if kind == "tr":
+            return translate(*self.how[1:])
+        if kind == "format":
+            _, base, args, kwargs = self.how
+            again: Tr = base.again()
+            return again.format(
+                *(_again(a) for a in args), **{k: _again(v) for k, v in kwargs.items()}
+            )
+        if kind == "call":
+            _, make, args, kwargs = self.how
+            return Tr.call(make, *args, **kwargs)
+        if kind == "join":
+            _, sep, parts = self.how
+            return join(_again(sep), [_again(p) for p in parts])
+        left, right = _again(self.how[1]), _again(self.how[2])
+        return Tr.made(str.__add__(str(left), str(right)), ("add", left, right))
+
+
+def _again(value: Any) -> Any:
+    return value.again() if isinstance(value, Tr) else value
+
+
+def translate(context: str, source: str, disambiguation: str | None = None, n: int = -1) -> Tr:
+    """``QCoreApplication.translate``, remembering the message id (see ``Tr``)."""
+    words = QCoreApplication.translate(context, source, disambiguation, n)
+    return Tr.made(words, ("tr", context, source, disambiguation, n))
+
+
+def join(sep: str, parts: Iterable[str]) -> Tr:
+    """``sep.join(parts)``, remembering the pieces (see ``Tr``)."""
+    pieces = tuple(parts)
+    return Tr.made(str(sep).join(pieces), ("join", sep, pieces))
+
+
+def retranslated(words: str) -> Tr | None:
+    """``words`` as the window made them, made again in the language installed now;
+    None when they were not made by ``translate`` (data, numbers, the platform's texts)."""
+    text = (_made.get(words) or _plain.get(words)) if words else None
+    return None if text is None else text.again()
+
+
+def render(message: Text) -> Tr:
     """A message from Qt-free code (``console.core.texts.Text``), translated."""
+    return Tr.call(_render, message)
+
+
+def _render(message: Text) -> str:
     return message.render(translate, ui_lang())
 
 
@@ -66,7 +172,12 @@ _TRANSPORT_HINTS: dict[str, str] = {
 }
 
 
-def describe_error(exc: BaseException, *, write: bool = False) -> str:
+def describe_error(exc: BaseException, *, write: bool = False) -> Tr:
+    """``_describe_error``, made again in the language of the moment on a change."""
+    return Tr.call(_describe_error, exc, write=write)
+
+
+def _describe_error(exc: BaseException, *, write: bool = False) -> str:
     """A readable sentence or two for any failure a task can report.
 
     ``write``: the failed call changes something (status, dispense); when the
@@ -128,7 +239,11 @@ def describe_error(exc: BaseException, *, write: bool = False) -> str:
     )
 
 
-def status_item_text(status: OrderStatus) -> str:
+def status_item_text(status: OrderStatus) -> Tr:
+    return Tr.call(_status_item_text, status)
+
+
+def _status_item_text(status: OrderStatus) -> str:
     """The dropdown's words for a status: plain words plus the number sent.
 
     English shows both languages (the platform's own words are Chinese); Chinese
@@ -139,7 +254,11 @@ def status_item_text(status: OrderStatus) -> str:
     return f"{int(status)} — {status.label_en} / {status.label_zh}"
 
 
-def order_status_text(query_text: str) -> str:
+def order_status_text(query_text: str) -> Tr:
+    return Tr.call(_order_status_text, query_text)
+
+
+def _order_status_text(query_text: str) -> str:
     unknown = translate("texts", "unknown")
     label = query_text_label(query_text, ui_lang())
     return f"{query_text or unknown} — {label}" if query_text else unknown

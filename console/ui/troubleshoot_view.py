@@ -379,6 +379,7 @@ class TroubleshootView(QWidget):
         self.machine_lookup = machine_lookup
         self.machine_busy: Callable[[str], bool] = machine_busy or (lambda _no: False)
         self.lang = ui_lang()
+        self._checked_lang = self.lang
         self.machine_no = ""
         self.diagnosis: Diagnosis | None = None
         self.active = False  # the tab is showing: check the machine when it changes
@@ -628,7 +629,7 @@ class TroubleshootView(QWidget):
         self.active = active
         if active and self.machine_no and not self._diagnosing:
             d = self.diagnosis
-            if d is None or d.machine_no != self.machine_no:
+            if d is None or d.machine_no != self.machine_no or self._checked_lang != self.lang:
                 self.check()
 
     # -- checking -----------------------------------------------------------------------
@@ -639,6 +640,7 @@ class TroubleshootView(QWidget):
         if env is None or not self.machine_no or self._diagnosing:
             return
         self._diagnosing = self.machine_no
+        self._checked_lang = self.lang  # the platform's answers are worded in it
         self._show_header()
         self._update_actions()
         self.ws.submit(
@@ -675,6 +677,22 @@ class TroubleshootView(QWidget):
                     no=job.data, error=describe_error(exc)
                 ),
             )
+
+    def retranslate(self) -> None:
+        """Re-render what is computed from data in the language installed now; a machine
+        already checked is checked again, as the platform's answers are worded per language
+        (the window re-sets the other texts)."""
+        self.lang = ui_lang()
+        self.slots.lang = self.lang
+        self.slots.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(SLOT_COLUMNS) - 1)
+        if self.slots.rowCount():
+            last = self.slots.index(self.slots.rowCount() - 1, len(SLOT_COLUMNS) - 1)
+            self.slots.dataChanged.emit(self.slots.index(0, 0), last)
+        self._show_diagnosis(self.diagnosis)
+        self._summarize_health()
+        self._slot_selected()
+        if self.diagnosis is not None and self.active:
+            self.check()
 
     def _show_header(self) -> None:
         d = self.diagnosis

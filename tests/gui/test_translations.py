@@ -331,12 +331,17 @@ def test_language_setting_is_stored(tmp_path: Path) -> None:
     assert settings.language == LANGUAGE_SYSTEM
 
 
-def test_view_menu_stores_the_language_for_the_next_start(console_app: ConsoleApp) -> None:
+def test_view_menu_stores_the_language_and_shows_it_at_once(console_app: ConsoleApp) -> None:
     window = console_app.window
     assert window.language_actions[LANGUAGE_SYSTEM].isChecked()
-    window.language_actions[LANGUAGE_ZH].trigger()
-    assert window.settings.language == LANGUAGE_ZH
-    assert "after a restart" in window.statusBar().currentMessage()
+    try:
+        window.language_actions[LANGUAGE_ZH].trigger()
+        assert window.settings.language == LANGUAGE_ZH
+        assert Settings(console_app.paths.config_dir / "console.ini").language == LANGUAGE_ZH
+        assert window.statusBar().currentMessage() == "界面语言已更改。"  # no restart
+        assert window.refresh_action.text() == "刷新(&R)"
+    finally:
+        install_language(LANGUAGE_EN)
 
 
 # -- the window in Chinese ---------------------------------------------------------------

@@ -41,17 +41,17 @@ The details are in the console&apos;s log file. The window stays open; check the
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../ui/banner.py" line="52"/>
+        <location filename="../../ui/banner.py" line="61"/>
         <source>SANDBOX — a simulated platform on this computer ({url}). Nothing here touches real machines or money.</source>
         <translation>沙箱 — 本机上的模拟平台（{url}）。这里的操作不会涉及真实设备或资金。</translation>
     </message>
     <message>
-        <location filename="../../ui/banner.py" line="58"/>
+        <location filename="../../ui/banner.py" line="67"/>
         <source>TEST — profile “{name}” at {url} (this computer).</source>
         <translation>测试 — 配置“{name}”，地址 {url}（本机）。</translation>
     </message>
     <message>
-        <location filename="../../ui/banner.py" line="62"/>
+        <location filename="../../ui/banner.py" line="71"/>
         <source>LIVE — profile “{name}” at {url}: real machines, real money. Every dispense drops a real item.</source>
         <translation>正式 — 配置“{name}”，地址 {url}：真实设备，真实资金。每次出货都会掉落真实商品。</translation>
     </message>
@@ -102,24 +102,24 @@ The details are in the console&apos;s log file. The window stays open; check the
         <translation>打开订单(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="298"/>
+        <location filename="../../ui/followups_panel.py" line="303"/>
         <source>Follow-ups not loaded: {error}</source>
         <translation>未能加载跟进：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="312"/>
-        <location filename="../../ui/followups_panel.py" line="337"/>
+        <location filename="../../ui/followups_panel.py" line="317"/>
+        <location filename="../../ui/followups_panel.py" line="342"/>
         <source>Nothing was sent.</source>
         <translation>未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="317"/>
-        <location filename="../../ui/followups_panel.py" line="328"/>
+        <location filename="../../ui/followups_panel.py" line="322"/>
+        <location filename="../../ui/followups_panel.py" line="333"/>
         <source>Refund order {order}</source>
         <translation>为订单 {order} 退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="329"/>
+        <location filename="../../ui/followups_panel.py" line="334"/>
         <source>A note for the record (optional), e.g. who asked for it:</source>
         <translation>备注（可选），例如是谁要求的：</translation>
     </message>
@@ -187,8 +187,8 @@ Paid on (platform date): {date}</source>
     </message>
     <message>
         <location filename="../../ui/followups_panel.py" line="117"/>
-        <location filename="../../ui/followups_panel.py" line="323"/>
-        <location filename="../../ui/followups_panel.py" line="332"/>
+        <location filename="../../ui/followups_panel.py" line="328"/>
+        <location filename="../../ui/followups_panel.py" line="337"/>
         <source>Refund customer</source>
         <translation>为顾客退款</translation>
     </message>
@@ -223,52 +223,52 @@ Paid on (platform date): {date}</source>
         <translation>同时显示已关闭的跟进(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="318"/>
+        <location filename="../../ui/followups_panel.py" line="323"/>
         <source>The item may have dropped. What did you check? (e.g. slot {slot} still holds it; the customer says nothing came out)</source>
         <translation>商品可能已经掉落。您核实了什么？（例如：货道 {slot} 里商品还在；顾客说什么都没有出来）</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="359"/>
+        <location filename="../../ui/followups_panel.py" line="364"/>
         <source>Follow-up #{id} refunded</source>
         <translation>跟进 #{id} 已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="360"/>
+        <location filename="../../ui/followups_panel.py" line="365"/>
         <source>How was the customer of order {order} refunded? (e.g. the payment channel&apos;s refund reference)</source>
         <translation>订单 {order} 的顾客是如何退款的？（例如支付渠道的退款单号）</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="365"/>
+        <location filename="../../ui/followups_panel.py" line="370"/>
         <source>Mark refunded</source>
         <translation>标记已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="388"/>
+        <location filename="../../ui/followups_panel.py" line="393"/>
         <source>Dismiss follow-up #{id}</source>
         <translation>忽略跟进 #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="389"/>
+        <location filename="../../ui/followups_panel.py" line="394"/>
         <source>Why does order {order} need no refund?</source>
         <translation>为什么订单 {order} 不需要退款？</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="392"/>
+        <location filename="../../ui/followups_panel.py" line="397"/>
         <source>Dismiss</source>
         <translation>忽略</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="424"/>
+        <location filename="../../ui/followups_panel.py" line="429"/>
         <source>Follow-up #{id} (order {order}) is now {state}.</source>
         <translation>跟进 #{id}（订单 {order}）现在的状态：{state}。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="428"/>
+        <location filename="../../ui/followups_panel.py" line="433"/>
         <source> Order {order} was set to 2 — moved to refund.</source>
         <translation> 订单 {order} 已设为 2 — 转入退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="444"/>
+        <location filename="../../ui/followups_panel.py" line="449"/>
         <source>Follow-up #{id} unchanged: {error}</source>
         <translation>跟进 #{id} 未更改：{error}</translation>
     </message>
@@ -449,163 +449,163 @@ Paid on (platform date): {date}</source>
         <translation>控制台提示</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="249"/>
+        <location filename="../../ui/log_pane.py" line="257"/>
         <source>as curl (secrets masked):</source>
         <translation>以 curl 命令表示（密钥已隐藏）：</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="257"/>
-        <location filename="../../ui/log_pane.py" line="349"/>
+        <location filename="../../ui/log_pane.py" line="265"/>
+        <location filename="../../ui/log_pane.py" line="357"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="271"/>
+        <location filename="../../ui/log_pane.py" line="279"/>
         <source>machine no.</source>
         <translation>机器编号</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="273"/>
+        <location filename="../../ui/log_pane.py" line="281"/>
         <source>order id</source>
         <translation>订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="275"/>
+        <location filename="../../ui/log_pane.py" line="283"/>
         <source>search text (Ctrl+F)</source>
         <translation>搜索文字 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="277"/>
+        <location filename="../../ui/log_pane.py" line="285"/>
         <source>Follow tail</source>
         <translation>跟随最新</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="281"/>
+        <location filename="../../ui/log_pane.py" line="289"/>
         <source>&amp;Kind:</source>
         <translation>类型(&amp;K)：</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="282"/>
+        <location filename="../../ui/log_pane.py" line="290"/>
         <source>Mac&amp;hine:</source>
         <translation>机器(&amp;H)：</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="283"/>
+        <location filename="../../ui/log_pane.py" line="291"/>
         <source>O&amp;rder:</source>
         <translation>订单(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="284"/>
+        <location filename="../../ui/log_pane.py" line="292"/>
         <source>&amp;Search:</source>
         <translation>搜索(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="297"/>
+        <location filename="../../ui/log_pane.py" line="305"/>
         <source>Log lines</source>
         <translation>日志行</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="312"/>
+        <location filename="../../ui/log_pane.py" line="320"/>
         <source>Details of the selected line</source>
         <translation>所选日志行的详情</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="314"/>
+        <location filename="../../ui/log_pane.py" line="322"/>
         <source>Select a line to see its details.</source>
         <translation>选择一行以查看详细信息。</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="325"/>
+        <location filename="../../ui/log_pane.py" line="333"/>
         <source>Copy as &amp;curl</source>
         <translation>复制为 curl(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="326"/>
+        <location filename="../../ui/log_pane.py" line="334"/>
         <source>Replay call&amp;back</source>
         <translation>重放回调(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="328"/>
+        <location filename="../../ui/log_pane.py" line="336"/>
         <source>Send the selected callback to this console&apos;s receiver again, marked as a replay (it never counts as a new result)</source>
         <translation>把选中的回调再次发送到本控制台的接收器，并标记为重放（不会被算作新的结果）</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="334"/>
+        <location filename="../../ui/log_pane.py" line="342"/>
         <source>E&amp;xport…</source>
         <translation>导出(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="336"/>
+        <location filename="../../ui/log_pane.py" line="344"/>
         <source>Write the lines shown (filtered) to a JSON Lines file</source>
         <translation>把当前显示（已筛选）的行写入 JSON Lines 文件</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="338"/>
+        <location filename="../../ui/log_pane.py" line="346"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="353"/>
+        <location filename="../../ui/log_pane.py" line="361"/>
         <source>Collapse the log</source>
         <translation>收起日志</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="359"/>
+        <location filename="../../ui/log_pane.py" line="367"/>
         <source>Hide the log (View ▸ Log shows it)</source>
         <translation>隐藏日志（视图 ▸ 日志可再显示）</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="360"/>
+        <location filename="../../ui/log_pane.py" line="368"/>
         <source>Hide the log</source>
         <translation>隐藏日志</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="425"/>
+        <location filename="../../ui/log_pane.py" line="433"/>
         <source>Open the log again</source>
         <translation>重新展开日志</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="427"/>
+        <location filename="../../ui/log_pane.py" line="435"/>
         <source>Collapse the log to this strip</source>
         <translation>将日志收起为此细条</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="450"/>
+        <location filename="../../ui/log_pane.py" line="458"/>
         <source>{shown:,} of {total:,}</source>
         <translation>显示 {shown:,} / 共 {total:,}</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="496"/>
+        <location filename="../../ui/log_pane.py" line="504"/>
         <source>Copied the request as curl (secrets masked).</source>
         <translation>已将请求复制为 curl 命令（密钥已隐藏）。</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="520"/>
+        <location filename="../../ui/log_pane.py" line="528"/>
         <source>Callback #{id} replayed: the receiver answered {status}.</source>
         <translation>回调 #{id} 已重放：接收器返回 {status}。</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="530"/>
+        <location filename="../../ui/log_pane.py" line="538"/>
         <source>Callback #{id} not replayed: {error}</source>
         <translation>回调 #{id} 未能重放：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="539"/>
+        <location filename="../../ui/log_pane.py" line="547"/>
         <source>Export the log lines shown</source>
         <translation>导出显示的日志行</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="541"/>
+        <location filename="../../ui/log_pane.py" line="549"/>
         <source>JSON Lines (*.jsonl)</source>
         <translation>JSON Lines 文件 (*.jsonl)</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="563"/>
+        <location filename="../../ui/log_pane.py" line="571"/>
         <source>Exported {count:,} log lines to {path}.</source>
         <translation>已将 {count:,} 行日志导出到 {path}。</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="573"/>
+        <location filename="../../ui/log_pane.py" line="581"/>
         <source>Export to {path} failed: {error}</source>
         <translation>导出到 {path} 失败：{error}</translation>
     </message>
@@ -701,248 +701,248 @@ Paid on (platform date): {date}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="65"/>
+        <location filename="../../ui/main_window.py" line="73"/>
         <source>Vending Console</source>
         <translation>售货机控制台</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="68"/>
+        <location filename="../../ui/main_window.py" line="76"/>
         <source>&amp;System language</source>
         <translation>跟随系统(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="187"/>
+        <location filename="../../ui/main_window.py" line="195"/>
         <source>Machines &amp;&amp; orders</source>
         <translation>机器与订单</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="189"/>
-        <location filename="../../ui/main_window.py" line="674"/>
+        <location filename="../../ui/main_window.py" line="197"/>
+        <location filename="../../ui/main_window.py" line="682"/>
         <source>Follow-ups ({count})</source>
         <translation>跟进 ({count})</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="201"/>
+        <location filename="../../ui/main_window.py" line="209"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="204"/>
+        <location filename="../../ui/main_window.py" line="212"/>
         <source>Reload machines, the open order and follow-ups (F5)</source>
         <translation>重新加载机器、当前订单和跟进 (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="206"/>
+        <location filename="../../ui/main_window.py" line="214"/>
         <source>Cancel running work</source>
         <translation>取消正在进行的操作</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="209"/>
+        <location filename="../../ui/main_window.py" line="217"/>
         <source>Stop what is running at its next safe point (Esc); a request already sent cannot be called back</source>
         <translation>在下一个安全点停止正在进行的操作 (Esc)；已发出的请求无法撤回</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="216"/>
+        <location filename="../../ui/main_window.py" line="224"/>
         <source>&amp;Profiles…</source>
         <translation>配置(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="218"/>
+        <location filename="../../ui/main_window.py" line="226"/>
         <source>Reset &amp;sandbox…</source>
         <translation>重置沙箱(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="220"/>
+        <location filename="../../ui/main_window.py" line="228"/>
         <source>Start the built-in sandbox afresh: its machines, stock and orders as new</source>
         <translation>重新开始内置沙箱：机器、库存和订单恢复为全新状态</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="226"/>
+        <location filename="../../ui/main_window.py" line="234"/>
         <source>Go to order id</source>
         <translation>转到订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="228"/>
+        <location filename="../../ui/main_window.py" line="236"/>
         <source>Apply status</source>
         <translation>应用状态</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="230"/>
+        <location filename="../../ui/main_window.py" line="238"/>
         <source>Search the log</source>
         <translation>搜索日志</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="232"/>
+        <location filename="../../ui/main_window.py" line="240"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="237"/>
+        <location filename="../../ui/main_window.py" line="245"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="243"/>
+        <location filename="../../ui/main_window.py" line="251"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="248"/>
+        <location filename="../../ui/main_window.py" line="256"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="259"/>
-        <source>Takes effect after a restart</source>
-        <translation>重启后生效</translation>
+        <location filename="../../ui/main_window.py" line="267"/>
+        <source>The window changes language at once</source>
+        <translation>窗口立即切换语言</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="263"/>
+        <location filename="../../ui/main_window.py" line="271"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="269"/>
+        <location filename="../../ui/main_window.py" line="277"/>
         <source>Which platform account the window works with</source>
         <translation>窗口当前使用的平台账户</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="271"/>
+        <location filename="../../ui/main_window.py" line="279"/>
         <source> Profile: </source>
         <translation> 配置：</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="282"/>
+        <location filename="../../ui/main_window.py" line="290"/>
         <source>Working…</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="395"/>
+        <location filename="../../ui/main_window.py" line="403"/>
         <source>{name} (built in)</source>
         <translation>{name}（内置）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="407"/>
+        <location filename="../../ui/main_window.py" line="415"/>
         <source>Profiles not read: {error}</source>
         <translation>未能读取配置：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="423"/>
+        <location filename="../../ui/main_window.py" line="431"/>
         <source>Work is still running: let it finish or cancel it (Esc) before switching profile.</source>
         <translation>仍有操作在进行：请等待完成或先取消 (Esc)，再切换配置。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="439"/>
+        <location filename="../../ui/main_window.py" line="447"/>
         <source>Opening profile “{name}”…</source>
         <translation>正在打开配置“{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="455"/>
+        <location filename="../../ui/main_window.py" line="463"/>
         <source>Work is still running: let it finish or cancel it (Esc) before resetting the sandbox.</source>
         <translation>仍有操作在进行：请等它完成或取消（Esc）后再重置沙箱。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="463"/>
+        <location filename="../../ui/main_window.py" line="471"/>
         <source>Reset the sandbox?</source>
         <translation>重置沙箱？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="464"/>
+        <location filename="../../ui/main_window.py" line="472"/>
         <source>Start the built-in sandbox afresh? Its orders, dispenses and stock are replaced by new demo data.</source>
         <translation>要重新开始内置沙箱吗？其中的订单、出货记录和库存将被新的演示数据取代。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="469"/>
+        <location filename="../../ui/main_window.py" line="477"/>
         <source>Reset sandbox</source>
         <translation>重置沙箱</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="470"/>
+        <location filename="../../ui/main_window.py" line="478"/>
         <source>The journal keeps what was done with the old sandbox&apos;s orders, marked as from a previous sandbox: Recent and Follow-ups no longer list them. Real platforms and their profiles are not touched.</source>
         <translation>日志仍保留对旧沙箱订单所做的操作，并标记为来自以前的沙箱：“最近”和“跟进”中不再列出它们。真实平台及其配置不受影响。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="485"/>
+        <location filename="../../ui/main_window.py" line="493"/>
         <source>Resetting the sandbox…</source>
         <translation>正在重置沙箱…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="523"/>
+        <location filename="../../ui/main_window.py" line="531"/>
         <source>Callbacks: {url}</source>
         <translation>回调地址：{url}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="530"/>
+        <location filename="../../ui/main_window.py" line="538"/>
         <source>{count} action(s) from an earlier session ended without an answer: check those orders before acting on them again.</source>
         <translation>上次会话中有 {count} 个操作没有得到应答：再次操作前请先检查这些订单。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="538"/>
+        <location filename="../../ui/main_window.py" line="546"/>
         <source>Profile “{name}” is open.</source>
         <translation>配置“{name}”已打开。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="551"/>
+        <location filename="../../ui/main_window.py" line="559"/>
         <source> Open File ▸ Profiles… to keep secrets for this session only.</source>
         <translation> 打开“文件 ▸ 配置…”可仅在本次会话中保存密钥。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="554"/>
+        <location filename="../../ui/main_window.py" line="562"/>
         <source>Profile “{name}” is not open: {error}</source>
         <translation>配置“{name}”未打开：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="583"/>
+        <location filename="../../ui/main_window.py" line="591"/>
         <source>Profile “{name}” changed: choose it again to use it.</source>
         <translation>配置“{name}”已更改：请重新选择后使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="606"/>
+        <location filename="../../ui/main_window.py" line="614"/>
         <source>Cancelling: running work stops at its next safe point.</source>
         <translation>正在取消：进行中的操作将在下一个安全点停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="717"/>
-        <source>Language changed: it takes effect after a restart.</source>
-        <translation>语言已更改：重启后生效。</translation>
+        <location filename="../../ui/main_window.py" line="727"/>
+        <source>Language changed.</source>
+        <translation>界面语言已更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="741"/>
+        <location filename="../../ui/main_window.py" line="758"/>
         <source>Dispense failed: order {order} record {record} — {reason}. A follow-up was opened.</source>
         <translation>出货失败：订单 {order} 记录 {record} — {reason}。已创建跟进。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="748"/>
+        <location filename="../../ui/main_window.py" line="765"/>
         <source>no reason given</source>
         <translation>未给出原因</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="812"/>
+        <location filename="../../ui/main_window.py" line="829"/>
         <source>No dispense result within 120 s for order(s) {orders}: the platform was asked; follow-up opened.</source>
         <translation>订单 {orders} 的出货指令 120 秒内没有结果：已向平台查询，并已创建跟进。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="822"/>
+        <location filename="../../ui/main_window.py" line="839"/>
         <source>The platform says the item is out for order(s) {orders}: their follow-ups closed by themselves; no refund is owed.</source>
         <translation>平台确认订单 {orders} 的商品已出货：相关跟进已自动关闭，无需退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="837"/>
+        <location filename="../../ui/main_window.py" line="854"/>
         <source>Quit with work running?</source>
         <translation>有操作正在进行，确定退出？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="838"/>
+        <location filename="../../ui/main_window.py" line="855"/>
         <source>Work is still running. Quit anyway?</source>
         <translation>仍有操作在进行。仍要退出吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="839"/>
+        <location filename="../../ui/main_window.py" line="856"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="840"/>
+        <location filename="../../ui/main_window.py" line="857"/>
         <source>Running work is cancelled at its next safe point; a request already sent finishes and its outcome is written to the journal before the console closes.</source>
         <translation>进行中的操作会在下一个安全点取消；已发出的请求会执行完毕，其结果在控制台关闭前写入日志。</translation>
     </message>
@@ -950,32 +950,32 @@ Paid on (platform date): {date}</source>
 <context>
     <name>NewOrderDialog</name>
     <message>
-        <location filename="../../ui/order_panel.py" line="164"/>
+        <location filename="../../ui/order_panel.py" line="165"/>
         <source>New order on machine {machine}</source>
         <translation>在机器 {machine} 上新建订单</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="168"/>
+        <location filename="../../ui/order_panel.py" line="169"/>
         <source>The platform creates an unpaid order and reserves its stock until it is paid, closed or expires (20 minutes). Its dispense results come to this console.</source>
         <translation>平台会创建一个未支付订单，并为其保留库存，直到订单被支付、关闭或过期（20 分钟）。其出货结果会回调到本控制台。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="180"/>
+        <location filename="../../ui/order_panel.py" line="181"/>
         <source>{slot} · {product} · id {id} · {price} · {stock} left</source>
         <translation>{slot} · {product} · 编号 {id} · {price} · 剩余 {stock}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="192"/>
+        <location filename="../../ui/order_panel.py" line="193"/>
         <source>&amp;Product:</source>
         <translation>商品(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="193"/>
+        <location filename="../../ui/order_panel.py" line="194"/>
         <source>&amp;Quantity:</source>
         <translation>数量(&amp;Q)：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="197"/>
+        <location filename="../../ui/order_panel.py" line="198"/>
         <source>&amp;Create order</source>
         <translation>创建订单(&amp;C)</translation>
     </message>
@@ -1067,561 +1067,561 @@ Paid on (platform date): {date}</source>
 <context>
     <name>OrderPanel</name>
     <message>
-        <location filename="../../ui/order_panel.py" line="99"/>
+        <location filename="../../ui/order_panel.py" line="100"/>
         <source>Move to refund</source>
         <translation>转入退款</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="100"/>
+        <location filename="../../ui/order_panel.py" line="101"/>
         <source>The platform returns the items not yet dispensed to stock and the order can no longer be dispensed. Refund the customer through your payment channel.</source>
         <translation>平台会把尚未出货的商品退回库存，该订单将无法再出货。请通过您的支付渠道给顾客退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="107"/>
+        <location filename="../../ui/order_panel.py" line="108"/>
         <source>Close the order</source>
         <translation>关闭订单</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="108"/>
+        <location filename="../../ui/order_panel.py" line="109"/>
         <source>The items go back to stock and the order can no longer be paid or dispensed. Closing by hand sends no callback.</source>
         <translation>商品退回库存，该订单将无法再支付或出货。手动关闭不会发送回调。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="115"/>
+        <location filename="../../ui/order_panel.py" line="116"/>
         <source>Revoke the payment</source>
         <translation>撤销支付</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="116"/>
+        <location filename="../../ui/order_panel.py" line="117"/>
         <source>The payment-code payment is revoked, the items go back to stock and the order can no longer be dispensed.</source>
         <translation>付款码支付将被撤销，商品退回库存，该订单将无法再出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="123"/>
+        <location filename="../../ui/order_panel.py" line="124"/>
         <source>Mark payment failed</source>
         <translation>标记支付失败</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="124"/>
+        <location filename="../../ui/order_panel.py" line="125"/>
         <source>The payment is recorded as failed, the items go back to stock and the order can no longer be dispensed.</source>
         <translation>支付记为失败，商品退回库存，该订单将无法再出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="136"/>
+        <location filename="../../ui/order_panel.py" line="137"/>
         <source>not paid yet: nothing to dispense yet</source>
         <translation>尚未支付：暂无可出货的商品</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="137"/>
+        <location filename="../../ui/order_panel.py" line="138"/>
         <source>moved to refund: nothing to dispense</source>
         <translation>已转入退款：无需出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="138"/>
+        <location filename="../../ui/order_panel.py" line="139"/>
         <source>closed: nothing to dispense</source>
         <translation>已关闭：无需出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="139"/>
+        <location filename="../../ui/order_panel.py" line="140"/>
         <source>revoked: nothing to dispense</source>
         <translation>已撤销：无需出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="140"/>
+        <location filename="../../ui/order_panel.py" line="141"/>
         <source>payment failed: nothing to dispense</source>
         <translation>支付失败：无需出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="141"/>
+        <location filename="../../ui/order_panel.py" line="142"/>
         <source>not paid or pickup-code: nothing can be dispensed</source>
         <translation>既非已支付也非取货码订单：不能出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="144"/>
+        <location filename="../../ui/order_panel.py" line="145"/>
         <source>all records dispensed: nothing left to dispense</source>
         <translation>所有记录均已出货：没有待出货的记录</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="147"/>
+        <location filename="../../ui/order_panel.py" line="148"/>
         <source>no record left to dispense</source>
         <translation>没有待出货的记录</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="153"/>
+        <location filename="../../ui/order_panel.py" line="154"/>
         <source>{when} local time</source>
         <translation>本地时间 {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="271"/>
+        <location filename="../../ui/order_panel.py" line="272"/>
         <source>order id (Ctrl+L)</source>
         <translation>订单号 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="276"/>
+        <location filename="../../ui/order_panel.py" line="277"/>
         <source>&amp;Order id:</source>
         <translation>订单号(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="278"/>
+        <location filename="../../ui/order_panel.py" line="279"/>
         <source>O&amp;pen</source>
         <translation>打开(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="280"/>
+        <location filename="../../ui/order_panel.py" line="281"/>
         <source>Look the order up on the platform (Enter)</source>
         <translation>在平台上查询该订单 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="285"/>
+        <location filename="../../ui/order_panel.py" line="286"/>
         <source>recent orders</source>
         <translation>最近订单</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="290"/>
+        <location filename="../../ui/order_panel.py" line="291"/>
         <source>Rec&amp;ent:</source>
         <translation>最近(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="292"/>
+        <location filename="../../ui/order_panel.py" line="293"/>
         <source>Ne&amp;w order…</source>
         <translation>新建订单(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="294"/>
+        <location filename="../../ui/order_panel.py" line="295"/>
         <source>Create an unpaid order on this machine</source>
         <translation>在这台机器上创建一个未支付订单</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="310"/>
-        <location filename="../../ui/order_panel.py" line="731"/>
+        <location filename="../../ui/order_panel.py" line="311"/>
+        <location filename="../../ui/order_panel.py" line="744"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="325"/>
+        <location filename="../../ui/order_panel.py" line="326"/>
         <source>Trade id:</source>
         <translation>交易号：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="326"/>
+        <location filename="../../ui/order_panel.py" line="327"/>
         <source>Amount:</source>
         <translation>金额：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="327"/>
+        <location filename="../../ui/order_panel.py" line="328"/>
         <source>Date:</source>
         <translation>日期：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="328"/>
+        <location filename="../../ui/order_panel.py" line="329"/>
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="334"/>
+        <location filename="../../ui/order_panel.py" line="335"/>
         <source>20-minute window:</source>
         <translation>20 分钟时限：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="346"/>
+        <location filename="../../ui/order_panel.py" line="347"/>
         <source>Records of the order</source>
         <translation>订单的出货记录</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="365"/>
+        <location filename="../../ui/order_panel.py" line="366"/>
         <source>choose a status</source>
         <translation>选择状态</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="371"/>
+        <location filename="../../ui/order_panel.py" line="372"/>
         <source>S&amp;tatus:</source>
         <translation>状态(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="373"/>
+        <location filename="../../ui/order_panel.py" line="374"/>
         <source>&amp;Apply</source>
         <translation>应用(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="375"/>
+        <location filename="../../ui/order_panel.py" line="376"/>
         <source>Send the chosen status to the platform (Ctrl+Enter)</source>
         <translation>把选中的状态发送到平台 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="383"/>
+        <location filename="../../ui/order_panel.py" line="384"/>
         <source>&amp;Dispense selected</source>
         <translation>出货选中项(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="385"/>
+        <location filename="../../ui/order_panel.py" line="386"/>
         <source>Drop the selected record&apos;s item (asks first)</source>
         <translation>为选中的记录出货（会先确认）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="387"/>
+        <location filename="../../ui/order_panel.py" line="388"/>
         <source>Dispense a&amp;ll</source>
         <translation>全部出货(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="389"/>
+        <location filename="../../ui/order_panel.py" line="390"/>
         <source>Drop every record not yet picked up, one after another (asks first)</source>
         <translation>依次为所有未取货的记录出货（会先确认）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="393"/>
+        <location filename="../../ui/order_panel.py" line="394"/>
         <source>&amp;Query dispense</source>
         <translation>查询出货(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="395"/>
+        <location filename="../../ui/order_panel.py" line="396"/>
         <source>Ask the platform for the selected record&apos;s last dispense</source>
         <translation>向平台查询选中记录的最近一次出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="550"/>
+        <location filename="../../ui/order_panel.py" line="551"/>
         <source>No machine chosen: pick one in the list or type its number.</source>
         <translation>未选择机器：请在列表中选择，或输入机器编号。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="558"/>
+        <location filename="../../ui/order_panel.py" line="559"/>
         <source>Machine &lt;b&gt;{machine}&lt;/b&gt;</source>
         <translation>机器 &lt;b&gt;{machine}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="564"/>
+        <location filename="../../ui/order_panel.py" line="565"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="566"/>
+        <location filename="../../ui/order_panel.py" line="567"/>
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="569"/>
+        <location filename="../../ui/order_panel.py" line="570"/>
         <source>Machine &lt;b&gt;{machine}&lt;/b&gt; — {name} ({state})</source>
         <translation>机器 &lt;b&gt;{machine}&lt;/b&gt; — {name}（{state}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="601"/>
+        <location filename="../../ui/order_panel.py" line="602"/>
         <source>Products not loaded (names stay unknown): {error}</source>
         <translation>未能加载商品（商品名称将显示为未知）：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="638"/>
+        <location filename="../../ui/order_panel.py" line="639"/>
         <source>“{typed}” is not an order id: it is a positive whole number.</source>
         <translation>“{typed}”不是订单号：订单号为正整数。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="646"/>
+        <location filename="../../ui/order_panel.py" line="647"/>
         <source>Choose the order&apos;s machine first (list or number).</source>
         <translation>请先选择订单所在的机器（列表或编号）。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="722"/>
+        <location filename="../../ui/order_panel.py" line="723"/>
         <source>Order {order} not opened: {error}</source>
         <translation>未能打开订单 {order}：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="747"/>
+        <location filename="../../ui/order_panel.py" line="760"/>
         <source>Order {order} on machine {machine}</source>
         <translation>机器 {machine} 上的订单 {order}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="778"/>
+        <location filename="../../ui/order_panel.py" line="791"/>
         <source>{status} (now; choose a status to set)</source>
         <translation>{status}（当前；请选择要设置的状态）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="796"/>
+        <location filename="../../ui/order_panel.py" line="809"/>
         <source>product {id}</source>
         <translation>商品 {id}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="845"/>
+        <location filename="../../ui/order_panel.py" line="858"/>
         <source>Order {order} is already {status}: nothing was sent.</source>
         <translation>订单 {order} 已经是 {status}：未发送任何指令。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="853"/>
+        <location filename="../../ui/order_panel.py" line="866"/>
         <source>Set order {order} to {status}?</source>
         <translation>将订单 {order} 设为 {status}？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="856"/>
+        <location filename="../../ui/order_panel.py" line="869"/>
         <source>Set order {order} on machine {machine} to {status}?</source>
         <translation>将机器 {machine} 上的订单 {order} 设为 {status}？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="863"/>
-        <location filename="../../ui/order_panel.py" line="882"/>
-        <location filename="../../ui/order_panel.py" line="1044"/>
+        <location filename="../../ui/order_panel.py" line="876"/>
+        <location filename="../../ui/order_panel.py" line="895"/>
+        <location filename="../../ui/order_panel.py" line="1057"/>
         <source>Nothing was sent.</source>
         <translation>未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="867"/>
+        <location filename="../../ui/order_panel.py" line="880"/>
         <source>Order {order} is older than 20 minutes</source>
         <translation>订单 {order} 已超过 20 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="870"/>
+        <location filename="../../ui/order_panel.py" line="883"/>
         <source>Order {order} is older than 20 minutes: the platform will refuse to dispense it, even once it is marked paid.</source>
         <translation>订单 {order} 已超过 20 分钟：即使标记为已支付，平台也会拒绝出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="875"/>
+        <location filename="../../ui/order_panel.py" line="888"/>
         <source>Mark paid anyway</source>
         <translation>仍然标记为已支付</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="876"/>
+        <location filename="../../ui/order_panel.py" line="889"/>
         <source>The customer would have paid for an item the machine cannot drop.</source>
         <translation>顾客将为一件机器无法出货的商品付款。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="888"/>
+        <location filename="../../ui/order_panel.py" line="901"/>
         <source>Setting order {order} to {status}…</source>
         <translation>正在将订单 {order} 设为 {status}…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="910"/>
+        <location filename="../../ui/order_panel.py" line="923"/>
         <source>Order {order} is now {status}.</source>
         <translation>订单 {order} 现在是 {status}。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="926"/>
+        <location filename="../../ui/order_panel.py" line="939"/>
         <source>Order {order} was not set to {status}: {error}</source>
         <translation>订单 {order} 未能设为 {status}：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="958"/>
+        <location filename="../../ui/order_panel.py" line="971"/>
         <source>Order {order}: {why}. Nothing was sent.</source>
         <translation>订单 {order}：{why}。未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="969"/>
+        <location filename="../../ui/order_panel.py" line="982"/>
         <source>, </source>
         <translation>、</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="970"/>
+        <location filename="../../ui/order_panel.py" line="983"/>
         <source>record {record} ({product} ×{quantity})</source>
         <translation>记录 {record}（{product} ×{quantity}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="974"/>
+        <location filename="../../ui/order_panel.py" line="987"/>
         <source>record {record}</source>
         <translation>记录 {record}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="979"/>
+        <location filename="../../ui/order_panel.py" line="992"/>
         <source>Items will drop now, one record after another: the next is sent only after the machine reports the previous one. </source>
         <translation>商品将立即逐条出货：机器报告上一条结果后才会发送下一条。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="985"/>
+        <location filename="../../ui/order_panel.py" line="998"/>
         <source>An item will drop now. </source>
         <translation>商品将立即出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="986"/>
+        <location filename="../../ui/order_panel.py" line="999"/>
         <source>The machine is locked until it reports; a dispense is never retried.</source>
         <translation>机器报告结果前会被锁定；出货绝不会自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="990"/>
+        <location filename="../../ui/order_panel.py" line="1003"/>
         <source> The order is older than 20 minutes: the platform will probably refuse.</source>
         <translation>该订单已超过 20 分钟：平台很可能会拒绝。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1032"/>
+        <location filename="../../ui/order_panel.py" line="1045"/>
         <source>Dispense order {order}?</source>
         <translation>为订单 {order} 出货？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1035"/>
+        <location filename="../../ui/order_panel.py" line="1048"/>
         <source>Dispense {items} of order {order} on machine {machine}?</source>
         <translation>在机器 {machine} 上为订单 {order} 出货：{items}？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1038"/>
+        <location filename="../../ui/order_panel.py" line="1051"/>
         <source>Dispense all</source>
         <translation>全部出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1040"/>
+        <location filename="../../ui/order_panel.py" line="1053"/>
         <source>Dispense</source>
         <translation>出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1049"/>
+        <location filename="../../ui/order_panel.py" line="1062"/>
         <source>Sending the dispense to machine {machine}…</source>
         <translation>正在向机器 {machine} 发送出货指令…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1070"/>
+        <location filename="../../ui/order_panel.py" line="1083"/>
         <source>sent {when} by {actor}</source>
         <translation>由 {actor} 于 {when} 发出</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1074"/>
+        <location filename="../../ui/order_panel.py" line="1087"/>
         <source>sent {when}</source>
         <translation>于 {when} 发出</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1077"/>
+        <location filename="../../ui/order_panel.py" line="1090"/>
         <source>Record {record}: dispense {sent}; the platform accepted it as delivery {delivery} (status “{status}”) and no result has come yet.</source>
         <translation>记录 {record}：出货指令{sent}；平台已受理，出货单 {delivery}（状态“{status}”），尚未收到结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1083"/>
+        <location filename="../../ui/order_panel.py" line="1096"/>
         <source>Record {record}: a dispense {sent} is still waiting for the platform&apos;s answer.</source>
         <translation>记录 {record}：出货指令{sent}，仍在等待平台应答。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1088"/>
+        <location filename="../../ui/order_panel.py" line="1101"/>
         <source>Record {record}: dispense {sent}; no usable answer came from the platform ({message}).</source>
         <translation>记录 {record}：出货指令{sent}；未收到平台的有效应答（{message}）。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1094"/>
+        <location filename="../../ui/order_panel.py" line="1107"/>
         <source>Record {record}: dispense {sent}; the console stopped before the platform answered.</source>
         <translation>记录 {record}：出货指令{sent}；平台应答之前控制台已停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1104"/>
+        <location filename="../../ui/order_panel.py" line="1117"/>
         <source>no message</source>
         <translation>无消息</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1112"/>
+        <location filename="../../ui/order_panel.py" line="1125"/>
         <source> ({index} of {total})</source>
         <translation>（第 {index} / {total} 条）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1119"/>
+        <location filename="../../ui/order_panel.py" line="1132"/>
         <source>Sending the dispense of record {record}{of} to machine {machine}…</source>
         <translation>正在向机器 {machine} 发送记录 {record}{of} 的出货指令…</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1130"/>
+        <location filename="../../ui/order_panel.py" line="1143"/>
         <source>Machine {machine} reported on record {record}{of}.</source>
         <translation>机器 {machine} 已报告记录 {record}{of} 的结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1146"/>
+        <location filename="../../ui/order_panel.py" line="1159"/>
         <source> (delivery {delivery})</source>
         <translation>（出货单 {delivery}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1152"/>
+        <location filename="../../ui/order_panel.py" line="1165"/>
         <source>Record {record} dropped{delivery}.</source>
         <translation>记录 {record} 已出货{delivery}。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1158"/>
+        <location filename="../../ui/order_panel.py" line="1171"/>
         <source>Record {record}: the platform says it was already delivered (“{message}”). Nothing was sent, and this answer opens no refund follow-up.</source>
         <translation>记录 {record}：平台表示该记录已出货（“{message}”）。本次未发送任何指令，这一回复不会产生退款跟进。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1167"/>
+        <location filename="../../ui/order_panel.py" line="1180"/>
         <source>Record {record}: the dispense was sent but its answer was lost — the item MAY HAVE DROPPED. Check the machine or use Query dispense before dispensing it again. ({error})</source>
         <translation>记录 {record}：出货指令已发出，但应答丢失——商品可能已经出货。再次出货前请先检查机器或使用“查询出货”。（{error}）</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1179"/>
+        <location filename="../../ui/order_panel.py" line="1192"/>
         <source>Record {record} was not dispensed: {error}</source>
         <translation>记录 {record} 未出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1185"/>
+        <location filename="../../ui/order_panel.py" line="1198"/>
         <source>Record {record}: {result}{delivery} — {detail}</source>
         <translation>记录 {record}：{result}{delivery} — {detail}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1196"/>
+        <location filename="../../ui/order_panel.py" line="1209"/>
         <source>Cancelled: records {records} were not sent.</source>
         <translation>已取消：记录 {records} 未发送。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1198"/>
+        <location filename="../../ui/order_panel.py" line="1211"/>
         <source>Stopped: records {records} were not sent.</source>
         <translation>已停止：记录 {records} 未发送。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1204"/>
+        <location filename="../../ui/order_panel.py" line="1217"/>
         <source>Nothing was dispensed.</source>
         <translation>没有出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1218"/>
+        <location filename="../../ui/order_panel.py" line="1231"/>
         <source>Order {order} not dispensed: {error}</source>
         <translation>订单 {order} 未出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1249"/>
+        <location filename="../../ui/order_panel.py" line="1262"/>
         <source>Dispense {delivery} of record {record}: {status}</source>
         <translation>记录 {record} 的出货单 {delivery}：{status}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1103"/>
-        <location filename="../../ui/order_panel.py" line="1252"/>
+        <location filename="../../ui/order_panel.py" line="1116"/>
+        <location filename="../../ui/order_panel.py" line="1265"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1007"/>
+        <location filename="../../ui/order_panel.py" line="1020"/>
         <source>Dispense order {order} again?</source>
         <translation>再次为订单 {order} 出货？</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1010"/>
+        <location filename="../../ui/order_panel.py" line="1023"/>
         <source>Dispense {items} of order {order} on machine {machine} anyway? The item may already have dropped.</source>
         <translation>仍要在机器 {machine} 上为订单 {order} 出货 {items} 吗？商品可能已经出货。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1015"/>
+        <location filename="../../ui/order_panel.py" line="1028"/>
         <source>Dispense anyway</source>
         <translation>仍然出货</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1018"/>
+        <location filename="../../ui/order_panel.py" line="1031"/>
         <source>WARNING: the last dispense of record(s) {records} has no known result: the item may already have dropped, and dispensing again may drop a second item. Check the machine or use Query dispense first.</source>
         <translation>警告：记录 {records} 的上一次出货没有已知结果：商品可能已经出货，再次出货可能会多出一件商品。请先检查机器，或使用“查询出货”。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1123"/>
+        <location filename="../../ui/order_panel.py" line="1136"/>
         <source>Machine {machine} is locked: dispensing record {record}{of}, delivery {delivery}. Waiting for the machine&apos;s result (Cancel stops waiting, not the machine).</source>
         <translation>机器 {machine} 已锁定：正在为记录 {record}{of} 出货，出货单 {delivery}。正在等待机器的结果（“取消”只停止等待，不会停止机器）。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1255"/>
+        <location filename="../../ui/order_panel.py" line="1268"/>
         <source>, sent {when}</source>
         <translation>，发送于 {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1257"/>
+        <location filename="../../ui/order_panel.py" line="1270"/>
         <source>, picked up {when}</source>
         <translation>，取货于 {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1259"/>
+        <location filename="../../ui/order_panel.py" line="1272"/>
         <source>, failed: {reason}</source>
         <translation>，失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1273"/>
+        <location filename="../../ui/order_panel.py" line="1286"/>
         <source>Dispense not queried: {error}</source>
         <translation>未能查询出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1316"/>
+        <location filename="../../ui/order_panel.py" line="1329"/>
         <source>Order {order} created (trade id {trade}); it is unpaid.</source>
         <translation>订单 {order} 已创建（交易号 {trade}）；尚未支付。</translation>
     </message>
     <message>
-        <location filename="../../ui/order_panel.py" line="1331"/>
+        <location filename="../../ui/order_panel.py" line="1344"/>
         <source>Order not created: {error}</source>
         <translation>未能创建订单：{error}</translation>
     </message>
@@ -1848,7 +1848,7 @@ Paid on (platform date): {date}</source>
 <context>
     <name>TroubleshootView</name>
     <message>
-        <location filename="../../ui/main_window.py" line="64"/>
+        <location filename="../../ui/main_window.py" line="72"/>
         <location filename="../../ui/troubleshoot_view.py" line="72"/>
         <source>Troubleshoot</source>
         <translation>故障排查</translation>
@@ -1890,7 +1890,7 @@ Paid on (platform date): {date}</source>
     </message>
     <message>
         <location filename="../../ui/troubleshoot_view.py" line="81"/>
-        <location filename="../../ui/troubleshoot_view.py" line="482"/>
+        <location filename="../../ui/troubleshoot_view.py" line="483"/>
         <source>Slots</source>
         <translation>货道</translation>
     </message>
@@ -2125,77 +2125,77 @@ Paid on (platform date): {date}</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="406"/>
+        <location filename="../../ui/troubleshoot_view.py" line="407"/>
         <source>Ping the platform and read the machine, its slots and the journal again</source>
         <translation>重新连接平台，并再次读取机器、货道和日志</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="518"/>
+        <location filename="../../ui/troubleshoot_view.py" line="519"/>
         <source>Health</source>
         <translation>健康状况</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="517"/>
+        <location filename="../../ui/troubleshoot_view.py" line="518"/>
         <source>Slots (all cabinets)</source>
         <translation>货道（所有货柜）</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="404"/>
+        <location filename="../../ui/troubleshoot_view.py" line="405"/>
         <source>Check a&amp;gain</source>
         <translation>重新检查(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="427"/>
+        <location filename="../../ui/troubleshoot_view.py" line="428"/>
         <source>Health checks</source>
         <translation>健康检查</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="443"/>
+        <location filename="../../ui/troubleshoot_view.py" line="444"/>
         <source>Recent dispense results</source>
         <translation>最近的出货结果</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="462"/>
+        <location filename="../../ui/troubleshoot_view.py" line="463"/>
         <source>slot or product, e.g. A12 or cola</source>
         <translation>货道或商品，例如 A12 或 可乐</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="465"/>
+        <location filename="../../ui/troubleshoot_view.py" line="466"/>
         <source>Fi&amp;lter:</source>
         <translation>筛选(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="467"/>
+        <location filename="../../ui/troubleshoot_view.py" line="468"/>
         <source>&amp;Problems only</source>
         <translation>只看有问题的(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="469"/>
+        <location filename="../../ui/troubleshoot_view.py" line="470"/>
         <source>Show only faulty, empty and low slots</source>
         <translation>只显示故障、缺货和库存低的货道</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="540"/>
+        <location filename="../../ui/troubleshoot_view.py" line="541"/>
         <source>Health: all {count} checks OK</source>
         <translation>健康状况：全部 {count} 项检查正常</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="545"/>
+        <location filename="../../ui/troubleshoot_view.py" line="546"/>
         <source>{check} {result}: {summary}</source>
         <translation>{check} {result}：{summary}</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="552"/>
+        <location filename="../../ui/troubleshoot_view.py" line="553"/>
         <source>Health: {ok} of {count} checks OK — {problems}</source>
         <translation>健康状况：{count} 项检查中 {ok} 项正常 — {problems}</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="559"/>
+        <location filename="../../ui/troubleshoot_view.py" line="560"/>
         <source>Every check is on the Health tab below</source>
         <translation>全部检查项见下方“健康状况”标签页</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="860"/>
+        <location filename="../../ui/troubleshoot_view.py" line="878"/>
         <source> (delivery {delivery})</source>
         <translation>（出货单 {delivery}）</translation>
     </message>
@@ -2203,216 +2203,216 @@ Paid on (platform date): {date}</source>
 <context>
     <name>models</name>
     <message>
-        <location filename="../../ui/models.py" line="40"/>
+        <location filename="../../ui/models.py" line="38"/>
         <source>open</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="41"/>
+        <location filename="../../ui/models.py" line="39"/>
         <source>refund requested</source>
         <translation>已申请退款</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="42"/>
+        <location filename="../../ui/models.py" line="40"/>
         <source>refunded</source>
         <translation>已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="43"/>
+        <location filename="../../ui/models.py" line="41"/>
         <source>dismissed</source>
         <translation>已忽略</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="133"/>
+        <location filename="../../ui/models.py" line="144"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="134"/>
+        <location filename="../../ui/models.py" line="145"/>
         <source>Number</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="136"/>
-        <location filename="../../ui/models.py" line="289"/>
+        <location filename="../../ui/models.py" line="147"/>
+        <location filename="../../ui/models.py" line="300"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="138"/>
+        <location filename="../../ui/models.py" line="149"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="138"/>
+        <location filename="../../ui/models.py" line="149"/>
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="147"/>
+        <location filename="../../ui/models.py" line="158"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="176"/>
-        <location filename="../../ui/models.py" line="278"/>
+        <location filename="../../ui/models.py" line="187"/>
+        <location filename="../../ui/models.py" line="289"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="177"/>
-        <location filename="../../ui/models.py" line="283"/>
+        <location filename="../../ui/models.py" line="188"/>
+        <location filename="../../ui/models.py" line="294"/>
         <source>Product</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="178"/>
+        <location filename="../../ui/models.py" line="189"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="179"/>
+        <location filename="../../ui/models.py" line="190"/>
         <source>Price</source>
         <translation>价格</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="181"/>
+        <location filename="../../ui/models.py" line="192"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="186"/>
+        <location filename="../../ui/models.py" line="197"/>
         <source>Notified</source>
         <translation>已通知</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="188"/>
+        <location filename="../../ui/models.py" line="199"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="190"/>
+        <location filename="../../ui/models.py" line="201"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="194"/>
+        <location filename="../../ui/models.py" line="205"/>
         <source>Last dispense</source>
         <translation>最近出货</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="221"/>
+        <location filename="../../ui/models.py" line="232"/>
         <source>callback #{id}</source>
         <translation>回调 #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="224"/>
+        <location filename="../../ui/models.py" line="235"/>
         <source>platform record (delivery {delivery})</source>
         <translation>平台出货记录（出货单 {delivery}）</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="227"/>
+        <location filename="../../ui/models.py" line="238"/>
         <source>platform record</source>
         <translation>平台出货记录</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="230"/>
+        <location filename="../../ui/models.py" line="241"/>
         <source>dispense action #{id} refused {code}</source>
         <translation>出货操作 #{id} 被拒绝 {code}</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="233"/>
+        <location filename="../../ui/models.py" line="244"/>
         <source>dispense action #{id} refused</source>
         <translation>出货操作 #{id} 被拒绝</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="235"/>
+        <location filename="../../ui/models.py" line="246"/>
         <source>no result after {seconds} s</source>
         <translation>{seconds} 秒后仍无结果</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="244"/>
+        <location filename="../../ui/models.py" line="255"/>
         <source>the console</source>
         <translation>控制台</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="256"/>
+        <location filename="../../ui/models.py" line="267"/>
         <source>product {id}</source>
         <translation>商品 {id}</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="260"/>
+        <location filename="../../ui/models.py" line="271"/>
         <source>{who}, {when}</source>
         <translation>{who}，{when}</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="273"/>
+        <location filename="../../ui/models.py" line="284"/>
         <source>Opened (local)</source>
         <translation>创建时间（本地）</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="284"/>
+        <location filename="../../ui/models.py" line="295"/>
         <source>Paid on (platform date)</source>
         <translation>付款日期（平台日期）</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="274"/>
+        <location filename="../../ui/models.py" line="285"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="275"/>
+        <location filename="../../ui/models.py" line="286"/>
         <source>Trade id</source>
         <translation>交易号</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="276"/>
-        <location filename="../../ui/models.py" line="317"/>
+        <location filename="../../ui/models.py" line="287"/>
+        <location filename="../../ui/models.py" line="328"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="281"/>
+        <location filename="../../ui/models.py" line="292"/>
         <source>Machine</source>
         <translation>机器</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="282"/>
+        <location filename="../../ui/models.py" line="293"/>
         <source>Slot</source>
         <translation>货道</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="286"/>
+        <location filename="../../ui/models.py" line="297"/>
         <source>What happened</source>
         <translation>发生了什么</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="288"/>
+        <location filename="../../ui/models.py" line="299"/>
         <source>Evidence</source>
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="290"/>
+        <location filename="../../ui/models.py" line="301"/>
         <source>Last change</source>
         <translation>最后修改</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="292"/>
+        <location filename="../../ui/models.py" line="303"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="304"/>
+        <location filename="../../ui/models.py" line="315"/>
         <source>{order} · machine {machine} · {activity}</source>
         <translation>{order} · 机器 {machine} · {activity}</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="310"/>
+        <location filename="../../ui/models.py" line="321"/>
         <source>{n} follow-ups</source>
         <translation>{n} 个跟进</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="310"/>
+        <location filename="../../ui/models.py" line="321"/>
         <source>{n} follow-up</source>
         <translation>{n} 个跟进</translation>
     </message>
@@ -2420,137 +2420,137 @@ Paid on (platform date): {date}</source>
 <context>
     <name>texts</name>
     <message>
-        <location filename="../../ui/texts.py" line="45"/>
+        <location filename="../../ui/texts.py" line="151"/>
         <source>The platform could not be reached: check the network and the profile&apos;s base URL.</source>
         <translation>无法连接平台：请检查网络和配置中的平台地址。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="49"/>
+        <location filename="../../ui/texts.py" line="155"/>
         <source>Connecting to the platform timed out: check the network.</source>
         <translation>连接平台超时：请检查网络。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="52"/>
+        <location filename="../../ui/texts.py" line="158"/>
         <source>The platform did not answer in time.</source>
         <translation>平台未能及时应答。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="53"/>
+        <location filename="../../ui/texts.py" line="159"/>
         <source>The connection dropped before the platform answered.</source>
         <translation>平台应答前连接已断开。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="56"/>
+        <location filename="../../ui/texts.py" line="162"/>
         <source>The platform&apos;s certificate could not be verified: the connection was not trusted.</source>
         <translation>无法验证平台的证书：该连接不可信。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="60"/>
+        <location filename="../../ui/texts.py" line="166"/>
         <source>The platform&apos;s answer was not the usual JSON (a proxy or error page?).</source>
         <translation>平台的应答不是通常的 JSON（可能是代理或错误页面？）。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="63"/>
+        <location filename="../../ui/texts.py" line="169"/>
         <source>The platform&apos;s answer was JSON but not in its usual shape.</source>
         <translation>平台的应答是 JSON，但格式与通常不同。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="77"/>
+        <location filename="../../ui/texts.py" line="188"/>
         <source>The platform answered code 0 with “{message}” instead of “ok”</source>
         <translation>平台返回代码 0，消息为“{message}”而不是“ok”</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="81"/>
+        <location filename="../../ui/texts.py" line="192"/>
         <source>The platform refused: code {code} “{message}”</source>
         <translation>平台拒绝：代码 {code}“{message}”</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="84"/>
+        <location filename="../../ui/texts.py" line="195"/>
         <source>{head} — {explanation} (HTTP {http}).</source>
         <translation>{head} — {explanation}（HTTP {http}）。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="92"/>
+        <location filename="../../ui/texts.py" line="203"/>
         <source>No usable answer from the platform.</source>
         <translation>平台没有返回可用的应答。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="95"/>
+        <location filename="../../ui/texts.py" line="206"/>
         <source> HTTP {http}.</source>
         <translation> HTTP {http}。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="97"/>
+        <location filename="../../ui/texts.py" line="208"/>
         <source> The answer began: “{excerpt}”.</source>
         <translation> 应答开头为：“{excerpt}”。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="101"/>
+        <location filename="../../ui/texts.py" line="212"/>
         <source> The request may have reached the platform: open the order again to check before trying again.</source>
         <translation> 请求可能已到达平台：再次尝试前请重新打开订单进行检查。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="111"/>
+        <location filename="../../ui/texts.py" line="222"/>
         <source>Cancelled before the request was sent: nothing was changed.</source>
         <translation>请求发送前已取消：没有任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="113"/>
+        <location filename="../../ui/texts.py" line="224"/>
         <source>The profile&apos;s settings cannot be used: {error}</source>
         <translation>配置中的设置无法使用：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="119"/>
+        <location filename="../../ui/texts.py" line="230"/>
         <source>The callback receiver cannot listen on port {port}: another program is using it. Choose another receiver port in File ▸ Profiles…, or close that program.</source>
         <translation>回调接收端无法监听端口 {port}：另一个程序正在使用它。请在“文件 ▸ 配置…”中换一个接收端口，或关闭那个程序。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="125"/>
+        <location filename="../../ui/texts.py" line="236"/>
         <source>A system error stopped this: {error}</source>
         <translation>系统错误导致操作中止：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="126"/>
+        <location filename="../../ui/texts.py" line="237"/>
         <source>Unexpected error ({kind}): {error}</source>
         <translation>意外错误（{kind}）：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="143"/>
+        <location filename="../../ui/texts.py" line="262"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="154"/>
+        <location filename="../../ui/texts.py" line="273"/>
         <source>{product} (id {id})</source>
         <translation>{product}（编号 {id}）</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="160"/>
+        <location filename="../../ui/texts.py" line="279"/>
         <source>{date} (platform date)</source>
         <translation>{date}（平台日期）</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="175"/>
+        <location filename="../../ui/texts.py" line="294"/>
         <source>age unknown — the platform gives only the date{date}; it refuses to dispense orders older than 20 minutes</source>
         <translation>订单时长未知 — 平台只提供日期{date}；超过 20 分钟的订单平台会拒绝出货</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="185"/>
+        <location filename="../../ui/texts.py" line="304"/>
         <source>expired: created here {minutes} min ago — the platform refuses to dispense it</source>
         <translation>已过期：{minutes} 分钟前在此创建 — 平台会拒绝出货</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="190"/>
+        <location filename="../../ui/texts.py" line="309"/>
         <source>expired: first seen here {minutes} min ago — the platform refuses to dispense it</source>
         <translation>已过期：{minutes} 分钟前在此首次看到 — 平台会拒绝出货</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="197"/>
+        <location filename="../../ui/texts.py" line="316"/>
         <source>{mm:02d}:{ss:02d} left to dispense (created here at {clock} local time)</source>
         <translation>剩余 {mm:02d}:{ss:02d} 可出货（于本地时间 {clock} 在此创建）</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="201"/>
+        <location filename="../../ui/texts.py" line="320"/>
         <source>at most {mm:02d}:{ss:02d} left (first seen here at {clock} local time; the order may be older)</source>
         <translation>最多剩余 {mm:02d}:{ss:02d}（于本地时间 {clock} 在此首次看到；订单可能更早）</translation>
     </message>

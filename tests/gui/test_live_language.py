@@ -1,0 +1,207 @@
+"""View ▸ Language switches the open window at once, and leaves nothing in the other language.
+
+The window is given some state first (a machine chosen, an order open and dispensed
+with a jam, so a follow-up is open, Troubleshoot checked), then switched through the
+menu action; every visible text is walked: labels, buttons, group boxes, tabs, the
+menus and their actions, placeholders, tooltips, combo boxes and table headers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QTabBar,
+    QWidget,
+)
+
+from console.app import ConsoleApp
+from console.core.status import OrderStatus
+from console.settings import LANGUAGE_EN, LANGUAGE_ZH, install_language
+from console.ui.main_window import MainWindow
+from tests.gui.conftest import LEFT, WAIT_MS, choose_machine, new_paid_order
+
+# Words that stay as they are in Chinese, each for a reason:
+ALLOWED_ASCII = {
+    # The language menu's own entry: each language is named in itself.
+    "english",
+    # Keys, named as printed on the keyboard (shortcuts in tooltips and placeholders).
+    "ctrl",
+    "enter",
+    "esc",
+    "shift",
+    # The product's name and the name of the built-in profile (proper nouns).
+    "vending",
+    "console",
+    "sandbox",
+    # The platform's credentials and data are named by these in its own documents.
+    "appid",
+    "appsecret",
+    # A fault text the platform sends raw, shown beside its translation (never instead).
+    "goods",
+    "are",
+    "stuck",
+    # Order status codes as the platform sends them, shown beside their meaning.
+    "success",
+    "notpay",
+    # What a user types in the log's kind filter (a JSON format's name) and curl.
+    "json",
+    "lines",
+    "jsonl",
+    "curl",
+}
+# The only Chinese an English window shows: the language menu's own entry (each language
+# names itself) and the platform's own words, shown beside their English labels.
+ALLOWED_CJK = {"中文", *(s.label_zh for s in OrderStatus)}
+
+# A word of three letters or more; letters inside a token with digits are an id (trade ids).
+WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{3,}(?![A-Za-z0-9])")
+CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]+")
+TAG = re.compile(r"<[^>]+>")
+URL = re.compile(r"\w+://\S+")
+
+
+def _clean(text: str) -> str:
+    text = URL.sub(" ", TAG.sub(" ", text)).replace("&nbsp;", " ")
+    return re.sub(r"&(?=\w)", "", text)
+
+
+# Names the platform gives (machines, addresses, cabinets, products) are data, shown as given.
+DATA_WORDS: set[str] = set()
+
+
+def learn_the_platforms_names(sandbox) -> None:
+    for machine in sandbox.state.machines.values():
+        names = [machine.machine_name, machine.address, *machine.cabinet_names]
+        names += [f"{p.name} {p.channel_name}" for p in machine.products.values()]
+        for name in names:
+            DATA_WORDS.update(w.lower() for w in WORD.findall(name))
+            DATA_WORDS.update(CJK.findall(name))
+
+
+def english_words(text: str) -> list[str]:
+    words = WORD.findall(_clean(text))
+    return [w for w in words if w.lower() not in ALLOWED_ASCII | DATA_WORDS]
+
+
+def chinese_words(text: str) -> list[str]:
+    found = CJK.findall(_clean(text))
+    # Chinese punctuation alone (·, —) is not Chinese words.
+    return [
+        w for w in found if re.search(r"[\u3400-\u9fff]", w) and w not in ALLOWED_CJK | DATA_WORDS
+    ]
+
+
+def _actions(actions: list[QAction]) -> Iterator[tuple[str, str]]:
+    for a in actions:
+        if a.isSeparator() or not a.isVisible():
+            continue
+        yield f"action {a.objectName() or a.text()!r}", a.text()
+        if a.menu() is not None:
+            yield from _actions(a.menu().actions())
+
+
+def visible_texts(window: MainWindow) -> Iterator[tuple[str, str]]:
+    """(where, text) for every text a user can see now in ``window`` and its menus."""
+    yield from _actions(window.menuBar().actions())
+    for w in window.findChildren(QWidget):
+        if not w.isVisible() or isinstance(w, QMenu):
+            continue
+        where = f"{type(w).__name__} {w.objectName()!r}"
+        if w.toolTip():
+            yield f"{where} tooltip", w.toolTip()
+        if isinstance(w, (QLabel, QAbstractButton)):
+            yield where, w.text()
+        elif isinstance(w, QGroupBox):
+            yield where, w.title()
+        elif isinstance(w, (QLineEdit, QPlainTextEdit)):
+            yield f"{where} placeholder", w.placeholderText()
+        elif isinstance(w, QComboBox):
+            yield where, w.currentText()
+            yield f"{where} placeholder", w.placeholderText()
+        elif isinstance(w, QTabBar):
+            for i in range(w.count()):
+                yield f"{where} tab {i}", w.tabText(i)
+        if isinstance(w, QAbstractItemView) and not isinstance(w.parent(), QComboBox):
+            model = w.model()
+            for c in range(model.columnCount()):
+                header = model.headerData(c, Qt.Orientation.Horizontal)
+                if header:
+                    yield f"{where} header {c}", str(header)
+
+
+def walk_every_tab(window: MainWindow) -> list[tuple[str, str]]:
+    """The visible texts with each tab shown in turn (a hidden tab's widgets are not)."""
+    seen: list[tuple[str, str]] = []
+    current = window.tabs.currentIndex()
+    for tab in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(tab)
+        seen += [(f"tab {tab}: {where}", text) for where, text in visible_texts(window)]
+    window.tabs.setCurrentIndex(current)
+    return seen
+
+
+def _timeless(seen: tuple[str, str]) -> tuple[str, str]:
+    return seen[0], re.sub(r"\d\d:\d\d:\d\d", "hh:mm:ss", seen[1])
+
+
+def set_the_scene(qtbot, app: ConsoleApp, sandbox) -> None:
+    """A machine chosen, an order open whose dispense jammed (a follow-up is open),
+    the follow-up chosen and Troubleshoot checked."""
+    window = app.window
+    panel = window.order_panel
+    window.show()
+    qtbot.waitExposed(window)
+    choose_machine(qtbot, app)
+    new_paid_order(qtbot, app)
+    sandbox.inject("callback:drop")
+    sandbox.inject("device:fail=2,Goods are Stuck#1")
+    qtbot.mouseClick(panel.dispense_all_button, LEFT)
+    qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.tabs.tabText(1) == "Follow-ups (1)", timeout=WAIT_MS)
+    window.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: window.followups.selected() is not None, timeout=WAIT_MS)
+    window.tabs.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: window.troubleshoot.diagnosis is not None, timeout=WAIT_MS)
+    window.tabs.setCurrentIndex(0)
+    window.drain()  # the log's lines reach the pane
+
+
+def test_the_language_menu_switches_the_open_window_at_once(qtbot, console_app, sandbox) -> None:
+    window = console_app.window
+    learn_the_platforms_names(sandbox)
+    set_the_scene(qtbot, console_app, sandbox)
+    before = walk_every_tab(window)
+    assert len(before) > 150  # the walk sees the window, not only its menus
+    assert not [(w, t) for w, t in before if chinese_words(t)]  # English to start with
+    try:
+        window.language_actions[LANGUAGE_ZH].trigger()
+        assert window.settings.language == LANGUAGE_ZH
+        assert window.statusBar().currentMessage() == "界面语言已更改。"
+        assert window.tabs.tabText(1) == "跟进 (1)"
+        left = [(w, t, english_words(t)) for w, t in walk_every_tab(window) if english_words(t)]
+        assert not left, "\n".join(f"{w}: {t!r} {words}" for w, t, words in left)
+        # Texts computed from data follow too: the order's status, the dropdown.
+        assert "支付成功" in window.order_panel.status_label.text()
+        assert "paid" not in window.order_panel.status_combo.itemText(0)
+
+        window.language_actions[LANGUAGE_EN].trigger()
+        assert window.statusBar().currentMessage() == "Language changed."
+        left = [(w, t, chinese_words(t)) for w, t in walk_every_tab(window) if chinese_words(t)]
+        assert not left, "\n".join(f"{w}: {t!r} {words}" for w, t, words in left)
+        assert window.tabs.tabText(1) == "Follow-ups (1)"
+        # English as it was (Troubleshoot checked again, so its clock time may move on).
+        assert sorted(map(_timeless, walk_every_tab(window))) == sorted(map(_timeless, before))
+    finally:
+        install_language(LANGUAGE_EN)
