@@ -436,21 +436,25 @@ class MainWindow(QMainWindow):
             )
             self._select_profile_item()
             return
-        old = self.ws.env
-        self.ws.set_env(None)
-        if old is not None:
-            # After the journal thread's pending work, which may still use the old journal.
-            self.runner.submit(POOL_JOURNAL, old.close)
-        self._opening = name
-        self.profile_combo.setEnabled(False)
-        self.banner.show_none(
-            translate("MainWindow", "Opening profile “{name}”…").format(name=name)
+        self._close_env_to_open(
+            name, translate("MainWindow", "Opening profile “{name}”…").format(name=name)
         )
-        self.receiver_label.clear()
         if self._first_paint.pending():
             self._first_paint.after(lambda: self._submit_open(name))
         else:
             self._submit_open(name)
+
+    def _close_env_to_open(self, name: str, banner: str) -> None:
+        """Let go of the open profile (its journal closes after the journal thread's pending
+        work, which may still use it) while profile ``name`` opens."""
+        old = self.ws.env
+        self.ws.set_env(None)
+        if old is not None:
+            self.runner.submit(POOL_JOURNAL, old.close)
+        self._opening = name
+        self.profile_combo.setEnabled(False)
+        self.banner.show_none(banner)
+        self.receiver_label.clear()
 
     @Slot()
     def reset_sandbox(self) -> None:
@@ -484,14 +488,7 @@ class MainWindow(QMainWindow):
         )
         if not self.ws.confirm(question):
             return
-        old = self.ws.env
-        self.ws.set_env(None)
-        if old is not None:
-            self.runner.submit(POOL_JOURNAL, old.close)
-        self._opening = SANDBOX_PROFILE
-        self.profile_combo.setEnabled(False)
-        self.banner.show_none(translate("MainWindow", "Resetting the sandbox…"))
-        self.receiver_label.clear()
+        self._close_env_to_open(SANDBOX_PROFILE, translate("MainWindow", "Resetting the sandbox…"))
         self.runner.submit(
             POOL_API,
             self._reset_and_open,
