@@ -172,7 +172,10 @@ def test_walk_with_the_keyboard(qtbot, console_app, asker, sandbox):
 
     # Test-dispense a slot in Troubleshoot: Fi&lter, Tab to the slots, Down, &Test-dispense.
     # The focus comes back to the window once the question box has gone (asynchronously).
-    qtbot.waitUntil(lambda: window.tabs.isAncestorOf(QApplication.focusWidget()), timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: (f := QApplication.focusWidget()) is not None and window.tabs.isAncestorOf(f),
+        timeout=WAIT_MS,
+    )
     focus = QApplication.focusWidget()
     key(qtbot, focus, Qt.Key.Key_Tab, CTRL)
     assert window.tabs.currentIndex() == 2
