@@ -624,15 +624,22 @@ class Journal:
                 )
         if kind not in ("dispense", "set_status", "test_dispense"):
             return
+        # Two queries, each on its partial index (actions_in_flight, actions_awaiting): one
+        # with OR between them would scan every action on every write.
         rows = conn.execute(
             """
             SELECT * FROM actions
-            WHERE profile = ? AND (
-                (state = 'in_flight' AND (order_id = ? OR (kind = 'test_dispense'
-                                                           AND machine_no = ?)))
-                OR (awaiting_result = 1 AND kind = 'dispense' AND order_id = ?))
+            WHERE state = 'in_flight' AND profile = ?
+              AND (order_id = ? OR (kind = 'test_dispense' AND machine_no = ?))
             """,
-            (self.profile, order_id, machine_no, order_id),
+            (self.profile, order_id, machine_no),
+        ).fetchall()
+        rows += conn.execute(
+            """
+            SELECT * FROM actions
+            WHERE profile = ? AND awaiting_result = 1 AND kind = 'dispense' AND order_id = ?
+            """,
+            (self.profile, order_id),
         ).fetchall()
         if not rows:
             return
