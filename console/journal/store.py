@@ -190,12 +190,11 @@ class _CallbackContext(NamedTuple):
 
 
 class Awaiting(NamedTuple):
-    """Which waiting dispenses a piece of evidence answers (all fields None/False: every
-    dispense of the record)."""
+    """Which waiting dispenses a piece of evidence answers (both None: every dispense of
+    the record)."""
 
     action_id: int | None = None  # this dispense
     delivery_id: int | None = None  # the dispense the platform gave this delivery id
-    sent_only: bool = False  # the dispenses sent with an answer (not those whose was lost)
 
 
 # Made once: ``json.dumps`` with non-default options builds an encoder per call.
@@ -935,6 +934,17 @@ class Journal:
                 (action_id,),
             )
 
+    def _newest_sent_dispense(
+        self, conn: sqlite3.Connection, order_id: int, record_id: int | None
+    ) -> int:
+        """The newest dispense of the record the platform answered (0: none)."""
+        row = conn.execute(
+            "SELECT max(id) FROM actions WHERE profile = ? AND kind = 'dispense' "
+            "AND order_id = ? AND record_id IS ? AND state = 'ok'",
+            (self.profile, order_id, record_id),
+        ).fetchone()
+        return int(row[0] or 0)
+
     def _stop_awaiting(
         self,
         conn: sqlite3.Connection,
@@ -958,8 +968,6 @@ class Journal:
                 " json_extract(response, '$.data.delivery_id')) = ?"
             )
             params.append(which.delivery_id)
-        if which is not None and which.sent_only:
-            sql += " AND state = 'ok'"
         conn.execute(sql, params)
 
     def _has_result(
@@ -1620,9 +1628,10 @@ class Journal:
                 FollowupSource.CALLBACK.value,
                 callback_id,
                 f"callback #{callback_id}",
-                # A confirmed result answers the dispenses sent with an answer; one whose
-                # answer was lost still waits for the platform's own word.
-                Awaiting(sent_only=True),
+                # A confirmed result answers the newest dispense of the record sent with an
+                # answer (the one the cross-check compared it with); an earlier one, or one
+                # whose answer was lost, still waits for the platform's own word.
+                Awaiting(action_id=self._newest_sent_dispense(conn, order_id, row["record_id"])),
             )
             if fid is not None:
                 conn.execute(
