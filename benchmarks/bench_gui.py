@@ -127,9 +127,11 @@ def main() -> None:
             "load_p50_gap_ms": pct(loaded, 50),
             "load_p99_gap_ms": pct(loaded, 99),
             "load_max_gap_ms": max(loaded),
+            "load_p99_over_idle_p99": pct(loaded, 99) / pct(idle, 99),
             "ticks_under_load": len(loaded),
             "target_p99_ms": 16.0,
             "target_max_ms": 50.0,
+            "target_p99_over_idle": 2.5,
         }
     )
 

@@ -56,7 +56,8 @@ def _fmt(name: str, r: dict) -> str:
     if name == "gui":
         return (
             f"gui       tick gap p99 {r['load_p99_gap_ms']:.1f} ms, max {r['load_max_gap_ms']:.1f}"
-            f" ms (idle p99 {r['idle_p99_gap_ms']:.1f}; target p99 <= 16, max <= 50)"
+            f" ms (idle p99 {r['idle_p99_gap_ms']:.1f}, {r['load_p99_over_idle_p99']:.2f}x idle;"
+            " target p99 <= 16 and <= 2.5x idle, max <= 50)"
         )
     if name == "receiver":
         return (
