@@ -146,21 +146,22 @@ class Session:
             box.deleteLater()
 
 
-def take(out: Path, home: Path) -> list[Path]:
-    """The English pictures of the guide, in the order the guide tells the work."""
+def take(out: Path, home: Path, suffix: str = "") -> list[Path]:
+    """The guide's pictures, in the order the guide tells the work: ``<name><suffix>.png``
+    (in the language installed now: ``suffix`` says which, e.g. ``-zh_CN``)."""
     out.mkdir(parents=True, exist_ok=True)
-    s = Session(home / "en")
+    s = Session(home / f"guide{suffix}")
     shots: list[Path] = []
     try:
         w = s.window
         s.choose_machine(LOBBY)
         s.new_paid_order()
-        shots.append(s.grab(w, out / "window.png"))
-        shots.append(s.grab(w.order_panel, out / "mark-paid.png"))
+        shots.append(s.grab(w, out / f"window{suffix}.png"))
+        shots.append(s.grab(w.order_panel, out / f"mark-paid{suffix}.png"))
 
         s.dispense_all()
-        shots.append(s.grab_question(s.questions[-1], out / "dispense-confirm.png"))
-        shots.append(s.grab(w.order_panel, out / "dispense.png"))
+        shots.append(s.grab_question(s.questions[-1], out / f"dispense-confirm{suffix}.png"))
+        shots.append(s.grab(w.order_panel, out / f"dispense{suffix}.png"))
 
         # The dispense's result callback, selected in the log pane.
         pane = w.log_pane
@@ -173,7 +174,7 @@ def take(out: Path, home: Path) -> list[Path]:
             if (e := pane.model.entry(i)) is not None and "cross-check" not in e.summary
         ]
         pane.view.selectRow(rows[-1] if rows else pane.model.rowCount() - 1)
-        shots.append(s.grab(pane, out / "callback.png"))
+        shots.append(s.grab(pane, out / f"callback{suffix}.png"))
         pane.kind_combo.setCurrentIndex(0)
 
         # A dispense that fails: the follow-up, then moving it to refund.
@@ -185,14 +186,14 @@ def take(out: Path, home: Path) -> list[Path]:
         w.tabs.setCurrentIndex(1)
         followups.view.selectRow(0)
         wait_until("the refund button", followups.refund_button.isEnabled)
-        shots.append(s.grab(w, out / "followup.png"))
+        shots.append(s.grab(w, out / f"followup{suffix}.png"))
         followups.refund()
-        shots.append(s.grab_question(s.questions[-1], out / "refund-confirm.png"))
+        shots.append(s.grab_question(s.questions[-1], out / f"refund-confirm{suffix}.png"))
         wait_until(
             "the refund requested",
             lambda: (row := followups.selected()) is not None and row.state == "refund_requested",
         )
-        shots.append(s.grab(w, out / "refund.png"))
+        shots.append(s.grab(w, out / f"refund{suffix}.png"))
 
         # Troubleshooting the canteen machine's stuck slot A12.
         s.choose_machine(CANTEEN)
@@ -215,7 +216,7 @@ def take(out: Path, home: Path) -> list[Path]:
             timeout=40,
         )
         view.select_slot("A12")
-        shots.append(s.grab(w, out / "troubleshoot.png"))
+        shots.append(s.grab(w, out / f"troubleshoot{suffix}.png"))
     finally:
         s.close()
     return shots
@@ -279,24 +280,22 @@ def take_sizes(out: Path, home: Path, suffix: str = "") -> list[Path]:
     return shots
 
 
-def take_chinese(out: Path, home: Path, translations: Path | None = None) -> list[Path]:
-    """The window in Chinese: one overview picture."""
-    if not install_language(LANGUAGE_ZH, translations):
+def in_chinese(
+    take_them: Callable[[Path, Path, str], list[Path]], out: Path, home: Path
+) -> list[Path]:
+    """``take_them(out, home, "-zh_CN")`` with the window in Chinese."""
+    if not install_language(LANGUAGE_ZH):
         raise SystemExit("screenshots: no compiled Chinese translation: run `make translations`")
-    s = Session(home / "zh")
     try:
-        s.choose_machine(LOBBY)
-        s.new_paid_order()
-        return [s.grab(s.window, out / "window-zh_CN.png")]
+        return take_them(out, home, "-zh_CN")
     finally:
-        s.close()
         install_language(LANGUAGE_EN)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
-    parser.add_argument("--no-chinese", action="store_true", help="skip the Chinese picture")
+    parser.add_argument("--no-chinese", action="store_true", help="skip the Chinese pictures")
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Vending Console")
@@ -305,13 +304,8 @@ def main(argv: list[str] | None = None) -> int:
         shots = take(args.out, Path(tmp))
         shots += take_sizes(args.out, Path(tmp))
         if not args.no_chinese:
-            shots += take_chinese(args.out, Path(tmp))
-            if not install_language(LANGUAGE_ZH):
-                raise SystemExit("screenshots: no compiled Chinese translation")
-            try:
-                shots += take_sizes(args.out, Path(tmp), suffix="-zh_CN")
-            finally:
-                install_language(LANGUAGE_EN)
+            shots += in_chinese(take, args.out, Path(tmp))
+            shots += in_chinese(take_sizes, args.out, Path(tmp))
     for path in shots:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     print(f"{len(shots)} screenshots in {time.monotonic() - started:.1f} s")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 from PySide6.QtGui import QImage
@@ -18,13 +19,18 @@ def test_screenshot_script_takes_every_picture(qapp, tmp_path: Path) -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     shots = module.take(tmp_path / "images", tmp_path / "home")
+    shots += module.in_chinese(module.take, tmp_path / "images", tmp_path / "home")
     names = {p.name for p in shots}
+    english = {n for n in names if not n.endswith("-zh_CN.png")}
+    assert len(english) == 9
+    # Every picture of the guide in both languages.
+    assert names == english | {n.replace(".png", "-zh_CN.png") for n in english}
     guide = (ROOT / "docs" / "user-guide.md").read_text(encoding="utf-8")
     for name in names:
         image = QImage(str(tmp_path / "images" / name))
         assert not image.isNull() and image.width() > 300, name
-    referenced = {n for n in names | {"window-zh_CN.png"} if f"images/{n}" in guide}
-    assert referenced == names | {"window-zh_CN.png"}, "pictures the guide does not show"
+    referenced = {n for n in names if f"images/{n})" in guide}
+    assert referenced == names, "pictures the guide does not show"
 
 
 def test_screenshot_script_pictures_every_tab_at_the_small_sizes(qapp, tmp_path: Path) -> None:
@@ -35,12 +41,16 @@ def test_screenshot_script_pictures_every_tab_at_the_small_sizes(qapp, tmp_path:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     shots = module.take_sizes(tmp_path / "images", tmp_path / "home")
+    shots += module.in_chinese(module.take_sizes, tmp_path / "images", tmp_path / "home")
     expected = {
-        f"size-{tab}-{w}x{h}.png" for tab in module.TABS for w, h in ((1024, 700), (1366, 768))
+        f"size-{tab}-{w}x{h}{lang}.png"
+        for tab in module.TABS
+        for w, h in ((1024, 700), (1366, 768))
+        for lang in ("", "-zh_CN")
     }
     assert {p.name for p in shots} == expected
     for path in shots:
         image = QImage(str(path))
-        assert (image.width(), image.height()) == tuple(
-            int(n) for n in path.stem.split("-")[-1].split("x")
-        ), path.name
+        size = re.search(r"-(\d+)x(\d+)", path.name)
+        assert size is not None
+        assert (image.width(), image.height()) == (int(size[1]), int(size[2])), path.name
