@@ -51,6 +51,7 @@ from console.ui.models import AMBER, GREEN, RED, Column, RowsModel
 from console.ui.order_panel import LOCK_STYLE, MESSAGE_STYLES
 from console.ui.texts import (
     QT_TRANSLATE_NOOP,
+    Tr,
     clock_text,
     describe_error,
     product_text,
@@ -874,33 +875,9 @@ class TroubleshootView(QWidget):
         self._testing = ""
         self.lock_label.hide()
         self.last_test = result
-        delivery = (
-            translate("TroubleshootView", " (delivery {delivery})").format(
-                delivery=result.delivery_id
-            )
-            if result.delivery_id
-            else ""
-        )
-        if result.result == "dropped":
-            level, head = (
-                LEVEL_OK,
-                translate("TroubleshootView", TEST_DROPPED).format(
-                    slot=result.slot, delivery=delivery
-                ),
-            )
-        elif result.result == "failed":
-            fault = Fault(result.fault_text, result.floor_status)
-            detail = fault.words(self.lang) if result.fault_text else render(result.detail)
-            level = LEVEL_ERROR
-            head = translate("TroubleshootView", TEST_FAILED).format(
-                slot=result.slot, delivery=delivery, detail=detail
-            )
-        else:
-            level = LEVEL_WARN
-            head = translate("TroubleshootView", TEST_NO_RESULT).format(
-                slot=result.slot, delivery=delivery, detail=render(result.detail)
-            )
-        self.show_message(level, f"{head}\n{callback_text(result)}")
+        level = {"dropped": LEVEL_OK, "failed": LEVEL_ERROR}.get(result.result, LEVEL_WARN)
+        # Made again in the new language when the language changes (Tr.call).
+        self.show_message(level, Tr.call(test_result_text, result))
         self.ws.journal_changed.emit()
         self._update_actions()
         # Stock and the slot's state changed: read the machine and the journal again.
@@ -934,6 +911,30 @@ def fault_line(row: SlotRow, lang: str = "en") -> str:
     fault = row.fault.fault
     product = f" {row.product}" if row.product else ""
     return f"{row.slot}{product} — {fault.label(lang)}: {fault.meaning.text(lang)}"
+
+
+def test_result_text(result: SlotTestResult) -> str:
+    """What a test dispense did, in the language of the moment, with its callback."""
+    delivery = (
+        translate("TroubleshootView", " (delivery {delivery})").format(delivery=result.delivery_id)
+        if result.delivery_id
+        else ""
+    )
+    if result.result == "dropped":
+        head = translate("TroubleshootView", TEST_DROPPED).format(
+            slot=result.slot, delivery=delivery
+        )
+    elif result.result == "failed":
+        fault = Fault(result.fault_text, result.floor_status)
+        detail = fault.words(ui_lang()) if result.fault_text else render(result.detail)
+        head = translate("TroubleshootView", TEST_FAILED).format(
+            slot=result.slot, delivery=delivery, detail=detail
+        )
+    else:
+        head = translate("TroubleshootView", TEST_NO_RESULT).format(
+            slot=result.slot, delivery=delivery, detail=render(result.detail)
+        )
+    return f"{head}\n{callback_text(result)}"
 
 
 def callback_text(result: SlotTestResult) -> str:

@@ -14,6 +14,7 @@ import time
 from PySide6.QtCore import QItemSelectionModel, Qt
 
 from console.core.faults import fault_meaning
+from console.settings import LANGUAGE_EN, LANGUAGE_ZH
 from console.troubleshoot import Check, Fault, SlotFault, SlotRow
 from console.ui.troubleshoot_view import SlotsModel, checks_model
 from tests.gui.conftest import LEFT, LOBBY, WAIT_MS, log_entries
@@ -311,3 +312,18 @@ def test_when_no_callback_comes_the_result_says_where_it_came_from(qtbot, consol
     result = view.last_test
     assert result is not None and result.result == "dropped" and result.callback is None
     assert "The platform's dispense record gave the result" in view.result_label.text()
+
+
+def test_a_test_dispense_result_follows_a_language_change(qtbot, console_app):
+    view = open_view(qtbot, console_app, CANTEEN)
+    run_test_dispense(qtbot, view, "A12")
+    assert "Test dispense of slot A12 FAILED" in view.result_label.text()
+    window = console_app.window
+    try:
+        window.language_actions[LANGUAGE_ZH].trigger()
+        text = view.result_label.text()
+        assert "货道 A12 测试出货失败" in text and "FAILED" not in text
+        assert "Goods are Stuck" in text  # the platform's own text, beside its meaning
+    finally:
+        window.language_actions[LANGUAGE_EN].trigger()
+    assert "Test dispense of slot A12 FAILED" in view.result_label.text()
