@@ -46,6 +46,14 @@ from console.core.status import (
 )
 from console.core.texts import TextError
 from console.credentials import CredentialsError, KeyringStore, Profile, ProfileStore
+from console.credentials.sources import (  # one place for the names (vendctl serve reads them too)
+    ENV_APP_SECRET,
+    ENV_APPID,
+    ENV_BASE_URL,
+    ENV_NOTIFY_TOKEN,
+    ENV_NOTIFY_URL,
+    ENV_SIGN_KEY,
+)
 from console.dispensing import run_checks
 from console.dispensing.engine import (
     DispenseEngine,
@@ -66,13 +74,6 @@ EXIT_REFUSED = 1
 EXIT_BAD_INPUT = 2
 EXIT_TRANSPORT = 3
 EXIT_CREDENTIALS = 4
-
-ENV_APPID = "VENDCTL_APPID"
-ENV_APP_SECRET = "VENDCTL_APP_SECRET"  # noqa: S105 - a variable name, not a secret
-ENV_SIGN_KEY = "VENDCTL_SIGN_KEY"
-ENV_BASE_URL = "VENDCTL_BASE_URL"
-ENV_NOTIFY_URL = "VENDCTL_NOTIFY_URL"
-ENV_NOTIFY_TOKEN = "VENDCTL_NOTIFY_TOKEN"  # noqa: S105 - a variable name, not a secret
 
 
 class CliExit(Exception):
@@ -303,6 +304,47 @@ def build_parser() -> argparse.ArgumentParser:
         "--port", type=int, default=None, help="port (default: the profile's, else any free port)"
     )
 
+    p = add(
+        "serve",
+        "the always-on callback service for a server: the receiver plus the periodic "
+        "checks the window runs (logs on stderr; docs/deploy.md)",
+        epilog="Credentials: the OS keyring (--profile), else systemd credentials "
+        "($CREDENTIALS_DIRECTORY/{appid,app_secret,sign_key,notify_token}), else the "
+        "environment (VENDCTL_APPID, VENDCTL_APP_SECRET, VENDCTL_SIGN_KEY, "
+        "VENDCTL_NOTIFY_TOKEN; VENDCTL_BASE_URL). Exit codes: 0 stopped by SIGTERM or "
+        "SIGINT, 2 bad input, 3 the environment (port in use, credentials missing or "
+        "readable by others, journal cannot be opened).",
+    )
+    p.add_argument(
+        "--journal",
+        metavar="URL",
+        help="the journal, e.g. sqlite:////var/lib/vendctl/journal.sqlite3 (default: this "
+        "user's journal)",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=_port, default=8080, help="port to bind (default 8080)")
+    p.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the https address the platform calls, without the token "
+        "(e.g. https://vend.example.com); logged as URL/notify/****",
+    )
+    p.add_argument(
+        "--check-every",
+        type=float,
+        default=15.0,
+        metavar="SECONDS",
+        help="pause between the periodic checks (default 15, as the window)",
+    )
+    p.add_argument(
+        "--older-than",
+        type=float,
+        default=DEVICE_TIMEOUT_S,
+        metavar="SECONDS",
+        help=f"a dispense has no result after this long (default {DEVICE_TIMEOUT_S}, the "
+        "platform's timeout)",
+    )
+
     p = add("journal", "what was sent and what came back: orders, callbacks, actions")
     jsub = p.add_subparsers(dest="journal_command", metavar="ACTION")
     jsub.required = True
@@ -380,6 +422,16 @@ def build_parser() -> argparse.ArgumentParser:
     q = prsub.add_parser("remove", help="remove a profile and its secrets", parents=[common])
     q.add_argument("name")
     return top
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535)")
+    return port
 
 
 # -- credentials and plumbing ------------------------------------------------------
@@ -1387,6 +1439,24 @@ def cmd_listen(args: argparse.Namespace, out: Out) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace, out: Out) -> int:
+    from console.service import ServeOptions, serve
+
+    options = ServeOptions(
+        journal_url=args.journal,
+        host=args.host,
+        port=args.port,
+        public_url=args.public_url,
+        profile=args.profile,
+        base_url=args.base_url,
+        check_every_s=args.check_every,
+        older_than_s=args.older_than,
+        read_timeout_s=float(args.timeout) if args.timeout else 15.0,
+        verbose=bool(args.verbose),
+    )
+    return serve(options, out.stderr, os.environ)
+
+
 def _masked_url(url: str) -> str:
     from console.receiver import mask_url
 
@@ -1667,6 +1737,7 @@ COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Out], int]]
     ("payload", "decode"): cmd_payload_decode,
     ("sandbox", None): cmd_sandbox,
     ("listen", None): cmd_listen,
+    ("serve", None): cmd_serve,
     ("journal", "orders"): cmd_journal_list,
     ("journal", "callbacks"): cmd_journal_list,
     ("journal", "actions"): cmd_journal_list,
@@ -1702,12 +1773,13 @@ def main(
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return int(exc.code or 0)
     out = Out(bool(args.json), stdout, stderr)
-    setup_logging(
-        app_paths().ensure(),
-        stream=stderr,
-        stream_level=logging.DEBUG if args.verbose else logging.WARNING,
-        prefix="vendctl: ",
-    )
+    if args.command != "serve":  # the service logs to stderr only (console.service)
+        setup_logging(
+            app_paths().ensure(),
+            stream=stderr,
+            stream_level=logging.DEBUG if args.verbose else logging.WARNING,
+            prefix="vendctl: ",
+        )
     register_secrets(_env(n) for n in (ENV_APP_SECRET, ENV_SIGN_KEY, ENV_NOTIFY_TOKEN))
     try:
         return _run(args, out)

@@ -3,6 +3,12 @@
 Every record passes a filter that replaces the profile's secrets (AppSecret,
 sign key, notify token) and any ``/notify/<token>`` path with ``****`` before
 any handler sees it, so a secret cannot reach a log file even by mistake.
+
+The service (``vendctl serve``) logs to stderr only, one line per record
+(``setup_service_logging``): under systemd, whose journal stamps the time
+itself, each line starts with its syslog priority as sd-daemon(3) describes
+(``<3>`` error, ``<4>`` warning, ``<6>`` info, ``<7>`` debug) and carries no
+time; elsewhere ``time level name: message``.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import logging
 import logging.handlers
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TextIO
 
 from console.api.masking import mask_text
@@ -86,8 +92,63 @@ def setup_logging(
     return secret_filter
 
 
+SERVICE_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+JOURNALD_FORMAT = "%(name)s: %(message)s"
+# sd-daemon(3): "<N>" before a line sets its priority in the journal.
+_SD_PRIORITY = {
+    logging.CRITICAL: 2,
+    logging.ERROR: 3,
+    logging.WARNING: 4,
+    logging.INFO: 6,
+    logging.DEBUG: 7,
+}
+
+
+def under_systemd(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether stderr goes to systemd's journal: systemd sets ``JOURNAL_STREAM`` when it
+    connects stderr to the journal and ``INVOCATION_ID`` for every service it starts."""
+    env = os.environ if environ is None else environ
+    return bool(env.get("JOURNAL_STREAM") or env.get("INVOCATION_ID"))
+
+
+class JournaldFormatter(logging.Formatter):
+    """One record as lines that each carry the record's sd-daemon(3) priority prefix
+    (a traceback's lines too, so the journal keeps them at the record's priority)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        level = max((lv for lv in _SD_PRIORITY if lv <= record.levelno), default=logging.DEBUG)
+        prefix = f"<{_SD_PRIORITY[level]}>"
+        return "\n".join(prefix + line for line in text.splitlines() or [""])
+
+
+_service_handlers: list[logging.Handler] = []
+
+
+def setup_service_logging(
+    stream: TextIO, *, systemd: bool, level: int = logging.INFO
+) -> SecretFilter:
+    """Log to ``stream`` only (no file): ``console.*`` from ``level``, every other
+    library from WARNING (uvicorn's errors among them), all through the secret filter."""
+    handler = logging.StreamHandler(stream)
+    handler.setLevel(logging.DEBUG)
+    handler.setFormatter(
+        JournaldFormatter(JOURNALD_FORMAT) if systemd else logging.Formatter(SERVICE_FORMAT)
+    )
+    handler.addFilter(_FILTER)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    _service_handlers.append(handler)
+    logging.getLogger("console").setLevel(level)
+    return _FILTER
+
+
 def teardown_logging() -> None:
     root = logging.getLogger("console")
     for handler in list(root.handlers):
         root.removeHandler(handler)
+        handler.close()
+    while _service_handlers:
+        handler = _service_handlers.pop()
+        logging.getLogger().removeHandler(handler)
         handler.close()

@@ -7,6 +7,7 @@ future service. Texts come back as plain data; each face words them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from console.dispensing.overdue import OverdueCheck, OverdueJournal, Platform, check_overdue
 from console.dispensing.unconfirmed import (
@@ -18,8 +19,8 @@ from console.dispensing.unconfirmed import (
 )
 
 
-class CheckJournal(OverdueJournal, UnconfirmedJournal):
-    """What ``run_checks`` needs of the journal."""
+class CheckJournal(OverdueJournal, UnconfirmedJournal, Protocol):
+    """What ``run_checks`` needs of the journal (a protocol: ``Journal`` has it all)."""
 
 
 @dataclass(frozen=True)
