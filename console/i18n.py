@@ -52,7 +52,7 @@ def use_language(lang: str) -> None:
     install_translator("zh", translate)
 
 
-def tr(context: str, source: str, lang: str) -> str:
+def translated(context: str, source: str, lang: str) -> str:
     """``source`` (a ``QT_TRANSLATE_NOOP`` mark) in ``lang``."""
     from console.core.texts import translator
 

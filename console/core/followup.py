@@ -274,18 +274,47 @@ def evidence_text(
 ) -> str:
     """What a follow-up rests on, in plain words: ``callback #12``, ``platform record
     (delivery 345)``, ``dispense action #7 refused 6025``, ``no result after 120 s``."""
-    ref = f" #{source_id}" if source_id is not None else ""
-    if source == FollowupSource.CALLBACK:
-        return f"callback{ref}"
+    return str(
+        evidence_text_text(
+            source, source_id, delivery_id=delivery_id, code=code, timeout_s=timeout_s
+        )
+    )
+
+
+def evidence_text_text(
+    source: str,
+    source_id: int | None,
+    *,
+    delivery_id: int | None = None,
+    code: int | None = None,
+    timeout_s: float = DEVICE_TIMEOUT_S,
+) -> Text:
+    """``evidence_text`` as a message id."""
+    if source == FollowupSource.CALLBACK and source_id is not None:
+        return _t(QT_TRANSLATE_NOOP("followup", "callback #{id}"), id=source_id)
     if source == FollowupSource.PLATFORM_RECORD:
-        return f"platform record (delivery {delivery_id})" if delivery_id else "platform record"
-    if source == FollowupSource.REFUSED_DISPENSE:
-        return f"dispense action{ref} refused" + (f" {code}" if code is not None else "")
+        if delivery_id:
+            return _t(
+                QT_TRANSLATE_NOOP("followup", "platform record (delivery {delivery})"),
+                delivery=delivery_id,
+            )
+        return _t(QT_TRANSLATE_NOOP("followup", "platform record"))
+    if source == FollowupSource.REFUSED_DISPENSE and source_id is not None:
+        if code is not None:
+            return _t(
+                QT_TRANSLATE_NOOP("followup", "dispense action #{id} refused {code}"),
+                id=source_id,
+                code=code,
+            )
+        return _t(QT_TRANSLATE_NOOP("followup", "dispense action #{id} refused"), id=source_id)
     if source == FollowupSource.TIMEOUT:
-        return f"no result after {timeout_s:g} s"
+        return _t(
+            QT_TRANSLATE_NOOP("followup", "no result after {seconds} s"), seconds=f"{timeout_s:g}"
+        )
     if source == FollowupSource.ORDER_RECORD:
-        return "order record (the dispense's answer was lost)"
-    return f"{source}{ref}"
+        return _t(QT_TRANSLATE_NOOP("followup", "order record (the dispense's answer was lost)"))
+    ref = f" #{source_id}" if source_id is not None else ""
+    return text(CONTEXT, "{raw}", raw=f"{source}{ref}")
 
 
 def refused_meaning_text(code: int | None, message: str, explanation: Text | None = None) -> Text:
@@ -478,6 +507,20 @@ SHAPES: tuple[tuple[str, str, dict[str, str]], ...] = (
         {"found": FOUND, "id": RAW},
     ),
     (EVIDENCE, "{found}", {"found": FOUND}),
+    (
+        EVIDENCE,
+        QT_TRANSLATE_NOOP("followup", "platform record (delivery {delivery})"),
+        {"delivery": RAW},
+    ),
+    (EVIDENCE, QT_TRANSLATE_NOOP("followup", "platform record"), {}),
+    (
+        EVIDENCE,
+        QT_TRANSLATE_NOOP("followup", "dispense action #{id} refused {code}"),
+        {"id": RAW, "code": RAW},
+    ),
+    (EVIDENCE, QT_TRANSLATE_NOOP("followup", "dispense action #{id} refused"), {"id": RAW}),
+    (EVIDENCE, QT_TRANSLATE_NOOP("followup", "no result after {seconds} s"), {"seconds": RAW}),
+    (EVIDENCE, QT_TRANSLATE_NOOP("followup", "order record (the dispense's answer was lost)"), {}),
     (NOTE, "{meaning}", {"meaning": MEANING}),  # a follow-up's opening note is its meaning
     (
         NOTE,
@@ -609,9 +652,7 @@ def _word_table() -> dict[str, dict[str, Text]]:
         FAULT_MEANING: {m.meaning_en: m.meaning_text for m in faults},
         FLOOR_MEANING: {m.meaning_en: m.meaning_text for m in FLOOR_MEANINGS.values()},
         EXPLANATION: {str(t): t for t in explanations},
-        RECORD_LABEL: {
-            label: text(CONTEXT, "{raw}", raw=raw) for raw, label in RECORD_STATUS_LABELS.items()
-        },
+        RECORD_LABEL: {label: Text("status", label) for label in RECORD_STATUS_LABELS.values()},
         ACTION_KIND: {k: Text(CONTEXT, w) for k, w in ACTION_KIND_WORDS.items()},
         OUTCOME: {k: Text(CONTEXT, w) for k, w in OUTCOME_WORDS.items()},
         REASON: {k: Text(CONTEXT, w) for k, w in REASON_WORDS.items()},

@@ -136,10 +136,11 @@ def query_text_label_text(query_text: str) -> Text:
 RECORD_CANCELLED = "订单取消"
 RECORD_PICKED_UP = "已取货"
 RECORD_NOT_PICKED_UP = "未取货"
+# Our English for them (message ids: in Chinese they are the platform's words again).
 RECORD_STATUS_LABELS: dict[str, str] = {
-    RECORD_CANCELLED: "cancelled",
-    RECORD_PICKED_UP: "picked up",
-    RECORD_NOT_PICKED_UP: "not picked up",
+    RECORD_CANCELLED: QT_TRANSLATE_NOOP("status", "cancelled"),
+    RECORD_PICKED_UP: QT_TRANSLATE_NOOP("status", "picked up"),
+    RECORD_NOT_PICKED_UP: QT_TRANSLATE_NOOP("status", "not picked up"),
 }
 
 

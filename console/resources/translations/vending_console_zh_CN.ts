@@ -2617,305 +2617,342 @@ Paid on (platform date): {date}</source>
     <name>followup</name>
     <message>
         <location filename="../../core/followup.py" line="229"/>
-        <location filename="../../core/followup.py" line="379"/>
+        <location filename="../../core/followup.py" line="408"/>
         <source>{fault} — {meaning}</source>
         <translation>{fault} — {meaning}</translation>
     </message>
     <message>
         <location filename="../../core/followup.py" line="234"/>
-        <location filename="../../core/followup.py" line="382"/>
+        <location filename="../../core/followup.py" line="411"/>
         <source>no fault text given</source>
         <translation>未给出故障原因</translation>
     </message>
     <message>
         <location filename="../../core/followup.py" line="238"/>
-        <location filename="../../core/followup.py" line="385"/>
+        <location filename="../../core/followup.py" line="414"/>
         <source>{failure}; slot status {floor}: {meaning}</source>
         <translation>{failure};货道状态 {floor}:{meaning}</translation>
     </message>
     <message>
         <location filename="../../core/followup.py" line="253"/>
-        <location filename="../../core/followup.py" line="390"/>
+        <location filename="../../core/followup.py" line="419"/>
         <source>no result within {timeout} s of the dispense and the platform could not say ({found}): the item MAY HAVE DROPPED — check before refunding</source>
         <translation>出货指令发出后 {timeout} 秒内没有结果，平台也无法确认（{found}）：商品可能已经掉落，退款前请先核实</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="295"/>
-        <location filename="../../core/followup.py" line="398"/>
+        <location filename="../../core/followup.py" line="298"/>
+        <location filename="../../core/followup.py" line="512"/>
+        <source>platform record (delivery {delivery})</source>
+        <translation>平台出货记录(出货 {delivery})</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="301"/>
+        <location filename="../../core/followup.py" line="515"/>
+        <source>platform record</source>
+        <translation>平台出货记录</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="305"/>
+        <location filename="../../core/followup.py" line="518"/>
+        <source>dispense action #{id} refused {code}</source>
+        <translation>出货操作 #{id} 被拒绝 {code}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="309"/>
+        <location filename="../../core/followup.py" line="521"/>
+        <source>dispense action #{id} refused</source>
+        <translation>出货操作 #{id} 被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="312"/>
+        <location filename="../../core/followup.py" line="522"/>
+        <source>no result after {seconds} s</source>
+        <translation>{seconds} 秒后仍无结果</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="315"/>
+        <location filename="../../core/followup.py" line="523"/>
+        <source>order record (the dispense&apos;s answer was lost)</source>
+        <translation>订单记录(出货的应答已丢失)</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="324"/>
+        <location filename="../../core/followup.py" line="427"/>
         <source>the platform refused the dispense: code {code} {message}</source>
         <translation>平台拒绝出货:代码 {code} {message}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="299"/>
-        <location filename="../../core/followup.py" line="403"/>
+        <location filename="../../core/followup.py" line="328"/>
+        <location filename="../../core/followup.py" line="432"/>
         <source>the platform refused the dispense: code {code}</source>
         <translation>平台拒绝出货:代码 {code}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="301"/>
-        <location filename="../../core/followup.py" line="408"/>
+        <location filename="../../core/followup.py" line="330"/>
+        <location filename="../../core/followup.py" line="437"/>
         <source>the platform refused the dispense: {message}</source>
         <translation>平台拒绝出货:{message}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="303"/>
-        <location filename="../../core/followup.py" line="411"/>
+        <location filename="../../core/followup.py" line="332"/>
+        <location filename="../../core/followup.py" line="440"/>
         <source>the platform refused the dispense</source>
         <translation>平台拒绝出货</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="312"/>
-        <location filename="../../core/followup.py" line="414"/>
+        <location filename="../../core/followup.py" line="341"/>
+        <location filename="../../core/followup.py" line="443"/>
         <source>{refused} ({explanation})</source>
         <translation>{refused}({explanation})</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="354"/>
+        <location filename="../../core/followup.py" line="383"/>
         <source>set_status</source>
         <translation>设置状态</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="355"/>
+        <location filename="../../core/followup.py" line="384"/>
         <source>dispense</source>
         <translation>出货</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="356"/>
+        <location filename="../../core/followup.py" line="385"/>
         <source>test_dispense</source>
         <translation>测试出货</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="357"/>
+        <location filename="../../core/followup.py" line="386"/>
         <source>order_create</source>
         <translation>新建订单</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="358"/>
+        <location filename="../../core/followup.py" line="387"/>
         <source>delivery_query</source>
         <translation>查询出货记录</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="359"/>
+        <location filename="../../core/followup.py" line="388"/>
         <source>order_get</source>
         <translation>查询订单</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="362"/>
+        <location filename="../../core/followup.py" line="391"/>
         <source>ok</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="363"/>
+        <location filename="../../core/followup.py" line="392"/>
         <source>refused</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="364"/>
+        <location filename="../../core/followup.py" line="393"/>
         <source>transport</source>
         <translation>无应答</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="365"/>
+        <location filename="../../core/followup.py" line="394"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="366"/>
+        <location filename="../../core/followup.py" line="395"/>
         <source>sent</source>
         <translation>已发送</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="367"/>
+        <location filename="../../core/followup.py" line="396"/>
         <source>outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="370"/>
+        <location filename="../../core/followup.py" line="399"/>
         <source>customer may need a refund</source>
         <translation>顾客可能需要退款</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="371"/>
+        <location filename="../../core/followup.py" line="400"/>
         <source>result unknown — check before refunding</source>
         <translation>结果未知 — 退款前请先核实</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="372"/>
+        <location filename="../../core/followup.py" line="401"/>
         <source>suspicious failure callback — do not refund</source>
         <translation>可疑的失败回调 — 请勿退款</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="419"/>
+        <location filename="../../core/followup.py" line="448"/>
         <source>callback #{id} reports the item dropped (confirmed)</source>
         <translation>回调 #{id} 报告商品已掉落(已证实)</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="424"/>
+        <location filename="../../core/followup.py" line="453"/>
         <source>{failure} — the platform did not confirm it ({verdict}: {detail})</source>
         <translation>{failure} — 平台未证实({verdict}:{detail})</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="431"/>
+        <location filename="../../core/followup.py" line="460"/>
         <source>refused {code} {message}</source>
         <translation>被拒绝 {code} {message}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="436"/>
+        <location filename="../../core/followup.py" line="465"/>
         <source>{found} after the platform&apos;s {timeout} s: nothing dropped</source>
         <translation>{found},已过平台的 {timeout} 秒:商品未掉落</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="442"/>
+        <location filename="../../core/followup.py" line="471"/>
         <source>platform record (delivery {delivery}) says {said}</source>
         <translation>平台出货记录(出货 {delivery})显示 {said}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="447"/>
+        <location filename="../../core/followup.py" line="476"/>
         <source>the platform shows record {record} as {label}</source>
         <translation>平台显示记录 {record} 为 {label}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="450"/>
+        <location filename="../../core/followup.py" line="479"/>
         <source>picked up</source>
         <translation>已取货</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="451"/>
+        <location filename="../../core/followup.py" line="480"/>
         <source>success</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="452"/>
+        <location filename="../../core/followup.py" line="481"/>
         <source>still {status}</source>
         <translation>仍为 {status}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="453"/>
+        <location filename="../../core/followup.py" line="482"/>
         <source>failed: {reason}</source>
         <translation>失败:{reason}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="454"/>
+        <location filename="../../core/followup.py" line="483"/>
         <source>no delivery id and no record to ask about</source>
         <translation>没有出货编号,也没有可查询的记录</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="455"/>
+        <location filename="../../core/followup.py" line="484"/>
         <source>platform not reachable: {error}</source>
         <translation>无法连接平台:{error}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="458"/>
+        <location filename="../../core/followup.py" line="487"/>
         <source>record {record} is not in order {order}</source>
         <translation>记录 {record} 不在订单 {order} 中</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="463"/>
+        <location filename="../../core/followup.py" line="492"/>
         <source>no delivery id; the order&apos;s record {record} is {label}</source>
         <translation>没有出货编号;订单的记录 {record} 为 {label}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="466"/>
+        <location filename="../../core/followup.py" line="294"/>
+        <location filename="../../core/followup.py" line="495"/>
         <source>callback #{id}</source>
         <translation>回调 #{id}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="467"/>
+        <location filename="../../core/followup.py" line="496"/>
         <source>dispense action #{id}</source>
         <translation>出货操作 #{id}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="470"/>
+        <location filename="../../core/followup.py" line="499"/>
         <source>the platform refused dispense action #{id} with {code} {message}</source>
         <translation>平台以 {code} {message} 拒绝了出货操作 #{id}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="477"/>
+        <location filename="../../core/followup.py" line="506"/>
         <source>{found} (action #{id})</source>
         <translation>{found}(操作 #{id})</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="484"/>
+        <location filename="../../core/followup.py" line="527"/>
         <source>{evidence}: {meaning}</source>
         <translation>{evidence}:{meaning}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="489"/>
+        <location filename="../../core/followup.py" line="532"/>
         <source>confirmed failed ({evidence}): {meaning}</source>
         <translation>已证实失败({evidence}):{meaning}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="494"/>
+        <location filename="../../core/followup.py" line="537"/>
         <source>{evidence}: {meaning} — but the item is already out ({out}): no refund is owed</source>
         <translation>{evidence}:{meaning} — 但商品已出({out}):无需退款</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="502"/>
+        <location filename="../../core/followup.py" line="545"/>
         <source>closed by itself: the platform says the item is out ({evidence}); no refund is owed</source>
         <translation>已自动关闭:平台显示商品已出({evidence});无需退款</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="510"/>
+        <location filename="../../core/followup.py" line="553"/>
         <source>the platform says the item is out ({evidence}) but a refund was already requested: check with the customer before paying it</source>
         <translation>平台显示商品已出({evidence}),但已申请退款:退款前请与顾客核实</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="518"/>
+        <location filename="../../core/followup.py" line="561"/>
         <source>reported again ({source} #{id}): {meaning}</source>
         <translation>再次报告({source} #{id}):{meaning}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="523"/>
+        <location filename="../../core/followup.py" line="566"/>
         <source>reported again ({source}): {meaning}</source>
         <translation>再次报告({source}):{meaning}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="528"/>
+        <location filename="../../core/followup.py" line="571"/>
         <source>re-checked with the platform: {found}</source>
         <translation>已向平台复查:{found}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="533"/>
+        <location filename="../../core/followup.py" line="576"/>
         <source>{kind} record {record}: {outcome}</source>
         <translation>{kind} 记录 {record}:{outcome}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="538"/>
+        <location filename="../../core/followup.py" line="581"/>
         <source>{kind}: {outcome}</source>
         <translation>{kind}:{outcome}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="543"/>
+        <location filename="../../core/followup.py" line="586"/>
         <source>{kind} record {record}: {outcome} ({code} {message})</source>
         <translation>{kind} 记录 {record}:{outcome}({code} {message})</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="548"/>
+        <location filename="../../core/followup.py" line="591"/>
         <source>{kind}: {outcome} ({code} {message})</source>
         <translation>{kind}:{outcome}({code} {message})</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="553"/>
+        <location filename="../../core/followup.py" line="596"/>
         <source>dispense record {record}: {found}</source>
         <translation>出货 记录 {record}:{found}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="556"/>
+        <location filename="../../core/followup.py" line="599"/>
         <source>dispense: {found}</source>
         <translation>出货:{found}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="557"/>
+        <location filename="../../core/followup.py" line="600"/>
         <source>follow-up opened: {reason}</source>
         <translation>已新建跟进:{reason}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="558"/>
+        <location filename="../../core/followup.py" line="601"/>
         <source>callback: {summary}</source>
         <translation>回调:{summary}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="559"/>
+        <location filename="../../core/followup.py" line="602"/>
         <source>unpaid order expired (platform event)</source>
         <translation>未支付订单已过期(平台事件)</translation>
     </message>
@@ -3211,6 +3248,21 @@ Paid on (platform date): {date}</source>
         <location filename="../../core/status.py" line="132"/>
         <source>unknown</source>
         <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../core/status.py" line="141"/>
+        <source>cancelled</source>
+        <translation>订单取消</translation>
+    </message>
+    <message>
+        <location filename="../../core/status.py" line="142"/>
+        <source>picked up</source>
+        <translation>已取货</translation>
+    </message>
+    <message>
+        <location filename="../../core/status.py" line="143"/>
+        <source>not picked up</source>
+        <translation>未取货</translation>
     </message>
 </context>
 <context>
@@ -3862,6 +3914,79 @@ Paid on (platform date): {date}</source>
         <location filename="../../troubleshoot/slots.py" line="113"/>
         <source>{word} ({stock})</source>
         <translation>{word}({stock})</translation>
+    </message>
+</context>
+<context>
+    <name>vendctl</name>
+    <message>
+        <location filename="../../cli.py" line="1008"/>
+        <source>Faulty slots:</source>
+        <translation>故障货道:</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1016"/>
+        <source>Dispense history (this computer&apos;s journal):</source>
+        <translation>出货记录(本机日志):</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1483"/>
+        <source>OPEN</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1484"/>
+        <source>REFUND_REQUESTED</source>
+        <translation>已申请退款</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1485"/>
+        <source>REFUNDED</source>
+        <translation>已退款</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1486"/>
+        <source>DISMISSED</source>
+        <translation>已忽略</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1509"/>
+        <source>#{id}  {state}  order {order} record {record} on machine {machine}  {time}</source>
+        <translation>#{id}  {state}  订单 {order} 记录 {record} 机器 {machine}  {time}</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1517"/>
+        <source>#{id}  {state}  order {order} on machine {machine}  {time}</source>
+        <translation>#{id}  {state}  订单 {order} 机器 {machine}  {time}</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1525"/>
+        <source>product {id}</source>
+        <translation>商品 {id}</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1527"/>
+        <source>product ?</source>
+        <translation>商品 ?</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1529"/>
+        <source>amount {amount}  trade {trade}  slot {slot}  {product}  paid on {date}</source>
+        <translation>金额 {amount}  交易号 {trade}  货道 {slot}  {product}  支付日期 {date}</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1540"/>
+        <source>{reason}: {meaning}</source>
+        <translation>{reason}:{meaning}</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1545"/>
+        <source>evidence: {evidence}  last change: {who} at {when}</source>
+        <translation>依据:{evidence}  最近更改:{who},{when}</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1551"/>
+        <source>note: </source>
+        <translation>备注:</translation>
     </message>
 </context>
 </TS>
