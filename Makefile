@@ -57,7 +57,7 @@ translations: $(STAMP)
 	done
 
 ## make translations-update: collect the marked strings into the .ts (then translate new ones).
-TR_SOURCES = console/ui/*.py console/tasks/*.py console/dispensing/*.py console/core/texts.py console/core/intents.py console/settings.py console/app/*.py
+TR_SOURCES = console/ui/*.py console/tasks/*.py console/dispensing/*.py console/core/*.py console/troubleshoot/*.py console/cli.py console/settings.py console/app/*.py
 translations-update: $(STAMP)
 	$(VENV)/bin/pyside6-lupdate -no-obsolete $(TR_SOURCES) \
 	  -ts console/resources/translations/vending_console_zh_CN.ts

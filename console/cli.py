@@ -44,7 +44,7 @@ from console.core.status import (
     parse_status,
     query_text_label,
 )
-from console.core.texts import TextError
+from console.core.texts import QT_TRANSLATE_NOOP, TextError, text
 from console.credentials import CredentialsError, KeyringStore, Profile, ProfileStore
 from console.credentials.sources import (  # one place for the names (vendctl serve reads them too)
     ENV_APP_SECRET,
@@ -63,6 +63,16 @@ from console.dispensing.engine import (
     journalled,
 )
 from console.dispensing.refund import refund_followup
+from console.i18n import (
+    ENV_VAR as ENV_LANG,
+)
+from console.i18n import (
+    LANGUAGES,
+    TranslationMissing,
+    default_language,
+    translated,
+    use_language,
+)
 from console.journal.store import IntentClash
 from console.logsetup import register_secrets, setup_logging, teardown_logging
 from console.paths import app_paths
@@ -129,6 +139,15 @@ def _plain(obj: Any) -> Any:
     return obj
 
 
+def _load_chinese(out: Out) -> None:
+    """Load the Chinese translation for the fields that carry both languages (a doctor's
+    ``meaning_zh``, a refusal's ``explanation_zh``); without it they fall back to English."""
+    try:
+        use_language("zh")
+    except TranslationMissing as exc:
+        out.warn(f"{exc}: the Chinese texts are shown in English")
+
+
 # -- argument parsing -----------------------------------------------------------
 
 
@@ -150,6 +169,12 @@ def _global_options(suppress: bool) -> argparse.ArgumentParser:
         help="machine-readable output",
     )
     g.add_argument("--timeout", type=float, default=d, help="read timeout in seconds (default 15)")
+    g.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=argparse.SUPPRESS if suppress else default_language(),
+        help=f"language of the texts for people (default ${ENV_LANG} or en); --json stays English",
+    )
     g.add_argument(
         "-v",
         "--verbose",
@@ -252,8 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
         "check one machine: platform, clock, online state, slots; faults in plain words "
         "(exit 0 nothing failed, 1 a check failed, 2 bad machine number)",
     )
-    p.add_argument("machine_no", metavar="NO")
-    p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the texts")
+    p.add_argument("machine_no", metavar="NO")  # --lang: a global option, also after "doctor"
 
     p = add("pickup-codes", "list a product's pickup codes")
     p.add_argument("product_id", metavar="PRODUCT")
@@ -1007,7 +1031,8 @@ def cmd_doctor(args: argparse.Namespace, out: Out) -> int:
     no = _machine_arg(args.machine_no, out)
     creds = resolve_creds(args)
     client = make_client(args, out, creds)
-    zh = args.lang == "zh"
+    lang = str(args.lang)
+    _load_chinese(out)  # the JSON's meaning_zh fields, whatever the language shown
     journal = None
     path = app_paths().journal_file
     if path.exists():  # a diagnosis reads the journal; it never creates one
@@ -1022,23 +1047,29 @@ def cmd_doctor(args: argparse.Namespace, out: Out) -> int:
         except (JournalError, sqlite3.Error, OSError) as exc:
             out.warn(f"journal not read, so no dispense history: {exc}")
     try:
-        d = diagnose(client, no, journal=journal, lang=args.lang)
+        d = diagnose(client, no, journal=journal, lang=lang)
     finally:
         if journal is not None:
             journal.close()
     out.json(d.as_dict())
     for c in d.checks:
         out.line(c.line())
-    faults = d.fault_lines(args.lang)
+    faults = d.fault_lines(lang)
     if faults:
         out.line()
-        out.line("故障货道:" if zh else "Faulty slots:")
+        out.line(translated("vendctl", QT_TRANSLATE_NOOP("vendctl", "Faulty slots:"), lang))
         for text in faults:
             out.line(f"  {text}")
     if d.history is not None:
         out.line()
-        out.line("出货记录(本机日志):" if zh else "Dispense history (this computer's journal):")
-        for text in d.history.lines(args.lang):
+        out.line(
+            translated(
+                "vendctl",
+                QT_TRANSLATE_NOOP("vendctl", "Dispense history (this computer's journal):"),
+                lang,
+            )
+        )
+        for text in d.history.lines(lang):
             out.line(f"  {text}")
     return EXIT_OK if d.ok else EXIT_REFUSED
 
@@ -1517,19 +1548,80 @@ def _journal_row_text(kind: str, r: Any) -> str:
     return _followup_text(r)
 
 
-def _followup_text(f: Any) -> str:
-    rec = f" record {f.record_id}" if f.record_id is not None else ""
-    text = f"#{f.id}  {f.state.upper()}  order {f.order_id}{rec} on machine {f.machine_no}  {f.ts_iso}\n"
-    product = f.product or (f"product {f.product_id}" if f.product_id else "product ?")
-    text += (
-        f"    amount {f.amount or '?'}  trade {f.trade_id or '?'}  slot {f.slot or '?'}  "
-        f"{product}  paid on {f.order_date or '?'}\n"
+# A follow-up's state as vendctl prints it (the journal's word, in capitals).
+_FOLLOWUP_STATE_WORDS = {
+    "open": QT_TRANSLATE_NOOP("vendctl", "OPEN"),
+    "refund_requested": QT_TRANSLATE_NOOP("vendctl", "REFUND_REQUESTED"),
+    "refunded": QT_TRANSLATE_NOOP("vendctl", "REFUNDED"),
+    "dismissed": QT_TRANSLATE_NOOP("vendctl", "DISMISSED"),
+}
+
+
+def _followup_text(f: Any, lang: str = "en") -> str:
+    """A follow-up for people; ``lang`` zh words it with the window's translations (the
+    platform's fault text stays as given, beside its meaning)."""
+    from console.core.followup import EVIDENCE, REASON_WORDS, stored_text
+
+    def t(source: str, **values: object) -> str:
+        return text("vendctl", source, **values).text(lang)
+
+    state = _FOLLOWUP_STATE_WORDS.get(f.state)
+    values = {
+        "id": f.id,
+        "state": translated("vendctl", state, lang) if state else f.state.upper(),
+        "order": f.order_id,
+        "record": f.record_id,
+        "machine": f.machine_no,
+        "time": f.ts_iso,
+    }
+    if f.record_id is not None:
+        head = t(
+            QT_TRANSLATE_NOOP(
+                "vendctl",
+                "#{id}  {state}  order {order} record {record} on machine {machine}  {time}",
+            ),
+            **values,
+        )
+    else:
+        head = t(
+            QT_TRANSLATE_NOOP(
+                "vendctl", "#{id}  {state}  order {order} on machine {machine}  {time}"
+            ),
+            **values,
+        )
+    if f.product:
+        product = f.product
+    elif f.product_id:
+        product = t(QT_TRANSLATE_NOOP("vendctl", "product {id}"), id=f.product_id)
+    else:
+        product = t(QT_TRANSLATE_NOOP("vendctl", "product ?"))
+    order = t(
+        QT_TRANSLATE_NOOP(
+            "vendctl", "amount {amount}  trade {trade}  slot {slot}  {product}  paid on {date}"
+        ),
+        amount=f.amount or "?",
+        trade=f.trade_id or "?",
+        slot=f.slot or "?",
+        product=product,
+        date=f.order_date or "?",
     )
-    text += f"    {f.reason}: {f.meaning}\n"
-    text += f"    evidence: {f.evidence}  last change: {f.actor or '?'} at {f.updated_iso}"
+    reason = REASON_WORDS.get(f.reason)
+    what = t(
+        QT_TRANSLATE_NOOP("vendctl", "{reason}: {meaning}"),
+        reason=translated("followup", reason, lang) if reason else f.reason,
+        meaning=stored_text(f.meaning).text(lang),
+    )
+    change = t(
+        QT_TRANSLATE_NOOP("vendctl", "evidence: {evidence}  last change: {who} at {when}"),
+        evidence=stored_text(f.evidence, EVIDENCE).text(lang),
+        who=f.actor or "?",
+        when=f.updated_iso,
+    )
+    text_ = f"{head}\n    {order}\n    {what}\n    {change}"
+    note = t(QT_TRANSLATE_NOOP("vendctl", "note: "))
     for n, line in enumerate(f.note.splitlines()):
-        text += f"\n    {'note: ' if n == 0 else '      '}{line}"
-    return text
+        text_ += f"\n    {note if n == 0 else ' ' * len(note)}{line}"
+    return text_
 
 
 def _followup_json(f: Any) -> dict[str, Any]:
@@ -1652,7 +1744,7 @@ def cmd_followup_list(args: argparse.Namespace, out: Out) -> int:
         overdue = j.overdue_dispenses(time.time())
     out.json({"ok": True, "data": [_followup_json(f) for f in rows]})
     for f in rows:
-        out.line(_followup_text(f))
+        out.line(_followup_text(f, str(args.lang)))
     if not rows:
         out.line("nothing to follow up" if state == "active" else "no follow-ups")
     if overdue:
@@ -1773,6 +1865,12 @@ def main(
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return int(exc.code or 0)
     out = Out(bool(args.json), stdout, stderr)
+    if args.lang != "en":
+        try:
+            use_language(str(args.lang))
+        except TranslationMissing as exc:
+            print(f"vendctl: {exc}: reinstall the console, or use --lang en", file=stderr)
+            return EXIT_TRANSPORT
     if args.command != "serve":  # the service logs to stderr only (console.service)
         setup_logging(
             app_paths().ensure(),
@@ -1802,6 +1900,7 @@ def _run(args: argparse.Namespace, out: Out) -> int:
         )
         return _fail(out, exc.code, kind, exc.message)
     except PlatformRefused as exc:
+        _load_chinese(out)  # the Chinese explanation beside the English
         return _fail(
             out,
             EXIT_REFUSED,

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QTranslator,
 )
 
+from console.core.texts import install_translator
 from console.credentials.profiles import SANDBOX_PROFILE
 from console.resources import translations_dir
 
@@ -125,6 +126,9 @@ def install_language(language: str, folder: Path | None = None) -> bool:
     app = QCoreApplication.instance()
     if app is None:
         return False
+    # The Qt-free code's Chinese words (Troubleshoot, fault meanings) come from the same
+    # translators: the one installed now, by the message id.
+    install_translator("zh", QCoreApplication.translate)
     for old in _installed:
         app.removeTranslator(old)
     _installed.clear()

@@ -1,13 +1,20 @@
 """Slot (floor) states and dispense fault texts, in plain words for staff.
 
 Every value and text in platform-api.md section 5 has a meaning and a check to
-make, in English and Chinese. Unknown texts are shown raw and marked unknown.
+make. They are message ids (English sources marked ``QT_TRANSLATE_NOOP``); the
+Chinese is in the Qt Linguist ``.ts`` file, used by the window and ``vendctl --lang zh``
+alike. Unknown texts are shown raw and marked unknown. The fault texts themselves
+("Goods are Stuck") are the platform's words: data, shown as given beside a meaning.
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+
+from console.core.texts import QT_TRANSLATE_NOOP, Text, text
+
+CONTEXT = "faults"
 
 
 class FloorStatus(enum.IntEnum):
@@ -20,54 +27,96 @@ class FloorStatus(enum.IntEnum):
 
 @dataclass(frozen=True)
 class Meaning:
-    """A plain explanation of a machine state or fault, with what to check."""
+    """A plain explanation of a machine state or fault, with what to check.
+
+    ``meaning`` and ``check`` are message ids (English sources in the ``faults``
+    context, filled with ``values``); their Chinese lives in the ``.ts`` file.
+    """
 
     key: str
-    meaning_en: str
-    check_en: str
-    meaning_zh: str
-    check_zh: str
+    meaning: str
+    check: str
     known: bool = True
+    values: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def meaning_text(self) -> Text:
+        return Text(CONTEXT, self.meaning, self.values)
+
+    @property
+    def check_text(self) -> Text:
+        return Text(CONTEXT, self.check, self.values)
+
+    @property
+    def long_text(self) -> Text:
+        """ "No drop was detected: the item is jammed. Check: open the cabinet …"."""
+        return text(
+            CONTEXT,
+            QT_TRANSLATE_NOOP("faults", "{meaning}. Check: {check}"),
+            meaning=self.meaning_text,
+            check=self.check_text,
+        )
 
     def text(self, lang: str = "en") -> str:
-        if lang.startswith("zh"):
-            return f"{self.meaning_zh}。检查:{self.check_zh}"
-        return f"{self.meaning_en}. Check: {self.check_en}"
+        return self.long_text.text(lang)
 
     def short(self, lang: str = "en") -> str:
-        return self.meaning_zh if lang.startswith("zh") else self.meaning_en
+        return self.meaning_text.text(lang)
+
+    @property
+    def meaning_en(self) -> str:
+        return self.short("en")
+
+    @property
+    def check_en(self) -> str:
+        return self.check_text.text("en")
+
+    @property
+    def meaning_zh(self) -> str:
+        """In Chinese when the Chinese translation is installed (``install_translator``)."""
+        return self.short("zh")
+
+    @property
+    def check_zh(self) -> str:
+        return self.check_text.text("zh")
 
 
 FLOOR_MEANINGS: dict[int, Meaning] = {
     0: Meaning(
         "0",
-        "Slot missing",
-        "the slot is not configured or not detected; check the slot setup on the machine",
-        "货道不存在",
-        "货道未配置或未检测到,检查机器上的货道设置",
+        QT_TRANSLATE_NOOP("faults", "Slot missing"),
+        QT_TRANSLATE_NOOP(
+            "faults",
+            "the slot is not configured or not detected; check the slot setup on the machine",
+        ),
     ),
-    1: Meaning("1", "Slot normal", "nothing to do", "货道正常", "无需处理"),
+    1: Meaning(
+        "1",
+        QT_TRANSLATE_NOOP("faults", "Slot normal"),
+        QT_TRANSLATE_NOOP("faults", "nothing to do"),
+    ),
     2: Meaning(
         "2",
-        "Slot jammed",
-        "open the cabinet and clear the stuck item from the spiral or belt",
-        "货道卡货",
-        "打开柜门,清除卡在弹簧或履带上的商品",
+        QT_TRANSLATE_NOOP("faults", "Slot jammed"),
+        QT_TRANSLATE_NOOP(
+            "faults", "open the cabinet and clear the stuck item from the spiral or belt"
+        ),
     ),
     3: Meaning(
         "3",
-        "Slot motor fault",
-        "check the slot motor's plug and wiring; replace the motor if it does not turn",
-        "货道电机故障",
-        "检查货道电机插头和接线,电机不转则更换",
+        QT_TRANSLATE_NOOP("faults", "Slot motor fault"),
+        QT_TRANSLATE_NOOP(
+            "faults",
+            "check the slot motor's plug and wiring; replace the motor if it does not turn",
+        ),
     ),
     47: Meaning(
         "47",
-        "Serial-port timeout",
-        "the control board did not answer; check the cable between the Android board "
-        "and the control board, then restart the machine",
-        "串口超时",
-        "控制板无应答,检查安卓主板与控制板之间的连线,然后重启机器",
+        QT_TRANSLATE_NOOP("faults", "Serial-port timeout"),
+        QT_TRANSLATE_NOOP(
+            "faults",
+            "the control board did not answer; check the cable between the Android board and the control board, then restart the machine",
+        ),
     ),
 }
 
@@ -76,118 +125,100 @@ FAULT_MEANINGS: dict[str, Meaning] = {
     for m in (
         Meaning(
             "Slot Invalid",
-            "The slot is not valid",
-            "check the slot name and the machine's slot configuration",
-            "货道无效",
-            "检查货道名称和机器的货道配置",
+            QT_TRANSLATE_NOOP("faults", "The slot is not valid"),
+            QT_TRANSLATE_NOOP("faults", "check the slot name and the machine's slot configuration"),
         ),
         Meaning(
             "Load No Current",
-            "No current in the motor or lock circuit",
-            "check the plug and the wires of that slot's motor or lock",
-            "负载无电流",
-            "检查该货道电机或电磁锁的插头和接线",
+            QT_TRANSLATE_NOOP("faults", "No current in the motor or lock circuit"),
+            QT_TRANSLATE_NOOP(
+                "faults", "check the plug and the wires of that slot's motor or lock"
+            ),
         ),
         Meaning(
             "Over Current",
-            "The motor is short-circuited",
-            "unplug the slot's motor and check it and its wiring for a short",
-            "过流",
-            "拔下该货道电机,检查电机及接线是否短路",
+            QT_TRANSLATE_NOOP("faults", "The motor is short-circuited"),
+            QT_TRANSLATE_NOOP(
+                "faults", "unplug the slot's motor and check it and its wiring for a short"
+            ),
         ),
         Meaning(
             "Feedback Error",
-            "The motor turns but sends no feedback signal",
-            "check the motor's feedback switch and its wire",
-            "反馈错误",
-            "检查电机反馈开关及其连线",
+            QT_TRANSLATE_NOOP("faults", "The motor turns but sends no feedback signal"),
+            QT_TRANSLATE_NOOP("faults", "check the motor's feedback switch and its wire"),
         ),
         Meaning(
             "Dlv Detect Error",
-            "The drop sensor reports a problem",
-            "look for an item left on the lift and clean or check the drop sensor (light eye)",
-            "出货检测错误",
-            "检查升降台上是否有遗留商品,清洁或检查掉货检测光眼",
+            QT_TRANSLATE_NOOP("faults", "The drop sensor reports a problem"),
+            QT_TRANSLATE_NOOP(
+                "faults",
+                "look for an item left on the lift and clean or check the drop sensor (light eye)",
+            ),
         ),
         Meaning(
             "Goods are Stuck",
-            "No drop was detected: the item is jammed",
-            "open the cabinet and free the item in that slot",
-            "商品卡住",
-            "打开柜门,取出卡住的商品",
+            QT_TRANSLATE_NOOP("faults", "No drop was detected: the item is jammed"),
+            QT_TRANSLATE_NOOP("faults", "open the cabinet and free the item in that slot"),
         ),
         Meaning(
             "Slot Type Error",
-            "The slot type does not match the configuration",
-            "check that the slot is set up as the right type (spiral, belt, lock)",
-            "货道类型错误",
-            "检查货道类型设置(弹簧、履带、电磁锁)是否正确",
+            QT_TRANSLATE_NOOP("faults", "The slot type does not match the configuration"),
+            QT_TRANSLATE_NOOP(
+                "faults", "check that the slot is set up as the right type (spiral, belt, lock)"
+            ),
         ),
         Meaning(
             "Slave Comm Error",
-            "The slave board cannot be reached",
-            "check the wiring to the cabinet's slave board and its address setting",
-            "从板通信错误",
-            "检查柜体从板的连线和地址设置",
+            QT_TRANSLATE_NOOP("faults", "The slave board cannot be reached"),
+            QT_TRANSLATE_NOOP(
+                "faults", "check the wiring to the cabinet's slave board and its address setting"
+            ),
         ),
         Meaning(
             "Lift Comm Error",
-            "The lift board did not answer in time",
-            "check the lift board's cable and power",
-            "升降机通信错误",
-            "检查升降控制板的连线和电源",
+            QT_TRANSLATE_NOOP("faults", "The lift board did not answer in time"),
+            QT_TRANSLATE_NOOP("faults", "check the lift board's cable and power"),
         ),
         Meaning(
             "Lift Limit Up",
-            "The lift's upper limit switch is faulty",
-            "check the upper limit switch of the lift",
-            "升降机上限位故障",
-            "检查升降机上限位开关",
+            QT_TRANSLATE_NOOP("faults", "The lift's upper limit switch is faulty"),
+            QT_TRANSLATE_NOOP("faults", "check the upper limit switch of the lift"),
         ),
         Meaning(
             "Lift Limit Dw",
-            "The lift's lower limit switch is faulty",
-            "check the lower limit switch of the lift",
-            "升降机下限位故障",
-            "检查升降机下限位开关",
+            QT_TRANSLATE_NOOP("faults", "The lift's lower limit switch is faulty"),
+            QT_TRANSLATE_NOOP("faults", "check the lower limit switch of the lift"),
         ),
         Meaning(
             "Lift Goods",
-            "An item was left on the lift",
-            "remove the item from the lift and check the pickup door",
-            "升降台有货",
-            "取出升降台上的商品并检查取货门",
+            QT_TRANSLATE_NOOP("faults", "An item was left on the lift"),
+            QT_TRANSLATE_NOOP("faults", "remove the item from the lift and check the pickup door"),
         ),
         Meaning(
             "VerMo break",
-            "The lift motor has no current",
-            "check the lift motor's plug and wires",
-            "升降电机断路",
-            "检查升降电机的插头和接线",
+            QT_TRANSLATE_NOOP("faults", "The lift motor has no current"),
+            QT_TRANSLATE_NOOP("faults", "check the lift motor's plug and wires"),
         ),
         Meaning(
             "VerMo short",
-            "The lift motor is short-circuited",
-            "check the lift motor and its wiring for a short",
-            "升降电机短路",
-            "检查升降电机及接线是否短路",
+            QT_TRANSLATE_NOOP("faults", "The lift motor is short-circuited"),
+            QT_TRANSLATE_NOOP("faults", "check the lift motor and its wiring for a short"),
         ),
         Meaning(
             "VerMo Encode",
-            "The lift encoder is faulty",
-            "check the lift encoder and its cable",
-            "升降编码器故障",
-            "检查升降编码器及其连线",
+            QT_TRANSLATE_NOOP("faults", "The lift encoder is faulty"),
+            QT_TRANSLATE_NOOP("faults", "check the lift encoder and its cable"),
         ),
     )
 }
 
 TIMEOUT_MEANING = Meaning(
     "timeout",
-    "The machine did not report a result within 120 s",
-    "check that the machine is online; the item may or may not have dropped — ask the customer",
-    "机器120秒内未上报结果",
-    "检查机器是否在线;商品可能已出或未出,请向顾客确认",
+    QT_TRANSLATE_NOOP("faults", "The machine did not report a result within 120 s"),
+    QT_TRANSLATE_NOOP(
+        "faults",
+        "check that the machine is online; the item may or may not have dropped — ask the customer",
+    ),
 )
 
 
@@ -203,11 +234,10 @@ def floor_meaning(value: int | str | None) -> Meaning:
     raw = "" if value is None else str(value)
     return Meaning(
         raw,
-        f"Unknown slot status {raw!r}",
-        "note the value and ask the platform's support",
-        f"未知货道状态 {raw!r}",
-        "记录该值并咨询平台客服",
+        QT_TRANSLATE_NOOP("faults", "Unknown slot status {raw!r}"),
+        QT_TRANSLATE_NOOP("faults", "note the value and ask the platform's support"),
         known=False,
+        values=(("raw", raw),),
     )
 
 
@@ -221,9 +251,8 @@ def fault_meaning(text: str | None) -> Meaning:
         return TIMEOUT_MEANING
     return Meaning(
         raw,
-        f"Unknown fault {raw!r}",
-        "note the text and ask the platform's support",
-        f"未知故障 {raw!r}",
-        "记录该文字并咨询平台客服",
+        QT_TRANSLATE_NOOP("faults", "Unknown fault {raw!r}"),
+        QT_TRANSLATE_NOOP("faults", "note the text and ask the platform's support"),
         known=False,
+        values=(("raw", raw),),
     )

@@ -14,12 +14,17 @@ until a person resolves it::
 
 from __future__ import annotations
 
+import ast
 import enum
+import functools
+import re
+from collections.abc import Iterator
 
 from console.core.faults import fault_meaning, floor_meaning
 from console.core.models import Delivery
 from console.core.rules import DEVICE_TIMEOUT_S
 from console.core.status import RECORD_NOT_PICKED_UP, RECORD_PICKED_UP
+from console.core.texts import QT_TRANSLATE_NOOP, Text, text
 
 
 class FollowupError(ValueError):
@@ -200,33 +205,63 @@ def transition(current: str, target: str, note: str = "") -> FollowupState:
     return new
 
 
-def failure_meaning(error_msg: str | None, floor_status: str | None, lang: str = "en") -> str:
+# -- the words a follow-up is written in ----------------------------------------------
+# The journal stores each meaning, note and Recent entry as one English sentence: vendctl
+# prints it and its JSON fields (``meaning``, ``note``, ``last_activity``) are what scripts
+# read, so the stored English stays as it is. Each sentence is a message id (context
+# ``followup``) filled with values; ``stored_text`` gives it back as a ``Text`` so that the
+# window and ``vendctl --lang zh`` word it in the reader's language (see there).
+
+CONTEXT = "followup"
+
+
+def _t(source: str, **values: object) -> Text:
+    return text(CONTEXT, source, **values)
+
+
+def failure_meaning_text(error_msg: str | None, floor_status: str | None) -> Text:
     """Plain meaning of a failed dispense, e.g.
     ``Slave Comm Error — The slave board cannot be reached; slot status 3: Slot motor fault``.
-    """
-    parts: list[str] = []
-    text = (error_msg or "").strip()
-    if text:
-        parts.append(f"{text} — {fault_meaning(text).short(lang)}")
+    The fault text is the platform's (shown as given), its meaning ours."""
+    raw = (error_msg or "").strip()
+    if raw:
+        first = _t(
+            QT_TRANSLATE_NOOP("followup", "{fault} — {meaning}"),
+            fault=raw,
+            meaning=fault_meaning(raw).meaning_text,
+        )
     else:
-        parts.append("未给出故障原因" if lang.startswith("zh") else "no fault text given")
-    if floor_status is not None and str(floor_status).strip() != "":
-        word = "货道状态" if lang.startswith("zh") else "slot status"
-        parts.append(f"{word} {floor_status}: {floor_meaning(floor_status).short(lang)}")
-    return "; ".join(parts)
+        first = _t(QT_TRANSLATE_NOOP("followup", "no fault text given"))
+    if floor_status is None or str(floor_status).strip() == "":
+        return first
+    return _t(
+        QT_TRANSLATE_NOOP("followup", "{failure}; slot status {floor}: {meaning}"),
+        failure=first,
+        floor=str(floor_status),
+        meaning=floor_meaning(floor_status).meaning_text,
+    )
+
+
+def failure_meaning(error_msg: str | None, floor_status: str | None, lang: str = "en") -> str:
+    """``failure_meaning_text`` in ``lang`` (the journal stores the English)."""
+    return failure_meaning_text(error_msg, floor_status).text(lang)
+
+
+def unknown_result_meaning_text(timeout_s: float, found: str) -> Text:
+    """No result within ``timeout_s`` and the platform's record did not settle it."""
+    return _t(
+        QT_TRANSLATE_NOOP(
+            "followup",
+            "no result within {timeout} s of the dispense and the platform could not say "
+            "({found}): the item MAY HAVE DROPPED — check before refunding",
+        ),
+        timeout=f"{timeout_s:g}",
+        found=stored_text(found, FOUND),
+    )
 
 
 def unknown_result_meaning(timeout_s: float, found: str, lang: str = "en") -> str:
-    """No result within ``timeout_s`` and the platform's record did not settle it."""
-    if lang.startswith("zh"):
-        return (
-            f"出货指令发出后 {timeout_s:g} 秒内没有结果，平台也无法确认（{found}）："
-            "商品可能已经掉落，退款前请先核实"
-        )
-    return (
-        f"no result within {timeout_s:g} s of the dispense and the platform could not say "
-        f"({found}): the item MAY HAVE DROPPED — check before refunding"
-    )
+    return unknown_result_meaning_text(timeout_s, found).text(lang)
 
 
 def evidence_text(
@@ -239,26 +274,453 @@ def evidence_text(
 ) -> str:
     """What a follow-up rests on, in plain words: ``callback #12``, ``platform record
     (delivery 345)``, ``dispense action #7 refused 6025``, ``no result after 120 s``."""
-    ref = f" #{source_id}" if source_id is not None else ""
-    if source == FollowupSource.CALLBACK:
-        return f"callback{ref}"
+    return str(
+        evidence_text_text(
+            source, source_id, delivery_id=delivery_id, code=code, timeout_s=timeout_s
+        )
+    )
+
+
+def evidence_text_text(
+    source: str,
+    source_id: int | None,
+    *,
+    delivery_id: int | None = None,
+    code: int | None = None,
+    timeout_s: float = DEVICE_TIMEOUT_S,
+) -> Text:
+    """``evidence_text`` as a message id."""
+    if source == FollowupSource.CALLBACK and source_id is not None:
+        return _t(QT_TRANSLATE_NOOP("followup", "callback #{id}"), id=source_id)
     if source == FollowupSource.PLATFORM_RECORD:
-        return f"platform record (delivery {delivery_id})" if delivery_id else "platform record"
-    if source == FollowupSource.REFUSED_DISPENSE:
-        return f"dispense action{ref} refused" + (f" {code}" if code is not None else "")
+        if delivery_id:
+            return _t(
+                QT_TRANSLATE_NOOP("followup", "platform record (delivery {delivery})"),
+                delivery=delivery_id,
+            )
+        return _t(QT_TRANSLATE_NOOP("followup", "platform record"))
+    if source == FollowupSource.REFUSED_DISPENSE and source_id is not None:
+        if code is not None:
+            return _t(
+                QT_TRANSLATE_NOOP("followup", "dispense action #{id} refused {code}"),
+                id=source_id,
+                code=code,
+            )
+        return _t(QT_TRANSLATE_NOOP("followup", "dispense action #{id} refused"), id=source_id)
     if source == FollowupSource.TIMEOUT:
-        return f"no result after {timeout_s:g} s"
+        return _t(
+            QT_TRANSLATE_NOOP("followup", "no result after {seconds} s"), seconds=f"{timeout_s:g}"
+        )
     if source == FollowupSource.ORDER_RECORD:
-        return "order record (the dispense's answer was lost)"
-    return f"{source}{ref}"
+        return _t(QT_TRANSLATE_NOOP("followup", "order record (the dispense's answer was lost)"))
+    ref = f" #{source_id}" if source_id is not None else ""
+    return text(CONTEXT, "{raw}", raw=f"{source}{ref}")
+
+
+def refused_meaning_text(code: int | None, message: str, explanation: Text | None = None) -> Text:
+    """The platform refused a dispense: its code and message (as given), our explanation."""
+    values: dict[str, object] = {}
+    if code is not None and message:
+        head = QT_TRANSLATE_NOOP(
+            "followup", "the platform refused the dispense: code {code} {message}"
+        )
+    elif code is not None:
+        head = QT_TRANSLATE_NOOP("followup", "the platform refused the dispense: code {code}")
+    elif message:
+        head = QT_TRANSLATE_NOOP("followup", "the platform refused the dispense: {message}")
+    else:
+        head = QT_TRANSLATE_NOOP("followup", "the platform refused the dispense")
+    if code is not None:
+        values["code"] = str(code)
+    if message:
+        values["message"] = repr(message)
+    refused = _t(head, **values)
+    if explanation is None or not str(explanation):
+        return refused
+    return _t(
+        QT_TRANSLATE_NOOP("followup", "{refused} ({explanation})"),
+        refused=refused,
+        explanation=explanation,
+    )
 
 
 def refused_meaning(code: int | None, message: str, explanation: str = "") -> str:
-    head = "the platform refused the dispense"
-    if code is not None:
-        head += f": code {code}"
-    if message:
-        head += f" {message!r}" if code is not None else f": {message!r}"
-    if explanation:
-        head += f" ({explanation})"
-    return head
+    """``refused_meaning_text`` in English, as the journal stores it (``explanation``:
+    ``console.core.errorcodes.explain`` of the code, recognised again when shown)."""
+    worded = stored_text(explanation, EXPLANATION) if explanation else None
+    return str(refused_meaning_text(code, message, worded))
+
+
+# -- stored sentences, worded again -------------------------------------------------------
+# Why recognise the stored English rather than re-derive each sentence from the journal's
+# structured columns: a meaning, note or Recent entry records what the journal's rules said
+# at that moment, from evidence spread over several rows (a callback, then the platform's
+# record, an upgrade from "unknown" to "refund"); re-deriving it for the screen would be a
+# second copy of those rules, free to say something other than what vendctl prints. So
+# the screen shows the stored sentence itself, worded in the reader's language: a shape
+# below (a message id whose values are the platform's raw texts, numbers, ids or further
+# shapes) counts only when its English is the stored sentence character for character.
+# Anything not recognised — an older journal's wording, a person's note — is shown as
+# given. tests/unit/test_followup_texts.py makes every builder round-trip.
+
+RAW = "raw"  # the platform's words, a number or an id: shown as given
+MEANING = "meaning"  # a follow-up's meaning
+FOUND = "found"  # what the platform's record said of a dispense
+EVIDENCE = "evidence"  # what a decision rests on
+NOTE = "note"  # a line of a follow-up's history written by the journal
+ACTIVITY = "activity"  # an order's Recent entry
+FAULT_MEANING = "fault_meaning"
+FLOOR_MEANING = "floor_meaning"
+EXPLANATION = "explanation"  # console.core.errorcodes.explain
+RECORD_LABEL = "record_label"  # an order record's status, in our words
+ACTION_KIND = "action_kind"
+OUTCOME = "outcome"
+REASON = "reason"
+
+# Action kinds and outcomes as the journal writes them (its English words are the
+# identifiers vendctl prints; the .ts words them for people).
+ACTION_KIND_WORDS: dict[str, str] = {
+    "set_status": QT_TRANSLATE_NOOP("followup", "set_status"),
+    "dispense": QT_TRANSLATE_NOOP("followup", "dispense"),
+    "test_dispense": QT_TRANSLATE_NOOP("followup", "test_dispense"),
+    "order_create": QT_TRANSLATE_NOOP("followup", "order_create"),
+    "delivery_query": QT_TRANSLATE_NOOP("followup", "delivery_query"),
+    "order_get": QT_TRANSLATE_NOOP("followup", "order_get"),
+}
+OUTCOME_WORDS: dict[str, str] = {
+    "ok": QT_TRANSLATE_NOOP("followup", "ok"),
+    "refused": QT_TRANSLATE_NOOP("followup", "refused"),
+    "transport": QT_TRANSLATE_NOOP("followup", "transport"),
+    "cancelled": QT_TRANSLATE_NOOP("followup", "cancelled"),
+    "sent": QT_TRANSLATE_NOOP("followup", "sent"),
+    "outcome unknown": QT_TRANSLATE_NOOP("followup", "outcome unknown"),
+}
+REASON_WORDS: dict[str, str] = {
+    REASON_REFUND: QT_TRANSLATE_NOOP("followup", "customer may need a refund"),
+    REASON_UNKNOWN: QT_TRANSLATE_NOOP("followup", "result unknown — check before refunding"),
+    REASON_SUSPICIOUS: QT_TRANSLATE_NOOP("followup", "suspicious failure callback — do not refund"),
+}
+
+# (kind, message id, the kind of each value). Listed so that pyside6-lupdate collects them.
+SHAPES: tuple[tuple[str, str, dict[str, str]], ...] = (
+    (
+        MEANING,
+        QT_TRANSLATE_NOOP("followup", "{fault} — {meaning}"),
+        {"fault": RAW, "meaning": FAULT_MEANING},
+    ),
+    (MEANING, QT_TRANSLATE_NOOP("followup", "no fault text given"), {}),
+    (
+        MEANING,
+        QT_TRANSLATE_NOOP("followup", "{failure}; slot status {floor}: {meaning}"),
+        {"failure": MEANING, "floor": RAW, "meaning": FLOOR_MEANING},
+    ),
+    (
+        MEANING,
+        QT_TRANSLATE_NOOP(
+            "followup",
+            "no result within {timeout} s of the dispense and the platform could not say ({found}): the item MAY HAVE DROPPED — check before refunding",
+        ),
+        {"timeout": RAW, "found": FOUND},
+    ),
+    (
+        MEANING,
+        QT_TRANSLATE_NOOP("followup", "the platform refused the dispense: code {code} {message}"),
+        {"code": RAW, "message": RAW},
+    ),
+    (
+        MEANING,
+        QT_TRANSLATE_NOOP("followup", "the platform refused the dispense: code {code}"),
+        {"code": RAW},
+    ),
+    (
+        MEANING,
+        QT_TRANSLATE_NOOP("followup", "the platform refused the dispense: {message}"),
+        {"message": RAW},
+    ),
+    (MEANING, QT_TRANSLATE_NOOP("followup", "the platform refused the dispense"), {}),
+    (
+        MEANING,
+        QT_TRANSLATE_NOOP("followup", "{refused} ({explanation})"),
+        {"refused": MEANING, "explanation": EXPLANATION},
+    ),
+    (
+        MEANING,
+        QT_TRANSLATE_NOOP("followup", "callback #{id} reports the item dropped (confirmed)"),
+        {"id": RAW},
+    ),
+    (
+        MEANING,
+        QT_TRANSLATE_NOOP(
+            "followup", "{failure} — the platform did not confirm it ({verdict}: {detail})"
+        ),
+        {"failure": MEANING, "verdict": RAW, "detail": RAW},
+    ),
+    (
+        MEANING,
+        QT_TRANSLATE_NOOP("followup", "refused {code} {message}"),
+        {"code": RAW, "message": RAW},
+    ),
+    (
+        MEANING,
+        QT_TRANSLATE_NOOP("followup", "{found} after the platform's {timeout} s: nothing dropped"),
+        {"found": FOUND, "timeout": RAW},
+    ),
+    (MEANING, "{found}", {"found": FOUND}),
+    (
+        FOUND,
+        QT_TRANSLATE_NOOP("followup", "platform record (delivery {delivery}) says {said}"),
+        {"delivery": RAW, "said": RAW},
+    ),
+    (
+        FOUND,
+        QT_TRANSLATE_NOOP("followup", "the platform shows record {record} as {label}"),
+        {"record": RAW, "label": RECORD_LABEL},
+    ),
+    (FOUND, QT_TRANSLATE_NOOP("followup", "picked up"), {}),
+    (FOUND, QT_TRANSLATE_NOOP("followup", "success"), {}),
+    (FOUND, QT_TRANSLATE_NOOP("followup", "still {status}"), {"status": RAW}),
+    (FOUND, QT_TRANSLATE_NOOP("followup", "failed: {reason}"), {"reason": RAW}),
+    (FOUND, QT_TRANSLATE_NOOP("followup", "no delivery id and no record to ask about"), {}),
+    (FOUND, QT_TRANSLATE_NOOP("followup", "platform not reachable: {error}"), {"error": RAW}),
+    (
+        FOUND,
+        QT_TRANSLATE_NOOP("followup", "record {record} is not in order {order}"),
+        {"record": RAW, "order": RAW},
+    ),
+    (
+        FOUND,
+        QT_TRANSLATE_NOOP("followup", "no delivery id; the order's record {record} is {label}"),
+        {"record": RAW, "label": RECORD_LABEL},
+    ),
+    (EVIDENCE, QT_TRANSLATE_NOOP("followup", "callback #{id}"), {"id": RAW}),
+    (EVIDENCE, QT_TRANSLATE_NOOP("followup", "dispense action #{id}"), {"id": RAW}),
+    (
+        EVIDENCE,
+        QT_TRANSLATE_NOOP(
+            "followup", "the platform refused dispense action #{id} with {code} {message}"
+        ),
+        {"id": RAW, "code": RAW, "message": RAW},
+    ),
+    (
+        EVIDENCE,
+        QT_TRANSLATE_NOOP("followup", "{found} (action #{id})"),
+        {"found": FOUND, "id": RAW},
+    ),
+    (EVIDENCE, "{found}", {"found": FOUND}),
+    (
+        EVIDENCE,
+        QT_TRANSLATE_NOOP("followup", "platform record (delivery {delivery})"),
+        {"delivery": RAW},
+    ),
+    (EVIDENCE, QT_TRANSLATE_NOOP("followup", "platform record"), {}),
+    (
+        EVIDENCE,
+        QT_TRANSLATE_NOOP("followup", "dispense action #{id} refused {code}"),
+        {"id": RAW, "code": RAW},
+    ),
+    (EVIDENCE, QT_TRANSLATE_NOOP("followup", "dispense action #{id} refused"), {"id": RAW}),
+    (EVIDENCE, QT_TRANSLATE_NOOP("followup", "no result after {seconds} s"), {"seconds": RAW}),
+    (EVIDENCE, QT_TRANSLATE_NOOP("followup", "order record (the dispense's answer was lost)"), {}),
+    (NOTE, "{meaning}", {"meaning": MEANING}),  # a follow-up's opening note is its meaning
+    (
+        NOTE,
+        QT_TRANSLATE_NOOP("followup", "{evidence}: {meaning}"),
+        {"evidence": EVIDENCE, "meaning": MEANING},
+    ),
+    (
+        NOTE,
+        QT_TRANSLATE_NOOP("followup", "confirmed failed ({evidence}): {meaning}"),
+        {"evidence": EVIDENCE, "meaning": MEANING},
+    ),
+    (
+        NOTE,
+        QT_TRANSLATE_NOOP(
+            "followup",
+            "{evidence}: {meaning} — but the item is already out ({out}): no refund is owed",
+        ),
+        {"evidence": EVIDENCE, "meaning": MEANING, "out": EVIDENCE},
+    ),
+    (
+        NOTE,
+        QT_TRANSLATE_NOOP(
+            "followup",
+            "closed by itself: the platform says the item is out ({evidence}); no refund is owed",
+        ),
+        {"evidence": EVIDENCE},
+    ),
+    (
+        NOTE,
+        QT_TRANSLATE_NOOP(
+            "followup",
+            "the platform says the item is out ({evidence}) but a refund was already requested: check with the customer before paying it",
+        ),
+        {"evidence": EVIDENCE},
+    ),
+    (
+        NOTE,
+        QT_TRANSLATE_NOOP("followup", "reported again ({source} #{id}): {meaning}"),
+        {"source": RAW, "id": RAW, "meaning": MEANING},
+    ),
+    (
+        NOTE,
+        QT_TRANSLATE_NOOP("followup", "reported again ({source}): {meaning}"),
+        {"source": RAW, "meaning": MEANING},
+    ),
+    (
+        NOTE,
+        QT_TRANSLATE_NOOP("followup", "re-checked with the platform: {found}"),
+        {"found": FOUND},
+    ),
+    (
+        ACTIVITY,
+        QT_TRANSLATE_NOOP("followup", "{kind} record {record}: {outcome}"),
+        {"kind": ACTION_KIND, "record": RAW, "outcome": OUTCOME},
+    ),
+    (
+        ACTIVITY,
+        QT_TRANSLATE_NOOP("followup", "{kind}: {outcome}"),
+        {"kind": ACTION_KIND, "outcome": OUTCOME},
+    ),
+    (
+        ACTIVITY,
+        QT_TRANSLATE_NOOP("followup", "{kind} record {record}: {outcome} ({code} {message})"),
+        {"kind": ACTION_KIND, "record": RAW, "outcome": OUTCOME, "code": RAW, "message": RAW},
+    ),
+    (
+        ACTIVITY,
+        QT_TRANSLATE_NOOP("followup", "{kind}: {outcome} ({code} {message})"),
+        {"kind": ACTION_KIND, "outcome": OUTCOME, "code": RAW, "message": RAW},
+    ),
+    (
+        ACTIVITY,
+        QT_TRANSLATE_NOOP("followup", "dispense record {record}: {found}"),
+        {"record": RAW, "found": FOUND},
+    ),
+    (ACTIVITY, QT_TRANSLATE_NOOP("followup", "dispense: {found}"), {"found": FOUND}),
+    (ACTIVITY, QT_TRANSLATE_NOOP("followup", "follow-up opened: {reason}"), {"reason": REASON}),
+    (ACTIVITY, QT_TRANSLATE_NOOP("followup", "callback: {summary}"), {"summary": RAW}),
+    (ACTIVITY, QT_TRANSLATE_NOOP("followup", "unpaid order expired (platform event)"), {}),
+)
+
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def _pieces(source: str) -> list[str]:
+    """``"a {x} b"`` → ``["a ", "x", " b"]``: literals at even places, names at odd."""
+    return _FIELD.split(source)
+
+
+def _matches(pieces: list[str], stored: str, at: int = 0) -> Iterator[list[str]]:
+    """Every way to read ``stored[at:]`` as ``pieces`` (values non-empty)."""
+    head = pieces[0]
+    if not stored.startswith(head, at):
+        return
+    at += len(head)
+    if len(pieces) == 1:
+        if at == len(stored):
+            yield []
+        return
+    tail = pieces[2]
+    ends: Iterator[int]
+    if len(pieces) == 3 and tail == "":
+        ends = iter([len(stored)] if at < len(stored) else [])
+    elif tail == "":
+        ends = iter(range(at + 1, len(stored)))
+    else:
+        ends = (i for i in _find_all(stored, tail, at + 1))
+    for end in ends:
+        for rest in _matches(pieces[2:], stored, end):
+            yield [stored[at:end], *rest]
+
+
+def _find_all(text: str, sub: str, start: int) -> Iterator[int]:
+    i = text.find(sub, start)
+    while i != -1:
+        yield i
+        i = text.find(sub, i + 1)
+
+
+def _word_table() -> dict[str, dict[str, Text]]:
+    from console.core.errorcodes import CODE0_NOT_OK, ERROR_CODES, explain_text
+    from console.core.faults import FAULT_MEANINGS, FLOOR_MEANINGS, TIMEOUT_MEANING
+    from console.core.status import RECORD_STATUS_LABELS
+
+    faults = [*FAULT_MEANINGS.values(), TIMEOUT_MEANING]
+    explanations = [explain_text(c) for c in (0, 99999, *ERROR_CODES)]
+    del CODE0_NOT_OK
+    return {
+        FAULT_MEANING: {m.meaning_en: m.meaning_text for m in faults},
+        FLOOR_MEANING: {m.meaning_en: m.meaning_text for m in FLOOR_MEANINGS.values()},
+        EXPLANATION: {str(t): t for t in explanations},
+        RECORD_LABEL: {label: Text("status", label) for label in RECORD_STATUS_LABELS.values()},
+        ACTION_KIND: {k: Text(CONTEXT, w) for k, w in ACTION_KIND_WORDS.items()},
+        OUTCOME: {k: Text(CONTEXT, w) for k, w in OUTCOME_WORDS.items()},
+        REASON: {k: Text(CONTEXT, w) for k, w in REASON_WORDS.items()},
+    }
+
+
+_WORDS: dict[str, dict[str, Text]] = {}
+
+
+def _read(kind: str, stored: str, depth: int) -> tuple[Text, int] | None:
+    """``stored`` read as ``kind``, and how many of its characters are raw values; of
+    several readings the one with the fewest raw characters (the most recognised)."""
+    if kind == RAW:
+        return text(CONTEXT, "{raw}", raw=stored), len(stored)
+    if not _WORDS:
+        _WORDS.update(_word_table())
+    if kind in _WORDS:
+        found = _WORDS[kind].get(stored)
+        if found is None and kind in (FAULT_MEANING, FLOOR_MEANING):
+            found = _unknown_meaning(kind, stored)
+        return None if found is None else (found, 0)
+    if depth > 4:
+        return None
+    best: tuple[Text, int] | None = None
+    for shape_kind, source, fields in SHAPES:
+        if shape_kind != kind:
+            continue
+        pieces = _pieces(source)
+        for values in _matches(pieces, stored):
+            read: list[tuple[str, object]] = []
+            raw = 0
+            for name, value in zip(pieces[1::2], values, strict=True):
+                worded = _read(fields[name], value, depth + 1)
+                if worded is None:
+                    break
+                read.append((name, worded[0]))
+                raw += worded[1]
+            else:
+                candidate = Text(CONTEXT, source, tuple(read))
+                if (best is None or raw < best[1]) and candidate.render() == stored:
+                    best = (candidate, raw)
+    return best
+
+
+def _unknown_meaning(kind: str, stored: str) -> Text | None:
+    from console.core.faults import fault_meaning, floor_meaning
+
+    for prefix in ("Unknown fault ", "Unknown slot status "):
+        if stored.startswith(prefix):
+            try:
+                raw = ast.literal_eval(stored[len(prefix) :])
+            except (ValueError, SyntaxError):
+                return None
+            if not isinstance(raw, str):
+                return None
+            m = fault_meaning(raw) if kind == FAULT_MEANING else floor_meaning(raw)
+            return m.meaning_text if m.meaning_en == stored else None
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def stored_text(stored: str, kind: str = MEANING) -> Text:
+    """A sentence the journal stored (``kind``: ``MEANING``, ``NOTE``, ``ACTIVITY``,
+    ``FOUND``, ``EVIDENCE``) as a ``Text``; shown as given when not recognised."""
+    found = _read(kind, stored, 0) if stored else None
+    return found[0] if found is not None else text(CONTEXT, "{raw}", raw=stored)
+
+
+def is_recognised(stored: str, kind: str = MEANING) -> bool:
+    """Whether ``stored_text`` words ``stored`` (else it is shown as given)."""
+    return stored_text(stored, kind).source != "{raw}"

@@ -6,6 +6,8 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from console.core.texts import QT_TRANSLATE_NOOP, Text
+
 
 class OrderStatus(enum.IntEnum):
     """Values accepted by ``PUT /orders/{id}`` (the seed page's dropdown)."""
@@ -76,15 +78,16 @@ QUERY_NOTPAY = "NOTPAY"
 QUERY_PICKUPCODE = "PICKUPCODE"
 DISPENSABLE_QUERY_TEXTS = frozenset({QUERY_SUCCESS, QUERY_PICKUPCODE})
 
-QUERY_TEXT_LABELS: dict[str, tuple[str, str]] = {
-    "SUCCESS": ("paid", "支付成功"),
-    "REFUND": ("moved to refund", "转入退款"),
-    "CLOSED": ("closed", "已关闭"),
-    "REVOKED": ("revoked", "已撤销"),
-    "USERPAYING": ("customer paying", "用户支付中"),
-    "PAYERROR": ("payment failed", "支付失败"),
-    "NOTPAY": ("not paid yet", "未支付"),
-    "PICKUPCODE": ("pickup-code order", "取货码订单"),
+# Our words for the platform's query texts (message ids; the Chinese is in the .ts).
+QUERY_TEXT_LABELS: dict[str, str] = {
+    "SUCCESS": QT_TRANSLATE_NOOP("status", "paid"),
+    "REFUND": QT_TRANSLATE_NOOP("status", "moved to refund"),
+    "CLOSED": QT_TRANSLATE_NOOP("status", "closed"),
+    "REVOKED": QT_TRANSLATE_NOOP("status", "revoked"),
+    "USERPAYING": QT_TRANSLATE_NOOP("status", "customer paying"),
+    "PAYERROR": QT_TRANSLATE_NOOP("status", "payment failed"),
+    "NOTPAY": QT_TRANSLATE_NOOP("status", "not paid yet"),
+    "PICKUPCODE": QT_TRANSLATE_NOOP("status", "pickup-code order"),
 }
 
 
@@ -116,20 +119,28 @@ def is_dispensable(query_text: str) -> bool:
 
 
 def query_text_label(text: str, lang: str = "en") -> str:
-    labels = QUERY_TEXT_LABELS.get(text)
-    if labels is None:
-        return text or "unknown"
-    return labels[1] if lang.startswith("zh") else labels[0]
+    return query_text_label_text(text).text(lang)
+
+
+def query_text_label_text(query_text: str) -> Text:
+    """Our words for a query text; an unknown one is shown as the platform gave it."""
+    label = QUERY_TEXT_LABELS.get(query_text)
+    if label is not None:
+        return Text("status", label)
+    if query_text:
+        return Text("status", "{raw}", (("raw", query_text),))
+    return Text("status", QT_TRANSLATE_NOOP("status", "unknown"))
 
 
 # Record status texts an order query shows for each record.
 RECORD_CANCELLED = "订单取消"
 RECORD_PICKED_UP = "已取货"
 RECORD_NOT_PICKED_UP = "未取货"
+# Our English for them (message ids: in Chinese they are the platform's words again).
 RECORD_STATUS_LABELS: dict[str, str] = {
-    RECORD_CANCELLED: "cancelled",
-    RECORD_PICKED_UP: "picked up",
-    RECORD_NOT_PICKED_UP: "not picked up",
+    RECORD_CANCELLED: QT_TRANSLATE_NOOP("status", "cancelled"),
+    RECORD_PICKED_UP: QT_TRANSLATE_NOOP("status", "picked up"),
+    RECORD_NOT_PICKED_UP: QT_TRANSLATE_NOOP("status", "not picked up"),
 }
 
 

@@ -4,7 +4,14 @@ Qt-free code (the dispense engine, the journal's rules) returns a ``Text``
 instead of a sentence. The window renders it translated (Qt Linguist: the
 context and English source text are the message id, collected by
 ``pyside6-lupdate`` from the ``QT_TRANSLATE_NOOP`` marks below and in
-``console.dispensing``); ``vendctl`` renders it in English with ``str(text)``.
+``console.dispensing``); ``vendctl`` renders it in English with ``str(text)``, or in
+Chinese with ``vendctl --lang zh`` (the same compiled translation, see ``console.i18n``).
+
+The English source is the only wording kept in Python: every other language lives in
+the Qt Linguist ``.ts`` file under the same message id. Qt-free code that words a
+text for a given ``lang`` (Troubleshoot's checks, fault meanings) asks ``translator(lang)``
+— the face that runs installs one per language (``install_translator``): the window
+Qt's own translate, ``vendctl`` a ``QTranslator`` it loads only when asked for Chinese.
 """
 
 from __future__ import annotations
@@ -33,6 +40,30 @@ def _english(context: str, source: str) -> str:
     return source
 
 
+_translators: dict[str, Translate] = {}
+
+
+def install_translator(lang: str, translate: Translate) -> None:
+    """Word ``lang`` (``zh``) with ``translate(context, source)`` from now on (empty: source)."""
+    _translators[_lang_key(lang)] = translate
+
+
+def translator(lang: str) -> Translate:
+    """How to word a message id in ``lang``: the installed translator, else the English."""
+    found = _translators.get(_lang_key(lang))
+    if found is None:
+        return _english
+
+    def translate(context: str, source: str) -> str:
+        return found(context, source) or source
+
+    return translate
+
+
+def _lang_key(lang: str) -> str:
+    return "zh" if lang.startswith("zh") else "en"
+
+
 @dataclass(frozen=True)
 class Text:
     """A message id (``context`` + English ``source``) and the values it is filled with.
@@ -45,7 +76,10 @@ class Text:
     source: str
     values: tuple[tuple[str, object], ...] = ()
 
-    def render(self, translate: Translate = _english, lang: str = "en") -> str:
+    def render(self, translate: Translate | None = None, lang: str = "en") -> str:
+        """The words in ``lang``: with ``translate`` when given, else ``translator(lang)``."""
+        if translate is None:
+            translate = translator(lang)
         filled: dict[str, object] = {}
         for key, value in self.values:
             if isinstance(value, Text):
@@ -58,6 +92,10 @@ class Text:
 
     def __str__(self) -> str:
         return self.render()
+
+    def text(self, lang: str = "en") -> str:
+        """``Localized``: the words in ``lang`` through the installed translator."""
+        return self.render(None, lang)
 
 
 def text(context: str, source: str, **values: object) -> Text:

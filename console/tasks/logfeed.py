@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from console.core.callback import safe_excerpt
+from console.core.texts import QT_TRANSLATE_NOOP, Text, text
 
 if TYPE_CHECKING:
     from console.api.client import Exchange
@@ -45,6 +46,9 @@ class LogEntry:
     curl: str = ""
     callback_id: int | None = None
     search_text: str = ""  # lower-case text the search box matches
+    # ``summary`` as a message id, for the window to word in its language (None: shown as
+    # ``summary``). ``summary`` stays the English: the export and the search read it.
+    message: Text | None = None
 
     @classmethod
     def make(
@@ -58,7 +62,10 @@ class LogEntry:
         detail: Any = None,
         curl: str = "",
         callback_id: int | None = None,
+        message: Text | None = None,
     ) -> LogEntry:
+        if message is not None:
+            summary = str(message)
         dumped = "" if detail is None else json.dumps(detail, ensure_ascii=False, default=str)
         text = f"{summary} {machine_no} {order_id or ''} {dumped[:SEARCH_TEXT_CHARS]}"
         return cls(
@@ -71,6 +78,7 @@ class LogEntry:
             curl=curl,
             callback_id=callback_id,
             search_text=text.lower(),
+            message=message,
         )
 
 
@@ -84,10 +92,29 @@ def _path(url: str) -> str:
 def entries_from_exchange(ex: Exchange) -> list[LogEntry]:
     """A request line and its answer (or error) line for one attempt of a call."""
     path = _path(ex.url)
-    attempt = f" (try {ex.attempt})" if ex.attempt > 1 else ""
+    # The method, the path and the endpoint's name (in brackets) are identifiers, as in
+    # the platform's documents: only our own words around them are translated.
+    if ex.attempt > 1:
+        said = text(
+            "logfeed",
+            QT_TRANSLATE_NOOP("logfeed", "→ {method} {path}  [{action}] (try {attempt})"),
+            method=ex.method,
+            path=path,
+            action=ex.action,
+            attempt=ex.attempt,
+        )
+    else:
+        said = text(
+            "logfeed",
+            QT_TRANSLATE_NOOP("logfeed", "→ {method} {path}  [{action}]"),
+            method=ex.method,
+            path=path,
+            action=ex.action,
+        )
     request = LogEntry.make(
         KIND_REQUEST,
-        f"→ {ex.method} {path}  [{ex.action}]{attempt}",
+        "",
+        message=said,
         ts=ex.started_at,
         machine_no=ex.machine_no,
         order_id=ex.order_id,
@@ -104,25 +131,47 @@ def entries_from_exchange(ex: Exchange) -> list[LogEntry]:
     answer: dict[str, Any] = {"duration_ms": ms}
     if ex.http_status is None:
         kind = KIND_ERROR
-        summary = f"× {ex.action}: {ex.error} after {ms} ms"
+        said = text(
+            "logfeed",
+            QT_TRANSLATE_NOOP("logfeed", "× {action}: {error} after {ms} ms"),
+            action=ex.action,
+            error=ex.error,
+            ms=ms,
+        )
         answer["error"] = ex.error
     else:
         answer["http_status"] = ex.http_status
         env = ex.envelope
         if env is not None:
             answer["envelope"] = env
-            head = f"code {env.get('code')!r} {env.get('message')!r}"
+            head = text(
+                "logfeed",
+                QT_TRANSLATE_NOOP("logfeed", "code {code} {message}"),
+                code=repr(env.get("code")),
+                message=repr(env.get("message")),
+            )
         else:
             answer["body excerpt"] = ex.response_text[:2000]
-            head = ex.error
+            head = text("logfeed", "{error}", error=ex.error)
         if ex.error:
             answer["error"] = ex.error
         kind = KIND_RESPONSE if ex.ok else KIND_ERROR
-        mark = "←" if ex.ok else "×"
-        summary = f"{mark} HTTP {ex.http_status} {path}  [{ex.action}] {head} in {ms} ms"
+        said = text(
+            "logfeed",
+            QT_TRANSLATE_NOOP(
+                "logfeed", "{mark} HTTP {status} {path}  [{action}] {head} in {ms} ms"
+            ),
+            mark="←" if ex.ok else "×",
+            status=ex.http_status,
+            path=path,
+            action=ex.action,
+            head=head,
+            ms=ms,
+        )
     response = LogEntry.make(
         kind,
-        summary,
+        "",
+        message=said,
         ts=ex.started_at + ex.duration_s,
         machine_no=ex.machine_no,
         order_id=ex.order_id,

@@ -31,8 +31,9 @@ from console.api.client import Client, Exchange, Observer
 from console.api.errors import ApiError, Cancelled, PlatformRefused
 from console.core.models import MACHINE_TYPES, Machine, MachineDetail, Product
 from console.core.rules import check_machine_no
+from console.core.texts import QT_TRANSLATE_NOOP, text
 from console.journal import Journal, JournalError
-from console.troubleshoot.history import DEFAULT_DAYS, MachineHistory, load_history, plural
+from console.troubleshoot.history import DEFAULT_DAYS, MachineHistory, load_history
 from console.troubleshoot.slots import SlotRow, build_rows, fetch_products, summarize
 
 log = logging.getLogger(__name__)
@@ -55,19 +56,20 @@ LATENCY_WARN_S = 2.0
 # 4004 record not found).
 NOT_FOUND_CODES = frozenset({4004, 6026, 30003})
 _RANK: dict[str, int] = {"ok": 0, "warn": 1, "fail": 2}
-# console.core.models.MACHINE_TYPES in Chinese.
-MACHINE_TYPES_ZH: dict[int, str] = {
-    1: "自动售货机",
-    2: "娱乐机",
-    3: "娃娃机",
-    4: "租借机",
-    5: "归还机",
-    6: "储物柜",
+# console.core.models.MACHINE_TYPES as shown to people (its words are message ids).
+MACHINE_TYPE_WORDS: dict[int, str] = {
+    1: QT_TRANSLATE_NOOP("troubleshoot.checks", "vending"),
+    2: QT_TRANSLATE_NOOP("troubleshoot.checks", "amusement"),
+    3: QT_TRANSLATE_NOOP("troubleshoot.checks", "claw"),
+    4: QT_TRANSLATE_NOOP("troubleshoot.checks", "borrow"),
+    5: QT_TRANSLATE_NOOP("troubleshoot.checks", "return"),
+    6: QT_TRANSLATE_NOOP("troubleshoot.checks", "locker"),
 }
 
 
-def _t(lang: str, en: str, zh: str) -> str:
-    return zh if lang.startswith("zh") else en
+def _t(lang: str, source: str, **values: object) -> str:
+    """``source`` (a message id in this module's context) in ``lang``, filled with ``values``."""
+    return text("troubleshoot.checks", source, **values).text(lang)
 
 
 @dataclass(frozen=True)
@@ -214,11 +216,18 @@ def clock_check(skew_s: float | None, lang: str = "en") -> Check:
         return Check(
             "clock",
             "warn",
-            _t(lang, "unknown: the platform sent no Date header", "未知:平台未返回 Date 头"),
             _t(
                 lang,
-                "Could not compare this computer's clock with the platform's.",
-                "无法比较本机时钟与平台时钟。",
+                QT_TRANSLATE_NOOP(
+                    "troubleshoot.checks", "unknown: the platform sent no Date header"
+                ),
+            ),
+            _t(
+                lang,
+                QT_TRANSLATE_NOOP(
+                    "troubleshoot.checks",
+                    "Could not compare this computer's clock with the platform's.",
+                ),
             ),
         )
     ahead = skew_s > 0
@@ -229,35 +238,47 @@ def clock_check(skew_s: float | None, lang: str = "en") -> Check:
             "ok",
             _t(
                 lang,
-                f"in step with the platform (difference {size:.0f} s)",
-                f"与平台时间一致(相差 {size:.0f} 秒)",
+                QT_TRANSLATE_NOOP(
+                    "troubleshoot.checks", "in step with the platform (difference {size:.0f} s)"
+                ),
+                size=size,
             ),
         )
-    how = _t(lang, "ahead of" if ahead else "behind", "快于" if ahead else "慢于")
+    how = (
+        _t(lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "ahead of"))
+        if ahead
+        else _t(lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "behind"))
+    )
     return Check(
         "clock",
         "warn",
         _t(
             lang,
-            f"this computer's clock is {_duration(size)} {how} the platform's: "
-            "payload timestamps may be refused",
-            f"本机时钟{how}平台 {_duration(size, 'zh')}:请求的时间戳可能被拒绝",
+            QT_TRANSLATE_NOOP(
+                "troubleshoot.checks",
+                "this computer's clock is {duration} {how} the platform's: payload timestamps may be refused",
+            ),
+            duration=_duration(size, lang),
+            how=how,
         ),
         _t(
             lang,
-            "Set this computer's clock right (turn on automatic time / NTP). Signed "
-            "payloads carry this computer's time and the platform may refuse them.",
-            "请校准本机时钟(开启自动对时/NTP)。签名请求带有本机时间,平台可能拒绝。",
+            QT_TRANSLATE_NOOP(
+                "troubleshoot.checks",
+                "Set this computer's clock right (turn on automatic time / NTP). Signed payloads carry this computer's time and the platform may refuse them.",
+            ),
         ),
     )
 
 
 def _duration(seconds: float, lang: str = "en") -> str:
     if seconds < 120:
-        return _t(lang, f"{seconds:.0f} s", f"{seconds:.0f} 秒")
+        return _t(
+            lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "{seconds:.0f} s"), seconds=seconds
+        )
     if seconds < 5400:
-        return _t(lang, f"{seconds / 60:.0f} min", f"{seconds / 60:.0f} 分钟")
-    return _t(lang, f"{seconds / 3600:.1f} h", f"{seconds / 3600:.1f} 小时")
+        return _t(lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "{v:.0f} min"), v=seconds / 60)
+    return _t(lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "{v:.1f} h"), v=seconds / 3600)
 
 
 # -- the checks ------------------------------------------------------------------
@@ -290,8 +311,11 @@ def _machine_checks(
                     label,
                     _t(
                         lang,
-                        f"The machine list could not be read: {listing_error}",
-                        f"无法读取机器列表:{listing_error}",
+                        QT_TRANSLATE_NOOP(
+                            "troubleshoot.checks",
+                            "The machine list could not be read: {listing_error}",
+                        ),
+                        listing_error=listing_error,
                     ),
                 )
             )
@@ -302,14 +326,17 @@ def _machine_checks(
                     "warn",
                     _t(
                         lang,
-                        f"{label}: not in this merchant's machine list",
-                        f"{label}:不在本商户的机器列表中",
+                        QT_TRANSLATE_NOOP(
+                            "troubleshoot.checks", "{label}: not in this merchant's machine list"
+                        ),
+                        label=label,
                     ),
                     _t(
                         lang,
-                        "The platform answers for the machine but does not list it: check "
-                        "that it is bound to this merchant.",
-                        "平台能查询到该机器,但列表中没有:请确认机器已绑定到本商户。",
+                        QT_TRANSLATE_NOOP(
+                            "troubleshoot.checks",
+                            "The platform answers for the machine but does not list it: check that it is bound to this merchant.",
+                        ),
                     ),
                 )
             )
@@ -318,13 +345,22 @@ def _machine_checks(
             Check(
                 "machine",
                 "fail",
-                _t(lang, f"machine {no}: {detail_error}", f"机器 {no}:{detail_error}"),
+                _t(
+                    lang,
+                    QT_TRANSLATE_NOOP("troubleshoot.checks", "machine {no}: {detail_error}"),
+                    no=no,
+                    detail_error=detail_error,
+                ),
             )
         )
 
     is_online = detail.is_online if detail is not None else (listing.is_online if listing else None)
     notice = listing.notify_message if listing is not None else ""
-    last = _t(lang, f"; last notice: {notice}", f";最近通知:{notice}") if notice else ""
+    last = (
+        _t(lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "; last notice: {notice}"), notice=notice)
+        if notice
+        else ""
+    )
     if is_online is None:
         pass  # neither the machine nor the list answered: "machine" already failed
     elif not is_online:
@@ -332,12 +368,13 @@ def _machine_checks(
             Check(
                 "online",
                 "fail",
-                _t(lang, f"OFFLINE{last}", f"离线{last}"),
+                _t(lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "OFFLINE{last}"), last=last),
                 _t(
                     lang,
-                    "The platform cannot reach the machine: dispenses will be refused. Check "
-                    "its power and network (SIM / Wi-Fi), then restart the vending app.",
-                    "平台无法连接机器,出货会被拒绝。请检查电源和网络(SIM 卡/Wi-Fi),然后重启售货应用。",
+                    QT_TRANSLATE_NOOP(
+                        "troubleshoot.checks",
+                        "The platform cannot reach the machine: dispenses will be refused. Check its power and network (SIM / Wi-Fi), then restart the vending app.",
+                    ),
                 ),
             )
         )
@@ -346,16 +383,28 @@ def _machine_checks(
             Check(
                 "online",
                 "warn",
-                _t(lang, f"online, but not in operation{last}", f"在线,但未营业{last}"),
                 _t(
                     lang,
-                    "The machine is switched out of operation on the platform.",
-                    "机器在平台上被设为停止营业。",
+                    QT_TRANSLATE_NOOP("troubleshoot.checks", "online, but not in operation{last}"),
+                    last=last,
+                ),
+                _t(
+                    lang,
+                    QT_TRANSLATE_NOOP(
+                        "troubleshoot.checks",
+                        "The machine is switched out of operation on the platform.",
+                    ),
                 ),
             )
         )
     else:
-        out.append(Check("online", "ok", _t(lang, f"online{last}", f"在线{last}")))
+        out.append(
+            Check(
+                "online",
+                "ok",
+                _t(lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "online{last}"), last=last),
+            )
+        )
 
     if detail is None:
         return out
@@ -366,18 +415,28 @@ def _machine_checks(
         else Check(
             "cabinets",
             "warn",
-            _t(lang, "the platform reports no cabinets", "平台未返回柜体"),
+            _t(lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "the platform reports no cabinets")),
         )
     )
     if detail.machine_type == 0:
-        out.append(Check("machine_type", "warn", _t(lang, "not reported", "平台未返回机器类型")))
+        out.append(
+            Check(
+                "machine_type",
+                "warn",
+                _t(lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "not reported")),
+            )
+        )
     else:
         t = detail.machine_type
         if t in MACHINE_TYPES:
-            out.append(Check("machine_type", "ok", _t(lang, MACHINE_TYPES[t], MACHINE_TYPES_ZH[t])))
+            out.append(Check("machine_type", "ok", _t(lang, MACHINE_TYPE_WORDS[t])))
         else:
             out.append(
-                Check("machine_type", "warn", _t(lang, f"type {t} (unknown)", f"类型 {t}(未知)"))
+                Check(
+                    "machine_type",
+                    "warn",
+                    _t(lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "type {t} (unknown)"), t=t),
+                )
             )
     cur = detail.currency
     if cur.code or cur.symbol or cur.name:
@@ -389,7 +448,12 @@ def _machine_checks(
             Check(
                 "currency",
                 "warn",
-                _t(lang, "not set: prices show without a currency", "未设置:价格不显示币种"),
+                _t(
+                    lang,
+                    QT_TRANSLATE_NOOP(
+                        "troubleshoot.checks", "not set: prices show without a currency"
+                    ),
+                ),
             )
         )
     return out
@@ -403,7 +467,7 @@ def slots_check(rows: Sequence[SlotRow], lang: str = "en") -> Check:
         return Check(
             "slots",
             "warn",
-            _t(lang, "the platform lists no slots", "平台未返回任何货道"),
+            _t(lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "the platform lists no slots")),
         )
 
     def names(status: str) -> str:
@@ -415,22 +479,42 @@ def slots_check(rows: Sequence[SlotRow], lang: str = "en") -> Check:
         parts.append(
             _t(
                 lang,
-                f"{s.faulty} faulty ({names('faulty')})",
-                f"故障 {s.faulty} 个({names('faulty')})",
+                QT_TRANSLATE_NOOP("troubleshoot.checks", "{faulty} faulty ({v})"),
+                faulty=s.faulty,
+                v=names("faulty"),
             )
         )
     if s.empty:
         parts.append(
-            _t(lang, f"{s.empty} empty ({names('empty')})", f"缺货 {s.empty} 个({names('empty')})")
+            _t(
+                lang,
+                QT_TRANSLATE_NOOP("troubleshoot.checks", "{empty} empty ({v})"),
+                empty=s.empty,
+                v=names("empty"),
+            )
         )
     if s.low:
         parts.append(
-            _t(lang, f"{s.low} low ({names('low')})", f"库存低 {s.low} 个({names('low')})")
+            _t(
+                lang,
+                QT_TRANSLATE_NOOP("troubleshoot.checks", "{low} low ({v})"),
+                low=s.low,
+                v=names("low"),
+            )
         )
-    head = _t(lang, f"{s.total} slots", f"共 {s.total} 个货道")
+    head = _t(lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "{total} slots"), total=s.total)
     if not parts:
-        return Check("slots", "ok", _t(lang, f"{head}, all stocked", f"{head},库存正常"))
-    summary = _t(lang, f"{head}: " + "; ".join(parts), f"{head}:" + ";".join(parts))
+        return Check(
+            "slots",
+            "ok",
+            _t(lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "{head}, all stocked"), head=head),
+        )
+    summary = _t(
+        lang,
+        QT_TRANSLATE_NOOP("troubleshoot.checks", "{head}: {parts}"),
+        head=head,
+        parts=_t(lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "; ")).join(parts),
+    )
     detail = "\n".join(f"{r.slot}: {r.status_text(lang)}" for r in rows if r.status != "ok")
     return Check("slots", "fail" if s.faulty else "warn", summary, detail)
 
@@ -440,7 +524,7 @@ def history_check(history: MachineHistory, lang: str = "en") -> Check:
     failures = history.failures()
     results = history.results()
     days = max(1, round((history.now - history.since) / 86400))
-    window = _t(lang, f"last {days} days", f"最近 {days} 天")
+    window = _t(lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "last {days} days"), days=days)
     detail = "\n".join(history.lines(lang))
     if not failures:
         return Check(
@@ -448,24 +532,38 @@ def history_check(history: MachineHistory, lang: str = "en") -> Check:
             "ok",
             _t(
                 lang,
-                f"no failed dispense in the journal ({len(results)} results, {window})",
-                f"日志中无出货失败({window}共 {len(results)} 次结果)",
+                QT_TRANSLATE_NOOP(
+                    "troubleshoot.checks",
+                    "no failed dispense in the journal ({v} results, {window})",
+                ),
+                v=len(results),
+                window=window,
             ),
             detail,
         )
     today = sum(1 for e in failures if e.ts >= history.today_start)
     groups = []
     for s in history.by_slot()[:5]:
-        where = s.slot or _t(lang, "slot unknown", "货道未知")
+        where = s.slot or _t(lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "slot unknown"))
         groups.append(f"{where} ×{s.failures}")
     return Check(
         "history",
         "warn",
         _t(
             lang,
-            f"{plural(len(failures), 'failed dispense')} in the {window}, {today} today: "
-            + ", ".join(groups),
-            f"{window}出货失败 {len(failures)} 次,今天 {today} 次:" + ",".join(groups),
+            QT_TRANSLATE_NOOP(
+                "troubleshoot.checks",
+                "{count} failed dispense in the {window}, {today} today: {slots}",
+            )
+            if len(failures) == 1
+            else QT_TRANSLATE_NOOP(
+                "troubleshoot.checks",
+                "{count} failed dispenses in the {window}, {today} today: {slots}",
+            ),
+            count=len(failures),
+            window=window,
+            today=today,
+            slots=_t(lang, QT_TRANSLATE_NOOP("troubleshoot.checks", ", ")).join(groups),
         ),
         detail,
     )
@@ -515,8 +613,11 @@ def diagnose(
     if ping_error:
         unreachable = _t(
             lang,
-            f"not checked: the platform did not answer the ping ({ping_error})",
-            f"未检查:平台未响应 ping({ping_error})",
+            QT_TRANSLATE_NOOP(
+                "troubleshoot.checks",
+                "not checked: the platform did not answer the ping ({ping_error})",
+            ),
+            ping_error=ping_error,
         )
         checks.append(Check("machine", "fail", unreachable))
         checks.append(
@@ -526,8 +627,10 @@ def diagnose(
                 ping_error,
                 _t(
                     lang,
-                    "Check this computer's network, the profile's base URL and its credentials.",
-                    "请检查本机网络、配置的平台地址和凭据。",
+                    QT_TRANSLATE_NOOP(
+                        "troubleshoot.checks",
+                        "Check this computer's network, the profile's base URL and its credentials.",
+                    ),
                 ),
             )
         )
@@ -555,8 +658,11 @@ def diagnose(
             found = False
             detail_error = _t(
                 lang,
-                f"not found on the platform (code {exc.code}, {exc.message})",
-                f"平台上找不到该机器(代码 {exc.code},{exc.message})",
+                QT_TRANSLATE_NOOP(
+                    "troubleshoot.checks", "not found on the platform (code {code}, {message})"
+                ),
+                code=exc.code,
+                message=exc.message,
             )
     except ApiError as exc:
         detail_error = _error(exc)
@@ -570,14 +676,21 @@ def diagnose(
                 "warn" if slow else "ok",
                 _t(
                     lang,
-                    f"the platform answered in {latency * 1000:.0f} ms"
-                    + (" (slow)" if slow else ""),
-                    f"平台响应用时 {latency * 1000:.0f} 毫秒" + ("(较慢)" if slow else ""),
+                    QT_TRANSLATE_NOOP(
+                        "troubleshoot.checks", "the platform answered in {ms:.0f} ms (slow)"
+                    )
+                    if slow
+                    else QT_TRANSLATE_NOOP(
+                        "troubleshoot.checks", "the platform answered in {ms:.0f} ms"
+                    ),
+                    ms=latency * 1000,
                 ),
                 _t(
                     lang,
-                    f"{client.base_url}" + (": calls may time out" if slow else ""),
-                    f"{client.base_url}" + (":请求可能超时" if slow else ""),
+                    QT_TRANSLATE_NOOP("troubleshoot.checks", "{url}: calls may time out")
+                    if slow
+                    else "{url}",
+                    url=client.base_url,
                 ),
             )
         )
@@ -629,8 +742,10 @@ def diagnose(
                 "fail",
                 _t(
                     lang,
-                    f"could not read the slots: {products_error}",
-                    f"无法读取货道:{products_error}",
+                    QT_TRANSLATE_NOOP(
+                        "troubleshoot.checks", "could not read the slots: {products_error}"
+                    ),
+                    products_error=products_error,
                 ),
             )
         )
@@ -645,8 +760,10 @@ def diagnose(
                 "warn",
                 _t(
                     lang,
-                    f"the journal could not be read: {history_error}",
-                    f"无法读取日志:{history_error}",
+                    QT_TRANSLATE_NOOP(
+                        "troubleshoot.checks", "the journal could not be read: {history_error}"
+                    ),
+                    history_error=history_error,
                 ),
             )
         )

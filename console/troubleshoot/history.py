@@ -42,6 +42,7 @@ from console.core.faults import Meaning, fault_meaning, floor_meaning
 from console.core.models import Delivery, Product
 from console.core.rules import DEVICE_TIMEOUT_S
 from console.core.status import RECORD_PICKED_UP
+from console.core.texts import QT_TRANSLATE_NOOP, text
 from console.journal import ActionRow, CallbackRow, Journal
 
 DAY_S = 86400.0
@@ -69,17 +70,16 @@ EVIDENCE_RECORD = "platform record"
 
 NO_REASON = Meaning(
     "",
-    "The machine reported a failure without saying why",
-    "run a test dispense of the slot and watch the machine",
-    "机器报告出货失败但未说明原因",
-    "对该货道做一次测试出货并观察机器",
+    QT_TRANSLATE_NOOP("faults", "The machine reported a failure without saying why"),
+    QT_TRANSLATE_NOOP("faults", "run a test dispense of the slot and watch the machine"),
 )
 
 OrderLookup = Callable[[int], Mapping[int, int] | None]
 
 
-def _t(lang: str, en: str, zh: str) -> str:
-    return zh if lang.startswith("zh") else en
+def _t(lang: str, source: str, **values: object) -> str:
+    """``source`` (a message id in this module's context) in ``lang``, filled with ``values``."""
+    return text("troubleshoot.history", source, **values).text(lang)
 
 
 def slot_key(name: str | None) -> tuple[Any, ...]:
@@ -187,8 +187,12 @@ class Fault:
         if self.text.strip():
             return self.text.strip()
         if self._floor_given:
-            return _t(lang, f"slot status {self.floor_status}", f"货道状态 {self.floor_status}")
-        return _t(lang, "no reason given", "未说明原因")
+            return _t(
+                lang,
+                QT_TRANSLATE_NOOP("troubleshoot.history", "slot status {floor_status}"),
+                floor_status=self.floor_status,
+            )
+        return _t(lang, QT_TRANSLATE_NOOP("troubleshoot.history", "no reason given"))
 
     def words(self, lang: str = "en") -> str:
         """Long: what was reported, what it means, what to check."""
@@ -201,11 +205,16 @@ class Fault:
         if self.text.strip() and floor is not None:
             head = _t(
                 lang,
-                f" (slot status {self.floor_status}: {floor.short(lang)})",
-                f"(货道状态 {self.floor_status}:{floor.short(lang)})",
+                QT_TRANSLATE_NOOP("troubleshoot.history", " (slot status {floor_status}: {v})"),
+                floor_status=self.floor_status,
+                v=floor.short(lang),
             )
-        sep = ":" if lang.startswith("zh") else ": "
-        return f"{head}{sep}{self.meaning.text(lang)}"
+        return _t(
+            lang,
+            QT_TRANSLATE_NOOP("troubleshoot.history", "{head}: {meaning}"),
+            head=head,
+            meaning=self.meaning.text(lang),
+        )
 
     def as_dict(self) -> dict[str, Any]:
         m = self.meaning
@@ -246,29 +255,42 @@ class DispenseEvent:
 
     def where(self, lang: str = "en") -> str:
         if self.slot is not None:
-            return _t(lang, f"slot {self.slot}", f"货道 {self.slot}")
+            return _t(
+                lang, QT_TRANSLATE_NOOP("troubleshoot.history", "slot {slot}"), slot=self.slot
+            )
         if self.product_id is not None:
             return _t(
                 lang,
-                f"product {self.product_id} (slot unknown)",
-                f"商品 {self.product_id}(货道未知)",
+                QT_TRANSLATE_NOOP("troubleshoot.history", "product {product_id} (slot unknown)"),
+                product_id=self.product_id,
             )
         return _t(
             lang,
-            f"order {self.order_id} record {self.record_id} (slot unknown)",
-            f"订单 {self.order_id} 记录 {self.record_id}(货道未知)",
+            QT_TRANSLATE_NOOP(
+                "troubleshoot.history", "order {order_id} record {record_id} (slot unknown)"
+            ),
+            order_id=self.order_id,
+            record_id=self.record_id,
         )
 
     def text(self, lang: str = "en") -> str:
-        kind = _t(lang, "test dispense", "测试出货") if self.test else _t(lang, "dispense", "出货")
+        kind = (
+            _t(lang, QT_TRANSLATE_NOOP("troubleshoot.history", "test dispense"))
+            if self.test
+            else _t(lang, QT_TRANSLATE_NOOP("troubleshoot.history", "dispense"))
+        )
         if self.evidence == EVIDENCE_RECORD:
-            kind += _t(lang, " (platform record)", "(平台出货记录)")
+            kind += _t(lang, QT_TRANSLATE_NOOP("troubleshoot.history", " (platform record)"))
         when = short_time(self.ts)
         if self.ok:
-            return f"{when}  {kind}  {self.where(lang)}  " + _t(lang, "OK", "成功")
+            return f"{when}  {kind}  {self.where(lang)}  " + _t(
+                lang, QT_TRANSLATE_NOOP("troubleshoot.history", "OK")
+            )
         assert self.fault is not None
         return f"{when}  {kind}  {self.where(lang)}  " + _t(
-            lang, f"FAILED — {self.fault.words(lang)}", f"失败 — {self.fault.words(lang)}"
+            lang,
+            QT_TRANSLATE_NOOP("troubleshoot.history", "FAILED — {v}"),
+            v=self.fault.words(lang),
         )
 
 
@@ -312,10 +334,15 @@ class SlotFault:
     def words(self, lang: str = "en") -> str:
         times = _t(
             lang,
-            f" ({plural(self.failures, 'failure')} in the last "
-            f"{plural(self.days, 'day') if self.days > 1 else '24 hours'}, "
-            f"last {short_time(self.last_ts)})",
-            f"(最近 {self.days} 天失败 {self.failures} 次,最近一次 {short_time(self.last_ts)})",
+            QT_TRANSLATE_NOOP("troubleshoot.history", " ({failures} in {window}, last {last})"),
+            failures=_count(
+                lang,
+                self.failures,
+                QT_TRANSLATE_NOOP("troubleshoot.history", "{count} failure"),
+                QT_TRANSLATE_NOOP("troubleshoot.history", "{count} failures"),
+            ),
+            window=_window(lang, self.days),
+            last=short_time(self.last_ts),
         )
         return self.fault.words(lang) + times
 
@@ -430,9 +457,9 @@ class MachineHistory:
         """The history in plain sentences, most useful first."""
         days = max(1, round((self.now - self.since) / DAY_S))
         window = (
-            _t(lang, f"the last {days} days", f"最近 {days} 天")
+            _t(lang, QT_TRANSLATE_NOOP("troubleshoot.history", "the last {days} days"), days=days)
             if days > 1
-            else _t(lang, "the last 24 hours", "最近 24 小时")
+            else _t(lang, QT_TRANSLATE_NOOP("troubleshoot.history", "the last 24 hours"))
         )
         results = self.results()
         failures = [e for e in results if not e.ok]
@@ -442,8 +469,11 @@ class MachineHistory:
             out.append(
                 _t(
                     lang,
-                    f"No dispense results for this machine in the journal in {window}.",
-                    f"日志中{window}没有本机的出货结果。",
+                    QT_TRANSLATE_NOOP(
+                        "troubleshoot.history",
+                        "No dispense results for this machine in the journal in {window}.",
+                    ),
+                    window=window,
                 )
             )
         else:
@@ -451,10 +481,19 @@ class MachineHistory:
             out.append(
                 _t(
                     lang,
-                    f"In {window}: {plural(len(results), 'dispense result')}, {len(failures)} failed "
-                    f"({n_today} today).",
-                    f"{window}:出货结果 {len(results)} 次,失败 {len(failures)} 次"
-                    f"(今天 {n_today} 次)。",
+                    QT_TRANSLATE_NOOP(
+                        "troubleshoot.history",
+                        "In {window}: {results}, {failed} failed ({n_today} today).",
+                    ),
+                    window=window,
+                    results=_count(
+                        lang,
+                        len(results),
+                        QT_TRANSLATE_NOOP("troubleshoot.history", "{count} dispense result"),
+                        QT_TRANSLATE_NOOP("troubleshoot.history", "{count} dispense results"),
+                    ),
+                    failed=len(failures),
+                    n_today=n_today,
                 )
             )
         for s in self.by_slot():
@@ -467,35 +506,60 @@ class MachineHistory:
                 out.append(
                     _t(
                         lang,
-                        f"{plural(s.failures, 'failure')} on a slot the journal cannot tell "
-                        f"(orders {shown or '-'}): {faults}.",
-                        f"{s.failures} 次失败无法确定货道(订单 {shown or '-'}):{faults}。",
+                        QT_TRANSLATE_NOOP(
+                            "troubleshoot.history",
+                            "{failures} on a slot the journal cannot tell (orders {orders}): {faults}.",
+                        ),
+                        failures=_count(
+                            lang,
+                            s.failures,
+                            QT_TRANSLATE_NOOP("troubleshoot.history", "{count} failure"),
+                            QT_TRANSLATE_NOOP("troubleshoot.history", "{count} failures"),
+                        ),
+                        orders=shown or "-",
+                        faults=faults,
                     )
                 )
                 continue
             when = (
-                _t(lang, f"{s.today} today", f"今天 {s.today} 次")
+                _t(lang, QT_TRANSLATE_NOOP("troubleshoot.history", "{today} today"), today=s.today)
                 if s.today == s.failures
                 else _t(
                     lang,
-                    f"{s.today} today, {s.failures} in {window}",
-                    f"今天 {s.today} 次,{window}共 {s.failures} 次",
+                    QT_TRANSLATE_NOOP(
+                        "troubleshoot.history", "{today} today, {failures} in {window}"
+                    ),
+                    today=s.today,
+                    failures=s.failures,
+                    window=window,
                 )
             )
             out.append(
                 _t(
                     lang,
-                    f"Slot {s.slot} failed {plural(s.failures, 'time')} "
-                    f"({when}; last {short_time(s.last_ts)}): {faults}.",
-                    f"货道 {s.slot} 失败 {s.failures} 次({when};最近 {short_time(s.last_ts)}):"
-                    f"{faults}。",
+                    QT_TRANSLATE_NOOP(
+                        "troubleshoot.history",
+                        "Slot {slot} failed {times} ({when}; last {last}): {faults}.",
+                    ),
+                    slot=s.slot,
+                    times=_count(
+                        lang,
+                        s.failures,
+                        QT_TRANSLATE_NOOP("troubleshoot.history", "{count} time"),
+                        QT_TRANSLATE_NOOP("troubleshoot.history", "{count} times"),
+                    ),
+                    when=when,
+                    last=short_time(s.last_ts),
+                    faults=faults,
                 )
             )
         for fc in self.by_fault():
             where = ", ".join(fc.slots)
             if fc.unknown_slot:
                 unknown = _t(
-                    lang, f"{fc.unknown_slot} slot unknown", f"{fc.unknown_slot} 次货道未知"
+                    lang,
+                    QT_TRANSLATE_NOOP("troubleshoot.history", "{unknown_slot} slot unknown"),
+                    unknown_slot=fc.unknown_slot,
                 )
                 where = f"{where}, {unknown}" if where else unknown
             out.append(f"{fc.fault.label(lang)} ×{fc.count} ({where}){fc.fault.explanation(lang)}")
@@ -504,28 +568,50 @@ class MachineHistory:
             out.append(
                 _t(
                     lang,
-                    f"{plural(len(self.refused), 'dispense request')} refused by the platform "
-                    f"(last: code {last.code}, {last.message or last.state}).",
-                    f"平台拒绝了 {len(self.refused)} 次出货请求"
-                    f"(最近:代码 {last.code},{last.message or last.state})。",
+                    QT_TRANSLATE_NOOP(
+                        "troubleshoot.history",
+                        "{requests} refused by the platform (last: code {code}, {said}).",
+                    ),
+                    requests=_count(
+                        lang,
+                        len(self.refused),
+                        QT_TRANSLATE_NOOP("troubleshoot.history", "{count} dispense request"),
+                        QT_TRANSLATE_NOOP("troubleshoot.history", "{count} dispense requests"),
+                    ),
+                    code=last.code,
+                    said=last.message or last.state,
                 )
             )
         if self.suspicious:
             out.append(
                 _t(
                     lang,
-                    f"{plural(self.suspicious, 'failure report')} the platform does not confirm "
-                    "(cross-check: suspicious): not counted.",
-                    f"{self.suspicious} 次失败回调未得到平台证实(核对结果:可疑),未计入。",
+                    QT_TRANSLATE_NOOP(
+                        "troubleshoot.history",
+                        "{reports} the platform does not confirm (cross-check: suspicious): not counted.",
+                    ),
+                    reports=_count(
+                        lang,
+                        self.suspicious,
+                        QT_TRANSLATE_NOOP("troubleshoot.history", "{count} failure report"),
+                        QT_TRANSLATE_NOOP("troubleshoot.history", "{count} failure reports"),
+                    ),
                 )
             )
         if self.unattributed:
             out.append(
                 _t(
                     lang,
-                    f"{plural(self.unattributed, 'test-dispense result')} could belong to this "
-                    "machine or another with the same slot name: not counted.",
-                    f"{self.unattributed} 次测试出货结果无法确定属于本机还是同名货道的其他机器,未计入。",
+                    QT_TRANSLATE_NOOP(
+                        "troubleshoot.history",
+                        "{results} could belong to this machine or another with the same slot name: not counted.",
+                    ),
+                    results=_count(
+                        lang,
+                        self.unattributed,
+                        QT_TRANSLATE_NOOP("troubleshoot.history", "{count} test-dispense result"),
+                        QT_TRANSLATE_NOOP("troubleshoot.history", "{count} test-dispense results"),
+                    ),
                 )
             )
         return out
@@ -563,6 +649,20 @@ class MachineHistory:
             ],
             "daily": [{"day": d.day, "ok": d.ok, "failed": d.failed} for d in self.daily()],
         }
+
+
+def _count(lang: str, n: int, one: str, many: str) -> str:
+    """``n`` of something in ``lang``: ``one`` or ``many`` (message ids with ``{count}``)."""
+    return _t(lang, one if n == 1 else many, count=n)
+
+
+def _window(lang: str, days: int) -> str:
+    """The history's window in words: "the last 7 days", "the last 24 hours"."""
+    if days > 1:
+        return _t(
+            lang, QT_TRANSLATE_NOOP("troubleshoot.history", "the last {days} days"), days=days
+        )
+    return _t(lang, QT_TRANSLATE_NOOP("troubleshoot.history", "the last 24 hours"))
 
 
 def plural(n: int, noun: str) -> str:

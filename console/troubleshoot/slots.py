@@ -16,24 +16,33 @@ from typing import Any, Literal
 
 from console.api.client import Client
 from console.core.models import Product
+from console.core.texts import QT_TRANSLATE_NOOP, text
 from console.troubleshoot.history import SlotFault, normalise_slot, slot_key
 
 SlotStatus = Literal["faulty", "empty", "low", "ok"]
 SortKey = Literal["slot", "cabinet", "product", "price", "stock", "status"]
 
 STATUS_ORDER: dict[str, int] = {"faulty": 0, "empty": 1, "low": 2, "ok": 3}
-STATUS_WORDS: dict[str, tuple[str, str]] = {
-    "faulty": ("Faulty", "故障"),
-    "empty": ("Empty", "缺货"),
-    "low": ("Low stock", "库存低"),
-    "ok": ("OK", "正常"),
+STATUS_WORDS: dict[str, str] = {
+    "faulty": QT_TRANSLATE_NOOP("troubleshoot.slots", "Faulty"),
+    "empty": QT_TRANSLATE_NOOP("troubleshoot.slots", "Empty"),
+    "low": QT_TRANSLATE_NOOP("troubleshoot.slots", "Low stock"),
+    "ok": QT_TRANSLATE_NOOP("troubleshoot.slots", "OK"),
+}
+# The same words inside a sentence ("; also low stock (1 of 10)").
+STATUS_WORDS_INSIDE: dict[str, str] = {
+    "faulty": QT_TRANSLATE_NOOP("troubleshoot.slots", "faulty"),
+    "empty": QT_TRANSLATE_NOOP("troubleshoot.slots", "empty"),
+    "low": QT_TRANSLATE_NOOP("troubleshoot.slots", "low stock"),
+    "ok": QT_TRANSLATE_NOOP("troubleshoot.slots", "ok"),
 }
 LOW_SHARE = Decimal("0.2")  # "low" at or below this share of capacity…
 LOW_ITEMS = 1  # …or at or below this many items
 
 
-def _t(lang: str, en: str, zh: str) -> str:
-    return zh if lang.startswith("zh") else en
+def _t(lang: str, source: str, **values: object) -> str:
+    """``source`` (a message id in this module's context) in ``lang``, filled with ``values``."""
+    return text("troubleshoot.slots", source, **values).text(lang)
 
 
 def stock_status(current: int, capacity: int) -> SlotStatus:
@@ -77,24 +86,34 @@ class SlotRow:
         return f"{self.stock}/{self.capacity}"
 
     def status_word(self, lang: str = "en") -> str:
-        en, zh = STATUS_WORDS[self.status]
-        return _t(lang, en, zh)
+        return _t(lang, STATUS_WORDS[self.status])
 
     def status_text(self, lang: str = "en") -> str:
         """The status in words, e.g. "Faulty: Goods are Stuck — …" or "Low stock (1 of 10)"."""
-        stock = _t(lang, f"{self.stock} of {self.capacity}", f"{self.stock}/{self.capacity}")
+        stock = _t(
+            lang,
+            QT_TRANSLATE_NOOP("troubleshoot.slots", "{stock} of {capacity}"),
+            stock=self.stock,
+            capacity=self.capacity,
+        )
         if self.status == "faulty" and self.fault is not None:
             text = f"{self.status_word(lang)}: {self.fault.fault.words(lang)}"
             if self.stock_status != "ok":
                 text += _t(
                     lang,
-                    f"; also {STATUS_WORDS[self.stock_status][0].lower()} ({stock})",
-                    f";且{STATUS_WORDS[self.stock_status][1]}({stock})",
+                    QT_TRANSLATE_NOOP("troubleshoot.slots", "; also {status} ({stock})"),
+                    status=_t(lang, STATUS_WORDS_INSIDE[self.stock_status]),
+                    stock=stock,
                 )
             return text
         if self.status in ("empty", "low"):
             word = self.status_word(lang)
-            return _t(lang, f"{word} ({stock})", f"{word}({stock})")
+            return _t(
+                lang,
+                QT_TRANSLATE_NOOP("troubleshoot.slots", "{word} ({stock})"),
+                word=word,
+                stock=stock,
+            )
         return self.status_word(lang)
 
     def as_dict(self) -> dict[str, Any]:

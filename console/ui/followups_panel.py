@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.core.followup import REASON_UNKNOWN, FollowupState, refund_allowed
+from console.core.followup import NOTE, REASON_UNKNOWN, FollowupState, refund_allowed, stored_text
 from console.tasks.environment import Environment
 from console.tasks.runner import POOL_API, POOL_JOURNAL
 from console.ui.dialogs import NoteRequest, Question
@@ -40,7 +40,7 @@ from console.ui.models import (
     followups_model,
     local_time_text,
 )
-from console.ui.texts import QT_TRANSLATE_NOOP, describe_error, translate
+from console.ui.texts import QT_TRANSLATE_NOOP, describe_error, render, translate
 from console.ui.workspace import LEVEL_ERROR, LEVEL_INFO, LEVEL_OK, Job, Workspace
 
 if TYPE_CHECKING:
@@ -65,7 +65,12 @@ def event_text(e: FollowupEventRow) -> str:
     line = translate("FollowupsPanel", "{when}  {who}: {what}").format(
         when=local_time_text(e.ts_iso), who=actor_text(e.actor), what=what
     )
-    return f"{line} — {e.note}" if e.note else line
+    if not e.note:
+        return line
+    # The journal's own notes are worded again; a person's note is shown as written.
+    return translate("FollowupsPanel", "{line} — {note}").format(
+        line=line, note=render(stored_text(e.note, NOTE))
+    )
 
 
 def refund_question(f: FollowupRow) -> Question:

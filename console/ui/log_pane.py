@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.settings import ui_lang
 from console.tasks.logfeed import (
     KIND_CALLBACK,
     KIND_ERROR,
@@ -104,6 +105,10 @@ class LogFilter:
         return not self.text or self.text in e.search_text
 
 
+# How many lines' Chinese words the model keeps (a screenful is re-worded on a scroll).
+SAID_KEPT = 2000
+
+
 class LogModel(QAbstractTableModel):
     """All entries (up to ``max_entries``) and the ones the filter lets through."""
 
@@ -124,6 +129,9 @@ class LogModel(QAbstractTableModel):
         self._kind_words = {k: translate("LogModel", w) for k, w in KIND_WORDS.items()}
         self._time_second = -1
         self._time_prefix = ""
+        # Lines worded in Chinese, by entry (English is each entry's ``summary`` as is).
+        self._zh = ui_lang() == "zh"
+        self._said: dict[int, tuple[LogEntry, str]] = {}
 
     @property
     def total(self) -> int:
@@ -211,17 +219,32 @@ class LogModel(QAbstractTableModel):
             if col == 3:
                 return "" if e.order_id is None else str(e.order_id)
             if col == 4:
-                return e.summary
+                return self._summary(e)
             return None
         if role == FOREGROUND:
             return KIND_COLOURS.get(e.kind)
         if col == 4:  # the tooltip
-            return e.summary
+            return self._summary(e)
         return None
+
+    def _summary(self, e: LogEntry) -> str:
+        """The line's words in the window's language (English: the summary as made)."""
+        if not self._zh or e.message is None:
+            return e.summary
+        kept = self._said.get(id(e))
+        if kept is not None and kept[0] is e:
+            return kept[1]
+        if len(self._said) > SAID_KEPT:
+            self._said.clear()
+        said = e.message.render(translate, "zh")
+        self._said[id(e)] = (e, said)
+        return said
 
     def retranslate(self) -> None:
         """Headers and kinds in the language installed now."""
         self._kind_words = {k: translate("LogModel", w) for k, w in KIND_WORDS.items()}
+        self._zh = ui_lang() == "zh"
+        self._said.clear()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
         if self._shown:
             last = self.index(len(self._shown) - 1, len(self.COLUMNS) - 1)
@@ -252,7 +275,8 @@ class LogModel(QAbstractTableModel):
 
 def entry_details(e: LogEntry) -> str:
     """The details view's text: pretty JSON, and the request as curl when there is one."""
-    text = f"{e.summary}\n\n" + json.dumps(e.detail, ensure_ascii=False, indent=2, default=str)
+    said = e.summary if e.message is None else e.message.render(translate, ui_lang())
+    text = f"{said}\n\n" + json.dumps(e.detail, ensure_ascii=False, indent=2, default=str)
     if e.curl:
         text += "\n\n# " + translate("LogPane", "as curl (secrets masked):") + f"\n{e.curl}"
     return text

@@ -19,11 +19,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from console.core.followup import FollowupSource, FollowupState
+from console.core.followup import ACTIVITY, FollowupSource, FollowupState, stored_text
 from console.core.rules import DEVICE_TIMEOUT_S
 from console.core.status import RECORD_PICKED_UP, RECORD_STATUS_LABELS
 from console.settings import ui_lang
-from console.ui.texts import QT_TRANSLATE_NOOP, Tr, translate
+from console.ui.texts import QT_TRANSLATE_NOOP, Tr, render, translate
 
 if TYPE_CHECKING:
     from console.core.models import Machine, OrderRecord
@@ -273,6 +273,11 @@ def followup_last_change_text(f: FollowupRow) -> str:
     )
 
 
+def followup_meaning_text(f: FollowupRow) -> str:
+    """What happened, as the journal stored it, in the window's language."""
+    return render(stored_text(f.meaning))
+
+
 FOLLOWUP_MEANING_COLUMN = 10  # "What happened" in followups_model
 
 
@@ -294,7 +299,9 @@ def followups_model(parent: Any = None) -> RowsModel[FollowupRow]:
         Column(translate("models", "Product"), followup_product_text),
         Column(translate("models", "Paid on (platform date)"), lambda f: f.order_date or "—"),
         Column(
-            translate("models", "What happened"), lambda f: f.meaning, tooltip=lambda f: f.meaning
+            translate("models", "What happened"),
+            followup_meaning_text,
+            tooltip=followup_meaning_text,
         ),
         Column(translate("models", "Evidence"), followup_evidence_text),
         Column(translate("models", "State"), followup_state_text, colour=_state_colour),
@@ -313,7 +320,9 @@ def followups_model(parent: Any = None) -> RowsModel[FollowupRow]:
 
 def recent_order_text(o: OrderSummary) -> str:
     text = translate("models", "{order} · machine {machine} · {activity}").format(
-        order=o.order_id, machine=o.machine_no or "?", activity=o.last_activity
+        order=o.order_id,
+        machine=o.machine_no or "?",
+        activity=render(stored_text(o.last_activity, ACTIVITY)),
     )
     if o.open_followups:
         n = o.open_followups

@@ -18,16 +18,18 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QGroupBox,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QPlainTextEdit,
     QTabBar,
+    QTextEdit,
     QWidget,
 )
 
 from console.app import ConsoleApp
-from console.core.status import OrderStatus
+from console.core.status import RECORD_STATUS_LABELS, OrderStatus
 from console.settings import LANGUAGE_EN, LANGUAGE_ZH, install_language
 from console.ui.main_window import MainWindow
 from tests.gui.conftest import LEFT, WAIT_MS, choose_machine, new_paid_order
@@ -63,17 +65,22 @@ ALLOWED_ASCII = {
 }
 # The only Chinese an English window shows: the language menu's own entry (each language
 # names itself) and the platform's own words, shown beside their English labels.
-ALLOWED_CJK = {"中文", *(s.label_zh for s in OrderStatus)}
+ALLOWED_CJK = {"中文", *(s.label_zh for s in OrderStatus), *RECORD_STATUS_LABELS}
 
 # A word of three letters or more; letters inside a token with digits are an id (trade ids).
 WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{3,}(?![A-Za-z0-9])")
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]+")
 TAG = re.compile(r"<[^>]+>")
 URL = re.compile(r"\w+://\S+")
+# The log's HTTP lines name the call as the platform's documents do: the method, HTTP and its
+# status, the path (/orders/67) and the endpoint's name in brackets ([order_get]) are
+# identifiers, the same in every language; only the words around them are ours.
+IDENTIFIERS = re.compile(r"\b(?:GET|POST|PUT|DELETE|HTTP)\b|(?<!\S)/\S*|\[[a-z_]+\]")
 
 
 def _clean(text: str) -> str:
     text = URL.sub(" ", TAG.sub(" ", text)).replace("&nbsp;", " ")
+    text = IDENTIFIERS.sub(" ", text)
     return re.sub(r"&(?=\w)", "", text)
 
 
@@ -125,20 +132,33 @@ def visible_texts(window: MainWindow) -> Iterator[tuple[str, str]]:
             yield where, w.text()
         elif isinstance(w, QGroupBox):
             yield where, w.title()
-        elif isinstance(w, (QLineEdit, QPlainTextEdit)):
+        elif isinstance(w, (QLineEdit, QPlainTextEdit, QTextEdit)):
             yield f"{where} placeholder", w.placeholderText()
+            if isinstance(w, (QPlainTextEdit, QTextEdit)) and w.isReadOnly():
+                # What the program wrote there (a follow-up's history, a line's details).
+                for i, line in enumerate(w.toPlainText().splitlines()):
+                    yield f"{where} line {i}", line
         elif isinstance(w, QComboBox):
             yield where, w.currentText()
             yield f"{where} placeholder", w.placeholderText()
         elif isinstance(w, QTabBar):
             for i in range(w.count()):
                 yield f"{where} tab {i}", w.tabText(i)
-        if isinstance(w, QAbstractItemView) and not isinstance(w.parent(), QComboBox):
+        if (
+            isinstance(w, QAbstractItemView)
+            and not isinstance(w.parent(), QComboBox)
+            and not isinstance(w, QHeaderView)
+        ):
             model = w.model()
             for c in range(model.columnCount()):
                 header = model.headerData(c, Qt.Orientation.Horizontal)
                 if header:
                     yield f"{where} header {c}", str(header)
+            for r in range(min(model.rowCount(), 200)):
+                for c in range(model.columnCount()):
+                    cell = model.data(model.index(r, c), Qt.ItemDataRole.DisplayRole)
+                    if isinstance(cell, str) and cell:
+                        yield f"{where} cell {r},{c}", cell
 
 
 def walk_every_tab(window: MainWindow) -> list[tuple[str, str]]:

@@ -15,10 +15,12 @@ from typing import Any
 
 import pytest
 
+from console.core.faults import fault_meaning
 from console.sandbox import Sandbox
 
 from .conftest import CANTEEN, LOBBY
 from .test_cli import VENDCTL, vendctl
+from .test_doctor import ts_translation
 
 TOKEN = "t0k3n-for-tests-0123456789abcdef"
 
@@ -269,6 +271,24 @@ def test_the_follow_up_list_says_what_staff_need_to_refund(
     for words in (f"amount {f['amount']}", f"trade {trade_id}", "slot A10", slot.name,
                   f"evidence: platform record (delivery {delivery_id})", "last change: console"):  # fmt: skip
         assert words in shown, shown
+    # In Chinese (the window's translations): the platform's fault text as given, beside
+    # its meaning; the JSON stays as it was.
+    zh = vendctl("--lang", "zh", "followup", "list").out
+    meaning = ts_translation("faults", fault_meaning("Goods are Stuck").meaning)
+    assert f"Goods are Stuck — {meaning}" in zh, zh
+    assert ts_translation("followup", "customer may need a refund") in zh
+    assert (
+        ts_translation("followup", "platform record (delivery {delivery})").format(
+            delivery=delivery_id
+        )
+        in zh
+    )
+    assert "No drop was detected" not in zh and "customer may need" not in zh
+    assert vendctl("--lang", "zh", "--json", "followup", "list").json["data"] == [f]
+    monkeypatch.setenv("VENDCTL_LANG", "zh")
+    assert vendctl("followup", "list").out == zh
+    assert vendctl("--lang", "en", "followup", "list").out == shown
+    monkeypatch.delenv("VENDCTL_LANG")
 
     me = getpass.getuser()
     r = vendctl("followup", "refund", str(f["id"]), "--note", "customer phoned", "--yes")

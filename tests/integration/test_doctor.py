@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -22,6 +24,20 @@ from console.troubleshoot import CHECK_NAMES, build_rows, diagnose, run_checks, 
 
 from .conftest import CANTEEN, LOBBY, WAREHOUSE
 from .test_cli import Run, vendctl
+
+TS_FILE = Path(__file__).parents[2] / "console/resources/translations/vending_console_zh_CN.ts"
+
+
+def ts_translation(context: str, source: str) -> str:
+    """The Chinese the .ts file gives a message id (what the window shows for it)."""
+    root = ElementTree.parse(TS_FILE).getroot()  # noqa: S314 - our own .ts file
+    for ctx in root.iter("context"):
+        if ctx.findtext("name") == context:
+            for msg in ctx.iter("message"):
+                if msg.findtext("source") == source:
+                    return msg.findtext("translation") or ""
+    raise AssertionError(f"{context}: {source!r} is not in {TS_FILE}")
+
 
 BAD_SLOTS = {
     "A12": ("Goods are Stuck", "2"),
@@ -224,15 +240,29 @@ def test_doctor_on_the_broken_canteen(client: Client, journal: Journal, receiver
     zh = vendctl("doctor", CANTEEN, "--lang", "zh")
     assert zh.code == 1 and "故障货道:" in zh.out
     assert fault_meaning("Slave Comm Error").text("zh") in zh.out
+    # The global option words it the same, with the window's translation of each message id.
+    again = vendctl("--lang", "zh", "doctor", CANTEEN)
+    assert again.code == 1 and "故障货道:" in again.out
+    for text, _ in BAD_SLOTS.values():
+        meaning = ts_translation("faults", fault_meaning(text).meaning)
+        check = ts_translation("faults", fault_meaning(text).check)
+        assert meaning and f"{text}" in again.out and meaning in again.out, again.out
+        assert check in again.out
+    assert "Faulty slots" not in again.out and "Check:" not in again.out
 
     d = vendctl("doctor", CANTEEN, "--json").json
+    # JSON is for scripts: the same whatever the language asked for.
+    assert (
+        vendctl("--lang", "zh", "doctor", CANTEEN, "--json").json["faulty_slots"]
+        == (d["faulty_slots"])
+    )
     assert [s["slot"] for s in d["faulty_slots"]] == ["A12", "A13", "A14"]
     for s in d["faulty_slots"]:
         text, floor = BAD_SLOTS[s["slot"]]
         assert s["status"] == "faulty"
         assert s["fault"]["text"] == text and s["fault"]["floor_status"] == floor
         assert s["fault"]["meaning_en"] == fault_meaning(text).meaning_en
-        assert s["fault"]["meaning_zh"] == fault_meaning(text).meaning_zh
+        assert s["fault"]["meaning_zh"] == ts_translation("faults", fault_meaning(text).meaning)
         assert s["fault"]["known"] is True
     assert d["history"]["failures"] == 4
     assert d["history"]["by_slot"][0]["slot"] == "A12"

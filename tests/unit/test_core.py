@@ -15,6 +15,14 @@ from console.core.rules import (
     seconds_left,
 )
 from console.core.status import OrderStatus, is_dispensable, parse_status, status_from_query_text
+from console.i18n import use_language
+
+
+@pytest.fixture(autouse=True)
+def _chinese_translation() -> None:
+    """The Chinese words come from the window's compiled .qm (as for ``vendctl --lang zh``)."""
+    use_language("zh")
+
 
 DOC_FAULTS = [
     "Slot Invalid", "Load No Current", "Over Current", "Feedback Error", "Dlv Detect Error",

@@ -13,6 +13,7 @@ import pytest
 from console.core.callback import parse_callback
 from console.core.faults import fault_meaning, floor_meaning
 from console.core.models import Channel, Product
+from console.i18n import use_language
 from console.journal import Journal
 from console.troubleshoot import (
     Check,
@@ -35,6 +36,14 @@ CANTEEN = "16327132"
 LOBBY = "16327129"
 
 # A fixed local noon, so "today" and "yesterday" do not depend on when tests run.
+
+
+@pytest.fixture(autouse=True)
+def _chinese_translation() -> None:
+    """The Chinese words come from the window's compiled .qm (as for ``vendctl --lang zh``)."""
+    use_language("zh")
+
+
 NOON = datetime(2024, 5, 14, 12, 0, 0).timestamp()
 
 
@@ -88,7 +97,7 @@ def test_rows_in_natural_order_with_status_in_words() -> None:
     assert [r.slot for r in rows] == ["A2", "A9", "A10", "B1"]
     assert [r.status for r in rows] == ["empty", "low", "ok", "faulty"]
     assert rows[0].status_text() == "Empty (0 of 10)"
-    assert rows[1].status_text("zh") == "库存低(1/10)"
+    assert rows[1].status_text("zh") == "库存低(1/10 件)"
     faulty = rows[3]
     text = faulty.status_text()
     # Faulty wins over empty, and the stock problem is still said.

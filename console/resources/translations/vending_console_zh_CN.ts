@@ -72,54 +72,54 @@ The details are in the console&apos;s log file. The window stays open; check the
 <context>
     <name>FollowupsPanel</name>
     <message>
-        <location filename="../../ui/followups_panel.py" line="137"/>
+        <location filename="../../ui/followups_panel.py" line="142"/>
         <source>Dispenses that failed, got no answer or were refused for a paid order: the customer probably paid and got nothing. Refund them, or dismiss with a reason.</source>
         <translation>已支付订单中出货失败、无应答或被拒绝的记录：顾客很可能已付款却没拿到商品。请为其退款，或填写原因后忽略。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="186"/>
+        <location filename="../../ui/followups_panel.py" line="191"/>
         <source>Mark refu&amp;nded…</source>
         <translation>标记已退款(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="188"/>
+        <location filename="../../ui/followups_panel.py" line="193"/>
         <source>The customer got their money back: note the reference</source>
         <translation>顾客已拿回款项：记下退款单号</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="190"/>
+        <location filename="../../ui/followups_panel.py" line="195"/>
         <source>D&amp;ismiss…</source>
         <translation>忽略(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="191"/>
+        <location filename="../../ui/followups_panel.py" line="196"/>
         <source>No refund needed: say why</source>
         <translation>无需退款：说明原因</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="192"/>
+        <location filename="../../ui/followups_panel.py" line="197"/>
         <source>Open &amp;order</source>
         <translation>打开订单(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="303"/>
+        <location filename="../../ui/followups_panel.py" line="308"/>
         <source>Follow-ups not loaded: {error}</source>
         <translation>未能加载跟进：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="317"/>
-        <location filename="../../ui/followups_panel.py" line="342"/>
+        <location filename="../../ui/followups_panel.py" line="322"/>
+        <location filename="../../ui/followups_panel.py" line="347"/>
         <source>Nothing was sent.</source>
         <translation>未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="322"/>
-        <location filename="../../ui/followups_panel.py" line="333"/>
+        <location filename="../../ui/followups_panel.py" line="327"/>
+        <location filename="../../ui/followups_panel.py" line="338"/>
         <source>Refund order {order}</source>
         <translation>为订单 {order} 退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="334"/>
+        <location filename="../../ui/followups_panel.py" line="339"/>
         <source>A note for the record (optional), e.g. who asked for it:</source>
         <translation>备注（可选），例如是谁要求的：</translation>
     </message>
@@ -139,7 +139,12 @@ The details are in the console&apos;s log file. The window stays open; check the
         <translation>{when}  {who}：{what}</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="74"/>
+        <location filename="../../ui/followups_panel.py" line="71"/>
+        <source>{line} — {note}</source>
+        <translation>{line} — {note}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/followups_panel.py" line="79"/>
         <source>Amount: {amount}
 Trade id: {trade}
 Order: {order} (record {record})
@@ -156,119 +161,119 @@ Paid on (platform date): {date}</source>
 支付日期（平台日期）：{date}</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="88"/>
+        <location filename="../../ui/followups_panel.py" line="93"/>
         <source>The order is set to 2 — moved to refund on the platform: the items not yet dispensed go back to stock and the order can no longer be dispensed. Then pay the customer back through your payment channel and mark the follow-up refunded.</source>
         <translation>订单将在平台上设为 2 — 转入退款：尚未出货的商品退回库存，订单不能再出货。之后请通过您的支付渠道把钱退给顾客，并把此跟进标记为已退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="96"/>
+        <location filename="../../ui/followups_panel.py" line="101"/>
         <source>The item MAY HAVE DROPPED — refund order {order} anyway?</source>
         <translation>商品【可能已经掉落】— 仍要为订单 {order} 退款吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="99"/>
+        <location filename="../../ui/followups_panel.py" line="104"/>
         <source>No result came for this dispense and the platform could not say what happened: the item MAY HAVE DROPPED. Check the machine&apos;s slot and ask the customer first; refund only if the item did not come out.</source>
         <translation>这次出货没有结果，平台也无法确认发生了什么：商品【可能已经掉落】。请先检查机器的货道并询问顾客；只有确认商品没有出来时才退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="107"/>
+        <location filename="../../ui/followups_panel.py" line="112"/>
         <source>Refund anyway</source>
         <translation>仍然退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="111"/>
+        <location filename="../../ui/followups_panel.py" line="116"/>
         <source>Refund the customer of order {order}?</source>
         <translation>为订单 {order} 的顾客退款？</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="114"/>
+        <location filename="../../ui/followups_panel.py" line="119"/>
         <source>Refund this customer (follow-up #{id})?</source>
         <translation>为这位顾客退款（跟进 #{id}）？</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="117"/>
-        <location filename="../../ui/followups_panel.py" line="328"/>
-        <location filename="../../ui/followups_panel.py" line="337"/>
+        <location filename="../../ui/followups_panel.py" line="122"/>
+        <location filename="../../ui/followups_panel.py" line="333"/>
+        <location filename="../../ui/followups_panel.py" line="342"/>
         <source>Refund customer</source>
         <translation>为顾客退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="148"/>
+        <location filename="../../ui/followups_panel.py" line="153"/>
         <source>Follow-ups</source>
         <translation>跟进列表</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="166"/>
+        <location filename="../../ui/followups_panel.py" line="171"/>
         <source>Select a follow-up to see every step, who and when.</source>
         <translation>选择一条跟进，查看每一步、由谁操作以及时间。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="168"/>
+        <location filename="../../ui/followups_panel.py" line="173"/>
         <source>Follow-up history</source>
         <translation>跟进记录</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="178"/>
+        <location filename="../../ui/followups_panel.py" line="183"/>
         <source>Refund custo&amp;mer…</source>
         <translation>为顾客退款(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="180"/>
+        <location filename="../../ui/followups_panel.py" line="185"/>
         <source>Move the order to refund on the platform (status 2) and record it here; then pay the customer back and mark it refunded</source>
         <translation>在平台上把订单转入退款（状态 2）并记录在此；然后把钱退给顾客并标记为已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="193"/>
+        <location filename="../../ui/followups_panel.py" line="198"/>
         <source>Show c&amp;losed ones too</source>
         <translation>同时显示已关闭的跟进(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="323"/>
+        <location filename="../../ui/followups_panel.py" line="328"/>
         <source>The item may have dropped. What did you check? (e.g. slot {slot} still holds it; the customer says nothing came out)</source>
         <translation>商品可能已经掉落。您核实了什么？（例如：货道 {slot} 里商品还在；顾客说什么都没有出来）</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="364"/>
+        <location filename="../../ui/followups_panel.py" line="369"/>
         <source>Follow-up #{id} refunded</source>
         <translation>跟进 #{id} 已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="365"/>
+        <location filename="../../ui/followups_panel.py" line="370"/>
         <source>How was the customer of order {order} refunded? (e.g. the payment channel&apos;s refund reference)</source>
         <translation>订单 {order} 的顾客是如何退款的？（例如支付渠道的退款单号）</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="370"/>
+        <location filename="../../ui/followups_panel.py" line="375"/>
         <source>Mark refunded</source>
         <translation>标记已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="393"/>
+        <location filename="../../ui/followups_panel.py" line="398"/>
         <source>Dismiss follow-up #{id}</source>
         <translation>忽略跟进 #{id}</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="394"/>
+        <location filename="../../ui/followups_panel.py" line="399"/>
         <source>Why does order {order} need no refund?</source>
         <translation>为什么订单 {order} 不需要退款？</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="397"/>
+        <location filename="../../ui/followups_panel.py" line="402"/>
         <source>Dismiss</source>
         <translation>忽略</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="429"/>
+        <location filename="../../ui/followups_panel.py" line="434"/>
         <source>Follow-up #{id} (order {order}) is now {state}.</source>
         <translation>跟进 #{id}（订单 {order}）现在的状态：{state}。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="433"/>
+        <location filename="../../ui/followups_panel.py" line="438"/>
         <source> Order {order} was set to 2 — moved to refund.</source>
         <translation> 订单 {order} 已设为 2 — 转入退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/followups_panel.py" line="449"/>
+        <location filename="../../ui/followups_panel.py" line="454"/>
         <source>Follow-up #{id} unchanged: {error}</source>
         <translation>跟进 #{id} 未更改：{error}</translation>
     </message>
@@ -357,7 +362,7 @@ Paid on (platform date): {date}</source>
 <context>
     <name>Language</name>
     <message>
-        <location filename="../../settings.py" line="148"/>
+        <location filename="../../settings.py" line="152"/>
         <source>en</source>
         <comment>domain-text language code: zh for Chinese, en otherwise</comment>
         <translation>zh</translation>
@@ -366,52 +371,52 @@ Paid on (platform date): {date}</source>
 <context>
     <name>LogModel</name>
     <message>
-        <location filename="../../ui/log_pane.py" line="77"/>
+        <location filename="../../ui/log_pane.py" line="78"/>
         <source>request</source>
         <translation>请求</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="78"/>
+        <location filename="../../ui/log_pane.py" line="79"/>
         <source>response</source>
         <translation>应答</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="79"/>
+        <location filename="../../ui/log_pane.py" line="80"/>
         <source>callback</source>
         <translation>回调</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="80"/>
+        <location filename="../../ui/log_pane.py" line="81"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="81"/>
+        <location filename="../../ui/log_pane.py" line="82"/>
         <source>info</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="111"/>
+        <location filename="../../ui/log_pane.py" line="116"/>
         <source>Time (local)</source>
         <translation>时间（本地）</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="112"/>
+        <location filename="../../ui/log_pane.py" line="117"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="113"/>
+        <location filename="../../ui/log_pane.py" line="118"/>
         <source>Machine</source>
         <translation>机器</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="114"/>
+        <location filename="../../ui/log_pane.py" line="119"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="115"/>
+        <location filename="../../ui/log_pane.py" line="120"/>
         <source>What</source>
         <translation>内容</translation>
     </message>
@@ -419,193 +424,193 @@ Paid on (platform date): {date}</source>
 <context>
     <name>LogPane</name>
     <message>
-        <location filename="../../ui/log_pane.py" line="68"/>
+        <location filename="../../ui/log_pane.py" line="69"/>
         <source>All kinds</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="69"/>
+        <location filename="../../ui/log_pane.py" line="70"/>
         <source>Requests</source>
         <translation>请求</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="70"/>
+        <location filename="../../ui/log_pane.py" line="71"/>
         <source>Responses</source>
         <translation>应答</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="71"/>
+        <location filename="../../ui/log_pane.py" line="72"/>
         <source>Callbacks</source>
         <translation>回调</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="72"/>
+        <location filename="../../ui/log_pane.py" line="73"/>
         <source>Errors</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="73"/>
+        <location filename="../../ui/log_pane.py" line="74"/>
         <source>Console notes</source>
         <translation>控制台提示</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="257"/>
+        <location filename="../../ui/log_pane.py" line="281"/>
         <source>as curl (secrets masked):</source>
         <translation>以 curl 命令表示（密钥已隐藏）：</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="265"/>
-        <location filename="../../ui/log_pane.py" line="357"/>
+        <location filename="../../ui/log_pane.py" line="289"/>
+        <location filename="../../ui/log_pane.py" line="381"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="279"/>
+        <location filename="../../ui/log_pane.py" line="303"/>
         <source>machine no.</source>
         <translation>机器编号</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="281"/>
+        <location filename="../../ui/log_pane.py" line="305"/>
         <source>order id</source>
         <translation>订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="283"/>
+        <location filename="../../ui/log_pane.py" line="307"/>
         <source>search text (Ctrl+F)</source>
         <translation>搜索文字 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="285"/>
+        <location filename="../../ui/log_pane.py" line="309"/>
         <source>Follow tail</source>
         <translation>跟随最新</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="289"/>
+        <location filename="../../ui/log_pane.py" line="313"/>
         <source>&amp;Kind:</source>
         <translation>类型(&amp;K)：</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="290"/>
+        <location filename="../../ui/log_pane.py" line="314"/>
         <source>Mac&amp;hine:</source>
         <translation>机器(&amp;H)：</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="291"/>
+        <location filename="../../ui/log_pane.py" line="315"/>
         <source>O&amp;rder:</source>
         <translation>订单(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="292"/>
+        <location filename="../../ui/log_pane.py" line="316"/>
         <source>&amp;Search:</source>
         <translation>搜索(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="305"/>
+        <location filename="../../ui/log_pane.py" line="329"/>
         <source>Log lines</source>
         <translation>日志行</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="320"/>
+        <location filename="../../ui/log_pane.py" line="344"/>
         <source>Details of the selected line</source>
         <translation>所选日志行的详情</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="322"/>
+        <location filename="../../ui/log_pane.py" line="346"/>
         <source>Select a line to see its details.</source>
         <translation>选择一行以查看详细信息。</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="333"/>
+        <location filename="../../ui/log_pane.py" line="357"/>
         <source>Copy as &amp;curl</source>
         <translation>复制为 curl(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="334"/>
+        <location filename="../../ui/log_pane.py" line="358"/>
         <source>Replay call&amp;back</source>
         <translation>重放回调(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="336"/>
+        <location filename="../../ui/log_pane.py" line="360"/>
         <source>Send the selected callback to this console&apos;s receiver again, marked as a replay (it never counts as a new result)</source>
         <translation>把选中的回调再次发送到本控制台的接收器，并标记为重放（不会被算作新的结果）</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="342"/>
+        <location filename="../../ui/log_pane.py" line="366"/>
         <source>E&amp;xport…</source>
         <translation>导出(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="344"/>
+        <location filename="../../ui/log_pane.py" line="368"/>
         <source>Write the lines shown (filtered) to a JSON Lines file</source>
         <translation>把当前显示（已筛选）的行写入 JSON Lines 文件</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="346"/>
+        <location filename="../../ui/log_pane.py" line="370"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="361"/>
+        <location filename="../../ui/log_pane.py" line="385"/>
         <source>Collapse the log</source>
         <translation>收起日志</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="367"/>
+        <location filename="../../ui/log_pane.py" line="391"/>
         <source>Hide the log (View ▸ Log shows it)</source>
         <translation>隐藏日志（视图 ▸ 日志可再显示）</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="368"/>
+        <location filename="../../ui/log_pane.py" line="392"/>
         <source>Hide the log</source>
         <translation>隐藏日志</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="433"/>
+        <location filename="../../ui/log_pane.py" line="457"/>
         <source>Open the log again</source>
         <translation>重新展开日志</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="435"/>
+        <location filename="../../ui/log_pane.py" line="459"/>
         <source>Collapse the log to this strip</source>
         <translation>将日志收起为此细条</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="458"/>
+        <location filename="../../ui/log_pane.py" line="482"/>
         <source>{shown:,} of {total:,}</source>
         <translation>显示 {shown:,} / 共 {total:,}</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="504"/>
+        <location filename="../../ui/log_pane.py" line="528"/>
         <source>Copied the request as curl (secrets masked).</source>
         <translation>已将请求复制为 curl 命令（密钥已隐藏）。</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="528"/>
+        <location filename="../../ui/log_pane.py" line="552"/>
         <source>Callback #{id} replayed: the receiver answered {status}.</source>
         <translation>回调 #{id} 已重放：接收器返回 {status}。</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="538"/>
+        <location filename="../../ui/log_pane.py" line="562"/>
         <source>Callback #{id} not replayed: {error}</source>
         <translation>回调 #{id} 未能重放：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="547"/>
+        <location filename="../../ui/log_pane.py" line="571"/>
         <source>Export the log lines shown</source>
         <translation>导出显示的日志行</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="549"/>
+        <location filename="../../ui/log_pane.py" line="573"/>
         <source>JSON Lines (*.jsonl)</source>
         <translation>JSON Lines 文件 (*.jsonl)</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="571"/>
+        <location filename="../../ui/log_pane.py" line="595"/>
         <source>Exported {count:,} log lines to {path}.</source>
         <translation>已将 {count:,} 行日志导出到 {path}。</translation>
     </message>
     <message>
-        <location filename="../../ui/log_pane.py" line="581"/>
+        <location filename="../../ui/log_pane.py" line="605"/>
         <source>Export to {path} failed: {error}</source>
         <translation>导出到 {path} 失败：{error}</translation>
     </message>
@@ -717,7 +722,7 @@ Paid on (platform date): {date}</source>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="197"/>
-        <location filename="../../ui/main_window.py" line="682"/>
+        <location filename="../../ui/main_window.py" line="679"/>
         <source>Follow-ups ({count})</source>
         <translation>跟进 ({count})</translation>
     </message>
@@ -832,117 +837,117 @@ Paid on (platform date): {date}</source>
         <translation>仍有操作在进行：请等待完成或先取消 (Esc)，再切换配置。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="447"/>
+        <location filename="../../ui/main_window.py" line="440"/>
         <source>Opening profile “{name}”…</source>
         <translation>正在打开配置“{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="463"/>
+        <location filename="../../ui/main_window.py" line="467"/>
         <source>Work is still running: let it finish or cancel it (Esc) before resetting the sandbox.</source>
         <translation>仍有操作在进行：请等它完成或取消（Esc）后再重置沙箱。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="471"/>
+        <location filename="../../ui/main_window.py" line="475"/>
         <source>Reset the sandbox?</source>
         <translation>重置沙箱？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="472"/>
+        <location filename="../../ui/main_window.py" line="476"/>
         <source>Start the built-in sandbox afresh? Its orders, dispenses and stock are replaced by new demo data.</source>
         <translation>要重新开始内置沙箱吗？其中的订单、出货记录和库存将被新的演示数据取代。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="477"/>
+        <location filename="../../ui/main_window.py" line="481"/>
         <source>Reset sandbox</source>
         <translation>重置沙箱</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="478"/>
+        <location filename="../../ui/main_window.py" line="482"/>
         <source>The journal keeps what was done with the old sandbox&apos;s orders, marked as from a previous sandbox: Recent and Follow-ups no longer list them. Real platforms and their profiles are not touched.</source>
         <translation>日志仍保留对旧沙箱订单所做的操作，并标记为来自以前的沙箱：“最近”和“跟进”中不再列出它们。真实平台及其配置不受影响。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="493"/>
+        <location filename="../../ui/main_window.py" line="491"/>
         <source>Resetting the sandbox…</source>
         <translation>正在重置沙箱…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="531"/>
+        <location filename="../../ui/main_window.py" line="528"/>
         <source>Callbacks: {url}</source>
         <translation>回调地址：{url}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="538"/>
+        <location filename="../../ui/main_window.py" line="535"/>
         <source>{count} action(s) from an earlier session ended without an answer: check those orders before acting on them again.</source>
         <translation>上次会话中有 {count} 个操作没有得到应答：再次操作前请先检查这些订单。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="546"/>
+        <location filename="../../ui/main_window.py" line="543"/>
         <source>Profile “{name}” is open.</source>
         <translation>配置“{name}”已打开。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="559"/>
+        <location filename="../../ui/main_window.py" line="556"/>
         <source> Open File ▸ Profiles… to keep secrets for this session only.</source>
         <translation> 打开“文件 ▸ 配置…”可仅在本次会话中保存密钥。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="562"/>
+        <location filename="../../ui/main_window.py" line="559"/>
         <source>Profile “{name}” is not open: {error}</source>
         <translation>配置“{name}”未打开：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="591"/>
+        <location filename="../../ui/main_window.py" line="588"/>
         <source>Profile “{name}” changed: choose it again to use it.</source>
         <translation>配置“{name}”已更改：请重新选择后使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="614"/>
+        <location filename="../../ui/main_window.py" line="611"/>
         <source>Cancelling: running work stops at its next safe point.</source>
         <translation>正在取消：进行中的操作将在下一个安全点停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="727"/>
+        <location filename="../../ui/main_window.py" line="724"/>
         <source>Language changed.</source>
         <translation>界面语言已更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="758"/>
+        <location filename="../../ui/main_window.py" line="755"/>
         <source>Dispense failed: order {order} record {record} — {reason}. A follow-up was opened.</source>
         <translation>出货失败：订单 {order} 记录 {record} — {reason}。已创建跟进。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="765"/>
+        <location filename="../../ui/main_window.py" line="762"/>
         <source>no reason given</source>
         <translation>未给出原因</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="829"/>
+        <location filename="../../ui/main_window.py" line="826"/>
         <source>No dispense result within 120 s for order(s) {orders}: the platform was asked; follow-up opened.</source>
         <translation>订单 {orders} 的出货指令 120 秒内没有结果：已向平台查询，并已创建跟进。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="839"/>
+        <location filename="../../ui/main_window.py" line="836"/>
         <source>The platform says the item is out for order(s) {orders}: their follow-ups closed by themselves; no refund is owed.</source>
         <translation>平台确认订单 {orders} 的商品已出货：相关跟进已自动关闭，无需退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="854"/>
+        <location filename="../../ui/main_window.py" line="851"/>
         <source>Quit with work running?</source>
         <translation>有操作正在进行，确定退出？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="855"/>
+        <location filename="../../ui/main_window.py" line="852"/>
         <source>Work is still running. Quit anyway?</source>
         <translation>仍有操作在进行。仍要退出吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="856"/>
+        <location filename="../../ui/main_window.py" line="853"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="857"/>
+        <location filename="../../ui/main_window.py" line="854"/>
         <source>Running work is cancelled at its next safe point; a request already sent finishes and its outcome is written to the journal before the console closes.</source>
         <translation>进行中的操作会在下一个安全点取消；已发出的请求会执行完毕，其结果在控制台关闭前写入日志。</translation>
     </message>
@@ -2201,6 +2206,786 @@ Paid on (platform date): {date}</source>
     </message>
 </context>
 <context>
+    <name>errorcodes</name>
+    <message>
+        <location filename="../../core/errorcodes.py" line="14"/>
+        <source>not authorized</source>
+        <translation>未授权</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="15"/>
+        <source>Appid is empty</source>
+        <translation>Appid 为空</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="16"/>
+        <location filename="../../core/errorcodes.py" line="44"/>
+        <source>Appid is invalid</source>
+        <translation>Appid 无效</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="17"/>
+        <source>application not supported</source>
+        <translation>应用不支持</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="18"/>
+        <source>invalid parameters</source>
+        <translation>参数无效</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="19"/>
+        <source>record not found</source>
+        <translation>记录不存在</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="20"/>
+        <source>payload signature invalid: check the sign key (merchant id)</source>
+        <translation>签名无效:请检查签名密钥(商户号)</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="23"/>
+        <location filename="../../core/errorcodes.py" line="29"/>
+        <location filename="../../core/errorcodes.py" line="47"/>
+        <source>machine offline</source>
+        <translation>设备离线</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="24"/>
+        <source>AppSecret is invalid</source>
+        <translation>AppSecret 无效</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="25"/>
+        <source>the action timed out on the platform</source>
+        <translation>操作执行超时</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="26"/>
+        <source>route not found</source>
+        <translation>路由不存在</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="27"/>
+        <source>merchant account expired</source>
+        <translation>商户已过期</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="28"/>
+        <source>merchant not verified</source>
+        <translation>商户未认证</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="30"/>
+        <location filename="../../core/errorcodes.py" line="48"/>
+        <source>machine not found</source>
+        <translation>设备不存在</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="31"/>
+        <source>this order (record) was already dispensed</source>
+        <translation>订单已出货</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="32"/>
+        <location filename="../../core/errorcodes.py" line="49"/>
+        <source>order expired: orders older than 20 minutes are not dispensed</source>
+        <translation>订单已过期:超过20分钟的订单不受理出货</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="35"/>
+        <location filename="../../core/errorcodes.py" line="52"/>
+        <source>order status does not allow this</source>
+        <translation>订单状态无效</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="36"/>
+        <source>product not found</source>
+        <translation>商品不存在</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="37"/>
+        <source>product is off sale</source>
+        <translation>商品已下架</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="38"/>
+        <location filename="../../core/errorcodes.py" line="54"/>
+        <source>not enough stock</source>
+        <translation>库存不足</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="39"/>
+        <source>order is already paid</source>
+        <translation>订单已支付</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="40"/>
+        <source>order payment failed</source>
+        <translation>订单支付失败</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="41"/>
+        <source>order is not paid</source>
+        <translation>订单未支付</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="43"/>
+        <source>Appid or AppSecret is empty</source>
+        <translation>Appid 或 AppSecret 为空</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="45"/>
+        <source>pickup code already used</source>
+        <translation>取货码已使用</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="46"/>
+        <source>no machine is linked</source>
+        <translation>未绑定设备</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="53"/>
+        <source>product is off the shelf</source>
+        <translation>商品已下架</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="60"/>
+        <source>machine is busy dispensing: wait for the current dispense to finish</source>
+        <translation>设备正在出货:请等待当前出货完成</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="65"/>
+        <source>the platform answered code 0 but not &quot;ok&quot;: treated as a failure</source>
+        <translation>平台返回 code 0 但消息不是 ok:按失败处理</translation>
+    </message>
+    <message>
+        <location filename="../../core/errorcodes.py" line="82"/>
+        <source>unknown error code</source>
+        <translation>未知错误代码</translation>
+    </message>
+</context>
+<context>
+    <name>faults</name>
+    <message>
+        <location filename="../../core/faults.py" line="55"/>
+        <source>{meaning}. Check: {check}</source>
+        <translation>{meaning}。检查:{check}</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="87"/>
+        <source>Slot missing</source>
+        <translation>货道不存在</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="88"/>
+        <source>the slot is not configured or not detected; check the slot setup on the machine</source>
+        <translation>货道未配置或未检测到,检查机器上的货道设置</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="95"/>
+        <source>Slot normal</source>
+        <translation>货道正常</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="96"/>
+        <source>nothing to do</source>
+        <translation>无需处理</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="100"/>
+        <source>Slot jammed</source>
+        <translation>货道卡货</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="101"/>
+        <source>open the cabinet and clear the stuck item from the spiral or belt</source>
+        <translation>打开柜门,清除卡在弹簧或履带上的商品</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="107"/>
+        <source>Slot motor fault</source>
+        <translation>货道电机故障</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="108"/>
+        <source>check the slot motor&apos;s plug and wiring; replace the motor if it does not turn</source>
+        <translation>检查货道电机插头和接线,电机不转则更换</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="115"/>
+        <source>Serial-port timeout</source>
+        <translation>串口超时</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="116"/>
+        <source>the control board did not answer; check the cable between the Android board and the control board, then restart the machine</source>
+        <translation>控制板无应答,检查安卓主板与控制板之间的连线,然后重启机器</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="128"/>
+        <source>The slot is not valid</source>
+        <translation>货道无效</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="129"/>
+        <source>check the slot name and the machine&apos;s slot configuration</source>
+        <translation>检查货道名称和机器的货道配置</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="133"/>
+        <source>No current in the motor or lock circuit</source>
+        <translation>负载无电流</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="134"/>
+        <source>check the plug and the wires of that slot&apos;s motor or lock</source>
+        <translation>检查该货道电机或电磁锁的插头和接线</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="140"/>
+        <source>The motor is short-circuited</source>
+        <translation>过流</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="141"/>
+        <source>unplug the slot&apos;s motor and check it and its wiring for a short</source>
+        <translation>拔下该货道电机,检查电机及接线是否短路</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="147"/>
+        <source>The motor turns but sends no feedback signal</source>
+        <translation>反馈错误</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="148"/>
+        <source>check the motor&apos;s feedback switch and its wire</source>
+        <translation>检查电机反馈开关及其连线</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="152"/>
+        <source>The drop sensor reports a problem</source>
+        <translation>出货检测错误</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="153"/>
+        <source>look for an item left on the lift and clean or check the drop sensor (light eye)</source>
+        <translation>检查升降台上是否有遗留商品,清洁或检查掉货检测光眼</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="160"/>
+        <source>No drop was detected: the item is jammed</source>
+        <translation>商品卡住</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="161"/>
+        <source>open the cabinet and free the item in that slot</source>
+        <translation>打开柜门,取出卡住的商品</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="165"/>
+        <source>The slot type does not match the configuration</source>
+        <translation>货道类型错误</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="166"/>
+        <source>check that the slot is set up as the right type (spiral, belt, lock)</source>
+        <translation>检查货道类型设置(弹簧、履带、电磁锁)是否正确</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="172"/>
+        <source>The slave board cannot be reached</source>
+        <translation>从板通信错误</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="173"/>
+        <source>check the wiring to the cabinet&apos;s slave board and its address setting</source>
+        <translation>检查柜体从板的连线和地址设置</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="179"/>
+        <source>The lift board did not answer in time</source>
+        <translation>升降机通信错误</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="180"/>
+        <source>check the lift board&apos;s cable and power</source>
+        <translation>检查升降控制板的连线和电源</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="184"/>
+        <source>The lift&apos;s upper limit switch is faulty</source>
+        <translation>升降机上限位故障</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="185"/>
+        <source>check the upper limit switch of the lift</source>
+        <translation>检查升降机上限位开关</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="189"/>
+        <source>The lift&apos;s lower limit switch is faulty</source>
+        <translation>升降机下限位故障</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="190"/>
+        <source>check the lower limit switch of the lift</source>
+        <translation>检查升降机下限位开关</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="194"/>
+        <source>An item was left on the lift</source>
+        <translation>升降台有货</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="195"/>
+        <source>remove the item from the lift and check the pickup door</source>
+        <translation>取出升降台上的商品并检查取货门</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="199"/>
+        <source>The lift motor has no current</source>
+        <translation>升降电机断路</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="200"/>
+        <source>check the lift motor&apos;s plug and wires</source>
+        <translation>检查升降电机的插头和接线</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="204"/>
+        <source>The lift motor is short-circuited</source>
+        <translation>升降电机短路</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="205"/>
+        <source>check the lift motor and its wiring for a short</source>
+        <translation>检查升降电机及接线是否短路</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="209"/>
+        <source>The lift encoder is faulty</source>
+        <translation>升降编码器故障</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="210"/>
+        <source>check the lift encoder and its cable</source>
+        <translation>检查升降编码器及其连线</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="217"/>
+        <source>The machine did not report a result within 120 s</source>
+        <translation>机器120秒内未上报结果</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="218"/>
+        <source>check that the machine is online; the item may or may not have dropped — ask the customer</source>
+        <translation>检查机器是否在线;商品可能已出或未出,请向顾客确认</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="237"/>
+        <source>Unknown slot status {raw!r}</source>
+        <translation>未知货道状态 {raw!r}</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="238"/>
+        <source>note the value and ask the platform&apos;s support</source>
+        <translation>记录该值并咨询平台客服</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="254"/>
+        <source>Unknown fault {raw!r}</source>
+        <translation>未知故障 {raw!r}</translation>
+    </message>
+    <message>
+        <location filename="../../core/faults.py" line="255"/>
+        <source>note the text and ask the platform&apos;s support</source>
+        <translation>记录该文字并咨询平台客服</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="73"/>
+        <source>The machine reported a failure without saying why</source>
+        <translation>机器报告出货失败但未说明原因</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="74"/>
+        <source>run a test dispense of the slot and watch the machine</source>
+        <translation>对该货道做一次测试出货并观察机器</translation>
+    </message>
+</context>
+<context>
+    <name>followup</name>
+    <message>
+        <location filename="../../core/followup.py" line="229"/>
+        <location filename="../../core/followup.py" line="408"/>
+        <source>{fault} — {meaning}</source>
+        <translation>{fault} — {meaning}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="234"/>
+        <location filename="../../core/followup.py" line="411"/>
+        <source>no fault text given</source>
+        <translation>未给出故障原因</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="238"/>
+        <location filename="../../core/followup.py" line="414"/>
+        <source>{failure}; slot status {floor}: {meaning}</source>
+        <translation>{failure};货道状态 {floor}:{meaning}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="253"/>
+        <location filename="../../core/followup.py" line="419"/>
+        <source>no result within {timeout} s of the dispense and the platform could not say ({found}): the item MAY HAVE DROPPED — check before refunding</source>
+        <translation>出货指令发出后 {timeout} 秒内没有结果，平台也无法确认（{found}）：商品可能已经掉落，退款前请先核实</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="298"/>
+        <location filename="../../core/followup.py" line="512"/>
+        <source>platform record (delivery {delivery})</source>
+        <translation>平台出货记录(出货 {delivery})</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="301"/>
+        <location filename="../../core/followup.py" line="515"/>
+        <source>platform record</source>
+        <translation>平台出货记录</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="305"/>
+        <location filename="../../core/followup.py" line="518"/>
+        <source>dispense action #{id} refused {code}</source>
+        <translation>出货操作 #{id} 被拒绝 {code}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="309"/>
+        <location filename="../../core/followup.py" line="521"/>
+        <source>dispense action #{id} refused</source>
+        <translation>出货操作 #{id} 被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="312"/>
+        <location filename="../../core/followup.py" line="522"/>
+        <source>no result after {seconds} s</source>
+        <translation>{seconds} 秒后仍无结果</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="315"/>
+        <location filename="../../core/followup.py" line="523"/>
+        <source>order record (the dispense&apos;s answer was lost)</source>
+        <translation>订单记录(出货的应答已丢失)</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="324"/>
+        <location filename="../../core/followup.py" line="427"/>
+        <source>the platform refused the dispense: code {code} {message}</source>
+        <translation>平台拒绝出货:代码 {code} {message}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="328"/>
+        <location filename="../../core/followup.py" line="432"/>
+        <source>the platform refused the dispense: code {code}</source>
+        <translation>平台拒绝出货:代码 {code}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="330"/>
+        <location filename="../../core/followup.py" line="437"/>
+        <source>the platform refused the dispense: {message}</source>
+        <translation>平台拒绝出货:{message}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="332"/>
+        <location filename="../../core/followup.py" line="440"/>
+        <source>the platform refused the dispense</source>
+        <translation>平台拒绝出货</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="341"/>
+        <location filename="../../core/followup.py" line="443"/>
+        <source>{refused} ({explanation})</source>
+        <translation>{refused}({explanation})</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="383"/>
+        <source>set_status</source>
+        <translation>设置状态</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="384"/>
+        <source>dispense</source>
+        <translation>出货</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="385"/>
+        <source>test_dispense</source>
+        <translation>测试出货</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="386"/>
+        <source>order_create</source>
+        <translation>新建订单</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="387"/>
+        <source>delivery_query</source>
+        <translation>查询出货记录</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="388"/>
+        <source>order_get</source>
+        <translation>查询订单</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="391"/>
+        <source>ok</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="392"/>
+        <source>refused</source>
+        <translation>被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="393"/>
+        <source>transport</source>
+        <translation>无应答</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="394"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="395"/>
+        <source>sent</source>
+        <translation>已发送</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="396"/>
+        <source>outcome unknown</source>
+        <translation>结果未知</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="399"/>
+        <source>customer may need a refund</source>
+        <translation>顾客可能需要退款</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="400"/>
+        <source>result unknown — check before refunding</source>
+        <translation>结果未知 — 退款前请先核实</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="401"/>
+        <source>suspicious failure callback — do not refund</source>
+        <translation>可疑的失败回调 — 请勿退款</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="448"/>
+        <source>callback #{id} reports the item dropped (confirmed)</source>
+        <translation>回调 #{id} 报告商品已掉落(已证实)</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="453"/>
+        <source>{failure} — the platform did not confirm it ({verdict}: {detail})</source>
+        <translation>{failure} — 平台未证实({verdict}:{detail})</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="460"/>
+        <source>refused {code} {message}</source>
+        <translation>被拒绝 {code} {message}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="465"/>
+        <source>{found} after the platform&apos;s {timeout} s: nothing dropped</source>
+        <translation>{found},已过平台的 {timeout} 秒:商品未掉落</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="471"/>
+        <source>platform record (delivery {delivery}) says {said}</source>
+        <translation>平台出货记录(出货 {delivery})显示 {said}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="476"/>
+        <source>the platform shows record {record} as {label}</source>
+        <translation>平台显示记录 {record} 为 {label}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="479"/>
+        <source>picked up</source>
+        <translation>已取货</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="480"/>
+        <source>success</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="481"/>
+        <source>still {status}</source>
+        <translation>仍为 {status}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="482"/>
+        <source>failed: {reason}</source>
+        <translation>失败:{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="483"/>
+        <source>no delivery id and no record to ask about</source>
+        <translation>没有出货编号,也没有可查询的记录</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="484"/>
+        <source>platform not reachable: {error}</source>
+        <translation>无法连接平台:{error}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="487"/>
+        <source>record {record} is not in order {order}</source>
+        <translation>记录 {record} 不在订单 {order} 中</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="492"/>
+        <source>no delivery id; the order&apos;s record {record} is {label}</source>
+        <translation>没有出货编号;订单的记录 {record} 为 {label}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="294"/>
+        <location filename="../../core/followup.py" line="495"/>
+        <source>callback #{id}</source>
+        <translation>回调 #{id}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="496"/>
+        <source>dispense action #{id}</source>
+        <translation>出货操作 #{id}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="499"/>
+        <source>the platform refused dispense action #{id} with {code} {message}</source>
+        <translation>平台以 {code} {message} 拒绝了出货操作 #{id}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="506"/>
+        <source>{found} (action #{id})</source>
+        <translation>{found}(操作 #{id})</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="527"/>
+        <source>{evidence}: {meaning}</source>
+        <translation>{evidence}:{meaning}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="532"/>
+        <source>confirmed failed ({evidence}): {meaning}</source>
+        <translation>已证实失败({evidence}):{meaning}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="537"/>
+        <source>{evidence}: {meaning} — but the item is already out ({out}): no refund is owed</source>
+        <translation>{evidence}:{meaning} — 但商品已出({out}):无需退款</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="545"/>
+        <source>closed by itself: the platform says the item is out ({evidence}); no refund is owed</source>
+        <translation>已自动关闭:平台显示商品已出({evidence});无需退款</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="553"/>
+        <source>the platform says the item is out ({evidence}) but a refund was already requested: check with the customer before paying it</source>
+        <translation>平台显示商品已出({evidence}),但已申请退款:退款前请与顾客核实</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="561"/>
+        <source>reported again ({source} #{id}): {meaning}</source>
+        <translation>再次报告({source} #{id}):{meaning}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="566"/>
+        <source>reported again ({source}): {meaning}</source>
+        <translation>再次报告({source}):{meaning}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="571"/>
+        <source>re-checked with the platform: {found}</source>
+        <translation>已向平台复查:{found}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="576"/>
+        <source>{kind} record {record}: {outcome}</source>
+        <translation>{kind} 记录 {record}:{outcome}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="581"/>
+        <source>{kind}: {outcome}</source>
+        <translation>{kind}:{outcome}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="586"/>
+        <source>{kind} record {record}: {outcome} ({code} {message})</source>
+        <translation>{kind} 记录 {record}:{outcome}({code} {message})</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="591"/>
+        <source>{kind}: {outcome} ({code} {message})</source>
+        <translation>{kind}:{outcome}({code} {message})</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="596"/>
+        <source>dispense record {record}: {found}</source>
+        <translation>出货 记录 {record}:{found}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="599"/>
+        <source>dispense: {found}</source>
+        <translation>出货:{found}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="600"/>
+        <source>follow-up opened: {reason}</source>
+        <translation>已新建跟进:{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="601"/>
+        <source>callback: {summary}</source>
+        <translation>回调:{summary}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="602"/>
+        <source>unpaid order expired (platform event)</source>
+        <translation>未支付订单已过期(平台事件)</translation>
+    </message>
+</context>
+<context>
+    <name>logfeed</name>
+    <message>
+        <location filename="../../tasks/logfeed.py" line="100"/>
+        <source>→ {method} {path}  [{action}] (try {attempt})</source>
+        <translation>→ {method} {path}  [{action}](第 {attempt} 次尝试)</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logfeed.py" line="109"/>
+        <source>→ {method} {path}  [{action}]</source>
+        <translation>→ {method} {path}  [{action}]</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logfeed.py" line="136"/>
+        <source>× {action}: {error} after {ms} ms</source>
+        <translation>× {action}:{ms} 毫秒后 {error}</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logfeed.py" line="149"/>
+        <source>code {code} {message}</source>
+        <translation>代码 {code} {message}</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logfeed.py" line="161"/>
+        <source>{mark} HTTP {status} {path}  [{action}] {head} in {ms} ms</source>
+        <translation>{mark} HTTP {status} {path}  [{action}] {head},用时 {ms} 毫秒</translation>
+    </message>
+</context>
+<context>
     <name>models</name>
     <message>
         <location filename="../../ui/models.py" line="38"/>
@@ -2234,7 +3019,7 @@ Paid on (platform date): {date}</source>
     </message>
     <message>
         <location filename="../../ui/models.py" line="147"/>
-        <location filename="../../ui/models.py" line="300"/>
+        <location filename="../../ui/models.py" line="307"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
@@ -2255,13 +3040,13 @@ Paid on (platform date): {date}</source>
     </message>
     <message>
         <location filename="../../ui/models.py" line="187"/>
-        <location filename="../../ui/models.py" line="289"/>
+        <location filename="../../ui/models.py" line="294"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
         <location filename="../../ui/models.py" line="188"/>
-        <location filename="../../ui/models.py" line="294"/>
+        <location filename="../../ui/models.py" line="299"/>
         <source>Product</source>
         <translation>商品</translation>
     </message>
@@ -2346,75 +3131,138 @@ Paid on (platform date): {date}</source>
         <translation>{who}，{when}</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="284"/>
+        <location filename="../../ui/models.py" line="289"/>
         <source>Opened (local)</source>
         <translation>创建时间（本地）</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="295"/>
+        <location filename="../../ui/models.py" line="300"/>
         <source>Paid on (platform date)</source>
         <translation>付款日期（平台日期）</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="285"/>
+        <location filename="../../ui/models.py" line="290"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="286"/>
+        <location filename="../../ui/models.py" line="291"/>
         <source>Trade id</source>
         <translation>交易号</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="287"/>
-        <location filename="../../ui/models.py" line="328"/>
+        <location filename="../../ui/models.py" line="292"/>
+        <location filename="../../ui/models.py" line="337"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="292"/>
+        <location filename="../../ui/models.py" line="297"/>
         <source>Machine</source>
         <translation>机器</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="293"/>
+        <location filename="../../ui/models.py" line="298"/>
         <source>Slot</source>
         <translation>货道</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="297"/>
+        <location filename="../../ui/models.py" line="302"/>
         <source>What happened</source>
         <translation>发生了什么</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="299"/>
+        <location filename="../../ui/models.py" line="306"/>
         <source>Evidence</source>
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="301"/>
+        <location filename="../../ui/models.py" line="308"/>
         <source>Last change</source>
         <translation>最后修改</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="303"/>
+        <location filename="../../ui/models.py" line="310"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="315"/>
+        <location filename="../../ui/models.py" line="322"/>
         <source>{order} · machine {machine} · {activity}</source>
         <translation>{order} · 机器 {machine} · {activity}</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="321"/>
+        <location filename="../../ui/models.py" line="330"/>
         <source>{n} follow-ups</source>
         <translation>{n} 个跟进</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="321"/>
+        <location filename="../../ui/models.py" line="330"/>
         <source>{n} follow-up</source>
         <translation>{n} 个跟进</translation>
+    </message>
+</context>
+<context>
+    <name>status</name>
+    <message>
+        <location filename="../../core/status.py" line="83"/>
+        <source>paid</source>
+        <translation>支付成功</translation>
+    </message>
+    <message>
+        <location filename="../../core/status.py" line="84"/>
+        <source>moved to refund</source>
+        <translation>转入退款</translation>
+    </message>
+    <message>
+        <location filename="../../core/status.py" line="85"/>
+        <source>closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <location filename="../../core/status.py" line="86"/>
+        <source>revoked</source>
+        <translation>已撤销</translation>
+    </message>
+    <message>
+        <location filename="../../core/status.py" line="87"/>
+        <source>customer paying</source>
+        <translation>用户支付中</translation>
+    </message>
+    <message>
+        <location filename="../../core/status.py" line="88"/>
+        <source>payment failed</source>
+        <translation>支付失败</translation>
+    </message>
+    <message>
+        <location filename="../../core/status.py" line="89"/>
+        <source>not paid yet</source>
+        <translation>未支付</translation>
+    </message>
+    <message>
+        <location filename="../../core/status.py" line="90"/>
+        <source>pickup-code order</source>
+        <translation>取货码订单</translation>
+    </message>
+    <message>
+        <location filename="../../core/status.py" line="132"/>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../core/status.py" line="141"/>
+        <source>cancelled</source>
+        <translation>订单取消</translation>
+    </message>
+    <message>
+        <location filename="../../core/status.py" line="142"/>
+        <source>picked up</source>
+        <translation>已取货</translation>
+    </message>
+    <message>
+        <location filename="../../core/status.py" line="143"/>
+        <source>not picked up</source>
+        <translation>未取货</translation>
     </message>
 </context>
 <context>
@@ -2553,6 +3401,592 @@ Paid on (platform date): {date}</source>
         <location filename="../../ui/texts.py" line="320"/>
         <source>at most {mm:02d}:{ss:02d} left (first seen here at {clock} local time; the order may be older)</source>
         <translation>最多剩余 {mm:02d}:{ss:02d}（于本地时间 {clock} 在此首次看到；订单可能更早）</translation>
+    </message>
+</context>
+<context>
+    <name>troubleshoot.checks</name>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="61"/>
+        <source>vending</source>
+        <translation>自动售货机</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="62"/>
+        <source>amusement</source>
+        <translation>娱乐机</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="63"/>
+        <source>claw</source>
+        <translation>娃娃机</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="64"/>
+        <source>borrow</source>
+        <translation>租借机</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="65"/>
+        <source>return</source>
+        <translation>归还机</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="66"/>
+        <source>locker</source>
+        <translation>储物柜</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="221"/>
+        <source>unknown: the platform sent no Date header</source>
+        <translation>未知:平台未返回 Date 头</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="227"/>
+        <source>Could not compare this computer&apos;s clock with the platform&apos;s.</source>
+        <translation>无法比较本机时钟与平台时钟。</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="241"/>
+        <source>in step with the platform (difference {size:.0f} s)</source>
+        <translation>与平台时间一致(相差 {size:.0f} 秒)</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="248"/>
+        <source>ahead of</source>
+        <translation>快于</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="250"/>
+        <source>behind</source>
+        <translation>慢于</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="257"/>
+        <source>this computer&apos;s clock is {duration} {how} the platform&apos;s: payload timestamps may be refused</source>
+        <translation>本机时钟{how}平台 {duration}:请求的时间戳可能被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="266"/>
+        <source>Set this computer&apos;s clock right (turn on automatic time / NTP). Signed payloads carry this computer&apos;s time and the platform may refuse them.</source>
+        <translation>请校准本机时钟(开启自动对时/NTP)。签名请求带有本机时间,平台可能拒绝。</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="277"/>
+        <source>{seconds:.0f} s</source>
+        <translation>{seconds:.0f} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="280"/>
+        <source>{v:.0f} min</source>
+        <translation>{v:.0f} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="281"/>
+        <source>{v:.1f} h</source>
+        <translation>{v:.1f} 小时</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="314"/>
+        <source>The machine list could not be read: {listing_error}</source>
+        <translation>无法读取机器列表:{listing_error}</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="329"/>
+        <source>{label}: not in this merchant&apos;s machine list</source>
+        <translation>{label}:不在本商户的机器列表中</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="336"/>
+        <source>The platform answers for the machine but does not list it: check that it is bound to this merchant.</source>
+        <translation>平台能查询到该机器,但列表中没有:请确认机器已绑定到本商户。</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="350"/>
+        <source>machine {no}: {detail_error}</source>
+        <translation>机器 {no}:{detail_error}</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="360"/>
+        <source>; last notice: {notice}</source>
+        <translation>;最近通知:{notice}</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="371"/>
+        <source>OFFLINE{last}</source>
+        <translation>离线{last}</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="374"/>
+        <source>The platform cannot reach the machine: dispenses will be refused. Check its power and network (SIM / Wi-Fi), then restart the vending app.</source>
+        <translation>平台无法连接机器,出货会被拒绝。请检查电源和网络(SIM 卡/Wi-Fi),然后重启售货应用。</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="388"/>
+        <source>online, but not in operation{last}</source>
+        <translation>在线,但未营业{last}</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="393"/>
+        <source>The machine is switched out of operation on the platform.</source>
+        <translation>机器在平台上被设为停止营业。</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="405"/>
+        <source>online{last}</source>
+        <translation>在线{last}</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="418"/>
+        <source>the platform reports no cabinets</source>
+        <translation>平台未返回柜体</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="426"/>
+        <source>not reported</source>
+        <translation>平台未返回机器类型</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="438"/>
+        <source>type {t} (unknown)</source>
+        <translation>类型 {t}(未知)</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="453"/>
+        <source>not set: prices show without a currency</source>
+        <translation>未设置:价格不显示币种</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="470"/>
+        <source>the platform lists no slots</source>
+        <translation>平台未返回任何货道</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="482"/>
+        <source>{faulty} faulty ({v})</source>
+        <translation>故障 {faulty} 个({v})</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="491"/>
+        <source>{empty} empty ({v})</source>
+        <translation>缺货 {empty} 个({v})</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="500"/>
+        <source>{low} low ({v})</source>
+        <translation>库存低 {low} 个({v})</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="505"/>
+        <source>{total} slots</source>
+        <translation>共 {total} 个货道</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="510"/>
+        <source>{head}, all stocked</source>
+        <translation>{head},库存正常</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="514"/>
+        <source>{head}: {parts}</source>
+        <translation>{head}:{parts}</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="516"/>
+        <source>; </source>
+        <translation>;</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="527"/>
+        <source>last {days} days</source>
+        <translation>最近 {days} 天</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="535"/>
+        <source>no failed dispense in the journal ({v} results, {window})</source>
+        <translation>日志中无出货失败({window}共 {v} 次结果)</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="547"/>
+        <source>slot unknown</source>
+        <translation>货道未知</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="554"/>
+        <source>{count} failed dispense in the {window}, {today} today: {slots}</source>
+        <translation>{window}出货失败 {count} 次,今天 {today} 次:{slots}</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="559"/>
+        <source>{count} failed dispenses in the {window}, {today} today: {slots}</source>
+        <translation>{window}出货失败 {count} 次,今天 {today} 次:{slots}</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="566"/>
+        <source>, </source>
+        <translation>,</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="616"/>
+        <source>not checked: the platform did not answer the ping ({ping_error})</source>
+        <translation>未检查:平台未响应 ping({ping_error})</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="630"/>
+        <source>Check this computer&apos;s network, the profile&apos;s base URL and its credentials.</source>
+        <translation>请检查本机网络、配置的平台地址和凭据。</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="661"/>
+        <source>not found on the platform (code {code}, {message})</source>
+        <translation>平台上找不到该机器(代码 {code},{message})</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="679"/>
+        <source>the platform answered in {ms:.0f} ms (slow)</source>
+        <translation>平台响应用时 {ms:.0f} 毫秒(较慢)</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="683"/>
+        <source>the platform answered in {ms:.0f} ms</source>
+        <translation>平台响应用时 {ms:.0f} 毫秒</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="690"/>
+        <source>{url}: calls may time out</source>
+        <translation>{url}:请求可能超时</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="745"/>
+        <source>could not read the slots: {products_error}</source>
+        <translation>无法读取货道:{products_error}</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/checks.py" line="763"/>
+        <source>the journal could not be read: {history_error}</source>
+        <translation>无法读取日志:{history_error}</translation>
+    </message>
+</context>
+<context>
+    <name>troubleshoot.history</name>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="192"/>
+        <source>slot status {floor_status}</source>
+        <translation>货道状态 {floor_status}</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="195"/>
+        <source>no reason given</source>
+        <translation>未说明原因</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="208"/>
+        <source> (slot status {floor_status}: {v})</source>
+        <translation>(货道状态 {floor_status}:{v})</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="214"/>
+        <source>{head}: {meaning}</source>
+        <translation>{head}:{meaning}</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="259"/>
+        <source>slot {slot}</source>
+        <translation>货道 {slot}</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="264"/>
+        <source>product {product_id} (slot unknown)</source>
+        <translation>商品 {product_id}(货道未知)</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="269"/>
+        <source>order {order_id} record {record_id} (slot unknown)</source>
+        <translation>订单 {order_id} 记录 {record_id}(货道未知)</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="278"/>
+        <source>test dispense</source>
+        <translation>测试出货</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="280"/>
+        <source>dispense</source>
+        <translation>出货</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="283"/>
+        <source> (platform record)</source>
+        <translation>(平台出货记录)</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="287"/>
+        <source>OK</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="292"/>
+        <source>FAILED — {v}</source>
+        <translation>失败 — {v}</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="337"/>
+        <source> ({failures} in {window}, last {last})</source>
+        <translation>({window}{failures},最近一次 {last})</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="341"/>
+        <location filename="../../troubleshoot/history.py" line="516"/>
+        <source>{count} failure</source>
+        <translation>失败 {count} 次</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="342"/>
+        <location filename="../../troubleshoot/history.py" line="517"/>
+        <source>{count} failures</source>
+        <translation>失败 {count} 次</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="484"/>
+        <source>In {window}: {results}, {failed} failed ({n_today} today).</source>
+        <translation>{window}:{results},失败 {failed} 次(今天 {n_today} 次)。</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="492"/>
+        <source>{count} dispense result</source>
+        <translation>出货结果 {count} 次</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="493"/>
+        <source>{count} dispense results</source>
+        <translation>出货结果 {count} 次</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="509"/>
+        <source>{failures} on a slot the journal cannot tell (orders {orders}): {faults}.</source>
+        <translation>{failures},无法确定货道(订单 {orders}):{faults}。</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="540"/>
+        <source>Slot {slot} failed {times} ({when}; last {last}): {faults}.</source>
+        <translation>货道 {slot} 失败 {times}({when};最近 {last}):{faults}。</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="548"/>
+        <source>{count} time</source>
+        <translation>{count} 次</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="549"/>
+        <source>{count} times</source>
+        <translation>{count} 次</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="571"/>
+        <source>{requests} refused by the platform (last: code {code}, {said}).</source>
+        <translation>平台拒绝了 {requests}(最近:代码 {code},{said})。</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="578"/>
+        <source>{count} dispense request</source>
+        <translation>{count} 次出货请求</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="579"/>
+        <source>{count} dispense requests</source>
+        <translation>{count} 次出货请求</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="589"/>
+        <source>{reports} the platform does not confirm (cross-check: suspicious): not counted.</source>
+        <translation>{reports}未得到平台证实(核对结果:可疑),未计入。</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="596"/>
+        <source>{count} failure report</source>
+        <translation>{count} 次失败回调</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="597"/>
+        <source>{count} failure reports</source>
+        <translation>{count} 次失败回调</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="605"/>
+        <source>{results} could belong to this machine or another with the same slot name: not counted.</source>
+        <translation>{results}无法确定属于本机还是同名货道的其他机器,未计入。</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="612"/>
+        <source>{count} test-dispense result</source>
+        <translation>{count} 次测试出货结果</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="613"/>
+        <source>{count} test-dispense results</source>
+        <translation>{count} 次测试出货结果</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="460"/>
+        <location filename="../../troubleshoot/history.py" line="663"/>
+        <source>the last {days} days</source>
+        <translation>最近 {days} 天</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="462"/>
+        <location filename="../../troubleshoot/history.py" line="665"/>
+        <source>the last 24 hours</source>
+        <translation>最近 24 小时</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="472"/>
+        <source>No dispense results for this machine in the journal in {window}.</source>
+        <translation>日志中{window}没有本机的出货结果。</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="525"/>
+        <source>{today} today</source>
+        <translation>今天 {today} 次</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="529"/>
+        <source>{today} today, {failures} in {window}</source>
+        <translation>今天 {today} 次,{window}共 {failures} 次</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/history.py" line="561"/>
+        <source>{unknown_slot} slot unknown</source>
+        <translation>{unknown_slot} 次货道未知</translation>
+    </message>
+</context>
+<context>
+    <name>troubleshoot.slots</name>
+    <message>
+        <location filename="../../troubleshoot/slots.py" line="27"/>
+        <source>Faulty</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/slots.py" line="28"/>
+        <source>Empty</source>
+        <translation>缺货</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/slots.py" line="29"/>
+        <source>Low stock</source>
+        <translation>库存低</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/slots.py" line="30"/>
+        <source>OK</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/slots.py" line="34"/>
+        <source>faulty</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/slots.py" line="35"/>
+        <source>empty</source>
+        <translation>缺货</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/slots.py" line="36"/>
+        <source>low stock</source>
+        <translation>库存低</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/slots.py" line="37"/>
+        <source>ok</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/slots.py" line="95"/>
+        <source>{stock} of {capacity}</source>
+        <translation>{stock}/{capacity} 件</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/slots.py" line="104"/>
+        <source>; also {status} ({stock})</source>
+        <translation>;且{status}({stock})</translation>
+    </message>
+    <message>
+        <location filename="../../troubleshoot/slots.py" line="113"/>
+        <source>{word} ({stock})</source>
+        <translation>{word}({stock})</translation>
+    </message>
+</context>
+<context>
+    <name>vendctl</name>
+    <message>
+        <location filename="../../cli.py" line="1008"/>
+        <source>Faulty slots:</source>
+        <translation>故障货道:</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1016"/>
+        <source>Dispense history (this computer&apos;s journal):</source>
+        <translation>出货记录(本机日志):</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1483"/>
+        <source>OPEN</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1484"/>
+        <source>REFUND_REQUESTED</source>
+        <translation>已申请退款</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1485"/>
+        <source>REFUNDED</source>
+        <translation>已退款</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1486"/>
+        <source>DISMISSED</source>
+        <translation>已忽略</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1509"/>
+        <source>#{id}  {state}  order {order} record {record} on machine {machine}  {time}</source>
+        <translation>#{id}  {state}  订单 {order} 记录 {record} 机器 {machine}  {time}</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1517"/>
+        <source>#{id}  {state}  order {order} on machine {machine}  {time}</source>
+        <translation>#{id}  {state}  订单 {order} 机器 {machine}  {time}</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1525"/>
+        <source>product {id}</source>
+        <translation>商品 {id}</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1527"/>
+        <source>product ?</source>
+        <translation>商品 ?</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1529"/>
+        <source>amount {amount}  trade {trade}  slot {slot}  {product}  paid on {date}</source>
+        <translation>金额 {amount}  交易号 {trade}  货道 {slot}  {product}  支付日期 {date}</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1540"/>
+        <source>{reason}: {meaning}</source>
+        <translation>{reason}:{meaning}</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1545"/>
+        <source>evidence: {evidence}  last change: {who} at {when}</source>
+        <translation>依据:{evidence}  最近更改:{who},{when}</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1551"/>
+        <source>note: </source>
+        <translation>备注:</translation>
     </message>
 </context>
 </TS>
