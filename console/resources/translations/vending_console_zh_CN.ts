@@ -1854,353 +1854,353 @@ Paid on (platform date): {date}</source>
     <name>TroubleshootView</name>
     <message>
         <location filename="../../ui/main_window.py" line="72"/>
-        <location filename="../../ui/troubleshoot_view.py" line="72"/>
+        <location filename="../../ui/troubleshoot_view.py" line="73"/>
         <source>Troubleshoot</source>
         <translation>故障排查</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="74"/>
+        <location filename="../../ui/troubleshoot_view.py" line="75"/>
         <source>Machine</source>
         <translation>机器</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="75"/>
+        <location filename="../../ui/troubleshoot_view.py" line="76"/>
         <source>Online state</source>
         <translation>在线状态</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="76"/>
+        <location filename="../../ui/troubleshoot_view.py" line="77"/>
         <source>Cabinets</source>
         <translation>货柜</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="77"/>
+        <location filename="../../ui/troubleshoot_view.py" line="78"/>
         <source>Machine type</source>
         <translation>机型</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="78"/>
+        <location filename="../../ui/troubleshoot_view.py" line="79"/>
         <source>Currency</source>
         <translation>币种</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="79"/>
+        <location filename="../../ui/troubleshoot_view.py" line="80"/>
         <source>Ping latency</source>
         <translation>连接延迟</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="80"/>
+        <location filename="../../ui/troubleshoot_view.py" line="81"/>
         <source>Clock skew</source>
         <translation>时钟偏差</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="81"/>
-        <location filename="../../ui/troubleshoot_view.py" line="483"/>
+        <location filename="../../ui/troubleshoot_view.py" line="82"/>
+        <location filename="../../ui/troubleshoot_view.py" line="484"/>
         <source>Slots</source>
         <translation>货道</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="82"/>
+        <location filename="../../ui/troubleshoot_view.py" line="83"/>
         <source>History</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="85"/>
+        <location filename="../../ui/troubleshoot_view.py" line="86"/>
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="86"/>
+        <location filename="../../ui/troubleshoot_view.py" line="87"/>
         <source>WARN</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="87"/>
+        <location filename="../../ui/troubleshoot_view.py" line="88"/>
         <source>FAIL</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="95"/>
+        <location filename="../../ui/troubleshoot_view.py" line="96"/>
         <source>Slot</source>
         <translation>货道</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="96"/>
+        <location filename="../../ui/troubleshoot_view.py" line="97"/>
         <source>Cabinet</source>
         <translation>货柜</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="97"/>
+        <location filename="../../ui/troubleshoot_view.py" line="98"/>
         <source>Product</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="98"/>
+        <location filename="../../ui/troubleshoot_view.py" line="99"/>
         <source>Price</source>
         <translation>价格</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="99"/>
+        <location filename="../../ui/troubleshoot_view.py" line="100"/>
         <source>Stock</source>
         <translation>库存</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="100"/>
+        <location filename="../../ui/troubleshoot_view.py" line="101"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="102"/>
+        <location filename="../../ui/troubleshoot_view.py" line="103"/>
         <source>No machine chosen: pick one on the Machines &amp;&amp; orders tab.</source>
         <translation>未选择机器：请在“机器与订单”页中选择一台。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="105"/>
+        <location filename="../../ui/troubleshoot_view.py" line="106"/>
         <source>Machine {no}: not checked yet — press Check again.</source>
         <translation>机器 {no}：尚未检查 — 请点击“重新检查”。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="108"/>
+        <location filename="../../ui/troubleshoot_view.py" line="109"/>
         <source>Checking machine {no}…</source>
         <translation>正在检查机器 {no}…</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="109"/>
+        <location filename="../../ui/troubleshoot_view.py" line="110"/>
         <source>Machine {no} — {label}: {verdict} (checked {when})</source>
         <translation>机器 {no} — {label}：{verdict}（检查于 {when}）</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="113"/>
+        <location filename="../../ui/troubleshoot_view.py" line="114"/>
         <source>all checks passed</source>
         <translation>所有检查均通过</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="114"/>
+        <location filename="../../ui/troubleshoot_view.py" line="115"/>
         <source>works, with warnings</source>
         <translation>可以工作，但有警告</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="115"/>
+        <location filename="../../ui/troubleshoot_view.py" line="116"/>
         <source>PROBLEMS FOUND</source>
         <translation>发现问题</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="117"/>
+        <location filename="../../ui/troubleshoot_view.py" line="118"/>
         <source>Machine {no} was not checked: {error}</source>
         <translation>机器 {no} 未能检查：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="118"/>
+        <location filename="../../ui/troubleshoot_view.py" line="119"/>
         <source>No faulty slot: no slot&apos;s last dispense result in the journal is a failure.</source>
         <translation>没有故障货道：日志中没有哪个货道的最近一次出货结果是失败。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="122"/>
+        <location filename="../../ui/troubleshoot_view.py" line="123"/>
         <source>Faulty slots (last result a failure) — what it means and what to check:</source>
         <translation>故障货道（最近一次结果为失败）— 含义及需要检查的地方：</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="125"/>
+        <location filename="../../ui/troubleshoot_view.py" line="126"/>
         <source>{shown} of {total} slots · {faulty} faulty · {empty} empty · {low} low</source>
         <translation>显示 {shown} / {total} 个货道 · {faulty} 个故障 · {empty} 个缺货 · {low} 个库存低</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="128"/>
+        <location filename="../../ui/troubleshoot_view.py" line="129"/>
         <source>Choose a slot in the table to see its state or test it.</source>
         <translation>在表格中选择一个货道，查看其状态或进行测试。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="131"/>
+        <location filename="../../ui/troubleshoot_view.py" line="132"/>
         <source>&amp;Test-dispense slot…</source>
         <translation>测试出货(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="132"/>
+        <location filename="../../ui/troubleshoot_view.py" line="133"/>
         <source>&amp;Test-dispense {slot}…</source>
         <translation>测试出货 {slot}(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="133"/>
+        <location filename="../../ui/troubleshoot_view.py" line="134"/>
         <source>Drop one item from the chosen slot to see whether it works (asks first)</source>
         <translation>从选中的货道出一件商品，检查它是否正常（会先确认）</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="136"/>
+        <location filename="../../ui/troubleshoot_view.py" line="137"/>
         <source>Test-dispense slot {slot}?</source>
         <translation>测试货道 {slot} 出货？</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="137"/>
+        <location filename="../../ui/troubleshoot_view.py" line="138"/>
         <source>Test-dispense slot {slot}{product} on machine {no}?</source>
         <translation>在机器 {no} 上测试货道 {slot}{product} 出货？</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="140"/>
+        <location filename="../../ui/troubleshoot_view.py" line="141"/>
         <source>Test dispense</source>
         <translation>测试出货</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="141"/>
+        <location filename="../../ui/troubleshoot_view.py" line="142"/>
         <source>An item will drop from slot {slot} now: have someone at the machine to take it. The machine is locked until it reports; a test dispense is never retried.</source>
         <translation>货道 {slot} 将立即掉落一件商品：请安排人员在机器旁取走。机器报告结果前会被锁定；测试出货绝不会自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="146"/>
+        <location filename="../../ui/troubleshoot_view.py" line="147"/>
         <source> The machine is OFFLINE: the platform will probably refuse.</source>
         <translation>该机器离线：平台很可能会拒绝。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="149"/>
+        <location filename="../../ui/troubleshoot_view.py" line="150"/>
         <source>Nothing was sent.</source>
         <translation>未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="150"/>
+        <location filename="../../ui/troubleshoot_view.py" line="151"/>
         <source>Machine {no} is dispensing an order: wait for its result before testing a slot. Nothing was sent.</source>
         <translation>机器 {no} 正在为订单出货：请等待结果后再测试货道。未发送任何请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="155"/>
+        <location filename="../../ui/troubleshoot_view.py" line="156"/>
         <source>Sending the test dispense of slot {slot} to machine {no}…</source>
         <translation>正在向机器 {no} 发送货道 {slot} 的测试出货指令…</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="158"/>
+        <location filename="../../ui/troubleshoot_view.py" line="159"/>
         <source>Machine {no} is locked: test-dispensing slot {slot}, delivery {delivery}. Waiting for the machine&apos;s result (Cancel stops waiting, not the machine).</source>
         <translation>机器 {no} 已锁定：正在测试货道 {slot}，出货单 {delivery}。正在等待机器的结果（“取消”只停止等待，不会停止机器）。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="163"/>
+        <location filename="../../ui/troubleshoot_view.py" line="164"/>
         <source>Test dispense of slot {slot} worked: the item dropped{delivery}.</source>
         <translation>货道 {slot} 测试出货成功：商品已掉落{delivery}。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="166"/>
+        <location filename="../../ui/troubleshoot_view.py" line="167"/>
         <source>Test dispense of slot {slot} FAILED{delivery}: {detail}</source>
         <translation>货道 {slot} 测试出货失败{delivery}：{detail}</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="169"/>
+        <location filename="../../ui/troubleshoot_view.py" line="170"/>
         <source>Test dispense of slot {slot}: no result{delivery} — {detail}</source>
         <translation>货道 {slot} 测试出货：无结果{delivery} — {detail}</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="172"/>
+        <location filename="../../ui/troubleshoot_view.py" line="173"/>
         <source>Slot {slot} was not test-dispensed: {error}</source>
         <translation>货道 {slot} 未进行测试出货：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="173"/>
+        <location filename="../../ui/troubleshoot_view.py" line="174"/>
         <source>Callback #{id} at {when}: deliver_status {deliver}, floor_status {floor}, error_msg “{error}”, channel_name {channel}.</source>
         <translation>回调 #{id}，时间 {when}：deliver_status {deliver}，floor_status {floor}，error_msg “{error}”，channel_name {channel}。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="178"/>
+        <location filename="../../ui/troubleshoot_view.py" line="179"/>
         <source>The platform&apos;s dispense record gave the result; the machine&apos;s callback had not arrived a few seconds later (the log pane shows it when it does).</source>
         <translation>结果来自平台的出货记录；几秒后机器的回调仍未到达（到达时会显示在日志窗格中）。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="183"/>
+        <location filename="../../ui/troubleshoot_view.py" line="184"/>
         <source>History from the journal (last 7 days)</source>
         <translation>日志中的历史（最近 7 天）</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="184"/>
+        <location filename="../../ui/troubleshoot_view.py" line="185"/>
         <source>Recent dispense results:</source>
         <translation>最近的出货结果：</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="185"/>
+        <location filename="../../ui/troubleshoot_view.py" line="186"/>
         <source>The journal was not read: no history.</source>
         <translation>未读取日志：没有历史。</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="206"/>
+        <location filename="../../ui/troubleshoot_view.py" line="207"/>
         <source>Check</source>
         <translation>检查项</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="210"/>
+        <location filename="../../ui/troubleshoot_view.py" line="211"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="215"/>
+        <location filename="../../ui/troubleshoot_view.py" line="216"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="407"/>
+        <location filename="../../ui/troubleshoot_view.py" line="408"/>
         <source>Ping the platform and read the machine, its slots and the journal again</source>
         <translation>重新连接平台，并再次读取机器、货道和日志</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="519"/>
+        <location filename="../../ui/troubleshoot_view.py" line="520"/>
         <source>Health</source>
         <translation>健康状况</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="518"/>
+        <location filename="../../ui/troubleshoot_view.py" line="519"/>
         <source>Slots (all cabinets)</source>
         <translation>货道（所有货柜）</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="405"/>
+        <location filename="../../ui/troubleshoot_view.py" line="406"/>
         <source>Check a&amp;gain</source>
         <translation>重新检查(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="428"/>
+        <location filename="../../ui/troubleshoot_view.py" line="429"/>
         <source>Health checks</source>
         <translation>健康检查</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="444"/>
+        <location filename="../../ui/troubleshoot_view.py" line="445"/>
         <source>Recent dispense results</source>
         <translation>最近的出货结果</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="463"/>
+        <location filename="../../ui/troubleshoot_view.py" line="464"/>
         <source>slot or product, e.g. A12 or cola</source>
         <translation>货道或商品，例如 A12 或 可乐</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="466"/>
+        <location filename="../../ui/troubleshoot_view.py" line="467"/>
         <source>Fi&amp;lter:</source>
         <translation>筛选(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="468"/>
+        <location filename="../../ui/troubleshoot_view.py" line="469"/>
         <source>&amp;Problems only</source>
         <translation>只看有问题的(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="470"/>
+        <location filename="../../ui/troubleshoot_view.py" line="471"/>
         <source>Show only faulty, empty and low slots</source>
         <translation>只显示故障、缺货和库存低的货道</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="541"/>
+        <location filename="../../ui/troubleshoot_view.py" line="542"/>
         <source>Health: all {count} checks OK</source>
         <translation>健康状况：全部 {count} 项检查正常</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="546"/>
+        <location filename="../../ui/troubleshoot_view.py" line="547"/>
         <source>{check} {result}: {summary}</source>
         <translation>{check} {result}：{summary}</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="553"/>
+        <location filename="../../ui/troubleshoot_view.py" line="554"/>
         <source>Health: {ok} of {count} checks OK — {problems}</source>
         <translation>健康状况：{count} 项检查中 {ok} 项正常 — {problems}</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="560"/>
+        <location filename="../../ui/troubleshoot_view.py" line="561"/>
         <source>Every check is on the Health tab below</source>
         <translation>全部检查项见下方“健康状况”标签页</translation>
     </message>
     <message>
-        <location filename="../../ui/troubleshoot_view.py" line="878"/>
+        <location filename="../../ui/troubleshoot_view.py" line="919"/>
         <source> (delivery {delivery})</source>
         <translation>（出货单 {delivery}）</translation>
     </message>
@@ -3919,72 +3919,72 @@ Paid on (platform date): {date}</source>
 <context>
     <name>vendctl</name>
     <message>
-        <location filename="../../cli.py" line="1008"/>
+        <location filename="../../cli.py" line="1060"/>
         <source>Faulty slots:</source>
         <translation>故障货道:</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1016"/>
+        <location filename="../../cli.py" line="1068"/>
         <source>Dispense history (this computer&apos;s journal):</source>
         <translation>出货记录(本机日志):</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1483"/>
+        <location filename="../../cli.py" line="1553"/>
         <source>OPEN</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1484"/>
+        <location filename="../../cli.py" line="1554"/>
         <source>REFUND_REQUESTED</source>
         <translation>已申请退款</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1485"/>
+        <location filename="../../cli.py" line="1555"/>
         <source>REFUNDED</source>
         <translation>已退款</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1486"/>
+        <location filename="../../cli.py" line="1556"/>
         <source>DISMISSED</source>
         <translation>已忽略</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1509"/>
+        <location filename="../../cli.py" line="1579"/>
         <source>#{id}  {state}  order {order} record {record} on machine {machine}  {time}</source>
         <translation>#{id}  {state}  订单 {order} 记录 {record} 机器 {machine}  {time}</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1517"/>
+        <location filename="../../cli.py" line="1587"/>
         <source>#{id}  {state}  order {order} on machine {machine}  {time}</source>
         <translation>#{id}  {state}  订单 {order} 机器 {machine}  {time}</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1525"/>
+        <location filename="../../cli.py" line="1595"/>
         <source>product {id}</source>
         <translation>商品 {id}</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1527"/>
+        <location filename="../../cli.py" line="1597"/>
         <source>product ?</source>
         <translation>商品 ?</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1529"/>
+        <location filename="../../cli.py" line="1599"/>
         <source>amount {amount}  trade {trade}  slot {slot}  {product}  paid on {date}</source>
         <translation>金额 {amount}  交易号 {trade}  货道 {slot}  {product}  支付日期 {date}</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1540"/>
+        <location filename="../../cli.py" line="1610"/>
         <source>{reason}: {meaning}</source>
         <translation>{reason}:{meaning}</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1545"/>
+        <location filename="../../cli.py" line="1615"/>
         <source>evidence: {evidence}  last change: {who} at {when}</source>
         <translation>依据:{evidence}  最近更改:{who},{when}</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1551"/>
+        <location filename="../../cli.py" line="1621"/>
         <source>note: </source>
         <translation>备注:</translation>
     </message>
