@@ -27,6 +27,12 @@ from console.journal.rows import (
 
 log = logging.getLogger(__name__)
 
+# What recording a callback needs to know, in one query (?1 profile, ?2 order, ?3 record,
+# ?4 dedupe key), read before its insert (the callback's own row changes none of it):
+# the first counted callback with the same key (a repeat is recorded as its duplicate);
+# the order's machine as the journal knows it, else its latest action's; whether a
+# dispense of the record awaits its result; the record's newest open or refund-requested
+# follow-up (id, state). With no order, only the first column means anything.
 _CALLBACK_CONTEXT_SQL = """
     SELECT
         (SELECT id FROM callbacks
@@ -39,10 +45,6 @@ _CALLBACK_CONTEXT_SQL = """
              ORDER BY id DESC LIMIT 1),
             '')
 """
-
-
-# A follow-up with what staff need to refund, joined at read time: the order as the
-# platform last gave it (``note_order_details``), who made the last change, and the
 
 
 class _CallbackContext(NamedTuple):

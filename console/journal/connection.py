@@ -24,6 +24,7 @@ class JournalError(RuntimeError):
     """The journal cannot do what was asked (closed, unknown id, newer schema, ...)."""
 
 
+# The local UTC offset, cached for the minute it was looked up in: asking the C
 # library for it (``astimezone()``) costs more than the rest of journalling a
 # callback under load, and offsets change on the hour at most.
 _offset_cache: tuple[int, timezone] | None = None
@@ -46,12 +47,6 @@ def iso(ts: float) -> str:
         return datetime.fromtimestamp(ts, _local_zone(ts)).isoformat(timespec="milliseconds")
     except (OverflowError, OSError, ValueError):
         return f"@{ts}"
-
-
-# What recording a callback needs to know, in one query (?1 profile, ?2 order, ?3 record,
-# ?4 dedupe key), read before its insert (the callback's own row changes none of it):
-# the first counted callback with the same key (a repeat is recorded as its duplicate);
-# the order's machine as the journal knows it, else its latest action's; whether a
 
 
 def _restrict(path: Path) -> None:
