@@ -159,7 +159,8 @@ class JournalBase:
     profile_name: str
     platform: str
     profile: str
-    schema_version: int
+    schema_version: int  # PRAGMA user_version (console.journal.schema)
+    revision: str  # the Alembic revision
     recovered: tuple[ActionRow, ...]
     _clock: Callable[[], float]
     _lock: threading.RLock

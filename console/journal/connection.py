@@ -1,4 +1,4 @@
-"""Opening the journal's SQLite file, its schema migrations, and the time helpers.
+"""Opening the journal's SQLite file, checking its schema revision, and the time helpers.
 
 (Split out of ``store.py``; the rules in its docstring hold here.)
 """
@@ -13,7 +13,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from console.journal.schema import MIGRATIONS
+from console.journal.schema import HEAD_REVISION, REVISIONS
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +22,14 @@ BUSY_TIMEOUT_S = 10.0
 
 class JournalError(RuntimeError):
     """The journal cannot do what was asked (closed, unknown id, newer schema, ...)."""
+
+
+class NewerSchema(JournalError):
+    """The journal was made by a newer Vending Console: its schema is unknown here."""
+
+
+class JournalUnavailable(JournalError):
+    """The journal's database cannot be reached or opened (path, server, password)."""
 
 
 # The local UTC offset, cached for the minute it was looked up in: asking the C
@@ -92,28 +100,39 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the schema to the newest version; returns the version."""
-    target = len(MIGRATIONS)
-    current = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    if current > target:
-        raise JournalError(
-            f"the journal has schema version {current}, newer than this console "
-            f"understands ({target}); update the console"
-        )
-    while current < target:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            # Another process may have migrated while we waited for the lock.
-            current = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            if current < target:
-                for statement in MIGRATIONS[current]:
-                    conn.execute(statement)
-                current += 1
-                conn.execute(f"PRAGMA user_version = {current}")
-            conn.execute("COMMIT")
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("ROLLBACK")
-            raise
-    return current
+def _stamp(conn: sqlite3.Connection) -> tuple[str, int] | None:
+    """The journal's Alembic revision and ``PRAGMA user_version``, in one query; None
+    when it has no revision (empty, or from before Alembic)."""
+    try:
+        row = conn.execute(
+            "SELECT version_num, (SELECT user_version FROM pragma_user_version) "
+            "FROM alembic_version"
+        ).fetchone()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return None
+        raise
+    return None if row is None else (str(row[0]), int(row[1]))
+
+
+def ensure_schema(conn: sqlite3.Connection, path: Path) -> tuple[str, int]:
+    """Make sure the journal file is at the newest revision; returns (revision,
+    ``PRAGMA user_version``).
+
+    One query when it already is (every open but the first after an upgrade): Alembic
+    and SQLAlchemy are imported and run only when the stamp is missing or older
+    (``console.journal.migration``, the one migration system). A newer revision is
+    refused here without them.
+    """
+    stamp = _stamp(conn)
+    if stamp is not None and stamp[0] == HEAD_REVISION:
+        return stamp
+    from console.journal.migration import migrate, newer_schema, sqlite_url
+
+    if stamp is not None and stamp[0] not in REVISIONS:
+        raise newer_schema(str(path), stamp[0])
+    migrate(sqlite_url(path))
+    stamp = _stamp(conn)
+    if stamp is None or stamp[0] != HEAD_REVISION:
+        raise JournalError(f"the journal {path} could not be brought to revision {HEAD_REVISION}")
+    return stamp

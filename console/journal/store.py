@@ -33,11 +33,11 @@ from console.journal.base import (
     check_text,
 )
 from console.journal.callbacks import _Callbacks
-from console.journal.connection import BUSY_TIMEOUT_S, JournalError, _connect, iso, migrate
+from console.journal.connection import BUSY_TIMEOUT_S, JournalError, _connect, ensure_schema, iso
 from console.journal.export import ExportFormat, ExportKind, _Export
 from console.journal.history import _History
 
-# The journal is split by concern: connection (file, migrations, time), base (shared
+# The journal is split by concern: connection (file, schema check, time), base (shared
 # helpers and plumbing), orders, followups, callbacks, actions, history, export, decode
 # (row conversion). ``Journal`` combines the parts. These names stay importable from here.
 __all__ = [
@@ -53,7 +53,6 @@ __all__ = [
     "JournalError",
     "check_text",
     "iso",
-    "migrate",
 ]
 
 
@@ -89,7 +88,9 @@ class Journal(_Actions, _Callbacks, _History, _Export):
         self._actor: str | None = None
         conn = _connect(self.path)
         try:
-            self.schema_version = migrate(conn)
+            # The one migration system (console.journal.migration), in one query when
+            # the journal is already current.
+            self.revision, self.schema_version = ensure_schema(conn, self.path)
         except BaseException:
             conn.close()
             raise

@@ -1,0 +1,1 @@
+"""One file per revision; ``console.journal.schema.REVISIONS`` lists them in order."""
