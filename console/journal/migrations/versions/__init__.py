@@ -1,1 +1,0 @@
-"""One file per revision; ``console.journal.schema.REVISIONS`` lists them in order."""
