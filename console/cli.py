@@ -381,6 +381,13 @@ def build_parser() -> argparse.ArgumentParser:
     q = jsub.add_parser("history", help="an order's full history", parents=[common])
     q.add_argument("order_id", metavar="ORDER")
     q = jsub.add_parser(
+        "migrate",
+        help="bring the journal's schema to this version's (SQLite or PostgreSQL); "
+        "refuses a newer one",
+        parents=[common],
+    )
+    add_journal_option(q)
+    q = jsub.add_parser(
         "replay",
         help="re-deliver a stored callback to the running receiver (marked as a replay)",
         parents=[common],
@@ -1629,6 +1636,74 @@ def _followup_json(f: Any) -> dict[str, Any]:
     return {**asdict(f), "machine": f.machine_no}
 
 
+def add_journal_option(parser: argparse.ArgumentParser) -> None:
+    """``--journal URL`` on a journal or follow-up command (read with ``journal_url_arg``)."""
+    parser.add_argument(
+        "--journal",
+        metavar="URL",
+        help="the journal: sqlite:///path/to/journal.db or "
+        "postgresql://user:password@host/database (default: this computer's journal file)",
+    )
+
+
+def journal_url_arg(value: str | None) -> Any:
+    """The SQLAlchemy URL ``--journal`` names (default: the console's journal file, as
+    ``sqlite:///…``); a URL that cannot be used is bad input (exit 2)."""
+    from console.journal import JournalUrlError, journal_url, sqlite_url
+
+    text = value if value is not None else sqlite_url(app_paths().journal_file)
+    try:
+        return journal_url(text)
+    except JournalUrlError as exc:
+        raise BadInput(str(exc)) from None
+
+
+def cmd_journal_migrate(args: argparse.Namespace, out: Out) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from console.journal import JournalError, mask_url, upgrade
+
+    url = journal_url_arg(args.journal)
+    try:
+        done = upgrade(url)
+    except JournalError as exc:  # unreachable, wrong password, newer schema, not a journal
+        return _fail(out, EXIT_TRANSPORT, "journal", str(exc))
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        if url.password:
+            reason = reason.replace(str(url.password), "***")
+        return _fail(
+            out,
+            EXIT_TRANSPORT,
+            "journal",
+            f"the journal {mask_url(url)} was not migrated: {reason}",
+        )
+    out.json(
+        {
+            "ok": True,
+            "data": {
+                "journal": done.url,
+                "from": done.before,
+                "to": done.after,
+                "legacy_version": done.legacy_version,
+                "changed": done.changed,
+            },
+        }
+    )
+    if not done.changed:
+        out.line(f"journal {done.url}: already current (revision {done.after})")
+    elif done.legacy_version is not None:
+        out.line(
+            f"journal {done.url}: schema version {done.legacy_version} (before Alembic) "
+            f"-> revision {done.after}, every row kept"
+        )
+    elif done.before is None:
+        out.line(f"journal {done.url}: empty -> revision {done.after} (tables created)")
+    else:
+        out.line(f"journal {done.url}: revision {done.before} -> {done.after}")
+    return EXIT_OK
+
+
 def cmd_journal_history(args: argparse.Namespace, out: Out) -> int:
     oid = check_id(args.order_id, "order id")
     creds = resolve_creds(args, need_secrets=False)
@@ -1835,6 +1910,7 @@ COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Out], int]]
     ("journal", "actions"): cmd_journal_list,
     ("journal", "followups"): cmd_journal_list,
     ("journal", "history"): cmd_journal_history,
+    ("journal", "migrate"): cmd_journal_migrate,
     ("journal", "replay"): cmd_journal_replay,
     ("followup", "list"): cmd_followup_list,
     ("followup", "check"): cmd_followup_check,

@@ -4,7 +4,8 @@
 #   scripts/system-deps.sh run   what `make run` needs to open a window on X11
 # Qt's offscreen platform still loads EGL/GL/xkbcommon/fontconfig; the keyring
 # group needs a private D-Bus session with GNOME Keyring's Secret Service; a real
-# window needs Qt's xcb plugin libraries.
+# window needs Qt's xcb plugin libraries. The tests start a PostgreSQL server of their
+# own (tests/pg.py) from Debian's postgresql package.
 #   scripts/system-deps.sh wait-lock   only wait for the package lock (as below)
 # Another program (unattended-upgrades, a desktop updater, a second install) may
 # hold the apt/dpkg lock: we wait for it, up to APT_LOCK_WAIT_S seconds (default
@@ -66,7 +67,8 @@ case "$mode" in
   test)
     packages=("${qt_runtime[@]}"
       dbus dbus-bin dbus-daemon gnome-keyring xvfb xauth
-      desktop-file-utils appstream)  # the validators tests/unit/test_packaging.py runs
+      desktop-file-utils appstream  # the validators tests/unit/test_packaging.py runs
+      postgresql)  # initdb/pg_ctl for the suite's own server (tests/pg.py)
     ;;
   wait-lock)
     wait_for_package_lock

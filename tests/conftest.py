@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.pg import PgServer
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
@@ -38,3 +40,26 @@ def collect_on_the_main_thread() -> Iterator[None]:
         gc.collect()
         if was_enabled:
             gc.enable()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """The suite's own PostgreSQL server (tests/pg.py), started once per session when a
+    test first needs it; it fails loudly (never skips) when it cannot start."""
+    server = PgServer()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, as a SQLAlchemy URL
+    (``postgresql+psycopg://…``); dropped afterwards."""
+    name = pg_server.create_database()
+    try:
+        yield pg_server.url(name)
+    finally:
+        pg_server.drop_database(name)

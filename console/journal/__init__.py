@@ -1,5 +1,17 @@
-"""The console's journal: actions, callbacks, orders seen and follow-ups, in SQLite."""
+"""The console's journal: actions, callbacks, orders seen and follow-ups, in SQLite (the
+schema also on PostgreSQL: ``migrate``)."""
 
+from console.journal.connection import JournalUnavailable, NewerSchema
+from console.journal.migration import (
+    JournalUrlError,
+    Migrated,
+    current_revision,
+    journal_url,
+    mask_url,
+    migrate,
+    sqlite_url,
+    upgrade,
+)
 from console.journal.rows import (
     ACTION_KINDS,
     ACTION_OUTCOMES,
@@ -15,13 +27,14 @@ from console.journal.rows import (
     OrderRecordDetail,
     OrderSummary,
 )
-from console.journal.schema import SCHEMA_VERSION
+from console.journal.schema import HEAD_REVISION, SCHEMA_VERSION
 from console.journal.store import IntentClash, Journal, JournalError
 
 __all__ = [
     "ACTION_KINDS",
     "ACTION_OUTCOMES",
     "CROSS_CHECK_VERDICTS",
+    "HEAD_REVISION",
     "MALFORMED",
     "SCHEMA_VERSION",
     "ActionRow",
@@ -33,7 +46,17 @@ __all__ = [
     "IntentClash",
     "Journal",
     "JournalError",
+    "JournalUnavailable",
+    "JournalUrlError",
     "LastDispense",
+    "Migrated",
+    "NewerSchema",
     "OrderRecordDetail",
     "OrderSummary",
+    "current_revision",
+    "journal_url",
+    "mask_url",
+    "migrate",
+    "sqlite_url",
+    "upgrade",
 ]

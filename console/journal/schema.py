@@ -1,8 +1,20 @@
-"""The journal's tables, as a list of migrations; ``PRAGMA user_version`` says how many ran.
+"""The journal's schema versions: Alembic revisions now, ``PRAGMA user_version`` before.
 
-Append a new tuple of statements for each schema change; never edit a released
-one. Times are stored twice: epoch seconds (``ts``, for sorting and arithmetic)
-and local ISO text with offset (``ts_iso``, for people and exports).
+The tables are defined in ``console.journal.tables`` and changed by Alembic revisions in
+``console/journal/migrations/versions`` (``console.journal.migration`` runs them, on
+SQLite and PostgreSQL). ``REVISIONS`` lists them, oldest first: a new revision is added
+there too (a test checks the list against Alembic's), so opening a journal can tell
+"current", "older: migrate" and "newer: refuse" with one query and no Alembic.
+
+Before Alembic, SQLite journals ran the statement lists below and counted them in
+``PRAGMA user_version`` (1 or 2). They are frozen: revision 0001 is exactly the schema
+they make, and ``console.journal.migration`` brings such a file to version 2 with them
+and stamps it 0001 — nothing is copied, every row stays. Each revision also sets
+``PRAGMA user_version`` on SQLite to ``SCHEMA_VERSION`` + its position (0001: 2, 0002: 3,
+...), so a console from before Alembic refuses a journal newer than it knows.
+
+Times are stored twice: epoch seconds (``ts``, for sorting and arithmetic) and local
+ISO text with offset (``ts_iso``, for people and exports).
 """
 
 from __future__ import annotations
@@ -157,5 +169,17 @@ _V2: tuple[str, ...] = (
     """,
 )
 
+# The migrations of journals from before Alembic (frozen; see above).
 MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2]
+# The last ``PRAGMA user_version`` before Alembic: the schema of revision 0001.
 SCHEMA_VERSION = len(MIGRATIONS)
+
+# Alembic revisions, oldest first; the last is the schema ``console.journal.tables`` describes.
+REVISIONS: tuple[str, ...] = ("0001",)
+HEAD_REVISION = REVISIONS[-1]
+# The revision a journal from before Alembic is at once its statements above have run.
+LEGACY_REVISION = "0001"
+# The tables a journal has (at revision 0001 and at user_version 1, bar items_out).
+JOURNAL_TABLES = frozenset(
+    {"actions", "orders", "callbacks", "followups", "followup_events", "items_out"}
+)

@@ -55,6 +55,9 @@ def test_the_wheel_carries_the_icon_desktop_files_and_translations(wheel: Path) 
         "console/resources/vending-console.desktop",
         "console/resources/io.github.vendingconsole.VendingConsole.metainfo.xml",
         "console/resources/translations/vending_console_zh_CN.qm",
+        # The journal's migrations: a fresh journal is created by revision 0001.
+        "console/journal/migrations/env.py",
+        "console/journal/migrations/versions/0001_baseline.py",
     ):
         assert name in names, f"{name} is not in {wheel.name}"
     metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))

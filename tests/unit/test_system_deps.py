@@ -57,3 +57,37 @@ def test_a_free_lock_costs_nothing_and_says_nothing(tmp_path: Path) -> None:
     proc = _wait_lock(lock, "600")
     out, err = proc.communicate(timeout=60)
     assert (proc.returncode, out, err) == (0, "", "")
+
+
+def _fake_bin(tmp_path: Path, missing: str) -> Path:
+    """``dpkg-query`` that reports every package installed but ``missing``, and ``id``
+    that says we are not root (so the script reports instead of installing)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "dpkg-query").write_text(
+        f'#!/bin/sh\nfor p; do :; done\n[ "$p" = "{missing}" ] || printf installed\n'
+    )
+    (bin_dir / "id").write_text("#!/bin/sh\necho 1000\n")
+    for tool in bin_dir.iterdir():
+        tool.chmod(0o755)
+    return bin_dir
+
+
+def test_the_test_mode_wants_postgresql_for_the_suites_own_server(tmp_path: Path) -> None:
+    bin_dir = _fake_bin(tmp_path, "postgresql")
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    proc = subprocess.run(
+        ["bash", str(SCRIPT), "test"], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert proc.returncode == 1
+    assert "missing Debian packages: postgresql\n" in proc.stderr
+    assert "sudo apt-get install postgresql" in proc.stderr
+
+
+def test_nothing_missing_means_nothing_to_do(tmp_path: Path) -> None:
+    bin_dir = _fake_bin(tmp_path, "no-such-package")
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    proc = subprocess.run(
+        ["bash", str(SCRIPT), "test"], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")

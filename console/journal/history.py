@@ -1,0 +1,161 @@
+"""An order's history and a machine's activity, read from the journal."""
+
+from __future__ import annotations
+
+import logging
+
+from console.core.rules import DEVICE_TIMEOUT_S
+from console.journal.base import JournalBase
+from console.journal.decode import _action_row, _callback_row
+from console.journal.rows import (
+    ActionRow,
+    CallbackRow,
+    HistoryItem,
+)
+
+log = logging.getLogger(__name__)
+
+
+class _History(JournalBase):
+    """What the journal knows about one order or one machine."""
+
+    def order_history(self, order_id: int, limit: int = 2000) -> list[HistoryItem]:
+        """Everything about one order, oldest first (at most ``limit`` of each kind)."""
+        items: list[HistoryItem] = []
+        with self._read() as conn:
+            actions = conn.execute(
+                "SELECT * FROM actions WHERE profile = ? AND order_id = ? ORDER BY id DESC LIMIT ?",
+                (self.profile, order_id, limit),
+            ).fetchall()
+            callbacks = conn.execute(
+                """
+                SELECT id, ts, ts_iso, summary, outcome, duplicate_of, replay_of, remote,
+                       cross_check, cross_check_detail
+                FROM callbacks WHERE profile = ? AND order_id = ? ORDER BY id DESC LIMIT ?
+                """,
+                (self.profile, order_id, limit),
+            ).fetchall()
+            events = conn.execute(
+                """
+                SELECT e.*, f.reason AS reason, f.source AS source
+                FROM followups f JOIN followup_events e ON e.followup_id = f.id
+                WHERE f.profile = ? AND f.order_id = ? ORDER BY e.id DESC LIMIT ?
+                """,
+                (self.profile, order_id, limit),
+            ).fetchall()
+        for a in actions:
+            rec = f" record {a['record_id']}" if a["record_id"] is not None else ""
+            items.append(
+                HistoryItem(
+                    float(a["ts"]),
+                    str(a["ts_iso"]),
+                    "action",
+                    int(a["id"]),
+                    f"{a['kind']}{rec} sent to machine {a['machine_no']}"
+                    + (f" by {a['actor']}" if a["actor"] else ""),
+                    str(a["request"]),
+                )
+            )
+            if a["finished_ts"] is not None:
+                text = f"{a['kind']}{rec}: {a['state']}"
+                if a["code"] is not None or a["message"]:
+                    text += f" (code {a['code']}, {a['message']})"
+                items.append(
+                    HistoryItem(
+                        float(a["finished_ts"]),
+                        str(a["finished_iso"]),
+                        "action_result",
+                        int(a["id"]),
+                        text,
+                        str(a["check_text"] or a["detail"]),
+                    )
+                )
+        for c in callbacks:
+            text = f"callback {c['summary']}"
+            if c["duplicate_of"] is not None:
+                text += f" (repeat of #{c['duplicate_of']})"
+            if c["replay_of"] is not None:
+                text += f" (replay of #{c['replay_of']})"
+            check = "" if c["cross_check"] == "unchecked" else f"cross-check {c['cross_check']}"
+            if c["cross_check_detail"]:
+                check += f": {c['cross_check_detail']}"
+            items.append(
+                HistoryItem(
+                    float(c["ts"]),
+                    str(c["ts_iso"]),
+                    "callback",
+                    int(c["id"]),
+                    text,
+                    f"from {c['remote']}" + (f"; {check}" if check else ""),
+                )
+            )
+        for e in events:
+            text = f"follow-up #{e['followup_id']} {e['event'].replace('_', ' ')}"
+            if e["event"] == "opened":
+                text += f" ({e['source']}): {e['reason']}"
+            items.append(
+                HistoryItem(
+                    float(e["ts"]),
+                    str(e["ts_iso"]),
+                    "followup",
+                    int(e["followup_id"]),
+                    text,
+                    f"{e['note']} — {e['actor']}" if e["note"] else str(e["actor"]),
+                )
+            )
+        order = {"action": 0, "callback": 1, "action_result": 2, "followup": 3}
+        items.sort(key=lambda i: (i.ts, order.get(i.kind, 9), i.ref_id))
+        return items
+
+    def machine_activity(
+        self, machine_no: str, since: float, limit: int = 5000
+    ) -> tuple[list[ActionRow], list[CallbackRow]]:
+        """What the journal knows about one machine since ``since``: (actions, callbacks),
+        newest first, at most ``limit`` of each.
+
+        Callbacks have no machine column. Order callbacks are found through the
+        orders the journal ties to the machine (an order touched since ``since``;
+        a callback touches its order, so none is missed), with all the actions
+        of those orders (their order create / order look-up say which product a
+        record is). Test-dispense callbacks carry only a slot name: every
+        order-less callback since ``since`` is returned, with every machine's
+        test-dispense actions since ``since`` - ``DEVICE_TIMEOUT_S`` - 60 s, for
+        the caller to pair by slot and time. Both paths run on indexes
+        (``orders_recent``, ``callbacks_order``, ``actions_order``); ``CROSS JOIN``
+        keeps SQLite from walking the whole profile by id instead.
+        """
+        with self._read() as conn:
+            actions = conn.execute(
+                """
+                SELECT a.* FROM orders o
+                CROSS JOIN actions a ON a.profile = o.profile AND a.order_id = o.order_id
+                WHERE o.profile = ? AND o.last_ts >= ? AND o.machine_no = ?
+                UNION ALL
+                SELECT a.* FROM actions a
+                WHERE a.profile = ? AND a.order_id IS NULL AND a.kind = 'test_dispense'
+                  AND a.ts >= ?
+                ORDER BY id DESC LIMIT ?
+                """,
+                (
+                    self.profile,
+                    since,
+                    machine_no,
+                    self.profile,
+                    since - DEVICE_TIMEOUT_S - 60,
+                    limit,
+                ),
+            ).fetchall()
+            callbacks = conn.execute(
+                """
+                SELECT c.* FROM orders o
+                CROSS JOIN callbacks c ON c.profile = o.profile AND c.order_id = o.order_id
+                WHERE o.profile = ? AND o.last_ts >= ? AND o.machine_no = ? AND c.ts >= ?
+                UNION ALL
+                SELECT c.* FROM callbacks c
+                WHERE c.profile = ? AND c.order_id IS NULL AND c.channel_name IS NOT NULL
+                  AND c.ts >= ?
+                ORDER BY id DESC LIMIT ?
+                """,
+                (self.profile, since, machine_no, since, self.profile, since, limit),
+            ).fetchall()
+        return [_action_row(r) for r in actions], [_callback_row(r) for r in callbacks]
