@@ -68,7 +68,8 @@ case "$mode" in
     packages=("${qt_runtime[@]}"
       dbus dbus-bin dbus-daemon gnome-keyring xvfb xauth
       desktop-file-utils appstream  # the validators tests/unit/test_packaging.py runs
-      postgresql)  # initdb/pg_ctl for the suite's own server (tests/pg.py)
+      postgresql  # initdb/pg_ctl for the suite's own server (tests/pg.py)
+      systemd)  # systemd-analyze verify, for the service's unit (tests/unit/test_service_files.py)
     ;;
   wait-lock)
     wait_for_package_lock

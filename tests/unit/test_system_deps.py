@@ -7,6 +7,8 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "system-deps.sh"
 
@@ -73,15 +75,22 @@ def _fake_bin(tmp_path: Path, missing: str) -> Path:
     return bin_dir
 
 
-def test_the_test_mode_wants_postgresql_for_the_suites_own_server(tmp_path: Path) -> None:
-    bin_dir = _fake_bin(tmp_path, "postgresql")
+@pytest.mark.parametrize(
+    "package",
+    [
+        "postgresql",  # the suite's own PostgreSQL server
+        "systemd",  # systemd-analyze, which checks the service's unit file
+    ],
+)
+def test_the_test_mode_wants_what_the_suite_runs(tmp_path: Path, package: str) -> None:
+    bin_dir = _fake_bin(tmp_path, package)
     env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
     proc = subprocess.run(
         ["bash", str(SCRIPT), "test"], capture_output=True, text=True, env=env, timeout=60
     )
     assert proc.returncode == 1
-    assert "missing Debian packages: postgresql\n" in proc.stderr
-    assert "sudo apt-get install postgresql" in proc.stderr
+    assert f"missing Debian packages: {package}\n" in proc.stderr
+    assert f"sudo apt-get install {package}" in proc.stderr
 
 
 def test_nothing_missing_means_nothing_to_do(tmp_path: Path) -> None:
