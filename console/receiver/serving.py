@@ -112,6 +112,7 @@ class ReceiverProtocol(HttpToolsProtocol):
 
     _refused = False
     _idle: asyncio.TimerHandle | None = None
+    _last_read = 0.0  # loop time of the last bytes received (or of the last answer)
     _in_head = True  # between requests or inside a request head
     _head_bytes = 0
     _next_head = False  # a request ended inside the last chunk: the rest of it began another
@@ -127,10 +128,13 @@ class ReceiverProtocol(HttpToolsProtocol):
             transport.close()
             return
         super().connection_made(transport)
-        self._arm_idle()
+        self._last_read = self.loop.time()
+        self._idle = self.loop.call_later(self.idle_timeout_s, self._idle_expired)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm_idle()
+        if self._idle is not None:
+            self._idle.cancel()
+            self._idle = None
         if self._refused:
             return
         super().connection_lost(exc)
@@ -138,7 +142,7 @@ class ReceiverProtocol(HttpToolsProtocol):
     def data_received(self, data: bytes) -> None:
         if self._refused:
             return
-        self._arm_idle()
+        self._last_read = self.loop.time()
         super().data_received(data)
         if self._next_head:
             # Where the next head began in this chunk is not known: it is counted from
@@ -157,6 +161,9 @@ class ReceiverProtocol(HttpToolsProtocol):
         self._in_head = False
         self._head_bytes = 0
         super().on_headers_complete()
+        cycle = self.cycle
+        if cycle is not None and cycle.scope.get("method") != "HEAD":
+            cycle.transport = _OneWrite(self.transport)  # type: ignore[assignment]
 
     def on_message_complete(self) -> None:
         self._partial = False
@@ -166,8 +173,8 @@ class ReceiverProtocol(HttpToolsProtocol):
         super().on_message_complete()
 
     def on_response_complete(self) -> None:
+        self._last_read = self.loop.time()  # the idle time starts after the answer
         super().on_response_complete()
-        self._arm_idle()
 
     def shutdown(self) -> None:
         cycle = self.cycle
@@ -178,15 +185,8 @@ class ReceiverProtocol(HttpToolsProtocol):
         super().shutdown()
 
     # -- the idle timeout ---------------------------------------------------------------------
-
-    def _arm_idle(self) -> None:
-        self._disarm_idle()
-        self._idle = self.loop.call_later(self.idle_timeout_s, self._idle_expired)
-
-    def _disarm_idle(self) -> None:
-        if self._idle is not None:
-            self._idle.cancel()
-            self._idle = None
+    # One timer per connection, re-armed only when it fires: moving it on every read and
+    # every answer (three timers per request with uvicorn's own) cost ~5% of the throughput.
 
     def _waiting_for_the_application(self) -> bool:
         cycle = self.cycle
@@ -198,8 +198,10 @@ class ReceiverProtocol(HttpToolsProtocol):
         self._idle = None
         if self.transport is None or self.transport.is_closing():
             return
-        if self._waiting_for_the_application():
-            self._arm_idle()  # the request is complete and being answered: not idle
+        left = self._last_read + self.idle_timeout_s - self.loop.time()
+        if left > 0 or self._waiting_for_the_application():
+            # Not idle that long, or the request is complete and being answered.
+            self._idle = self.loop.call_later(max(left, 0.05), self._idle_expired)
             return
         if self._partial:
             peer = f"{self.client[0]}:{self.client[1]}" if self.client else "?"
@@ -216,6 +218,40 @@ class ReceiverProtocol(HttpToolsProtocol):
             + body
         )
         self.transport.close()
+
+
+class _OneWrite:
+    """A connection's transport as one request's answer sees it: the head is held back
+    and written with the body, one ``send`` per answer instead of two (uvicorn writes
+    them separately; measured: the second send cost ~10% of the receiver's throughput).
+    Not used for HEAD requests, whose answers have no body write."""
+
+    __slots__ = ("_head", "_transport")
+
+    def __init__(self, transport: asyncio.Transport) -> None:
+        self._transport = transport
+        self._head: bytes | None = None
+
+    def write(self, data: bytes) -> None:
+        if (
+            self._head is None
+            and data.startswith(b"HTTP/1.1 ")
+            and not data.startswith(b"HTTP/1.1 100 ")
+        ):
+            self._head = data
+            return
+        if self._head is not None:
+            data, self._head = self._head + data, None
+        self._transport.write(data)
+
+    def close(self) -> None:
+        if self._head is not None:
+            head, self._head = self._head, None
+            self._transport.write(head)
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
 
 
 def protocol_class(*, idle_timeout_s: float, max_connections: int) -> type[ReceiverProtocol]:
