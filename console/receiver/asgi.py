@@ -11,11 +11,12 @@ No web framework: the rules are few and the callback path is hot. What it does:
   answered 200 **only after the journal committed it**; ``X-Vending-Console-Replay``
   marks a re-sent one.
 - Group commit without a thread hop: each request queues its callback and
-  awaits a future; the first one in schedules one flush with ``loop.call_soon``,
-  which journals everything queued meanwhile in one transaction
-  (``groupcommit.commit_batch``) and resolves the futures. Requests whose bytes
-  arrived in the same turn of the event loop share one ``COMMIT``, as they did
-  in the hand-written single-thread server. The flush runs on the event loop's
+  awaits a future; the first one in schedules one flush with ``loop.call_soon``
+  (two turns of the loop ahead), which journals everything queued meanwhile in
+  one transaction (``groupcommit.commit_batch``) and resolves the futures.
+  Requests whose bytes arrived in the same or the next turn of the event loop
+  share one ``COMMIT``, as those read together did in the hand-written
+  single-thread server. The flush runs on the event loop's
   thread: a prototype that handed the journalling to a writer thread fell from
   1.4x to 0.66x of the old receiver (thread hand-offs and the GIL), see
   docs/performance.md. The journal is the shared, lock-guarded ``Journal``
