@@ -1,4 +1,4 @@
-"""The notify_url HTTP receiver: journals dispense-result callbacks (own thread)."""
+"""The notify_url HTTP receiver: journals dispense-result callbacks (uvicorn on its own thread)."""
 
 from console.receiver.replay import ReplayError, replay
 from console.receiver.server import (

@@ -1,11 +1,14 @@
 """Group commit: the callbacks that arrived together go into the journal together.
 
-The receiver's thread reads every connection that has data and hands the
-complete callbacks to ``commit_batch``, which journals them in one transaction
-(``Journal.record_callbacks``): one ``COMMIT`` for a burst instead of one per
-callback. Each request is still answered 200 only once it is committed. If the
-batch cannot be committed, each callback in it is tried on its own, so one bad
-callback costs only its own 500.
+The receiver's event loop queues the complete callbacks of one turn and hands
+them to ``commit_batch`` (``console.receiver.asgi``), which journals them in one
+transaction (``Journal.record_callbacks``): one ``COMMIT`` for a burst instead of
+one per callback. Each request is still answered 200 only once it is committed.
+If the batch cannot be committed, each callback in it is tried on its own, so
+one bad callback costs only its own 500 — unless the database itself is
+unavailable (``journal_unavailable``): then every callback of the batch gets
+that error at once (trying each alone would wait out the busy timeout once per
+callback, with the event loop blocked).
 """
 
 from __future__ import annotations
@@ -18,6 +21,18 @@ from console.journal import CallbackArrival, CallbackRow, Journal
 log = logging.getLogger(__name__)
 
 
+def journal_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be used for now (it may come back).
+
+    That is an ``OperationalError`` of the driver: SQLite's "database is locked"
+    (past the busy timeout), "unable to open database file", "disk I/O error",
+    "database or disk is full", "attempt to write a readonly database"; and
+    ``OperationalError`` of psycopg or SQLAlchemy (a PostgreSQL server gone). The
+    name is matched so that this module imports no driver it does not use.
+    """
+    return any(cls.__name__ == "OperationalError" for cls in type(exc).__mro__)
+
+
 def commit_batch(
     journal: Journal, arrivals: Sequence[CallbackArrival]
 ) -> list[CallbackRow | Exception]:
@@ -27,8 +42,8 @@ def commit_batch(
     try:
         return list(journal.record_callbacks(arrivals))
     except Exception as exc:
-        if len(arrivals) == 1:
-            return [exc]
+        if len(arrivals) == 1 or journal_unavailable(exc):
+            return [exc] * len(arrivals)
         log.warning(
             "a batch of %d callbacks could not be committed; trying each on its own",
             len(arrivals),

@@ -275,18 +275,95 @@ def test_a_body_just_over_the_limit_is_413_and_at_the_limit_is_read(
 @pytest.mark.parametrize(
     "extra_header",
     [
-        "",
         "Content-Length: -5\r\n",
         "Content-Length: abc\r\n",
-        "Transfer-Encoding: chunked\r\n",
         "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n",
     ],
 )
-def test_a_missing_or_invalid_length_is_413(receiver: Receiver, extra_header: str) -> None:
+def test_an_invalid_length_is_400_and_not_journalled(
+    receiver: Receiver, journal: Journal, extra_header: str
+) -> None:
     path = urlsplit(receiver.url).path
     request = f"POST {path} HTTP/1.1\r\nHost: x\r\n{extra_header}\r\n".encode()
     answer = raw_exchange(receiver.port, request + b"5\r\nhello\r\n0\r\n\r\n")
-    assert answer.startswith(b"HTTP/1.1 413")
+    assert answer.startswith(b"HTTP/1.1 400")
+    assert journal.list_callbacks() == []
+
+
+def test_a_chunked_callback_body_is_journalled_and_answered_200(
+    receiver: Receiver, journal: Journal, seen: list[CallbackRow]
+) -> None:
+    """RFC 9112 section 7.1: a server must read a chunked body (the old server refused it)."""
+    path = urlsplit(receiver.url).path
+    body = json.dumps(FAIL).encode()
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in (body[:10], body[10:30], body[30:]))
+    request = (
+        f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n"
+    ).encode()
+    with socket.create_connection(("127.0.0.1", receiver.port), timeout=WAIT) as s:
+        s.sendall(request + chunks + b"0\r\n\r\n")
+        assert read_answers(s, 1)[0][0] == 200
+    row = journal.list_callbacks()[0]
+    assert (row.order_id, row.record_id, row.outcome) == (60, 78, "failure")
+    assert row.raw == body
+
+
+def test_a_chunked_body_over_the_limit_is_413_and_not_journalled(
+    receiver: Receiver, journal: Journal
+) -> None:
+    path = urlsplit(receiver.url).path
+    chunk = b"x" * 8192
+    request = f"POST {path} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".encode()
+    data = request + b"%x\r\n%s\r\n" % (len(chunk), chunk) * 9  # 72 KiB, still no end
+    assert raw_exchange(receiver.port, data).startswith(b"HTTP/1.1 413")
+    assert journal.list_callbacks() == []
+
+
+def test_no_length_is_an_empty_body_journalled_as_malformed(
+    receiver: Receiver, journal: Journal
+) -> None:
+    """RFC 9112 section 6.3: a request with neither Content-Length nor Transfer-Encoding
+    has no body; an empty callback is malformed (400, kept)."""
+    path = urlsplit(receiver.url).path
+    request = f"POST {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+    assert raw_exchange(receiver.port, request).startswith(b"HTTP/1.1 400")
+    assert [r.outcome for r in journal.list_callbacks()] == ["malformed"]
+
+
+def test_an_absolute_form_target_is_accepted(receiver: Receiver, journal: Journal) -> None:
+    """RFC 9112 section 3.2.2: a server must accept the absolute form (the old one said 404)."""
+    answer = raw_exchange(receiver.port, post(receiver.url, result(12, 1), "Connection: close\r\n"))
+    assert answer.startswith(b"HTTP/1.1 200")
+    assert journal.callback_counts()["success"] == 1
+
+
+@pytest.mark.parametrize(
+    "hosts",
+    ["", "Host: x\r\nHost: y\r\n", "Host: x\r\nHost: x\r\n"],
+    ids=["none", "two", "same twice"],
+)
+def test_an_http_1_1_request_without_exactly_one_host_is_400(
+    receiver: Receiver, journal: Journal, hosts: str
+) -> None:
+    """RFC 9112 section 3.2: a server MUST answer 400 to an HTTP/1.1 request that lacks
+    Host, and to any request with more than one."""
+    path = urlsplit(receiver.url).path
+    body = result(13, 1)
+    request = (
+        f"POST {path} HTTP/1.1\r\n{hosts}Content-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    assert raw_exchange(receiver.port, request + body).startswith(b"HTTP/1.1 400")
+    assert journal.list_callbacks() == []
+
+
+def test_an_http_1_0_request_needs_no_host(receiver: Receiver, journal: Journal) -> None:
+    path = urlsplit(receiver.url).path
+    body = result(14, 1)
+    request = f"POST {path} HTTP/1.0\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+    assert raw_exchange(receiver.port, request + body).startswith(b"HTTP/1.1 200")
+    assert journal.callback_counts()["success"] == 1
 
 
 def test_expect_100_continue_is_refused_early_for_an_oversize_body(receiver: Receiver) -> None:
@@ -666,16 +743,16 @@ def test_an_http_1_0_request_is_answered_then_the_connection_is_closed(
     path = urlsplit(receiver.url).path
     answer = raw_exchange(receiver.port, post(path, result(9, 1), version="HTTP/1.0"))
     assert answer.startswith(b"HTTP/1.1 200 ")
-    assert b"\r\nConnection: close\r\n" in answer
+    assert b"\r\nconnection: close\r\n" in answer.lower()
     assert journal.callback_counts()["success"] == 1
 
 
 def test_past_the_connection_cap_new_connections_are_closed_and_old_ones_still_work(
     journal: Journal,
 ) -> None:
-    with Receiver(journal, new_token(), read_timeout_s=60) as receiver:
-        assert receiver._server is not None
-        receiver._server.max_connections = 5
+    receiver = Receiver(journal, new_token(), read_timeout_s=60)
+    receiver.max_connections = 5
+    with receiver:
         held = [
             socket.create_connection(("127.0.0.1", receiver.port), timeout=WAIT) for _ in range(5)
         ]
@@ -734,25 +811,107 @@ def test_when_cross_checks_fall_behind_the_callbacks_are_still_taken_and_said_on
     assert "left unchecked" in full[0].getMessage()
 
 
-def test_a_fault_serving_one_connection_closes_it_and_the_receiver_keeps_serving(
+def test_a_fault_serving_one_request_costs_that_request_only(
     receiver: Receiver, journal: Journal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """One thread serves every connection: a bug met on one request must cost that
-    connection only, never the receiver (the platform's callbacks keep coming)."""
-    from console.receiver.http import HttpServer
+    """One event loop serves every connection: a bug met on one request must cost that
+    request only (500, its connection closed), never the receiver (the platform's
+    callbacks keep coming)."""
+    import console.receiver.asgi as asgi
 
-    real_head = HttpServer._head
+    real_parse = asgi.parse_callback
 
-    def head(self: HttpServer, conn: object, lines: list[bytes]) -> object:
-        if b"/boom" in lines[0]:
+    def parse(body: bytes, content_type: str) -> Callback:
+        if body == b"boom":
             raise RuntimeError("a bug met on this request")
-        return real_head(self, conn, lines)  # type: ignore[arg-type]
+        return real_parse(body, content_type)
 
-    monkeypatch.setattr(HttpServer, "_head", head)
-    assert raw_exchange(receiver.port, b"GET /boom HTTP/1.1\r\nHost: x\r\n\r\n") == b""
+    monkeypatch.setattr(asgi, "parse_callback", parse)
+    path = urlsplit(receiver.url).path
+    answer = raw_exchange(receiver.port, post(path, b"boom"))
+    assert answer.startswith(b"HTTP/1.1 500")
+    assert b"connection: close" in answer.lower()
     client = Client(receiver)
     try:
         assert client.send(result(11, 1))[0] == 200
     finally:
         client.close()
     assert receiver.running and journal.callback_counts()["success"] == 1
+
+
+# -- the journal unavailable, and /healthz ------------------------------------------------------
+
+
+def test_while_the_journal_is_locked_callbacks_get_503_then_200_again_by_themselves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another connection holds the SQLite file's write lock (as a stuck process would):
+    the receiver answers 503 with Retry-After, never 200, and nothing is journalled; once
+    the lock is gone the same receiver answers 200 again, with nothing else done."""
+    import sqlite3
+
+    import console.journal.store as store
+
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_S", 0.2)  # how long a write waits for the lock
+    path = tmp_path / "journal.sqlite3"
+    with Journal(path, "sandbox") as journal, Receiver(journal, new_token()) as receiver:
+        client = Client(receiver)
+        other = sqlite3.connect(path, isolation_level=None)
+        try:
+            assert client.send(result(20, 1))[0] == 200
+            other.execute("BEGIN EXCLUSIVE")
+            for record in (2, 3):
+                status, headers, data = client.send(result(20, record))
+                assert status == 503
+                assert int(headers["retry-after"]) > 0
+                assert "unavailable" in json.loads(data)["error"]
+            status, _, _ = client.send(b"not a callback")  # a malformed one is not lost either
+            assert status == 503
+            other.execute("ROLLBACK")
+            assert client.send(result(20, 2))[0] == 200
+            assert client.send(b"not a callback")[0] == 400
+        finally:
+            other.close()
+            client.close()
+        assert [(r.record_id, r.outcome) for r in journal.list_callbacks()][::-1] == [
+            (1, "success"),
+            (2, "success"),
+            (None, "malformed"),
+        ]
+
+
+def healthz(receiver: Receiver, method: str = "GET") -> tuple[int, dict[str, object]]:
+    conn = http.client.HTTPConnection("127.0.0.1", receiver.port, timeout=WAIT)
+    try:
+        conn.request(method, "/healthz")
+        resp = conn.getresponse()
+        return resp.status, json.loads(resp.read() or b"{}")
+    finally:
+        conn.close()
+
+
+def test_healthz_says_the_journal_is_readable_and_when_the_last_callback_came(
+    receiver: Receiver, client: Client, journal: Journal
+) -> None:
+    from console import __version__
+
+    status, report = healthz(receiver)
+    assert status == 200
+    assert report == {"ok": True, "journal": True, "last_callback": None, "version": __version__}
+    assert client.send(result(30, 1))[0] == 200
+    status, report = healthz(receiver)
+    assert status == 200
+    assert report["last_callback"] == journal.list_callbacks()[0].ts_iso
+    assert receiver.health() == report
+    token = urlsplit(receiver.url).path.rsplit("/", 1)[1]
+    assert token not in json.dumps(report)
+    assert healthz(receiver, "POST")[0] == 405
+
+
+def test_healthz_is_503_when_the_journal_cannot_be_read(
+    receiver: Receiver, journal: Journal
+) -> None:
+    journal.close()
+    status, report = healthz(receiver)
+    assert status == 503
+    assert report["ok"] is False and report["journal"] is False

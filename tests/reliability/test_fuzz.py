@@ -286,7 +286,7 @@ bodies = (
 methods = st.sampled_from(
     ["POST"] * 10 + ["GET", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "post", "FOO"]
 )
-DEFINED = {"POST", "GET", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS"}
+DEFINED = {"POST", "GET", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"}
 
 
 @pytest.fixture(scope="module")
@@ -433,7 +433,7 @@ def test_live_receiver_answers_every_request_properly(
     if is_notify and method == "POST":
         expected = {expected_notify_status(body)}
     elif method not in DEFINED:
-        expected = {501}  # the HTTP server's own answer to a method it does not know
+        expected = {400}  # the HTTP parser's own answer to a method it does not know
     else:
         expected = {404} if not is_notify else {405}
     before = _rows(journal)
@@ -451,7 +451,9 @@ def test_live_receiver_answers_every_request_properly(
         conn.close()
     assert resp.status in expected, (resp.status, expected, method, path_kind, body[:100])
     added = _rows(journal) - before
-    assert added == (1 if resp.status in (200, 400) else 0)
+    # A 400 from the HTTP parser (an unknown method) journals nothing; the receiver's own
+    # 400 (a malformed callback body) journals it.
+    assert added == (1 if is_notify and method == "POST" and resp.status in (200, 400) else 0)
     assert crash_log.crashes == []
     STATUSES[resp.status] += 1
     figures.add("fuzz.receiver_requests", 1, "random HTTP requests to the live receiver")
