@@ -850,9 +850,9 @@ def test_while_the_journal_is_locked_callbacks_get_503_then_200_again_by_themsel
     the lock is gone the same receiver answers 200 again, with nothing else done."""
     import sqlite3
 
-    import console.journal.store as store
+    import console.journal.connection as connection
 
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_S", 0.2)  # how long a write waits for the lock
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_S", 0.2)  # how long a write waits for the lock
     path = tmp_path / "journal.sqlite3"
     with Journal(path, "sandbox") as journal, Receiver(journal, new_token()) as receiver:
         client = Client(receiver)
