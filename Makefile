@@ -83,7 +83,9 @@ sandbox: $(STAMP)
 	$(VENV)/bin/vendctl sandbox
 
 ## make bench: the performance benchmarks against same-run baselines (docs/performance.md).
-# Not part of `make test`; about 2-3 minutes on 2 cores; writes benchmarks/results.json.
+# Not part of `make test`; about 2-3 minutes on 2 cores, plus ~8 for the journal's 10 million
+# callbacks on SQLite and PostgreSQL (BENCH_JOURNAL_CALLBACKS=1000000 for a quick one);
+# writes benchmarks/results.json.
 # console/ is byte-compiled first, as any installed copy is (PYTHONDONTWRITEBYTECODE=1
 # here would otherwise make every start compile the changed modules from source).
 .PHONY: bench

@@ -388,6 +388,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_journal_option(q)
     q = jsub.add_parser(
+        "copy",
+        help="copy a journal into a new, empty one (e.g. this computer's into a shared "
+        "PostgreSQL database), then compare the rows table by table",
+        description="Copies every row of the --from journal into the --to journal, keeping "
+        "ids, in one transaction. The source is only read (it must be at this version's "
+        "schema: 'vendctl journal migrate --journal SOURCE' first); the target is migrated "
+        "and must hold no journal rows (journals are never merged).",
+        epilog="Exit codes: 0 copied and every table's count matches; 1 copied but a "
+        "count differs (see the table); 2 bad input (unusable URL, same journal twice, "
+        "source older or not a journal, target not empty: nothing copied); 3 a database "
+        "cannot be reached, refused the password, is newer, or failed during the copy "
+        "(nothing copied).",
+        parents=[common],
+    )
+    q.add_argument(
+        "--from",
+        dest="source",
+        metavar="URL",
+        required=True,
+        help="the journal to copy (read only): sqlite:///path/to/journal.db or "
+        "postgresql://user:password@host/database",
+    )
+    q.add_argument(
+        "--to",
+        dest="target",
+        metavar="URL",
+        required=True,
+        help="the new journal: postgresql://user:password@host/database or sqlite:///path",
+    )
+    q = jsub.add_parser(
         "replay",
         help="re-deliver a stored callback to the running receiver (marked as a replay)",
         parents=[common],
@@ -1704,6 +1734,77 @@ def cmd_journal_migrate(args: argparse.Namespace, out: Out) -> int:
     return EXIT_OK
 
 
+def cmd_journal_copy(args: argparse.Namespace, out: Out) -> int:
+    """``vendctl journal copy --from URL --to URL`` (``console.journal.copy``): prints the
+    rows counted in each table on both sides; exit 1 when a count differs."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from console.journal import JournalError, mask_url
+    from console.journal.copy import CopyRefused, copy_journal
+
+    source = journal_url_arg(args.source)
+    target = journal_url_arg(args.target)
+
+    def progress(table: str, rows: int) -> None:
+        print(f"\r{table}: {rows:,} rows copied", end="", file=out.stderr, flush=True)
+
+    show = progress if out.stderr.isatty() and not out.as_json else None
+    try:
+        copied = copy_journal(source, target, progress=show)
+    except CopyRefused as exc:
+        return _fail(out, EXIT_BAD_INPUT, "refused", str(exc))
+    except JournalError as exc:  # unreachable, wrong password, newer schema
+        return _fail(out, EXIT_TRANSPORT, "journal", str(exc))
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        for url in (source, target):
+            if url.password:
+                reason = reason.replace(str(url.password), "***")
+        return _fail(
+            out,
+            EXIT_TRANSPORT,
+            "journal",
+            f"the journal was not copied to {mask_url(target)}, nothing was written there "
+            f"(the copy's transaction was rolled back): {reason}",
+        )
+    finally:
+        if show is not None:
+            print("\r\033[K", end="", file=out.stderr, flush=True)
+    out.json(
+        {
+            "ok": copied.ok,
+            "data": {
+                "from": copied.source,
+                "to": copied.target,
+                "revision": copied.revision,
+                "tables": [
+                    {"table": t.table, "source": t.source, "target": t.target, "ok": t.ok}
+                    for t in copied.tables
+                ],
+            },
+        }
+    )
+    out.line(f"copied {copied.source} -> {copied.target} (revision {copied.revision})")
+    width = max(len("table"), *(len(t.table) for t in copied.tables))
+    digits = max(len("source"), *(len(f"{t.source:,}") for t in copied.tables))
+    digits = max(digits, *(len(f"{t.target:,}") for t in copied.tables))
+    out.line(f"{'table':<{width}}  {'source':>{digits}}  {'target':>{digits}}  ok")
+    for t in copied.tables:
+        out.line(
+            f"{t.table:<{width}}  {t.source:>{digits},}  {t.target:>{digits},}  "
+            + ("ok" if t.ok else "DIFFERS")
+        )
+    if not copied.ok:
+        print(
+            f"vendctl: the row counts of {copied.target} differ from the source's "
+            "(see the table): check what else writes to it",
+            file=out.stderr,
+            flush=True,
+        )
+        return EXIT_REFUSED
+    return EXIT_OK
+
+
 def cmd_journal_history(args: argparse.Namespace, out: Out) -> int:
     oid = check_id(args.order_id, "order id")
     creds = resolve_creds(args, need_secrets=False)
@@ -1911,6 +2012,7 @@ COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Out], int]]
     ("journal", "followups"): cmd_journal_list,
     ("journal", "history"): cmd_journal_history,
     ("journal", "migrate"): cmd_journal_migrate,
+    ("journal", "copy"): cmd_journal_copy,
     ("journal", "replay"): cmd_journal_replay,
     ("followup", "list"): cmd_followup_list,
     ("followup", "check"): cmd_followup_check,

@@ -108,7 +108,9 @@ class PgServer:
             f"{proc.stdout}{proc.stderr}\n--- server log ---\n{log}"
         )
 
-    def start(self) -> None:
+    def start(self, settings: tuple[str, ...] = ()) -> None:
+        """``initdb`` and start; ``settings`` are more ``name=value`` server settings
+        (the journal benchmark gives its bulk load more memory)."""
         pwfile = self.root / "pw"
         pwfile.write_text(PASSWORD + "\n")
         if self._run_as:
@@ -139,6 +141,7 @@ class PgServer:
                 "-c synchronous_commit=off",
                 "-c full_page_writes=off",
                 "-c max_connections=200",
+                *(f"-c {setting}" for setting in settings),
             ]
         )
         # A free port may be taken by someone else before the server binds it: try again.
