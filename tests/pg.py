@@ -80,6 +80,7 @@ class PgServer:
         self.port = 0
         self._run_as: list[str] = []
         self._names = itertools.count(1)
+        self._options = ""
         if os.geteuid() == 0:
             try:
                 owner = pwd.getpwnam("postgres")
@@ -133,7 +134,7 @@ class PgServer:
         pwfile.unlink()
         if proc.returncode != 0:
             raise self._fail("be created (initdb)", proc)
-        options = " ".join(
+        self._options = " ".join(
             [
                 "-c listen_addresses=127.0.0.1",
                 f"-c unix_socket_directories={self.root}",
@@ -147,25 +148,40 @@ class PgServer:
         # A free port may be taken by someone else before the server binds it: try again.
         for _ in range(5):
             self.port = _free_port()
-            proc = self._run(
-                str(self.bindir / "pg_ctl"),
-                "-D",
-                str(self.data),
-                "-l",
-                str(self.log),
-                "-w",
-                "-t",
-                "60",
-                "-o",
-                f"{options} -p {self.port}",
-                "start",
-            )
+            proc = self._pg_ctl_start()
             if proc.returncode == 0:
                 return
             log = self.log.read_text(errors="replace") if self.log.exists() else ""
             if "could not bind" not in log and "Address already in use" not in log:
                 break
         raise self._fail("start (pg_ctl start)", proc)
+
+    def _pg_ctl_start(self) -> subprocess.CompletedProcess[str]:
+        return self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"{self._options} -p {self.port}",
+            "start",
+        )
+
+    def halt(self) -> None:
+        """Stop the server as an outage would (clients are cut off), keeping its data."""
+        proc = self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "stop")
+        if proc.returncode != 0:
+            raise self._fail("stop (pg_ctl stop)", proc)
+
+    def resume(self) -> None:
+        """Start a halted server again, at the same address."""
+        proc = self._pg_ctl_start()
+        if proc.returncode != 0:
+            raise self._fail("start again (pg_ctl start)", proc)
 
     def stop(self) -> None:
         """Stop the server (immediately: nothing in it is kept) and delete its folder."""

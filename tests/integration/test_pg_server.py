@@ -50,3 +50,21 @@ def test_the_server_does_not_run_as_root(pg_server: PgServer, pg_url: str) -> No
     uid = os.stat(f"/proc/{pid[0]}").st_uid
     assert uid != 0
     assert uid == os.geteuid() or os.geteuid() == 0
+
+
+def test_a_halted_server_comes_back_at_the_same_address_with_its_data() -> None:
+    server = PgServer()
+    try:
+        server.start()
+        url = server.url("postgres").replace("postgresql+psycopg", "postgresql")
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("CREATE TABLE kept (n int)")
+            conn.execute("INSERT INTO kept VALUES (1)")
+        server.halt()
+        with pytest.raises(psycopg.OperationalError):
+            psycopg.connect(url, connect_timeout=5)
+        server.resume()
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT n FROM kept").fetchall() == [(1,)]
+    finally:
+        server.stop()
