@@ -3477,13 +3477,13 @@ Paid on (platform date): {date}</source>
     </message>
     <message>
         <location filename="../../troubleshoot/checks.py" line="280"/>
-        <source>{v:.0f} min</source>
-        <translation>{v:.0f} 分钟</translation>
+        <source>{minutes:.0f} min</source>
+        <translation>{minutes:.0f} 分钟</translation>
     </message>
     <message>
         <location filename="../../troubleshoot/checks.py" line="281"/>
-        <source>{v:.1f} h</source>
-        <translation>{v:.1f} 小时</translation>
+        <source>{hours:.1f} h</source>
+        <translation>{hours:.1f} 小时</translation>
     </message>
     <message>
         <location filename="../../troubleshoot/checks.py" line="314"/>
@@ -3547,8 +3547,8 @@ Paid on (platform date): {date}</source>
     </message>
     <message>
         <location filename="../../troubleshoot/checks.py" line="438"/>
-        <source>type {t} (unknown)</source>
-        <translation>类型 {t}(未知)</translation>
+        <source>type {type} (unknown)</source>
+        <translation>类型 {type}(未知)</translation>
     </message>
     <message>
         <location filename="../../troubleshoot/checks.py" line="453"/>
@@ -3562,18 +3562,18 @@ Paid on (platform date): {date}</source>
     </message>
     <message>
         <location filename="../../troubleshoot/checks.py" line="482"/>
-        <source>{faulty} faulty ({v})</source>
-        <translation>故障 {faulty} 个({v})</translation>
+        <source>{faulty} faulty ({slots})</source>
+        <translation>故障 {faulty} 个({slots})</translation>
     </message>
     <message>
         <location filename="../../troubleshoot/checks.py" line="491"/>
-        <source>{empty} empty ({v})</source>
-        <translation>缺货 {empty} 个({v})</translation>
+        <source>{empty} empty ({slots})</source>
+        <translation>缺货 {empty} 个({slots})</translation>
     </message>
     <message>
         <location filename="../../troubleshoot/checks.py" line="500"/>
-        <source>{low} low ({v})</source>
-        <translation>库存低 {low} 个({v})</translation>
+        <source>{low} low ({slots})</source>
+        <translation>库存低 {low} 个({slots})</translation>
     </message>
     <message>
         <location filename="../../troubleshoot/checks.py" line="505"/>
@@ -3602,8 +3602,8 @@ Paid on (platform date): {date}</source>
     </message>
     <message>
         <location filename="../../troubleshoot/checks.py" line="535"/>
-        <source>no failed dispense in the journal ({v} results, {window})</source>
-        <translation>日志中无出货失败({window}共 {v} 次结果)</translation>
+        <source>no failed dispense in the journal ({results} results, {window})</source>
+        <translation>日志中无出货失败({window}共 {results} 次结果)</translation>
     </message>
     <message>
         <location filename="../../troubleshoot/checks.py" line="547"/>
@@ -3680,8 +3680,8 @@ Paid on (platform date): {date}</source>
     </message>
     <message>
         <location filename="../../troubleshoot/history.py" line="208"/>
-        <source> (slot status {floor_status}: {v})</source>
-        <translation>(货道状态 {floor_status}:{v})</translation>
+        <source> (slot status {floor_status}: {floor_meaning})</source>
+        <translation>(货道状态 {floor_status}:{floor_meaning})</translation>
     </message>
     <message>
         <location filename="../../troubleshoot/history.py" line="214"/>
@@ -3725,8 +3725,8 @@ Paid on (platform date): {date}</source>
     </message>
     <message>
         <location filename="../../troubleshoot/history.py" line="292"/>
-        <source>FAILED — {v}</source>
-        <translation>失败 — {v}</translation>
+        <source>FAILED — {fault}</source>
+        <translation>失败 — {fault}</translation>
     </message>
     <message>
         <location filename="../../troubleshoot/history.py" line="337"/>
