@@ -277,7 +277,11 @@ def _duration(seconds: float, lang: str = "en") -> str:
             lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "{seconds:.0f} s"), seconds=seconds
         )
     if seconds < 5400:
-        return _t(lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "{minutes:.0f} min"), minutes=seconds / 60)
+        return _t(
+            lang,
+            QT_TRANSLATE_NOOP("troubleshoot.checks", "{minutes:.0f} min"),
+            minutes=seconds / 60,
+        )
     return _t(lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "{hours:.1f} h"), hours=seconds / 3600)
 
 
@@ -435,7 +439,11 @@ def _machine_checks(
                 Check(
                     "machine_type",
                     "warn",
-                    _t(lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "type {type} (unknown)"), type=t),
+                    _t(
+                        lang,
+                        QT_TRANSLATE_NOOP("troubleshoot.checks", "type {type} (unknown)"),
+                        type=t,
+                    ),
                 )
             )
     cur = detail.currency

@@ -205,7 +205,9 @@ class Fault:
         if self.text.strip() and floor is not None:
             head = _t(
                 lang,
-                QT_TRANSLATE_NOOP("troubleshoot.history", " (slot status {floor_status}: {floor_meaning})"),
+                QT_TRANSLATE_NOOP(
+                    "troubleshoot.history", " (slot status {floor_status}: {floor_meaning})"
+                ),
                 floor_status=self.floor_status,
                 floor_meaning=floor.short(lang),
             )
