@@ -631,6 +631,9 @@ SHAPES: tuple[tuple[str, str, dict[str, str]], ...] = (
     ),
     (ACTIVITY, QT_TRANSLATE_NOOP("followup", "unpaid order expired (platform event)"), {}),
     (ACTIVITY, QT_TRANSLATE_NOOP("followup", "event {method}"), {"method": RAW}),
+    (ACTIVITY, QT_TRANSLATE_NOOP("followup", "follow-up refund requested"), {}),
+    (ACTIVITY, QT_TRANSLATE_NOOP("followup", "follow-up refunded"), {}),
+    (ACTIVITY, QT_TRANSLATE_NOOP("followup", "follow-up dismissed"), {}),
     (
         CALLBACK_SUMMARY,
         QT_TRANSLATE_NOOP("followup", "malformed: {reason}"),

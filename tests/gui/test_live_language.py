@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterator
 
 import requests
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (

@@ -3170,12 +3170,27 @@ Paid on (platform date): {date}</source>
         <translation>没有出货编号;订单的记录 {record} 为 {label}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="631"/>
+        <location filename="../../core/followup.py" line="633"/>
         <source>event {method}</source>
         <translation>事件 {method}</translation>
     </message>
     <message>
         <location filename="../../core/followup.py" line="634"/>
+        <source>follow-up refund requested</source>
+        <translation>跟进：已申请退款</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="635"/>
+        <source>follow-up refunded</source>
+        <translation>跟进：已退款</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="636"/>
+        <source>follow-up dismissed</source>
+        <translation>跟进：已关闭</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="639"/>
         <source>malformed: {reason}</source>
         <translation>格式错误：{reason}</translation>
     </message>
@@ -3241,47 +3256,47 @@ Paid on (platform date): {date}</source>
         <translation>已向平台复查:{found}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="600"/>
+        <location filename="../../core/followup.py" line="602"/>
         <source>{kind} record {record}: {outcome}</source>
         <translation>{kind} 记录 {record}:{outcome}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="605"/>
+        <location filename="../../core/followup.py" line="607"/>
         <source>{kind}: {outcome}</source>
         <translation>{kind}:{outcome}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="610"/>
+        <location filename="../../core/followup.py" line="612"/>
         <source>{kind} record {record}: {outcome} ({code} {message})</source>
         <translation>{kind} 记录 {record}:{outcome}({code} {message})</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="615"/>
+        <location filename="../../core/followup.py" line="617"/>
         <source>{kind}: {outcome} ({code} {message})</source>
         <translation>{kind}:{outcome}({code} {message})</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="620"/>
+        <location filename="../../core/followup.py" line="622"/>
         <source>dispense record {record}: {found}</source>
         <translation>出货 记录 {record}:{found}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="623"/>
+        <location filename="../../core/followup.py" line="625"/>
         <source>dispense: {found}</source>
         <translation>出货:{found}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="624"/>
+        <location filename="../../core/followup.py" line="626"/>
         <source>follow-up opened: {reason}</source>
         <translation>已新建跟进:{reason}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="627"/>
+        <location filename="../../core/followup.py" line="629"/>
         <source>callback: {summary}</source>
         <translation>回调:{summary}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="630"/>
+        <location filename="../../core/followup.py" line="632"/>
         <source>unpaid order expired (platform event)</source>
         <translation>未支付订单已过期(平台事件)</translation>
     </message>
@@ -4028,192 +4043,192 @@ Paid on (platform date): {date}</source>
         <translation>{seconds:.0f} 秒</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="280"/>
+        <location filename="../../troubleshoot/checks.py" line="282"/>
         <source>{minutes:.0f} min</source>
         <translation>{minutes:.0f} 分钟</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="281"/>
+        <location filename="../../troubleshoot/checks.py" line="285"/>
         <source>{hours:.1f} h</source>
         <translation>{hours:.1f} 小时</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="314"/>
+        <location filename="../../troubleshoot/checks.py" line="318"/>
         <source>The machine list could not be read: {listing_error}</source>
         <translation>无法读取机器列表:{listing_error}</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="329"/>
+        <location filename="../../troubleshoot/checks.py" line="333"/>
         <source>{label}: not in this merchant&apos;s machine list</source>
         <translation>{label}:不在本商户的机器列表中</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="336"/>
+        <location filename="../../troubleshoot/checks.py" line="340"/>
         <source>The platform answers for the machine but does not list it: check that it is bound to this merchant.</source>
         <translation>平台能查询到该机器,但列表中没有:请确认机器已绑定到本商户。</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="350"/>
+        <location filename="../../troubleshoot/checks.py" line="354"/>
         <source>machine {no}: {detail_error}</source>
         <translation>机器 {no}:{detail_error}</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="360"/>
+        <location filename="../../troubleshoot/checks.py" line="364"/>
         <source>; last notice: {notice}</source>
         <translation>;最近通知:{notice}</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="371"/>
+        <location filename="../../troubleshoot/checks.py" line="375"/>
         <source>OFFLINE{last}</source>
         <translation>离线{last}</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="374"/>
+        <location filename="../../troubleshoot/checks.py" line="378"/>
         <source>The platform cannot reach the machine: dispenses will be refused. Check its power and network (SIM / Wi-Fi), then restart the vending app.</source>
         <translation>平台无法连接机器,出货会被拒绝。请检查电源和网络(SIM 卡/Wi-Fi),然后重启售货应用。</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="388"/>
+        <location filename="../../troubleshoot/checks.py" line="392"/>
         <source>online, but not in operation{last}</source>
         <translation>在线,但未营业{last}</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="393"/>
+        <location filename="../../troubleshoot/checks.py" line="397"/>
         <source>The machine is switched out of operation on the platform.</source>
         <translation>机器在平台上被设为停止营业。</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="405"/>
+        <location filename="../../troubleshoot/checks.py" line="409"/>
         <source>online{last}</source>
         <translation>在线{last}</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="418"/>
+        <location filename="../../troubleshoot/checks.py" line="422"/>
         <source>the platform reports no cabinets</source>
         <translation>平台未返回柜体</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="426"/>
+        <location filename="../../troubleshoot/checks.py" line="430"/>
         <source>not reported</source>
         <translation>平台未返回机器类型</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="438"/>
+        <location filename="../../troubleshoot/checks.py" line="444"/>
         <source>type {type} (unknown)</source>
         <translation>类型 {type}(未知)</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="453"/>
+        <location filename="../../troubleshoot/checks.py" line="461"/>
         <source>not set: prices show without a currency</source>
         <translation>未设置:价格不显示币种</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="470"/>
+        <location filename="../../troubleshoot/checks.py" line="478"/>
         <source>the platform lists no slots</source>
         <translation>平台未返回任何货道</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="482"/>
+        <location filename="../../troubleshoot/checks.py" line="490"/>
         <source>{faulty} faulty ({slots})</source>
         <translation>故障 {faulty} 个({slots})</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="491"/>
+        <location filename="../../troubleshoot/checks.py" line="499"/>
         <source>{empty} empty ({slots})</source>
         <translation>缺货 {empty} 个({slots})</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="500"/>
+        <location filename="../../troubleshoot/checks.py" line="508"/>
         <source>{low} low ({slots})</source>
         <translation>库存低 {low} 个({slots})</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="505"/>
+        <location filename="../../troubleshoot/checks.py" line="513"/>
         <source>{total} slots</source>
         <translation>共 {total} 个货道</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="510"/>
+        <location filename="../../troubleshoot/checks.py" line="518"/>
         <source>{head}, all stocked</source>
         <translation>{head},库存正常</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="514"/>
+        <location filename="../../troubleshoot/checks.py" line="522"/>
         <source>{head}: {parts}</source>
         <translation>{head}:{parts}</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="516"/>
+        <location filename="../../troubleshoot/checks.py" line="524"/>
         <source>; </source>
         <translation>;</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="527"/>
+        <location filename="../../troubleshoot/checks.py" line="535"/>
         <source>last {days} days</source>
         <translation>最近 {days} 天</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="535"/>
+        <location filename="../../troubleshoot/checks.py" line="543"/>
         <source>no failed dispense in the journal ({results} results, {window})</source>
         <translation>日志中无出货失败({window}共 {results} 次结果)</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="547"/>
+        <location filename="../../troubleshoot/checks.py" line="555"/>
         <source>slot unknown</source>
         <translation>货道未知</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="554"/>
+        <location filename="../../troubleshoot/checks.py" line="562"/>
         <source>{count} failed dispense in the {window}, {today} today: {slots}</source>
         <translation>{window}出货失败 {count} 次,今天 {today} 次:{slots}</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="559"/>
+        <location filename="../../troubleshoot/checks.py" line="567"/>
         <source>{count} failed dispenses in the {window}, {today} today: {slots}</source>
         <translation>{window}出货失败 {count} 次,今天 {today} 次:{slots}</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="566"/>
+        <location filename="../../troubleshoot/checks.py" line="574"/>
         <source>, </source>
         <translation>,</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="616"/>
+        <location filename="../../troubleshoot/checks.py" line="624"/>
         <source>not checked: the platform did not answer the ping ({ping_error})</source>
         <translation>未检查:平台未响应 ping({ping_error})</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="630"/>
+        <location filename="../../troubleshoot/checks.py" line="638"/>
         <source>Check this computer&apos;s network, the profile&apos;s base URL and its credentials.</source>
         <translation>请检查本机网络、配置的平台地址和凭据。</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="661"/>
+        <location filename="../../troubleshoot/checks.py" line="669"/>
         <source>not found on the platform (code {code}, {message})</source>
         <translation>平台上找不到该机器(代码 {code},{message})</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="679"/>
+        <location filename="../../troubleshoot/checks.py" line="687"/>
         <source>the platform answered in {ms:.0f} ms (slow)</source>
         <translation>平台响应用时 {ms:.0f} 毫秒(较慢)</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="683"/>
+        <location filename="../../troubleshoot/checks.py" line="691"/>
         <source>the platform answered in {ms:.0f} ms</source>
         <translation>平台响应用时 {ms:.0f} 毫秒</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="690"/>
+        <location filename="../../troubleshoot/checks.py" line="698"/>
         <source>{url}: calls may time out</source>
         <translation>{url}:请求可能超时</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="745"/>
+        <location filename="../../troubleshoot/checks.py" line="753"/>
         <source>could not read the slots: {products_error}</source>
         <translation>无法读取货道:{products_error}</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="763"/>
+        <location filename="../../troubleshoot/checks.py" line="771"/>
         <source>the journal could not be read: {history_error}</source>
         <translation>无法读取日志:{history_error}</translation>
     </message>
@@ -4236,176 +4251,176 @@ Paid on (platform date): {date}</source>
         <translation>(货道状态 {floor_status}:{floor_meaning})</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="214"/>
+        <location filename="../../troubleshoot/history.py" line="216"/>
         <source>{head}: {meaning}</source>
         <translation>{head}:{meaning}</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="259"/>
+        <location filename="../../troubleshoot/history.py" line="261"/>
         <source>slot {slot}</source>
         <translation>货道 {slot}</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="264"/>
+        <location filename="../../troubleshoot/history.py" line="266"/>
         <source>product {product_id} (slot unknown)</source>
         <translation>商品 {product_id}(货道未知)</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="269"/>
+        <location filename="../../troubleshoot/history.py" line="271"/>
         <source>order {order_id} record {record_id} (slot unknown)</source>
         <translation>订单 {order_id} 记录 {record_id}(货道未知)</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="278"/>
+        <location filename="../../troubleshoot/history.py" line="280"/>
         <source>test dispense</source>
         <translation>测试出货</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="280"/>
+        <location filename="../../troubleshoot/history.py" line="282"/>
         <source>dispense</source>
         <translation>出货</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="283"/>
+        <location filename="../../troubleshoot/history.py" line="285"/>
         <source> (platform record)</source>
         <translation>(平台出货记录)</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="287"/>
+        <location filename="../../troubleshoot/history.py" line="289"/>
         <source>OK</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="292"/>
+        <location filename="../../troubleshoot/history.py" line="294"/>
         <source>FAILED — {fault}</source>
         <translation>失败 — {fault}</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="337"/>
+        <location filename="../../troubleshoot/history.py" line="339"/>
         <source> ({failures} in {window}, last {last})</source>
         <translation>({window}{failures},最近一次 {last})</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="341"/>
-        <location filename="../../troubleshoot/history.py" line="516"/>
+        <location filename="../../troubleshoot/history.py" line="343"/>
+        <location filename="../../troubleshoot/history.py" line="518"/>
         <source>{count} failure</source>
         <translation>失败 {count} 次</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="342"/>
-        <location filename="../../troubleshoot/history.py" line="517"/>
+        <location filename="../../troubleshoot/history.py" line="344"/>
+        <location filename="../../troubleshoot/history.py" line="519"/>
         <source>{count} failures</source>
         <translation>失败 {count} 次</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="484"/>
+        <location filename="../../troubleshoot/history.py" line="486"/>
         <source>In {window}: {results}, {failed} failed ({n_today} today).</source>
         <translation>{window}:{results},失败 {failed} 次(今天 {n_today} 次)。</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="492"/>
+        <location filename="../../troubleshoot/history.py" line="494"/>
         <source>{count} dispense result</source>
         <translation>出货结果 {count} 次</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="493"/>
+        <location filename="../../troubleshoot/history.py" line="495"/>
         <source>{count} dispense results</source>
         <translation>出货结果 {count} 次</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="509"/>
+        <location filename="../../troubleshoot/history.py" line="511"/>
         <source>{failures} on a slot the journal cannot tell (orders {orders}): {faults}.</source>
         <translation>{failures},无法确定货道(订单 {orders}):{faults}。</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="540"/>
+        <location filename="../../troubleshoot/history.py" line="542"/>
         <source>Slot {slot} failed {times} ({when}; last {last}): {faults}.</source>
         <translation>货道 {slot} 失败 {times}({when};最近 {last}):{faults}。</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="548"/>
+        <location filename="../../troubleshoot/history.py" line="550"/>
         <source>{count} time</source>
         <translation>{count} 次</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="549"/>
+        <location filename="../../troubleshoot/history.py" line="551"/>
         <source>{count} times</source>
         <translation>{count} 次</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="571"/>
+        <location filename="../../troubleshoot/history.py" line="573"/>
         <source>{requests} refused by the platform (last: code {code}, {said}).</source>
         <translation>平台拒绝了 {requests}(最近:代码 {code},{said})。</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="578"/>
+        <location filename="../../troubleshoot/history.py" line="580"/>
         <source>{count} dispense request</source>
         <translation>{count} 次出货请求</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="579"/>
+        <location filename="../../troubleshoot/history.py" line="581"/>
         <source>{count} dispense requests</source>
         <translation>{count} 次出货请求</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="589"/>
+        <location filename="../../troubleshoot/history.py" line="591"/>
         <source>{reports} the platform does not confirm (cross-check: suspicious): not counted.</source>
         <translation>{reports}未得到平台证实(核对结果:可疑),未计入。</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="596"/>
+        <location filename="../../troubleshoot/history.py" line="598"/>
         <source>{count} failure report</source>
         <translation>{count} 次失败回调</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="597"/>
+        <location filename="../../troubleshoot/history.py" line="599"/>
         <source>{count} failure reports</source>
         <translation>{count} 次失败回调</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="605"/>
+        <location filename="../../troubleshoot/history.py" line="607"/>
         <source>{results} could belong to this machine or another with the same slot name: not counted.</source>
         <translation>{results}无法确定属于本机还是同名货道的其他机器,未计入。</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="612"/>
+        <location filename="../../troubleshoot/history.py" line="614"/>
         <source>{count} test-dispense result</source>
         <translation>{count} 次测试出货结果</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="613"/>
+        <location filename="../../troubleshoot/history.py" line="615"/>
         <source>{count} test-dispense results</source>
         <translation>{count} 次测试出货结果</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="460"/>
-        <location filename="../../troubleshoot/history.py" line="663"/>
+        <location filename="../../troubleshoot/history.py" line="462"/>
+        <location filename="../../troubleshoot/history.py" line="665"/>
         <source>the last {days} days</source>
         <translation>最近 {days} 天</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="462"/>
-        <location filename="../../troubleshoot/history.py" line="665"/>
+        <location filename="../../troubleshoot/history.py" line="464"/>
+        <location filename="../../troubleshoot/history.py" line="667"/>
         <source>the last 24 hours</source>
         <translation>最近 24 小时</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="472"/>
+        <location filename="../../troubleshoot/history.py" line="474"/>
         <source>No dispense results for this machine in the journal in {window}.</source>
         <translation>日志中{window}没有本机的出货结果。</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="525"/>
+        <location filename="../../troubleshoot/history.py" line="527"/>
         <source>{today} today</source>
         <translation>今天 {today} 次</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="529"/>
+        <location filename="../../troubleshoot/history.py" line="531"/>
         <source>{today} today, {failures} in {window}</source>
         <translation>今天 {today} 次,{window}共 {failures} 次</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="561"/>
+        <location filename="../../troubleshoot/history.py" line="563"/>
         <source>{unknown_slot} slot unknown</source>
         <translation>{unknown_slot} 次货道未知</translation>
     </message>
