@@ -30,6 +30,20 @@ import urllib3.exceptions
 from console.api.errors import Cancelled, ConfigError, PlatformRefused, TransportError
 from console.api.masking import curl_command, mask_headers, mask_obj, mask_text
 from console.api.signing import decode_payload, dumps_compact, encode_payload
+from console.core.errors import (
+    CANCELLED_BEFORE_RETRY,
+    CANCELLED_BEFORE_SENT,
+    CONNECT_TIMED_OUT,
+    CONNECTION_LOST,
+    COULD_NOT_CONNECT,
+    EMPTY_ANSWER,
+    HOST_NOT_FOUND,
+    NOT_ENVELOPE,
+    NOT_JSON,
+    READ_TIMED_OUT,
+    TLS_FAILED,
+    transport_detail_text,
+)
 from console.core.models import (
     Delivery,
     Machine,
@@ -41,6 +55,7 @@ from console.core.models import (
 )
 from console.core.rules import BadInput, check_id, check_machine_no
 from console.core.status import OrderStatus
+from console.core.texts import Text
 
 API_PREFIX = "/api/openapi/v1"
 DELIVERY_METHOD = "device.delivery.put"
@@ -101,6 +116,8 @@ class Exchange:
     envelope: dict[str, Any] | None = None
     duration_s: float = 0.0
     error: str = ""
+    # ``error`` as a message id (its raw values masked like it), for the log to word.
+    error_text: Text | None = None
     curl: str = ""
 
     @property
@@ -301,14 +318,14 @@ def parse_envelope(http_status: int, body: bytes) -> dict[str, Any]:
     try:
         obj = json.loads(body.decode("utf-8"))
     except (ValueError, RecursionError):  # bad UTF-8/JSON, >4300-digit ints, deep nesting
-        what = "empty answer" if not body.strip() else "answer is not JSON"
+        what = transport_detail_text(EMPTY_ANSWER if not body.strip() else NOT_JSON)
         raise TransportError(
             "non_json", what, http_status=http_status, excerpt=_excerpt(body)
         ) from None
     if not isinstance(obj, dict) or "code" not in obj:
         raise TransportError(
             "bad_envelope",
-            "answer is JSON but not the platform's envelope",
+            transport_detail_text(NOT_ENVELOPE),
             http_status=http_status,
             excerpt=_excerpt(body),
         )
@@ -442,7 +459,7 @@ class Client:
 
     def _check_cancel(self) -> None:
         if self.cancel is not None and self.cancel.is_set():
-            raise Cancelled("cancelled before the request was sent")
+            raise Cancelled(CANCELLED_BEFORE_SENT)
 
     def run(self, call: Call) -> Any:
         """Send ``call`` under its retry policy and return the envelope's ``data``."""
@@ -479,7 +496,7 @@ class Client:
         delay = self.backoff_s * (2 ** (attempt - 1))
         if self.cancel is not None:
             if self.cancel.wait(delay):
-                raise Cancelled("cancelled while waiting to retry")
+                raise Cancelled(CANCELLED_BEFORE_RETRY)
         else:
             time.sleep(delay)
 
@@ -501,6 +518,7 @@ class Client:
             err = _transport_error(exc)
             ex.duration_s = time.perf_counter() - t0
             ex.error = self.masked(err.describe())
+            ex.error_text = err.describe_text().map_values(self.masked)
             self._notify(ex)
             raise err from None
         body = resp.content
@@ -511,7 +529,8 @@ class Client:
         try:
             env = parse_envelope(resp.status_code, body)
         except TransportError as err:
-            ex.error = err.describe()
+            ex.error = self.masked(err.describe())
+            ex.error_text = err.describe_text().map_values(self.masked)
             self._notify(ex)
             if resp.status_code in RETRY_STATUSES and prepared.call.retry is Retry.READ:
                 return resp.status_code, body, None
@@ -610,20 +629,26 @@ def _as_list(data: Any) -> list[Any]:
 def _transport_error(exc: requests.exceptions.RequestException) -> TransportError:
     """Classify a requests failure, and whether the request may have been sent."""
     if isinstance(exc, requests.exceptions.SSLError):
-        return TransportError("tls", f"TLS verification failed: {exc}", sent=False)
+        return TransportError("tls", transport_detail_text(TLS_FAILED, str(exc)), sent=False)
     if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return TransportError("timeout_connect", "connecting timed out", sent=False)
+        return TransportError(
+            "timeout_connect", transport_detail_text(CONNECT_TIMED_OUT), sent=False
+        )
     if isinstance(exc, requests.exceptions.ReadTimeout):
-        return TransportError("timeout", "the platform did not answer in time", sent=True)
+        return TransportError("timeout", transport_detail_text(READ_TIMED_OUT), sent=True)
     if isinstance(exc, requests.exceptions.ConnectionError):
         reason = exc.args[0] if exc.args else None
         inner = getattr(reason, "reason", reason)
         if isinstance(inner, urllib3.exceptions.NewConnectionError | ConnectionRefusedError):
-            return TransportError("connect", f"could not connect: {_short(inner)}", sent=False)
+            return TransportError(
+                "connect", transport_detail_text(COULD_NOT_CONNECT, _short(inner)), sent=False
+            )
         if isinstance(inner, urllib3.exceptions.NameResolutionError):
-            return TransportError("connect", f"host not found: {_short(inner)}", sent=False)
+            return TransportError(
+                "connect", transport_detail_text(HOST_NOT_FOUND, _short(inner)), sent=False
+            )
         return TransportError(
-            "connection_lost", f"connection lost before an answer: {_short(exc)}", sent=True
+            "connection_lost", transport_detail_text(CONNECTION_LOST, _short(exc)), sent=True
         )
     return TransportError("http", _short(exc), sent=True)
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.core.errorcodes import explain
+from console.core.errorcodes import explain, explain_text
+from console.core.errors import (
+    CANCELLED_BEFORE_RETRY,
+    CANCELLED_BEFORE_SENT,
+    ERRORS,
+    platform_refused_text,
+    transport_failure_text,
+)
+from console.core.texts import Text
 
 
 class ApiError(Exception):
@@ -33,9 +41,12 @@ class PlatformRefused(ApiError):
         return explain(self.code, self.message, lang)
 
     def describe(self, lang: str = "en") -> str:
-        return (
-            f"platform refused: code {self.code}, message {self.message!r} "
-            f"(HTTP {self.http_status}) — {self.explanation(lang)}"
+        return self.describe_text().text(lang)
+
+    def describe_text(self) -> Text:
+        """``describe`` as a message id (the code and message as given)."""
+        return platform_refused_text(
+            self.code, self.message, self.http_status, explain_text(self.code, self.message)
         )
 
 
@@ -50,23 +61,38 @@ class TransportError(ApiError):
     def __init__(
         self,
         kind: str,
-        detail: str,
+        detail: str | Text,
         *,
         http_status: int | None = None,
         excerpt: str = "",
         sent: bool = True,
     ) -> None:
         self.kind = kind
-        self.detail = detail
+        # ``detail`` as a message id (``console.core.errors.TRANSPORT_DETAILS``) when the
+        # client words it; a plain string is shown as given.
+        self.detail_text = (
+            detail if isinstance(detail, Text) else Text(ERRORS, "{raw}", (("raw", detail),))
+        )
+        self.detail = str(detail)
         self.http_status = http_status
         self.excerpt = excerpt
         self.sent = sent
         super().__init__(self.describe())
 
     def describe(self) -> str:
-        parts = [f"transport failure ({self.kind}): {self.detail}"]
-        if self.http_status is not None:
-            parts.append(f"HTTP {self.http_status}")
-        if self.excerpt:
-            parts.append(f"answer began: {self.excerpt!r}")
-        return "; ".join(parts)
+        return str(self.describe_text())
+
+    def describe_text(self) -> Text:
+        """``describe`` as a message id: ``transport failure (timeout): …; HTTP 502``."""
+        return transport_failure_text(self.kind, self.detail_text, self.http_status, self.excerpt)
+
+
+def error_text(exc: BaseException) -> Text:
+    """``str(exc)`` of a failed platform call as a message id (other errors as given)."""
+    if isinstance(exc, PlatformRefused | TransportError):
+        return exc.describe_text()
+    said = str(exc)
+    for source in (CANCELLED_BEFORE_SENT, CANCELLED_BEFORE_RETRY):
+        if said == source:
+            return Text(ERRORS, source)
+    return Text(ERRORS, "{raw}", (("raw", said),))

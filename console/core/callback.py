@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import parse_qsl
 
+from console.core.texts import QT_TRANSLATE_NOOP, Text, text
+
 DISPENSE_METHOD = "device.delivery.response"
 EXPIRED_METHOD = "order.expired"
 
@@ -47,6 +49,26 @@ _KNOWN_FIELDS = frozenset(
 )
 
 Outcome = Literal["success", "failure", "invalid", "event"]
+
+# A callback's one line (``Callback.summary``), as message ids.
+CONTEXT = "callback"
+OUTCOME_WORDS: dict[str, str] = {
+    "success": QT_TRANSLATE_NOOP("callback", "success"),
+    "failure": QT_TRANSLATE_NOOP("callback", "failure"),
+    "invalid": QT_TRANSLATE_NOOP("callback", "invalid"),
+    "event": QT_TRANSLATE_NOOP("callback", "event"),
+}
+SUMMARY = QT_TRANSLATE_NOOP("callback", "{outcome} — {target}")
+SUMMARY_DELIVER_STATUS = QT_TRANSLATE_NOOP("callback", "{summary}, deliver_status {status}")
+SUMMARY_FAULT = QT_TRANSLATE_NOOP("callback", "{summary}: {fault}")
+SUMMARY_FLOOR = QT_TRANSLATE_NOOP("callback", "{summary} (slot status {floor})")
+TARGET_ORDER = QT_TRANSLATE_NOOP("callback", "order {order} record {record}")
+TARGET_TEST = QT_TRANSLATE_NOOP("callback", "test dispense slot {slot}")
+TARGET_NONE = QT_TRANSLATE_NOOP("callback", "no order")
+EVENT_ORDER = QT_TRANSLATE_NOOP("callback", "{method} (order {order})")
+EVENT_NO_ORDER = QT_TRANSLATE_NOOP("callback", "{method} (no order)")
+UNNAMED_EVENT_ORDER = QT_TRANSLATE_NOOP("callback", "event (order {order})")
+UNNAMED_EVENT_NO_ORDER = QT_TRANSLATE_NOOP("callback", "event (no order)")
 
 
 class CallbackError(ValueError):
@@ -156,27 +178,41 @@ class Callback:
         return _COMPACT.encode(list(self.dedupe_key))
 
     def summary(self) -> str:
-        """One line for lists and logs."""
+        """One line for lists and logs (the journal stores it: its English stays)."""
+        return str(self.summary_text())
+
+    def summary_text(self) -> Text:
+        """``summary`` as a message id: the platform's fault text, method, ids and slot
+        names are values shown as given (``console.core.followup`` recognises it again)."""
         if not self.is_dispense:
-            who = f"order {self.order_id}" if self.order_id is not None else "no order"
-            return f"{self.method or 'event'} ({who})"
+            if self.order_id is not None:
+                if self.method:
+                    return text(CONTEXT, EVENT_ORDER, method=self.method, order=self.order_id)
+                return text(CONTEXT, UNNAMED_EVENT_ORDER, order=self.order_id)
+            if self.method:
+                return text(CONTEXT, EVENT_NO_ORDER, method=self.method)
+            return Text(CONTEXT, UNNAMED_EVENT_NO_ORDER)
         if self.order_id is not None:
-            target = f"order {self.order_id} record {self.record_id}"
+            target = text(CONTEXT, TARGET_ORDER, order=self.order_id, record=self.record_id)
         elif self.channel_name:
-            target = f"test dispense slot {self.channel_name}"
+            target = text(CONTEXT, TARGET_TEST, slot=self.channel_name)
         else:
-            target = "no order"
-        text = f"{self.outcome} — {target}"
+            target = Text(CONTEXT, TARGET_NONE)
+        said = text(
+            CONTEXT, SUMMARY, outcome=Text(CONTEXT, OUTCOME_WORDS[self.outcome]), target=target
+        )
         if self.outcome == "invalid" and self.deliver_status not in (
             DELIVER_SUCCESS,
             DELIVER_FAILURE,
         ):
-            text += f", deliver_status {self.deliver_status!r}"
+            said = text(
+                CONTEXT, SUMMARY_DELIVER_STATUS, summary=said, status=repr(self.deliver_status)
+            )
         if self.error_msg:
-            text += f": {self.error_msg}"
+            said = text(CONTEXT, SUMMARY_FAULT, summary=said, fault=self.error_msg)
         if self.floor_status is not None:
-            text += f" (slot status {self.floor_status})"
-        return text
+            said = text(CONTEXT, SUMMARY_FLOOR, summary=said, floor=self.floor_status)
+        return said
 
 
 def parse_callback(body: bytes, content_type: str) -> Callback:

@@ -376,6 +376,21 @@ RECORD_LABEL = "record_label"  # an order record's status, in our words
 ACTION_KIND = "action_kind"
 OUTCOME = "outcome"
 REASON = "reason"
+CALLBACK_SUMMARY = "callback_summary"  # a callback's one line (``Callback.summary``)
+CROSS_CHECK = "cross_check"  # a cross-check's detail (``console.core.crosscheck``)
+API_ERROR = "api_error"  # a failed platform call (``str()`` of ``console.api.errors``)
+VERDICT = "verdict"  # a cross-check's verdict
+# The parts of those.
+_CB_FAULTED = "cb_faulted"
+_CB_DELIVERED = "cb_delivered"
+_CB_HEAD = "cb_head"
+_CB_TARGET = "cb_target"
+_CB_OUTCOME = "cb_outcome"
+_TRANSPORT_DETAIL = "transport_detail"
+_TRANSPORT_KIND = "transport_kind"
+_QUERY_LABEL = "query_label"
+# Words shown as given when they are not one of ours (a new verdict, an odd status).
+_WORD_OR_RAW = frozenset({VERDICT, _TRANSPORT_KIND, _QUERY_LABEL})
 
 # Action kinds and outcomes as the journal writes them (its English words are the
 # identifiers vendctl prints; the .ts words them for people).
@@ -453,7 +468,7 @@ SHAPES: tuple[tuple[str, str, dict[str, str]], ...] = (
         QT_TRANSLATE_NOOP(
             "followup", "{failure} — the platform did not confirm it ({verdict}: {detail})"
         ),
-        {"failure": MEANING, "verdict": RAW, "detail": RAW},
+        {"failure": MEANING, "verdict": VERDICT, "detail": CROSS_CHECK},
     ),
     (
         MEANING,
@@ -481,7 +496,16 @@ SHAPES: tuple[tuple[str, str, dict[str, str]], ...] = (
     (FOUND, QT_TRANSLATE_NOOP("followup", "still {status}"), {"status": RAW}),
     (FOUND, QT_TRANSLATE_NOOP("followup", "failed: {reason}"), {"reason": RAW}),
     (FOUND, QT_TRANSLATE_NOOP("followup", "no delivery id and no record to ask about"), {}),
-    (FOUND, QT_TRANSLATE_NOOP("followup", "platform not reachable: {error}"), {"error": RAW}),
+    (
+        FOUND,
+        QT_TRANSLATE_NOOP("followup", "platform not reachable: {error}"),
+        {"error": API_ERROR},
+    ),
+    (
+        FOUND,
+        QT_TRANSLATE_NOOP("followup", "the order's record {record} is picked up"),
+        {"record": RAW},
+    ),
     (
         FOUND,
         QT_TRANSLATE_NOOP("followup", "record {record} is not in order {order}"),
@@ -571,6 +595,8 @@ SHAPES: tuple[tuple[str, str, dict[str, str]], ...] = (
         QT_TRANSLATE_NOOP("followup", "re-checked with the platform: {found}"),
         {"found": FOUND},
     ),
+    # An action's outcome: its message is the platform's (as given) or, for a transport
+    # failure, the client's words (an ``API_ERROR``).
     (
         ACTIVITY,
         QT_TRANSLATE_NOOP("followup", "{kind} record {record}: {outcome}"),
@@ -584,12 +610,12 @@ SHAPES: tuple[tuple[str, str, dict[str, str]], ...] = (
     (
         ACTIVITY,
         QT_TRANSLATE_NOOP("followup", "{kind} record {record}: {outcome} ({code} {message})"),
-        {"kind": ACTION_KIND, "record": RAW, "outcome": OUTCOME, "code": RAW, "message": RAW},
+        {"kind": ACTION_KIND, "record": RAW, "outcome": OUTCOME, "code": RAW, "message": API_ERROR},
     ),
     (
         ACTIVITY,
         QT_TRANSLATE_NOOP("followup", "{kind}: {outcome} ({code} {message})"),
-        {"kind": ACTION_KIND, "outcome": OUTCOME, "code": RAW, "message": RAW},
+        {"kind": ACTION_KIND, "outcome": OUTCOME, "code": RAW, "message": API_ERROR},
     ),
     (
         ACTIVITY,
@@ -598,9 +624,143 @@ SHAPES: tuple[tuple[str, str, dict[str, str]], ...] = (
     ),
     (ACTIVITY, QT_TRANSLATE_NOOP("followup", "dispense: {found}"), {"found": FOUND}),
     (ACTIVITY, QT_TRANSLATE_NOOP("followup", "follow-up opened: {reason}"), {"reason": REASON}),
-    (ACTIVITY, QT_TRANSLATE_NOOP("followup", "callback: {summary}"), {"summary": RAW}),
+    (
+        ACTIVITY,
+        QT_TRANSLATE_NOOP("followup", "callback: {summary}"),
+        {"summary": CALLBACK_SUMMARY},
+    ),
     (ACTIVITY, QT_TRANSLATE_NOOP("followup", "unpaid order expired (platform event)"), {}),
+    (ACTIVITY, QT_TRANSLATE_NOOP("followup", "event {method}"), {"method": RAW}),
+    (ACTIVITY, QT_TRANSLATE_NOOP("followup", "follow-up refund requested"), {}),
+    (ACTIVITY, QT_TRANSLATE_NOOP("followup", "follow-up refunded"), {}),
+    (ACTIVITY, QT_TRANSLATE_NOOP("followup", "follow-up dismissed"), {}),
+    (
+        CALLBACK_SUMMARY,
+        QT_TRANSLATE_NOOP("followup", "malformed: {reason}"),
+        {"reason": RAW},
+    ),
 )
+
+
+def _other_shapes() -> tuple[tuple[str, str, str, dict[str, str]], ...]:
+    """(kind, context, message id, the kind of each value) of the shapes whose message
+    ids live with their builders: a callback's summary, a cross-check's detail, a failed
+    platform call."""
+    from console.core import callback as cb
+    from console.core import crosscheck as cc
+    from console.core import errors as er
+
+    raw_values = (
+        (cc.TEST_DISPENSE, ("slot",)),
+        (cc.NO_ORDER, ()),
+        (cc.UNKNOWN_ORDER, ("order",)),
+        (cc.EVENT_ORDER_EXISTS, ("order", "machine", "status")),
+        (cc.RECORD_NOT_IN_ORDER, ("record", "order")),
+        (cc.SUCCESS_NOT_PICKED_UP, ("record", "status")),
+        (cc.SUCCESS_NO_STATUS, ("record",)),
+        (cc.FAILURE_PICKED_UP, ("record",)),
+        (cc.SUCCESS_BUT_FAILED, ("delivery", "status")),
+        (cc.FAILURE_BUT_SUCCEEDED, ("delivery",)),
+        (cc.CONFIRMED, ("order", "machine", "status", "record")),
+        (cc.UNKNOWN_VERDICT, ("verdict", "detail")),
+        (cc.CHECK_FAILED, ("kind", "error")),
+    )
+    shapes: list[tuple[str, str, str, dict[str, str]]] = [
+        (CROSS_CHECK, cc.CONTEXT, source, dict.fromkeys(names, RAW)) for source, names in raw_values
+    ]
+    # Inside a sentence, one not recognised (an older console's) is shown as given.
+    shapes += [
+        (CROSS_CHECK, cc.CONTEXT, "{raw}", {"raw": RAW}),
+        (API_ERROR, er.ERRORS, "{raw}", {"raw": RAW}),
+        (CALLBACK_SUMMARY, cb.CONTEXT, "{raw}", {"raw": RAW}),
+    ]
+    shapes += [
+        (CROSS_CHECK, cc.CONTEXT, cc.COULD_NOT_ASK, {"error": API_ERROR}),
+        (
+            CROSS_CHECK,
+            cc.CONTEXT,
+            cc.NOT_DISPENSABLE,
+            {"order": RAW, "status": RAW, "label": _QUERY_LABEL},
+        ),
+        (
+            CROSS_CHECK,
+            cc.CONTEXT,
+            cc.NOT_DISPENSABLE_NO_STATUS,
+            {"order": RAW, "label": _QUERY_LABEL},
+        ),
+        (
+            CROSS_CHECK,
+            cc.CONTEXT,
+            cc.STILL_PENDING,
+            {"outcome": _CB_OUTCOME, "delivery": RAW, "status": RAW},
+        ),
+        (
+            CROSS_CHECK,
+            cc.CONTEXT,
+            cc.STILL_PENDING_NO_STATUS,
+            {"outcome": _CB_OUTCOME, "delivery": RAW},
+        ),
+    ]
+    # A callback's summary: [[[{outcome} — {target}], deliver_status …]: fault] (slot status …)
+    shapes += [
+        (CALLBACK_SUMMARY, cb.CONTEXT, cb.SUMMARY_FLOOR, {"summary": _CB_FAULTED, "floor": RAW}),
+        (CALLBACK_SUMMARY, cb.CONTEXT, "{summary}", {"summary": _CB_FAULTED}),
+        (CALLBACK_SUMMARY, cb.CONTEXT, cb.EVENT_ORDER, {"method": RAW, "order": RAW}),
+        (CALLBACK_SUMMARY, cb.CONTEXT, cb.EVENT_NO_ORDER, {"method": RAW}),
+        (CALLBACK_SUMMARY, cb.CONTEXT, cb.UNNAMED_EVENT_ORDER, {"order": RAW}),
+        (CALLBACK_SUMMARY, cb.CONTEXT, cb.UNNAMED_EVENT_NO_ORDER, {}),
+        (_CB_FAULTED, cb.CONTEXT, cb.SUMMARY_FAULT, {"summary": _CB_DELIVERED, "fault": RAW}),
+        (_CB_FAULTED, cb.CONTEXT, "{summary}", {"summary": _CB_DELIVERED}),
+        (
+            _CB_DELIVERED,
+            cb.CONTEXT,
+            cb.SUMMARY_DELIVER_STATUS,
+            {"summary": _CB_HEAD, "status": RAW},
+        ),
+        (_CB_DELIVERED, cb.CONTEXT, "{summary}", {"summary": _CB_HEAD}),
+        (_CB_HEAD, cb.CONTEXT, cb.SUMMARY, {"outcome": _CB_OUTCOME, "target": _CB_TARGET}),
+        (_CB_TARGET, cb.CONTEXT, cb.TARGET_ORDER, {"order": RAW, "record": RAW}),
+        (_CB_TARGET, cb.CONTEXT, cb.TARGET_TEST, {"slot": RAW}),
+        (_CB_TARGET, cb.CONTEXT, cb.TARGET_NONE, {}),
+    ]
+    # A failed platform call: how (transport), or the platform's refusal.
+    failure = {"kind": _TRANSPORT_KIND, "detail": _TRANSPORT_DETAIL}
+    shapes += [
+        (API_ERROR, er.ERRORS, er.TRANSPORT_FAILURE, failure),
+        (API_ERROR, er.ERRORS, er.TRANSPORT_FAILURE_HTTP, {**failure, "http": RAW}),
+        (API_ERROR, er.ERRORS, er.TRANSPORT_FAILURE_EXCERPT, {**failure, "excerpt": RAW}),
+        (
+            API_ERROR,
+            er.ERRORS,
+            er.TRANSPORT_FAILURE_HTTP_EXCERPT,
+            {**failure, "http": RAW, "excerpt": RAW},
+        ),
+        (
+            API_ERROR,
+            er.ERRORS,
+            er.PLATFORM_REFUSED,
+            {"code": RAW, "message": RAW, "http": RAW, "explanation": EXPLANATION},
+        ),
+        (API_ERROR, er.ERRORS, er.CANCELLED_BEFORE_SENT, {}),
+        (API_ERROR, er.ERRORS, er.CANCELLED_BEFORE_RETRY, {}),
+        (_TRANSPORT_DETAIL, er.ERRORS, "{raw}", {"raw": RAW}),  # the library's own words
+    ]
+    shapes += [
+        (_TRANSPORT_DETAIL, er.ERRORS, source, {"error": RAW} if "{error}" in source else {})
+        for source in er.TRANSPORT_DETAILS
+    ]
+    return tuple(shapes)
+
+
+_ALL_SHAPES: list[tuple[str, str, str, dict[str, str]]] = []
+
+
+def _shapes() -> list[tuple[str, str, str, dict[str, str]]]:
+    if not _ALL_SHAPES:
+        _ALL_SHAPES.extend((k, CONTEXT, source, fields) for k, source, fields in SHAPES)
+        _ALL_SHAPES.extend(_other_shapes())
+    return _ALL_SHAPES
+
 
 _FIELD = re.compile(r"\{(\w+)\}")
 
@@ -641,9 +801,12 @@ def _find_all(text: str, sub: str, start: int) -> Iterator[int]:
 
 
 def _word_table() -> dict[str, dict[str, Text]]:
+    from console.core import callback as cb
+    from console.core import crosscheck as cc
+    from console.core import errors as er
     from console.core.errorcodes import CODE0_NOT_OK, ERROR_CODES, explain_text
     from console.core.faults import FAULT_MEANINGS, FLOOR_MEANINGS, TIMEOUT_MEANING
-    from console.core.status import RECORD_STATUS_LABELS
+    from console.core.status import QUERY_TEXT_LABELS, RECORD_STATUS_LABELS, query_text_label_text
 
     faults = [*FAULT_MEANINGS.values(), TIMEOUT_MEANING]
     explanations = [explain_text(c) for c in (0, 99999, *ERROR_CODES)]
@@ -656,10 +819,18 @@ def _word_table() -> dict[str, dict[str, Text]]:
         ACTION_KIND: {k: Text(CONTEXT, w) for k, w in ACTION_KIND_WORDS.items()},
         OUTCOME: {k: Text(CONTEXT, w) for k, w in OUTCOME_WORDS.items()},
         REASON: {k: Text(CONTEXT, w) for k, w in REASON_WORDS.items()},
+        VERDICT: {k: Text(cc.CONTEXT, w) for k, w in cc.VERDICT_WORDS.items()},
+        _CB_OUTCOME: {k: Text(cb.CONTEXT, w) for k, w in cb.OUTCOME_WORDS.items()},
+        _TRANSPORT_KIND: {k: Text(er.ERRORS, w) for k, w in er.TRANSPORT_KIND_WORDS.items()},
+        _QUERY_LABEL: {
+            str(t): t for t in (query_text_label_text(q) for q in ("", *QUERY_TEXT_LABELS))
+        },
     }
 
 
 _WORDS: dict[str, dict[str, Text]] = {}
+# How deep shapes nest at most (a note → its meaning → what was found → a failed call → …).
+MAX_DEPTH = 12
 
 
 def _read(kind: str, stored: str, depth: int) -> tuple[Text, int] | None:
@@ -673,11 +844,13 @@ def _read(kind: str, stored: str, depth: int) -> tuple[Text, int] | None:
         found = _WORDS[kind].get(stored)
         if found is None and kind in (FAULT_MEANING, FLOOR_MEANING):
             found = _unknown_meaning(kind, stored)
+        if found is None and kind in _WORD_OR_RAW:
+            return text(CONTEXT, "{raw}", raw=stored), len(stored)
         return None if found is None else (found, 0)
-    if depth > 4:
+    if depth > MAX_DEPTH:
         return None
     best: tuple[Text, int] | None = None
-    for shape_kind, source, fields in SHAPES:
+    for shape_kind, context, source, fields in _shapes():
         if shape_kind != kind:
             continue
         pieces = _pieces(source)
@@ -691,7 +864,7 @@ def _read(kind: str, stored: str, depth: int) -> tuple[Text, int] | None:
                 read.append((name, worded[0]))
                 raw += worded[1]
             else:
-                candidate = Text(CONTEXT, source, tuple(read))
+                candidate = Text(context, source, tuple(read))
                 if (best is None or raw < best[1]) and candidate.render() == stored:
                     best = (candidate, raw)
     return best
@@ -716,7 +889,8 @@ def _unknown_meaning(kind: str, stored: str) -> Text | None:
 @functools.lru_cache(maxsize=4096)
 def stored_text(stored: str, kind: str = MEANING) -> Text:
     """A sentence the journal stored (``kind``: ``MEANING``, ``NOTE``, ``ACTIVITY``,
-    ``FOUND``, ``EVIDENCE``) as a ``Text``; shown as given when not recognised."""
+    ``FOUND``, ``EVIDENCE``, ``CALLBACK_SUMMARY``, ``CROSS_CHECK``, ``API_ERROR``) as a
+    ``Text``; shown as given when not recognised."""
     found = _read(kind, stored, 0) if stored else None
     return found[0] if found is not None else text(CONTEXT, "{raw}", raw=stored)
 
@@ -724,3 +898,25 @@ def stored_text(stored: str, kind: str = MEANING) -> Text:
 def is_recognised(stored: str, kind: str = MEANING) -> bool:
     """Whether ``stored_text`` words ``stored`` (else it is shown as given)."""
     return stored_text(stored, kind).source != "{raw}"
+
+
+class Stored:
+    """A stored English sentence as a value of a ``Text`` (a log line's callback summary or
+    cross-check detail): English as stored, another language recognised only when shown."""
+
+    __slots__ = ("kind", "stored")
+
+    def __init__(self, stored: str, kind: str) -> None:
+        self.stored = stored
+        self.kind = kind
+
+    def text(self, lang: str = "en") -> str:
+        if not lang.startswith("zh"):
+            return self.stored
+        return stored_text(self.stored, self.kind).text(lang)
+
+    def __str__(self) -> str:
+        return self.stored
+
+    def __repr__(self) -> str:
+        return f"Stored({self.stored!r}, {self.kind!r})"

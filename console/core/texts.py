@@ -99,6 +99,18 @@ class Text:
     def __str__(self) -> str:
         return self.render()
 
+    def map_values(self, change: Callable[[str], str]) -> Text:
+        """The same message with ``change`` applied to its plain string values (e.g. masking
+        secrets), nested ``Text``s included."""
+        values: list[tuple[str, object]] = []
+        for key, value in self.values:
+            if isinstance(value, Text):
+                value = value.map_values(change)
+            elif isinstance(value, str):
+                value = change(value)
+            values.append((key, value))
+        return Text(self.context, self.source, tuple(values))
+
     def text(self, lang: str = "en") -> str:
         """``Localized``: the words in ``lang`` through the installed translator."""
         return self.render(None, lang)

@@ -24,10 +24,14 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from console.api.client import Client
-from console.api.errors import ApiError, PlatformRefused
+from console.api.errors import ApiError, PlatformRefused, error_text
+from console.core import crosscheck as cc
+from console.core.callback import CONTEXT as CALLBACK
+from console.core.callback import OUTCOME_WORDS as CALLBACK_OUTCOMES
 from console.core.callback import Callback
 from console.core.models import Order
-from console.core.status import RECORD_PICKED_UP, is_dispensable, query_text_label
+from console.core.status import RECORD_PICKED_UP, is_dispensable, query_text_label_text
+from console.core.texts import Text
 from console.journal import Journal
 
 # Delivery statuses whose meaning is clear enough to compare with a callback.
@@ -112,47 +116,60 @@ class CrossChecker:
         try:
             return self._check(cb)
         except ApiError as exc:
-            return "error", f"could not ask the platform: {exc}"
+            return "error", str(cc.detail(cc.COULD_NOT_ASK, error=error_text(exc)))
 
     def _check(self, cb: Callback) -> tuple[str, str]:
         if cb.order_id is None:
             if cb.channel_name:
-                return "unchecked", f"test dispense of slot {cb.channel_name}: no order to check"
-            return "suspicious", "the callback names no order"
+                return "unchecked", str(cc.detail(cc.TEST_DISPENSE, slot=cb.channel_name))
+            return "suspicious", str(cc.detail(cc.NO_ORDER))
         found = self._find_order(cb.order_id)
         if found is None:
-            return "suspicious", f"unknown order {cb.order_id}: no machine of this merchant has it"
+            return "suspicious", str(cc.detail(cc.UNKNOWN_ORDER, order=cb.order_id))
         machine_no, order = found
         if not cb.is_dispense:
-            return "ok", f"order {order.order_id} exists on machine {machine_no} ({order.status})"
-        if not is_dispensable(order.status):
-            return (
-                "suspicious",
-                f"order {order.order_id} is {order.status or 'without status'} "
-                f"({query_text_label(order.status)}): a dispense result for it is unexpected",
+            return "ok", str(
+                cc.detail(
+                    cc.EVENT_ORDER_EXISTS,
+                    order=order.order_id,
+                    machine=machine_no,
+                    status=order.status,
+                )
             )
+        if not is_dispensable(order.status):
+            label = query_text_label_text(order.status)
+            if order.status:
+                said = cc.detail(
+                    cc.NOT_DISPENSABLE, order=order.order_id, status=order.status, label=label
+                )
+            else:
+                said = cc.detail(cc.NOT_DISPENSABLE_NO_STATUS, order=order.order_id, label=label)
+            return "suspicious", str(said)
         record = next((r for r in order.records if r.id == cb.record_id), None)
         if cb.record_id is None or record is None:
-            return "suspicious", f"record {cb.record_id} is not in order {order.order_id}"
+            return "suspicious", str(
+                cc.detail(cc.RECORD_NOT_IN_ORDER, record=cb.record_id, order=order.order_id)
+            )
         dropped = record.status == RECORD_PICKED_UP
         if cb.outcome == "success" and not dropped:
-            return (
-                "suspicious",
-                f"the callback says success but the platform shows record {record.id} "
-                f"as {record.status or 'without status'}",
-            )
+            if record.status:
+                said = cc.detail(cc.SUCCESS_NOT_PICKED_UP, record=record.id, status=record.status)
+            else:
+                said = cc.detail(cc.SUCCESS_NO_STATUS, record=record.id)
+            return "suspicious", str(said)
         if cb.outcome == "failure" and dropped:
-            return (
-                "suspicious",
-                f"the callback says failure but the platform shows record {record.id} picked up",
-            )
+            return "suspicious", str(cc.detail(cc.FAILURE_PICKED_UP, record=record.id))
         mismatch = self._delivery_mismatch(cb, machine_no)
         if mismatch:
             return "suspicious", mismatch
-        return (
-            "ok",
-            f"order {order.order_id} on machine {machine_no} is {order.status}; "
-            f"record {cb.record_id} belongs to it",
+        return "ok", str(
+            cc.detail(
+                cc.CONFIRMED,
+                order=order.order_id,
+                machine=machine_no,
+                status=order.status,
+                record=cb.record_id,
+            )
         )
 
     def _find_order(self, order_id: int) -> tuple[str, Order] | None:
@@ -194,14 +211,18 @@ class CrossChecker:
         if delivery.pending:
             # The platform records the result before it posts it: a result for a dispense
             # still under way did not come from the platform.
-            return (
-                f"the callback reports {cb.outcome} but delivery {delivery_id} is still "
-                f"{status or 'pending'}"
-            )
+            outcome = Text(CALLBACK, CALLBACK_OUTCOMES.get(cb.outcome, cb.outcome))
+            if status:
+                said = cc.detail(
+                    cc.STILL_PENDING, outcome=outcome, delivery=delivery_id, status=status
+                )
+            else:
+                said = cc.detail(cc.STILL_PENDING_NO_STATUS, outcome=outcome, delivery=delivery_id)
+            return str(said)
         if cb.outcome == "success" and status in _DELIVERY_FAILED:
-            return f"the callback says success but delivery {delivery_id} is {status}"
+            return str(cc.detail(cc.SUCCESS_BUT_FAILED, delivery=delivery_id, status=status))
         if cb.outcome == "failure" and status == _DELIVERY_SUCCESS:
-            return f"the callback says failure but delivery {delivery_id} succeeded"
+            return str(cc.detail(cc.FAILURE_BUT_SUCCEEDED, delivery=delivery_id))
         return ""
 
     def _delivery_id(self, cb: Callback) -> int | None:

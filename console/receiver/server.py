@@ -41,6 +41,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from console.core import crosscheck as cc
 from console.core.callback import Callback
 from console.core.errors import PortInUse
 from console.journal import CROSS_CHECK_VERDICTS, CallbackRow, Journal
@@ -297,11 +298,14 @@ class Receiver:
             try:
                 verdict, detail = check(cb)
                 if verdict not in CROSS_CHECK_VERDICTS:
-                    detail = f"cross-check gave unknown verdict {verdict!r}: {detail}"
+                    detail = str(
+                        cc.detail(cc.UNKNOWN_VERDICT, verdict=repr(verdict), detail=str(detail))
+                    )
                     verdict = "error"
             except Exception as exc:
                 log.exception("cross-check failed for callback #%s", row.id)
-                verdict, detail = "error", f"cross-check failed: {type(exc).__name__}: {exc}"
+                verdict = "error"
+                detail = str(cc.detail(cc.CHECK_FAILED, kind=type(exc).__name__, error=str(exc)))
             try:
                 self.journal.set_cross_check(row.id, verdict, str(detail))
             except Exception:

@@ -18,7 +18,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from console.core.callback import safe_excerpt
+from console.core.crosscheck import verdict_text
+from console.core.followup import CALLBACK_SUMMARY, CROSS_CHECK, Stored
 from console.core.texts import QT_TRANSLATE_NOOP, Text, text
+from console.tasks.logwords import CONTEXT as LOG_CONTEXT
+from console.tasks.logwords import LEVEL_WORDS, Logged
 
 if TYPE_CHECKING:
     from console.api.client import Exchange
@@ -135,7 +139,7 @@ def entries_from_exchange(ex: Exchange) -> list[LogEntry]:
             "logfeed",
             QT_TRANSLATE_NOOP("logfeed", "× {action}: {error} after {ms} ms"),
             action=ex.action,
-            error=ex.error,
+            error=ex.error_text or ex.error,
             ms=ms,
         )
         answer["error"] = ex.error
@@ -152,7 +156,7 @@ def entries_from_exchange(ex: Exchange) -> list[LogEntry]:
             )
         else:
             answer["body excerpt"] = ex.response_text[:2000]
-            head = text("logfeed", "{error}", error=ex.error)
+            head = text("logfeed", "{error}", error=ex.error_text or ex.error)
         if ex.error:
             answer["error"] = ex.error
         kind = KIND_RESPONSE if ex.ok else KIND_ERROR
@@ -182,14 +186,41 @@ def entries_from_exchange(ex: Exchange) -> list[LogEntry]:
 
 
 def entry_from_callback(row: CallbackRow) -> LogEntry:
-    marks = []
+    marks: list[Text] = []
     if row.replay_of is not None:
-        marks.append(f"REPLAY of #{row.replay_of}")
+        marks.append(
+            text("logfeed", QT_TRANSLATE_NOOP("logfeed", "REPLAY of #{id}"), id=row.replay_of)
+        )
     if row.duplicate_of is not None:
-        marks.append(f"repeat of #{row.duplicate_of}")
+        marks.append(
+            text("logfeed", QT_TRANSLATE_NOOP("logfeed", "repeat of #{id}"), id=row.duplicate_of)
+        )
     if row.followup_id is not None:
-        marks.append(f"follow-up #{row.followup_id}")
-    suffix = f"  ({'; '.join(marks)})" if marks else ""
+        marks.append(
+            text("logfeed", QT_TRANSLATE_NOOP("logfeed", "follow-up #{id}"), id=row.followup_id)
+        )
+    # The summary is the journal's stored English, recognised only when shown in Chinese.
+    summary = Stored(row.summary, CALLBACK_SUMMARY)
+    if marks:
+        joined = marks[0]
+        for mark in marks[1:]:
+            joined = text(
+                "logfeed", QT_TRANSLATE_NOOP("logfeed", "{marks}; {mark}"), marks=joined, mark=mark
+            )
+        said = text(
+            "logfeed",
+            QT_TRANSLATE_NOOP("logfeed", "⇠ callback #{id}: {summary}  ({marks})"),
+            id=row.id,
+            summary=summary,
+            marks=joined,
+        )
+    else:
+        said = text(
+            "logfeed",
+            QT_TRANSLATE_NOOP("logfeed", "⇠ callback #{id}: {summary}"),
+            id=row.id,
+            summary=summary,
+        )
     detail = {
         "callback_id": row.id,
         "received": row.ts_iso,
@@ -213,7 +244,8 @@ def entry_from_callback(row: CallbackRow) -> LogEntry:
     }
     return LogEntry.make(
         KIND_CALLBACK,
-        f"⇠ callback #{row.id}: {row.summary}{suffix}",
+        "",
+        message=said,
         ts=row.ts,
         machine_no=row.order_machine,
         order_id=row.order_id,
@@ -231,9 +263,17 @@ def entry_from_cross_check(
     order_id: int | None = None,
 ) -> LogEntry:
     """A callback's cross-check line, with the machine and order it concerns."""
+    said = text(
+        "logfeed",
+        QT_TRANSLATE_NOOP("logfeed", "⇠ callback #{id} cross-check: {verdict} — {detail}"),
+        id=callback_id,
+        verdict=verdict_text(verdict),
+        detail=Stored(detail, CROSS_CHECK),
+    )
     return LogEntry.make(
         KIND_CALLBACK if verdict in ("ok", "unchecked") else KIND_ERROR,
-        f"⇠ callback #{callback_id} cross-check: {verdict} — {detail}",
+        "",
+        message=said,
         machine_no=machine_no,
         order_id=order_id,
         detail={"callback_id": callback_id, "cross_check": verdict, "detail": detail},
@@ -282,16 +322,28 @@ class FeedHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            text = record.getMessage()
+            message = record.getMessage()
+            level = record.levelname.lower()
+            word = LEVEL_WORDS.get(level)
+            values: dict[str, object] = {
+                "level": Text(LOG_CONTEXT, word) if word is not None else level,
+                "message": Logged(message),
+            }
+            said_how = QT_TRANSLATE_NOOP("logfeed", "{level}: {message}")
+            logged = message
             if record.exc_info and record.exc_info[1] is not None:
-                text += f" ({type(record.exc_info[1]).__name__}: {record.exc_info[1]})"
+                values["kind"] = type(record.exc_info[1]).__name__
+                values["error"] = str(record.exc_info[1])
+                logged += f" ({values['kind']}: {values['error']})"
+                said_how = QT_TRANSLATE_NOOP("logfeed", "{level}: {message} ({kind}: {error})")
             kind = KIND_ERROR if record.levelno >= logging.ERROR else KIND_INFO
             self.feed.push(
                 LogEntry.make(
                     kind,
-                    f"{record.levelname.lower()}: {text}",
+                    "",
+                    message=text("logfeed", said_how, **values),
                     ts=record.created,
-                    detail={"logger": record.name, "message": text},
+                    detail={"logger": record.name, "message": logged},
                 )
             )
         except Exception:  # a log handler must never raise

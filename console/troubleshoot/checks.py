@@ -277,8 +277,12 @@ def _duration(seconds: float, lang: str = "en") -> str:
             lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "{seconds:.0f} s"), seconds=seconds
         )
     if seconds < 5400:
-        return _t(lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "{v:.0f} min"), v=seconds / 60)
-    return _t(lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "{v:.1f} h"), v=seconds / 3600)
+        return _t(
+            lang,
+            QT_TRANSLATE_NOOP("troubleshoot.checks", "{minutes:.0f} min"),
+            minutes=seconds / 60,
+        )
+    return _t(lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "{hours:.1f} h"), hours=seconds / 3600)
 
 
 # -- the checks ------------------------------------------------------------------
@@ -435,7 +439,11 @@ def _machine_checks(
                 Check(
                     "machine_type",
                     "warn",
-                    _t(lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "type {t} (unknown)"), t=t),
+                    _t(
+                        lang,
+                        QT_TRANSLATE_NOOP("troubleshoot.checks", "type {type} (unknown)"),
+                        type=t,
+                    ),
                 )
             )
     cur = detail.currency
@@ -479,27 +487,27 @@ def slots_check(rows: Sequence[SlotRow], lang: str = "en") -> Check:
         parts.append(
             _t(
                 lang,
-                QT_TRANSLATE_NOOP("troubleshoot.checks", "{faulty} faulty ({v})"),
+                QT_TRANSLATE_NOOP("troubleshoot.checks", "{faulty} faulty ({slots})"),
                 faulty=s.faulty,
-                v=names("faulty"),
+                slots=names("faulty"),
             )
         )
     if s.empty:
         parts.append(
             _t(
                 lang,
-                QT_TRANSLATE_NOOP("troubleshoot.checks", "{empty} empty ({v})"),
+                QT_TRANSLATE_NOOP("troubleshoot.checks", "{empty} empty ({slots})"),
                 empty=s.empty,
-                v=names("empty"),
+                slots=names("empty"),
             )
         )
     if s.low:
         parts.append(
             _t(
                 lang,
-                QT_TRANSLATE_NOOP("troubleshoot.checks", "{low} low ({v})"),
+                QT_TRANSLATE_NOOP("troubleshoot.checks", "{low} low ({slots})"),
                 low=s.low,
-                v=names("low"),
+                slots=names("low"),
             )
         )
     head = _t(lang, QT_TRANSLATE_NOOP("troubleshoot.checks", "{total} slots"), total=s.total)
@@ -534,9 +542,9 @@ def history_check(history: MachineHistory, lang: str = "en") -> Check:
                 lang,
                 QT_TRANSLATE_NOOP(
                     "troubleshoot.checks",
-                    "no failed dispense in the journal ({v} results, {window})",
+                    "no failed dispense in the journal ({results} results, {window})",
                 ),
-                v=len(results),
+                results=len(results),
                 window=window,
             ),
             detail,

@@ -205,9 +205,11 @@ class Fault:
         if self.text.strip() and floor is not None:
             head = _t(
                 lang,
-                QT_TRANSLATE_NOOP("troubleshoot.history", " (slot status {floor_status}: {v})"),
+                QT_TRANSLATE_NOOP(
+                    "troubleshoot.history", " (slot status {floor_status}: {floor_meaning})"
+                ),
                 floor_status=self.floor_status,
-                v=floor.short(lang),
+                floor_meaning=floor.short(lang),
             )
         return _t(
             lang,
@@ -289,8 +291,8 @@ class DispenseEvent:
         assert self.fault is not None
         return f"{when}  {kind}  {self.where(lang)}  " + _t(
             lang,
-            QT_TRANSLATE_NOOP("troubleshoot.history", "FAILED — {v}"),
-            v=self.fault.words(lang),
+            QT_TRANSLATE_NOOP("troubleshoot.history", "FAILED — {fault}"),
+            fault=self.fault.words(lang),
         )
 
 

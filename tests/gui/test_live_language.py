@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import requests
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.app import ConsoleApp
+from console.core.followup import REASON_SUSPICIOUS, REASON_UNKNOWN
 from console.core.status import RECORD_STATUS_LABELS, OrderStatus
 from console.settings import LANGUAGE_EN, LANGUAGE_ZH, install_language
 from console.ui.main_window import MainWindow
@@ -223,5 +225,163 @@ def test_the_language_menu_switches_the_open_window_at_once(qtbot, console_app, 
         assert window.tabs.tabText(1) == "Follow-ups (1)"
         # English as it was (Troubleshoot checked again, so its clock time may move on).
         assert sorted(map(_timeless, walk_every_tab(window))) == sorted(map(_timeless, before))
+    finally:
+        install_language(LANGUAGE_EN)
+
+
+def _log_texts(window: MainWindow) -> list[tuple[str, str]]:
+    """Every log line's words as the pane shows them (all of them, not a screenful)."""
+    model = window.log_pane.model
+    return [
+        (f"log line {r}", str(model.data(model.index(r, 4), Qt.ItemDataRole.DisplayRole)))
+        for r in range(model.rowCount())
+    ]
+
+
+def _recent_texts(window: MainWindow) -> list[tuple[str, str]]:
+    """The Recent list's entries (a combo box's list: the walk sees only its current text)."""
+    model = window.order_panel.recent_model
+    return [
+        (f"recent {r}", str(model.data(model.index(r, 0), Qt.ItemDataRole.DisplayRole)))
+        for r in range(model.rowCount())
+    ]
+
+
+def _dispense(qtbot, app: ConsoleApp) -> int:
+    """A new paid order dispensed; returns its id once its callback's cross-check is in."""
+    window = app.window
+    order_id = new_paid_order(qtbot, app)
+    qtbot.mouseClick(window.order_panel.dispense_all_button, LEFT)
+    qtbot.waitUntil(lambda: not window.order_panel.busy, timeout=WAIT_MS)
+
+    def cross_checked() -> bool:
+        window.drain()
+        return any(
+            e.order_id == order_id and "cross-check" in e.summary
+            for e in window.log_pane.model.shown()
+        )
+
+    qtbot.waitUntil(cross_checked, timeout=WAIT_MS)
+    return order_id
+
+
+def set_the_log_scene(qtbot, app: ConsoleApp, sandbox) -> None:
+    """Callbacks and their cross-checks in the log, a forged failure callback for a record
+    that dropped (a suspicious follow-up), a dispense with no result whose check cannot
+    reach the platform (a "result unknown" follow-up, transport error lines), and Recent
+    entries that are callbacks."""
+    window = app.window
+    panel = window.order_panel
+    env = window.ws.env
+    assert env is not None
+    env.ops.clock = sandbox.clock.now  # the console and the platform keep one time
+    window.show()
+    qtbot.waitExposed(window)
+    choose_machine(qtbot, app)
+
+    # A failure callback for a record the platform shows picked up: suspicious.
+    delivered = _dispense(qtbot, app)
+    assert panel.view is not None
+    record = panel.view.order.records[0].id
+    forged = {
+        "method": "device.delivery.response",
+        "order_id": delivered,
+        "record_id": record,
+        "deliver_status": "0",
+        "error_msg": "Goods are Stuck",
+        "floor_status": "2",
+    }
+    assert requests.post(env.receiver.url, json=forged, timeout=10).status_code == 200
+    qtbot.waitUntil(
+        lambda: any(f.reason == REASON_SUSPICIOUS for f in env.journal.list_followups("active")),
+        timeout=WAIT_MS,
+    )
+
+    # A dispense whose callback comes after the order was read again: the order's latest
+    # news, shown in Recent.
+    sandbox.inject("callback:delay=1#1")
+    _dispense(qtbot, app)
+
+    def a_callback_is_recent() -> bool:
+        panel.reload_recent()
+        return any(" · callback: " in t for _, t in _recent_texts(window))
+
+    qtbot.waitUntil(a_callback_is_recent, timeout=WAIT_MS)
+    # No result, and the platform cannot be asked in time: "result unknown".
+    new_paid_order(qtbot, app)
+    sandbox.inject("callback:drop")
+    sandbox.inject("device:noanswer#1")
+    qtbot.mouseClick(panel.dispense_all_button, LEFT)
+    qtbot.waitUntil(lambda: "is locked" in panel.lock_label.text(), timeout=WAIT_MS)
+    window.cancel_action.trigger()  # the operator stops waiting; the result stays unknown
+    qtbot.waitUntil(lambda: not panel.busy, timeout=WAIT_MS)
+    sent = sandbox.requests_for("dispense")[-1]
+    sandbox.clock.advance(sent.at + 121 - sandbox.clock.now())
+    # Until the test ends (the test's sandbox and console are its own): nothing settles it.
+    env.client.read_timeout = 0.3
+    sandbox.inject("order_get:latency=1")
+    sandbox.inject("delivery:latency=1")
+    window.check_timeouts()
+    qtbot.waitUntil(
+        lambda: any(f.reason == REASON_UNKNOWN for f in env.journal.list_followups("active")),
+        timeout=WAIT_MS,
+    )
+
+    window.tabs.setCurrentIndex(1)
+    model = window.followups.model
+
+    def both_listed() -> bool:
+        rows = [model.row_at(i) for i in range(model.rowCount())]
+        return {REASON_SUSPICIOUS, REASON_UNKNOWN} <= {f.reason for f in rows if f is not None}
+
+    window.followups.reload()
+    qtbot.waitUntil(both_listed, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.followups.selected() is not None, timeout=WAIT_MS)
+    window.tabs.setCurrentIndex(0)
+    window.drain()
+
+
+def test_log_lines_follow_ups_and_recent_entries_follow_the_language(
+    qtbot, make_console, sandbox
+) -> None:
+    console_app = make_console(synchronous=False)  # the operator cancels a wait
+    window = console_app.window
+    learn_the_platforms_names(sandbox)
+    set_the_log_scene(qtbot, console_app, sandbox)
+
+    def everything() -> list[tuple[str, str]]:
+        return walk_every_tab(window) + _log_texts(window) + _recent_texts(window)
+
+    before = everything()
+    said = "\n".join(t for _, t in before)
+    # The scene has what this test is about, in English to start with.
+    for expected in (
+        "⇠ callback #",  # a callback line
+        "cross-check: ok — order",  # its cross-check
+        "cross-check: suspicious — the callback says failure but the platform shows record",
+        "transport failure (timeout): the platform did not answer in time",  # a transport error
+        "the platform did not confirm it (suspicious: the callback says failure",
+        "the platform could not say (platform not reachable: transport failure (timeout)",
+        " · callback: success — order",  # a Recent entry
+    ):
+        assert expected in said, expected
+    assert not [(w, t) for w, t in before if chinese_words(t)]
+    try:
+        window.language_actions[LANGUAGE_ZH].trigger()
+        qtbot.waitUntil(lambda: not window.runner.running(), timeout=WAIT_MS)  # texts re-read
+        seen = everything()
+        left = [(w, t, english_words(t)) for w, t in seen if english_words(t)]
+        assert not left, "\n".join(f"{w}: {t!r} {words}" for w, t, words in left)
+        said = "\n".join(t for _, t in seen)
+        assert "⇠ 回调 #" in said and "核对:确认无误" not in said  # worded, not glued
+        assert "通信失败（应答超时）" in said
+
+        window.language_actions[LANGUAGE_EN].trigger()
+        qtbot.waitUntil(lambda: not window.runner.running(), timeout=WAIT_MS)
+        left = [(w, t, chinese_words(t)) for w, t in everything() if chinese_words(t)]
+        assert not left, "\n".join(f"{w}: {t!r} {words}" for w, t, words in left)
+        # The log's lines read as they did (new ones may have come meanwhile).
+        logged = [s for s in before if s[0].startswith("log line")]
+        assert _log_texts(window)[: len(logged)] == logged
     finally:
         install_language(LANGUAGE_EN)

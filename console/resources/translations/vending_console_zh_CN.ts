@@ -2206,6 +2206,197 @@ Paid on (platform date): {date}</source>
     </message>
 </context>
 <context>
+    <name>callback</name>
+    <message>
+        <location filename="../../core/callback.py" line="56"/>
+        <source>success</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <location filename="../../core/callback.py" line="57"/>
+        <source>failure</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../core/callback.py" line="58"/>
+        <source>invalid</source>
+        <translation>无效</translation>
+    </message>
+    <message>
+        <location filename="../../core/callback.py" line="59"/>
+        <source>event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../core/callback.py" line="61"/>
+        <source>{outcome} — {target}</source>
+        <translation>{outcome} — {target}</translation>
+    </message>
+    <message>
+        <location filename="../../core/callback.py" line="62"/>
+        <source>{summary}, deliver_status {status}</source>
+        <translation>{summary}，出货状态 {status}</translation>
+    </message>
+    <message>
+        <location filename="../../core/callback.py" line="63"/>
+        <source>{summary}: {fault}</source>
+        <translation>{summary}：{fault}</translation>
+    </message>
+    <message>
+        <location filename="../../core/callback.py" line="64"/>
+        <source>{summary} (slot status {floor})</source>
+        <translation>{summary}（货道状态 {floor}）</translation>
+    </message>
+    <message>
+        <location filename="../../core/callback.py" line="65"/>
+        <source>order {order} record {record}</source>
+        <translation>订单 {order} 记录 {record}</translation>
+    </message>
+    <message>
+        <location filename="../../core/callback.py" line="66"/>
+        <source>test dispense slot {slot}</source>
+        <translation>测试出货 货道 {slot}</translation>
+    </message>
+    <message>
+        <location filename="../../core/callback.py" line="67"/>
+        <source>no order</source>
+        <translation>无订单</translation>
+    </message>
+    <message>
+        <location filename="../../core/callback.py" line="68"/>
+        <source>{method} (order {order})</source>
+        <translation>{method}（订单 {order}）</translation>
+    </message>
+    <message>
+        <location filename="../../core/callback.py" line="69"/>
+        <source>{method} (no order)</source>
+        <translation>{method}（无订单）</translation>
+    </message>
+    <message>
+        <location filename="../../core/callback.py" line="70"/>
+        <source>event (order {order})</source>
+        <translation>事件（订单 {order}）</translation>
+    </message>
+    <message>
+        <location filename="../../core/callback.py" line="71"/>
+        <source>event (no order)</source>
+        <translation>事件（无订单）</translation>
+    </message>
+</context>
+<context>
+    <name>crosscheck</name>
+    <message>
+        <location filename="../../core/crosscheck.py" line="18"/>
+        <source>ok</source>
+        <translation>确认无误</translation>
+    </message>
+    <message>
+        <location filename="../../core/crosscheck.py" line="19"/>
+        <source>suspicious</source>
+        <translation>可疑</translation>
+    </message>
+    <message>
+        <location filename="../../core/crosscheck.py" line="20"/>
+        <source>unchecked</source>
+        <translation>未核对</translation>
+    </message>
+    <message>
+        <location filename="../../core/crosscheck.py" line="21"/>
+        <source>error</source>
+        <translation>核对出错</translation>
+    </message>
+    <message>
+        <location filename="../../core/crosscheck.py" line="24"/>
+        <source>could not ask the platform: {error}</source>
+        <translation>无法向平台核实：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../core/crosscheck.py" line="25"/>
+        <source>test dispense of slot {slot}: no order to check</source>
+        <translation>货道 {slot} 的测试出货：没有可核对的订单</translation>
+    </message>
+    <message>
+        <location filename="../../core/crosscheck.py" line="26"/>
+        <source>the callback names no order</source>
+        <translation>回调未指明订单</translation>
+    </message>
+    <message>
+        <location filename="../../core/crosscheck.py" line="27"/>
+        <source>unknown order {order}: no machine of this merchant has it</source>
+        <translation>未知订单 {order}：本商户没有任何设备有此订单</translation>
+    </message>
+    <message>
+        <location filename="../../core/crosscheck.py" line="30"/>
+        <source>order {order} exists on machine {machine} ({status})</source>
+        <translation>订单 {order} 在设备 {machine} 上存在（{status}）</translation>
+    </message>
+    <message>
+        <location filename="../../core/crosscheck.py" line="33"/>
+        <source>order {order} is {status} ({label}): a dispense result for it is unexpected</source>
+        <translation>订单 {order} 的状态为 {status}（{label}）：不应有它的出货结果</translation>
+    </message>
+    <message>
+        <location filename="../../core/crosscheck.py" line="36"/>
+        <source>order {order} is without status ({label}): a dispense result for it is unexpected</source>
+        <translation>订单 {order} 没有状态（{label}）：不应有它的出货结果</translation>
+    </message>
+    <message>
+        <location filename="../../core/crosscheck.py" line="40"/>
+        <source>record {record} is not in order {order}</source>
+        <translation>记录 {record} 不属于订单 {order}</translation>
+    </message>
+    <message>
+        <location filename="../../core/crosscheck.py" line="41"/>
+        <source>the callback says success but the platform shows record {record} as {status}</source>
+        <translation>回调称成功，但平台显示记录 {record} 为 {status}</translation>
+    </message>
+    <message>
+        <location filename="../../core/crosscheck.py" line="44"/>
+        <source>the callback says success but the platform shows record {record} as without status</source>
+        <translation>回调称成功，但平台显示记录 {record} 没有状态</translation>
+    </message>
+    <message>
+        <location filename="../../core/crosscheck.py" line="48"/>
+        <source>the callback says failure but the platform shows record {record} picked up</source>
+        <translation>回调称失败，但平台显示记录 {record} 已取货</translation>
+    </message>
+    <message>
+        <location filename="../../core/crosscheck.py" line="51"/>
+        <source>the callback reports {outcome} but delivery {delivery} is still {status}</source>
+        <translation>回调报告{outcome}，但出货单 {delivery} 仍为 {status}</translation>
+    </message>
+    <message>
+        <location filename="../../core/crosscheck.py" line="54"/>
+        <source>the callback reports {outcome} but delivery {delivery} is still pending</source>
+        <translation>回调报告{outcome}，但出货单 {delivery} 仍在处理中</translation>
+    </message>
+    <message>
+        <location filename="../../core/crosscheck.py" line="57"/>
+        <source>the callback says success but delivery {delivery} is {status}</source>
+        <translation>回调称成功，但出货单 {delivery} 为 {status}</translation>
+    </message>
+    <message>
+        <location filename="../../core/crosscheck.py" line="60"/>
+        <source>the callback says failure but delivery {delivery} succeeded</source>
+        <translation>回调称失败，但出货单 {delivery} 已成功</translation>
+    </message>
+    <message>
+        <location filename="../../core/crosscheck.py" line="63"/>
+        <source>order {order} on machine {machine} is {status}; record {record} belongs to it</source>
+        <translation>设备 {machine} 上的订单 {order} 为 {status}；记录 {record} 属于该订单</translation>
+    </message>
+    <message>
+        <location filename="../../core/crosscheck.py" line="67"/>
+        <source>cross-check gave unknown verdict {verdict}: {detail}</source>
+        <translation>核对给出未知结论 {verdict}：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../core/crosscheck.py" line="70"/>
+        <source>cross-check failed: {kind}: {error}</source>
+        <translation>核对失败：{kind}：{error}</translation>
+    </message>
+</context>
+<context>
     <name>errorcodes</name>
     <message>
         <location filename="../../core/errorcodes.py" line="14"/>
@@ -2363,6 +2554,129 @@ Paid on (platform date): {date}</source>
         <location filename="../../core/errorcodes.py" line="82"/>
         <source>unknown error code</source>
         <translation>未知错误代码</translation>
+    </message>
+</context>
+<context>
+    <name>errors</name>
+    <message>
+        <location filename="../../core/errors.py" line="33"/>
+        <source>connect</source>
+        <translation>连接失败</translation>
+    </message>
+    <message>
+        <location filename="../../core/errors.py" line="34"/>
+        <source>timeout_connect</source>
+        <translation>连接超时</translation>
+    </message>
+    <message>
+        <location filename="../../core/errors.py" line="35"/>
+        <source>timeout</source>
+        <translation>应答超时</translation>
+    </message>
+    <message>
+        <location filename="../../core/errors.py" line="36"/>
+        <source>connection_lost</source>
+        <translation>连接中断</translation>
+    </message>
+    <message>
+        <location filename="../../core/errors.py" line="37"/>
+        <source>tls</source>
+        <translation>证书校验</translation>
+    </message>
+    <message>
+        <location filename="../../core/errors.py" line="38"/>
+        <source>non_json</source>
+        <translation>非 JSON 应答</translation>
+    </message>
+    <message>
+        <location filename="../../core/errors.py" line="39"/>
+        <source>bad_envelope</source>
+        <translation>应答格式不符</translation>
+    </message>
+    <message>
+        <location filename="../../core/errors.py" line="40"/>
+        <source>http</source>
+        <translation>HTTP 错误</translation>
+    </message>
+    <message>
+        <location filename="../../core/errors.py" line="43"/>
+        <source>empty answer</source>
+        <translation>空应答</translation>
+    </message>
+    <message>
+        <location filename="../../core/errors.py" line="44"/>
+        <source>answer is not JSON</source>
+        <translation>应答不是 JSON</translation>
+    </message>
+    <message>
+        <location filename="../../core/errors.py" line="45"/>
+        <source>answer is JSON but not the platform&apos;s envelope</source>
+        <translation>应答是 JSON，但不是平台的标准格式</translation>
+    </message>
+    <message>
+        <location filename="../../core/errors.py" line="46"/>
+        <source>connecting timed out</source>
+        <translation>连接超时</translation>
+    </message>
+    <message>
+        <location filename="../../core/errors.py" line="47"/>
+        <source>the platform did not answer in time</source>
+        <translation>平台未在限定时间内应答</translation>
+    </message>
+    <message>
+        <location filename="../../core/errors.py" line="48"/>
+        <source>TLS verification failed: {error}</source>
+        <translation>证书校验失败：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../core/errors.py" line="49"/>
+        <source>could not connect: {error}</source>
+        <translation>无法连接：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../core/errors.py" line="50"/>
+        <source>host not found: {error}</source>
+        <translation>找不到主机：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../core/errors.py" line="51"/>
+        <source>connection lost before an answer: {error}</source>
+        <translation>应答前连接中断：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../core/errors.py" line="64"/>
+        <source>transport failure ({kind}): {detail}</source>
+        <translation>通信失败（{kind}）：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../core/errors.py" line="65"/>
+        <source>transport failure ({kind}): {detail}; HTTP {http}</source>
+        <translation>通信失败（{kind}）：{detail}；HTTP {http}</translation>
+    </message>
+    <message>
+        <location filename="../../core/errors.py" line="68"/>
+        <source>transport failure ({kind}): {detail}; answer began: {excerpt}</source>
+        <translation>通信失败（{kind}）：{detail}；应答开头：{excerpt}</translation>
+    </message>
+    <message>
+        <location filename="../../core/errors.py" line="71"/>
+        <source>transport failure ({kind}): {detail}; HTTP {http}; answer began: {excerpt}</source>
+        <translation>通信失败（{kind}）：{detail}；HTTP {http}；应答开头：{excerpt}</translation>
+    </message>
+    <message>
+        <location filename="../../core/errors.py" line="74"/>
+        <source>platform refused: code {code}, message {message} (HTTP {http}) — {explanation}</source>
+        <translation>平台拒绝：代码 {code}，消息 {message}（HTTP {http}）— {explanation}</translation>
+    </message>
+    <message>
+        <location filename="../../core/errors.py" line="77"/>
+        <source>cancelled before the request was sent</source>
+        <translation>请求发出前已取消</translation>
+    </message>
+    <message>
+        <location filename="../../core/errors.py" line="78"/>
+        <source>cancelled while waiting to retry</source>
+        <translation>等待重试时已取消</translation>
     </message>
 </context>
 <context>
@@ -2617,372 +2931,625 @@ Paid on (platform date): {date}</source>
     <name>followup</name>
     <message>
         <location filename="../../core/followup.py" line="229"/>
-        <location filename="../../core/followup.py" line="408"/>
+        <location filename="../../core/followup.py" line="423"/>
         <source>{fault} — {meaning}</source>
         <translation>{fault} — {meaning}</translation>
     </message>
     <message>
         <location filename="../../core/followup.py" line="234"/>
-        <location filename="../../core/followup.py" line="411"/>
+        <location filename="../../core/followup.py" line="426"/>
         <source>no fault text given</source>
         <translation>未给出故障原因</translation>
     </message>
     <message>
         <location filename="../../core/followup.py" line="238"/>
-        <location filename="../../core/followup.py" line="414"/>
+        <location filename="../../core/followup.py" line="429"/>
         <source>{failure}; slot status {floor}: {meaning}</source>
         <translation>{failure};货道状态 {floor}:{meaning}</translation>
     </message>
     <message>
         <location filename="../../core/followup.py" line="253"/>
-        <location filename="../../core/followup.py" line="419"/>
+        <location filename="../../core/followup.py" line="434"/>
         <source>no result within {timeout} s of the dispense and the platform could not say ({found}): the item MAY HAVE DROPPED — check before refunding</source>
         <translation>出货指令发出后 {timeout} 秒内没有结果，平台也无法确认（{found}）：商品可能已经掉落，退款前请先核实</translation>
     </message>
     <message>
         <location filename="../../core/followup.py" line="298"/>
-        <location filename="../../core/followup.py" line="512"/>
+        <location filename="../../core/followup.py" line="536"/>
         <source>platform record (delivery {delivery})</source>
         <translation>平台出货记录(出货 {delivery})</translation>
     </message>
     <message>
         <location filename="../../core/followup.py" line="301"/>
-        <location filename="../../core/followup.py" line="515"/>
+        <location filename="../../core/followup.py" line="539"/>
         <source>platform record</source>
         <translation>平台出货记录</translation>
     </message>
     <message>
         <location filename="../../core/followup.py" line="305"/>
-        <location filename="../../core/followup.py" line="518"/>
+        <location filename="../../core/followup.py" line="542"/>
         <source>dispense action #{id} refused {code}</source>
         <translation>出货操作 #{id} 被拒绝 {code}</translation>
     </message>
     <message>
         <location filename="../../core/followup.py" line="309"/>
-        <location filename="../../core/followup.py" line="521"/>
+        <location filename="../../core/followup.py" line="545"/>
         <source>dispense action #{id} refused</source>
         <translation>出货操作 #{id} 被拒绝</translation>
     </message>
     <message>
         <location filename="../../core/followup.py" line="312"/>
-        <location filename="../../core/followup.py" line="522"/>
+        <location filename="../../core/followup.py" line="546"/>
         <source>no result after {seconds} s</source>
         <translation>{seconds} 秒后仍无结果</translation>
     </message>
     <message>
         <location filename="../../core/followup.py" line="315"/>
-        <location filename="../../core/followup.py" line="523"/>
+        <location filename="../../core/followup.py" line="547"/>
         <source>order record (the dispense&apos;s answer was lost)</source>
         <translation>订单记录(出货的应答已丢失)</translation>
     </message>
     <message>
         <location filename="../../core/followup.py" line="324"/>
-        <location filename="../../core/followup.py" line="427"/>
+        <location filename="../../core/followup.py" line="442"/>
         <source>the platform refused the dispense: code {code} {message}</source>
         <translation>平台拒绝出货:代码 {code} {message}</translation>
     </message>
     <message>
         <location filename="../../core/followup.py" line="328"/>
-        <location filename="../../core/followup.py" line="432"/>
+        <location filename="../../core/followup.py" line="447"/>
         <source>the platform refused the dispense: code {code}</source>
         <translation>平台拒绝出货:代码 {code}</translation>
     </message>
     <message>
         <location filename="../../core/followup.py" line="330"/>
-        <location filename="../../core/followup.py" line="437"/>
+        <location filename="../../core/followup.py" line="452"/>
         <source>the platform refused the dispense: {message}</source>
         <translation>平台拒绝出货:{message}</translation>
     </message>
     <message>
         <location filename="../../core/followup.py" line="332"/>
-        <location filename="../../core/followup.py" line="440"/>
+        <location filename="../../core/followup.py" line="455"/>
         <source>the platform refused the dispense</source>
         <translation>平台拒绝出货</translation>
     </message>
     <message>
         <location filename="../../core/followup.py" line="341"/>
-        <location filename="../../core/followup.py" line="443"/>
+        <location filename="../../core/followup.py" line="458"/>
         <source>{refused} ({explanation})</source>
         <translation>{refused}({explanation})</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="383"/>
+        <location filename="../../core/followup.py" line="398"/>
         <source>set_status</source>
         <translation>设置状态</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="384"/>
+        <location filename="../../core/followup.py" line="399"/>
         <source>dispense</source>
         <translation>出货</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="385"/>
+        <location filename="../../core/followup.py" line="400"/>
         <source>test_dispense</source>
         <translation>测试出货</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="386"/>
+        <location filename="../../core/followup.py" line="401"/>
         <source>order_create</source>
         <translation>新建订单</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="387"/>
+        <location filename="../../core/followup.py" line="402"/>
         <source>delivery_query</source>
         <translation>查询出货记录</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="388"/>
+        <location filename="../../core/followup.py" line="403"/>
         <source>order_get</source>
         <translation>查询订单</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="391"/>
+        <location filename="../../core/followup.py" line="406"/>
         <source>ok</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="392"/>
+        <location filename="../../core/followup.py" line="407"/>
         <source>refused</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="393"/>
+        <location filename="../../core/followup.py" line="408"/>
         <source>transport</source>
         <translation>无应答</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="394"/>
+        <location filename="../../core/followup.py" line="409"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="395"/>
+        <location filename="../../core/followup.py" line="410"/>
         <source>sent</source>
         <translation>已发送</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="396"/>
+        <location filename="../../core/followup.py" line="411"/>
         <source>outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="399"/>
+        <location filename="../../core/followup.py" line="414"/>
         <source>customer may need a refund</source>
         <translation>顾客可能需要退款</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="400"/>
+        <location filename="../../core/followup.py" line="415"/>
         <source>result unknown — check before refunding</source>
         <translation>结果未知 — 退款前请先核实</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="401"/>
+        <location filename="../../core/followup.py" line="416"/>
         <source>suspicious failure callback — do not refund</source>
         <translation>可疑的失败回调 — 请勿退款</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="448"/>
+        <location filename="../../core/followup.py" line="463"/>
         <source>callback #{id} reports the item dropped (confirmed)</source>
         <translation>回调 #{id} 报告商品已掉落(已证实)</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="453"/>
+        <location filename="../../core/followup.py" line="468"/>
         <source>{failure} — the platform did not confirm it ({verdict}: {detail})</source>
         <translation>{failure} — 平台未证实({verdict}:{detail})</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="460"/>
+        <location filename="../../core/followup.py" line="475"/>
         <source>refused {code} {message}</source>
         <translation>被拒绝 {code} {message}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="465"/>
+        <location filename="../../core/followup.py" line="480"/>
         <source>{found} after the platform&apos;s {timeout} s: nothing dropped</source>
         <translation>{found},已过平台的 {timeout} 秒:商品未掉落</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="471"/>
+        <location filename="../../core/followup.py" line="486"/>
         <source>platform record (delivery {delivery}) says {said}</source>
         <translation>平台出货记录(出货 {delivery})显示 {said}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="476"/>
+        <location filename="../../core/followup.py" line="491"/>
         <source>the platform shows record {record} as {label}</source>
         <translation>平台显示记录 {record} 为 {label}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="479"/>
+        <location filename="../../core/followup.py" line="494"/>
         <source>picked up</source>
         <translation>已取货</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="480"/>
+        <location filename="../../core/followup.py" line="495"/>
         <source>success</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="481"/>
+        <location filename="../../core/followup.py" line="496"/>
         <source>still {status}</source>
         <translation>仍为 {status}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="482"/>
+        <location filename="../../core/followup.py" line="497"/>
         <source>failed: {reason}</source>
         <translation>失败:{reason}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="483"/>
+        <location filename="../../core/followup.py" line="498"/>
         <source>no delivery id and no record to ask about</source>
         <translation>没有出货编号,也没有可查询的记录</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="484"/>
+        <location filename="../../core/followup.py" line="501"/>
         <source>platform not reachable: {error}</source>
         <translation>无法连接平台:{error}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="487"/>
+        <location filename="../../core/followup.py" line="506"/>
+        <source>the order&apos;s record {record} is picked up</source>
+        <translation>订单的记录 {record} 已取货</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="511"/>
         <source>record {record} is not in order {order}</source>
         <translation>记录 {record} 不在订单 {order} 中</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="492"/>
+        <location filename="../../core/followup.py" line="516"/>
         <source>no delivery id; the order&apos;s record {record} is {label}</source>
         <translation>没有出货编号;订单的记录 {record} 为 {label}</translation>
     </message>
     <message>
+        <location filename="../../core/followup.py" line="633"/>
+        <source>event {method}</source>
+        <translation>事件 {method}</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="634"/>
+        <source>follow-up refund requested</source>
+        <translation>跟进：已申请退款</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="635"/>
+        <source>follow-up refunded</source>
+        <translation>跟进：已退款</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="636"/>
+        <source>follow-up dismissed</source>
+        <translation>跟进：已关闭</translation>
+    </message>
+    <message>
+        <location filename="../../core/followup.py" line="639"/>
+        <source>malformed: {reason}</source>
+        <translation>格式错误：{reason}</translation>
+    </message>
+    <message>
         <location filename="../../core/followup.py" line="294"/>
-        <location filename="../../core/followup.py" line="495"/>
+        <location filename="../../core/followup.py" line="519"/>
         <source>callback #{id}</source>
         <translation>回调 #{id}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="496"/>
+        <location filename="../../core/followup.py" line="520"/>
         <source>dispense action #{id}</source>
         <translation>出货操作 #{id}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="499"/>
+        <location filename="../../core/followup.py" line="523"/>
         <source>the platform refused dispense action #{id} with {code} {message}</source>
         <translation>平台以 {code} {message} 拒绝了出货操作 #{id}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="506"/>
+        <location filename="../../core/followup.py" line="530"/>
         <source>{found} (action #{id})</source>
         <translation>{found}(操作 #{id})</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="527"/>
+        <location filename="../../core/followup.py" line="551"/>
         <source>{evidence}: {meaning}</source>
         <translation>{evidence}:{meaning}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="532"/>
+        <location filename="../../core/followup.py" line="556"/>
         <source>confirmed failed ({evidence}): {meaning}</source>
         <translation>已证实失败({evidence}):{meaning}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="537"/>
+        <location filename="../../core/followup.py" line="561"/>
         <source>{evidence}: {meaning} — but the item is already out ({out}): no refund is owed</source>
         <translation>{evidence}:{meaning} — 但商品已出({out}):无需退款</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="545"/>
+        <location filename="../../core/followup.py" line="569"/>
         <source>closed by itself: the platform says the item is out ({evidence}); no refund is owed</source>
         <translation>已自动关闭:平台显示商品已出({evidence});无需退款</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="553"/>
+        <location filename="../../core/followup.py" line="577"/>
         <source>the platform says the item is out ({evidence}) but a refund was already requested: check with the customer before paying it</source>
         <translation>平台显示商品已出({evidence}),但已申请退款:退款前请与顾客核实</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="561"/>
+        <location filename="../../core/followup.py" line="585"/>
         <source>reported again ({source} #{id}): {meaning}</source>
         <translation>再次报告({source} #{id}):{meaning}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="566"/>
+        <location filename="../../core/followup.py" line="590"/>
         <source>reported again ({source}): {meaning}</source>
         <translation>再次报告({source}):{meaning}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="571"/>
+        <location filename="../../core/followup.py" line="595"/>
         <source>re-checked with the platform: {found}</source>
         <translation>已向平台复查:{found}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="576"/>
+        <location filename="../../core/followup.py" line="602"/>
         <source>{kind} record {record}: {outcome}</source>
         <translation>{kind} 记录 {record}:{outcome}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="581"/>
+        <location filename="../../core/followup.py" line="607"/>
         <source>{kind}: {outcome}</source>
         <translation>{kind}:{outcome}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="586"/>
+        <location filename="../../core/followup.py" line="612"/>
         <source>{kind} record {record}: {outcome} ({code} {message})</source>
         <translation>{kind} 记录 {record}:{outcome}({code} {message})</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="591"/>
+        <location filename="../../core/followup.py" line="617"/>
         <source>{kind}: {outcome} ({code} {message})</source>
         <translation>{kind}:{outcome}({code} {message})</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="596"/>
+        <location filename="../../core/followup.py" line="622"/>
         <source>dispense record {record}: {found}</source>
         <translation>出货 记录 {record}:{found}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="599"/>
+        <location filename="../../core/followup.py" line="625"/>
         <source>dispense: {found}</source>
         <translation>出货:{found}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="600"/>
+        <location filename="../../core/followup.py" line="626"/>
         <source>follow-up opened: {reason}</source>
         <translation>已新建跟进:{reason}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="601"/>
+        <location filename="../../core/followup.py" line="629"/>
         <source>callback: {summary}</source>
         <translation>回调:{summary}</translation>
     </message>
     <message>
-        <location filename="../../core/followup.py" line="602"/>
+        <location filename="../../core/followup.py" line="632"/>
         <source>unpaid order expired (platform event)</source>
         <translation>未支付订单已过期(平台事件)</translation>
     </message>
 </context>
 <context>
+    <name>log</name>
+    <message>
+        <location filename="../../tasks/logwords.py" line="27"/>
+        <source>uncaught error</source>
+        <translation>未捕获的错误</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="28"/>
+        <source>no %s translation found: the window stays in English</source>
+        <translation>找不到 %s 翻译：窗口保持英文</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="29"/>
+        <source>order %s: the platform&apos;s trade id differs from the journal&apos;s (%s): another order with the same id; the earlier one&apos;s history is kept apart</source>
+        <translation>订单 %s：平台的交易号与日志记录的不同（%s）：这是同号的另一个订单；之前那个的历史单独保留</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="34"/>
+        <source>action %s (%s): %s</source>
+        <translation>操作 %s（%s）：%s</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="35"/>
+        <source>callback claims to replay #%s, which %s; recorded as received</source>
+        <translation>回调声称重放 #%s，但该回调：%s；按新收到的回调记录</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="36"/>
+        <source>a batch of %d callbacks could not be committed; trying each on its own</source>
+        <translation>一批 %d 个回调未能提交；逐个重试</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="39"/>
+        <source>serving %s failed; its connection is closed</source>
+        <translation>处理 %s 失败；已关闭其连接</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="40"/>
+        <source>the HTTP server loop failed; it stops</source>
+        <translation>HTTP 服务循环失败；已停止</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="41"/>
+        <source>too many connections (%d): one refused</source>
+        <translation>连接过多（%d）：已拒绝一个</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="42"/>
+        <source>the receiver could not handle %d request(s)</source>
+        <translation>接收器无法处理 %d 个请求</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="43"/>
+        <source>could not accept a connection: %s</source>
+        <translation>无法接受连接：%s</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="44"/>
+        <source>an after-answer step failed</source>
+        <translation>应答后的处理步骤失败</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="45"/>
+        <source>ignored a malformed %s header</source>
+        <translation>已忽略格式错误的 %s 请求头</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="46"/>
+        <source>malformed callback #%s from %s: %s</source>
+        <translation>格式错误的回调 #%s（来自 %s）：%s</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="47"/>
+        <source>could not journal a callback; answered 500 so it may be re-sent</source>
+        <translation>无法将回调写入日志；已回复 500，以便平台重发</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="48"/>
+        <source>could not journal a malformed callback</source>
+        <translation>无法将格式错误的回调写入日志</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="49"/>
+        <source>on_callback failed for callback #%s</source>
+        <translation>回调 #%s 的界面通知失败</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="50"/>
+        <source>cross-check queue full (%d waiting): %d new result(s) left unchecked so far, the latest #%s; the platform is asked at a bounded pace</source>
+        <translation>核对队列已满（%d 个等待）：至今有 %d 个新结果未核对，最近的是 #%s；向平台查询的速度有上限</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="55"/>
+        <source>cross-check failed for callback #%s</source>
+        <translation>回调 #%s 的核对失败</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="56"/>
+        <source>could not store the cross-check of callback #%s</source>
+        <translation>无法保存回调 #%s 的核对结果</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="57"/>
+        <source>on_cross_checked failed for callback #%s</source>
+        <translation>回调 #%s 的核对结果通知失败</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="58"/>
+        <source>sandbox callback to %s failed</source>
+        <translation>沙盒发往 %s 的回调失败</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="59"/>
+        <source>sandbox state file %s cannot be read (%s): starting a fresh world</source>
+        <translation>无法读取沙盒状态文件 %s（%s）：从全新状态开始</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="60"/>
+        <source>sandbox state file %s is not usable (%s); it was %s; starting a fresh world</source>
+        <translation>沙盒状态文件 %s 不可用（%s）；该文件：%s；从全新状态开始</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="63"/>
+        <source>sandbox state not saved to %s: %s</source>
+        <translation>沙盒状态未保存到 %s：%s</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="64"/>
+        <source>sandbox scheduler did not catch up with the clock in time</source>
+        <translation>沙盒调度器未能及时赶上时钟</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="65"/>
+        <source>sandbox event %s failed</source>
+        <translation>沙盒事件 %s 失败</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="66"/>
+        <source>sandbox failed serving %s</source>
+        <translation>沙盒处理 %s 失败</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="67"/>
+        <source>sandbox failed on %s %s</source>
+        <translation>沙盒处理 %s %s 失败</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="68"/>
+        <source>no context for the cross-check of callback #%s</source>
+        <translation>回调 #%s 的核对缺少上下文</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="69"/>
+        <source>background task %r failed</source>
+        <translation>后台任务 %r 失败</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="70"/>
+        <source>work on the %s pool did not finish within %s ms</source>
+        <translation>%s 线程池的工作未在 %s 毫秒内完成</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="75"/>
+        <source>warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="76"/>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="77"/>
+        <source>critical</source>
+        <translation>严重错误</translation>
+    </message>
+</context>
+<context>
     <name>logfeed</name>
     <message>
-        <location filename="../../tasks/logfeed.py" line="100"/>
+        <location filename="../../tasks/logfeed.py" line="104"/>
         <source>→ {method} {path}  [{action}] (try {attempt})</source>
         <translation>→ {method} {path}  [{action}](第 {attempt} 次尝试)</translation>
     </message>
     <message>
-        <location filename="../../tasks/logfeed.py" line="109"/>
+        <location filename="../../tasks/logfeed.py" line="113"/>
         <source>→ {method} {path}  [{action}]</source>
         <translation>→ {method} {path}  [{action}]</translation>
     </message>
     <message>
-        <location filename="../../tasks/logfeed.py" line="136"/>
+        <location filename="../../tasks/logfeed.py" line="140"/>
         <source>× {action}: {error} after {ms} ms</source>
-        <translation>× {action}:{ms} 毫秒后 {error}</translation>
+        <translation>× [{action}] {ms} 毫秒后:{error}</translation>
     </message>
     <message>
-        <location filename="../../tasks/logfeed.py" line="149"/>
+        <location filename="../../tasks/logfeed.py" line="153"/>
         <source>code {code} {message}</source>
         <translation>代码 {code} {message}</translation>
     </message>
     <message>
-        <location filename="../../tasks/logfeed.py" line="161"/>
+        <location filename="../../tasks/logfeed.py" line="165"/>
         <source>{mark} HTTP {status} {path}  [{action}] {head} in {ms} ms</source>
         <translation>{mark} HTTP {status} {path}  [{action}] {head},用时 {ms} 毫秒</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logfeed.py" line="192"/>
+        <source>REPLAY of #{id}</source>
+        <translation>重放自 #{id}</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logfeed.py" line="196"/>
+        <source>repeat of #{id}</source>
+        <translation>重复 #{id}</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logfeed.py" line="200"/>
+        <source>follow-up #{id}</source>
+        <translation>跟进 #{id}</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logfeed.py" line="208"/>
+        <source>{marks}; {mark}</source>
+        <translation>{marks}；{mark}</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logfeed.py" line="212"/>
+        <source>⇠ callback #{id}: {summary}  ({marks})</source>
+        <translation>⇠ 回调 #{id}：{summary}（{marks}）</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logfeed.py" line="220"/>
+        <source>⇠ callback #{id}: {summary}</source>
+        <translation>⇠ 回调 #{id}：{summary}</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logfeed.py" line="268"/>
+        <source>⇠ callback #{id} cross-check: {verdict} — {detail}</source>
+        <translation>⇠ 回调 #{id} 核对：{verdict} — {detail}</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logfeed.py" line="332"/>
+        <source>{level}: {message}</source>
+        <translation>{level}：{message}</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logfeed.py" line="338"/>
+        <source>{level}: {message} ({kind}: {error})</source>
+        <translation>{level}：{message}（{kind}：{error}）</translation>
     </message>
 </context>
 <context>
@@ -3476,192 +4043,192 @@ Paid on (platform date): {date}</source>
         <translation>{seconds:.0f} 秒</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="280"/>
-        <source>{v:.0f} min</source>
-        <translation>{v:.0f} 分钟</translation>
+        <location filename="../../troubleshoot/checks.py" line="282"/>
+        <source>{minutes:.0f} min</source>
+        <translation>{minutes:.0f} 分钟</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="281"/>
-        <source>{v:.1f} h</source>
-        <translation>{v:.1f} 小时</translation>
+        <location filename="../../troubleshoot/checks.py" line="285"/>
+        <source>{hours:.1f} h</source>
+        <translation>{hours:.1f} 小时</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="314"/>
+        <location filename="../../troubleshoot/checks.py" line="318"/>
         <source>The machine list could not be read: {listing_error}</source>
         <translation>无法读取机器列表:{listing_error}</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="329"/>
+        <location filename="../../troubleshoot/checks.py" line="333"/>
         <source>{label}: not in this merchant&apos;s machine list</source>
         <translation>{label}:不在本商户的机器列表中</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="336"/>
+        <location filename="../../troubleshoot/checks.py" line="340"/>
         <source>The platform answers for the machine but does not list it: check that it is bound to this merchant.</source>
         <translation>平台能查询到该机器,但列表中没有:请确认机器已绑定到本商户。</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="350"/>
+        <location filename="../../troubleshoot/checks.py" line="354"/>
         <source>machine {no}: {detail_error}</source>
         <translation>机器 {no}:{detail_error}</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="360"/>
+        <location filename="../../troubleshoot/checks.py" line="364"/>
         <source>; last notice: {notice}</source>
         <translation>;最近通知:{notice}</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="371"/>
+        <location filename="../../troubleshoot/checks.py" line="375"/>
         <source>OFFLINE{last}</source>
         <translation>离线{last}</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="374"/>
+        <location filename="../../troubleshoot/checks.py" line="378"/>
         <source>The platform cannot reach the machine: dispenses will be refused. Check its power and network (SIM / Wi-Fi), then restart the vending app.</source>
         <translation>平台无法连接机器,出货会被拒绝。请检查电源和网络(SIM 卡/Wi-Fi),然后重启售货应用。</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="388"/>
+        <location filename="../../troubleshoot/checks.py" line="392"/>
         <source>online, but not in operation{last}</source>
         <translation>在线,但未营业{last}</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="393"/>
+        <location filename="../../troubleshoot/checks.py" line="397"/>
         <source>The machine is switched out of operation on the platform.</source>
         <translation>机器在平台上被设为停止营业。</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="405"/>
+        <location filename="../../troubleshoot/checks.py" line="409"/>
         <source>online{last}</source>
         <translation>在线{last}</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="418"/>
+        <location filename="../../troubleshoot/checks.py" line="422"/>
         <source>the platform reports no cabinets</source>
         <translation>平台未返回柜体</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="426"/>
+        <location filename="../../troubleshoot/checks.py" line="430"/>
         <source>not reported</source>
         <translation>平台未返回机器类型</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="438"/>
-        <source>type {t} (unknown)</source>
-        <translation>类型 {t}(未知)</translation>
+        <location filename="../../troubleshoot/checks.py" line="444"/>
+        <source>type {type} (unknown)</source>
+        <translation>类型 {type}(未知)</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="453"/>
+        <location filename="../../troubleshoot/checks.py" line="461"/>
         <source>not set: prices show without a currency</source>
         <translation>未设置:价格不显示币种</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="470"/>
+        <location filename="../../troubleshoot/checks.py" line="478"/>
         <source>the platform lists no slots</source>
         <translation>平台未返回任何货道</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="482"/>
-        <source>{faulty} faulty ({v})</source>
-        <translation>故障 {faulty} 个({v})</translation>
+        <location filename="../../troubleshoot/checks.py" line="490"/>
+        <source>{faulty} faulty ({slots})</source>
+        <translation>故障 {faulty} 个({slots})</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="491"/>
-        <source>{empty} empty ({v})</source>
-        <translation>缺货 {empty} 个({v})</translation>
+        <location filename="../../troubleshoot/checks.py" line="499"/>
+        <source>{empty} empty ({slots})</source>
+        <translation>缺货 {empty} 个({slots})</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="500"/>
-        <source>{low} low ({v})</source>
-        <translation>库存低 {low} 个({v})</translation>
+        <location filename="../../troubleshoot/checks.py" line="508"/>
+        <source>{low} low ({slots})</source>
+        <translation>库存低 {low} 个({slots})</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="505"/>
+        <location filename="../../troubleshoot/checks.py" line="513"/>
         <source>{total} slots</source>
         <translation>共 {total} 个货道</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="510"/>
+        <location filename="../../troubleshoot/checks.py" line="518"/>
         <source>{head}, all stocked</source>
         <translation>{head},库存正常</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="514"/>
+        <location filename="../../troubleshoot/checks.py" line="522"/>
         <source>{head}: {parts}</source>
         <translation>{head}:{parts}</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="516"/>
+        <location filename="../../troubleshoot/checks.py" line="524"/>
         <source>; </source>
         <translation>;</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="527"/>
+        <location filename="../../troubleshoot/checks.py" line="535"/>
         <source>last {days} days</source>
         <translation>最近 {days} 天</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="535"/>
-        <source>no failed dispense in the journal ({v} results, {window})</source>
-        <translation>日志中无出货失败({window}共 {v} 次结果)</translation>
+        <location filename="../../troubleshoot/checks.py" line="543"/>
+        <source>no failed dispense in the journal ({results} results, {window})</source>
+        <translation>日志中无出货失败({window}共 {results} 次结果)</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="547"/>
+        <location filename="../../troubleshoot/checks.py" line="555"/>
         <source>slot unknown</source>
         <translation>货道未知</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="554"/>
+        <location filename="../../troubleshoot/checks.py" line="562"/>
         <source>{count} failed dispense in the {window}, {today} today: {slots}</source>
         <translation>{window}出货失败 {count} 次,今天 {today} 次:{slots}</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="559"/>
+        <location filename="../../troubleshoot/checks.py" line="567"/>
         <source>{count} failed dispenses in the {window}, {today} today: {slots}</source>
         <translation>{window}出货失败 {count} 次,今天 {today} 次:{slots}</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="566"/>
+        <location filename="../../troubleshoot/checks.py" line="574"/>
         <source>, </source>
         <translation>,</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="616"/>
+        <location filename="../../troubleshoot/checks.py" line="624"/>
         <source>not checked: the platform did not answer the ping ({ping_error})</source>
         <translation>未检查:平台未响应 ping({ping_error})</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="630"/>
+        <location filename="../../troubleshoot/checks.py" line="638"/>
         <source>Check this computer&apos;s network, the profile&apos;s base URL and its credentials.</source>
         <translation>请检查本机网络、配置的平台地址和凭据。</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="661"/>
+        <location filename="../../troubleshoot/checks.py" line="669"/>
         <source>not found on the platform (code {code}, {message})</source>
         <translation>平台上找不到该机器(代码 {code},{message})</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="679"/>
+        <location filename="../../troubleshoot/checks.py" line="687"/>
         <source>the platform answered in {ms:.0f} ms (slow)</source>
         <translation>平台响应用时 {ms:.0f} 毫秒(较慢)</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="683"/>
+        <location filename="../../troubleshoot/checks.py" line="691"/>
         <source>the platform answered in {ms:.0f} ms</source>
         <translation>平台响应用时 {ms:.0f} 毫秒</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="690"/>
+        <location filename="../../troubleshoot/checks.py" line="698"/>
         <source>{url}: calls may time out</source>
         <translation>{url}:请求可能超时</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="745"/>
+        <location filename="../../troubleshoot/checks.py" line="753"/>
         <source>could not read the slots: {products_error}</source>
         <translation>无法读取货道:{products_error}</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/checks.py" line="763"/>
+        <location filename="../../troubleshoot/checks.py" line="771"/>
         <source>the journal could not be read: {history_error}</source>
         <translation>无法读取日志:{history_error}</translation>
     </message>
@@ -3680,180 +4247,180 @@ Paid on (platform date): {date}</source>
     </message>
     <message>
         <location filename="../../troubleshoot/history.py" line="208"/>
-        <source> (slot status {floor_status}: {v})</source>
-        <translation>(货道状态 {floor_status}:{v})</translation>
+        <source> (slot status {floor_status}: {floor_meaning})</source>
+        <translation>(货道状态 {floor_status}:{floor_meaning})</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="214"/>
+        <location filename="../../troubleshoot/history.py" line="216"/>
         <source>{head}: {meaning}</source>
         <translation>{head}:{meaning}</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="259"/>
+        <location filename="../../troubleshoot/history.py" line="261"/>
         <source>slot {slot}</source>
         <translation>货道 {slot}</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="264"/>
+        <location filename="../../troubleshoot/history.py" line="266"/>
         <source>product {product_id} (slot unknown)</source>
         <translation>商品 {product_id}(货道未知)</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="269"/>
+        <location filename="../../troubleshoot/history.py" line="271"/>
         <source>order {order_id} record {record_id} (slot unknown)</source>
         <translation>订单 {order_id} 记录 {record_id}(货道未知)</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="278"/>
+        <location filename="../../troubleshoot/history.py" line="280"/>
         <source>test dispense</source>
         <translation>测试出货</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="280"/>
+        <location filename="../../troubleshoot/history.py" line="282"/>
         <source>dispense</source>
         <translation>出货</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="283"/>
+        <location filename="../../troubleshoot/history.py" line="285"/>
         <source> (platform record)</source>
         <translation>(平台出货记录)</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="287"/>
+        <location filename="../../troubleshoot/history.py" line="289"/>
         <source>OK</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="292"/>
-        <source>FAILED — {v}</source>
-        <translation>失败 — {v}</translation>
+        <location filename="../../troubleshoot/history.py" line="294"/>
+        <source>FAILED — {fault}</source>
+        <translation>失败 — {fault}</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="337"/>
+        <location filename="../../troubleshoot/history.py" line="339"/>
         <source> ({failures} in {window}, last {last})</source>
         <translation>({window}{failures},最近一次 {last})</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="341"/>
-        <location filename="../../troubleshoot/history.py" line="516"/>
+        <location filename="../../troubleshoot/history.py" line="343"/>
+        <location filename="../../troubleshoot/history.py" line="518"/>
         <source>{count} failure</source>
         <translation>失败 {count} 次</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="342"/>
-        <location filename="../../troubleshoot/history.py" line="517"/>
+        <location filename="../../troubleshoot/history.py" line="344"/>
+        <location filename="../../troubleshoot/history.py" line="519"/>
         <source>{count} failures</source>
         <translation>失败 {count} 次</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="484"/>
+        <location filename="../../troubleshoot/history.py" line="486"/>
         <source>In {window}: {results}, {failed} failed ({n_today} today).</source>
         <translation>{window}:{results},失败 {failed} 次(今天 {n_today} 次)。</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="492"/>
+        <location filename="../../troubleshoot/history.py" line="494"/>
         <source>{count} dispense result</source>
         <translation>出货结果 {count} 次</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="493"/>
+        <location filename="../../troubleshoot/history.py" line="495"/>
         <source>{count} dispense results</source>
         <translation>出货结果 {count} 次</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="509"/>
+        <location filename="../../troubleshoot/history.py" line="511"/>
         <source>{failures} on a slot the journal cannot tell (orders {orders}): {faults}.</source>
         <translation>{failures},无法确定货道(订单 {orders}):{faults}。</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="540"/>
+        <location filename="../../troubleshoot/history.py" line="542"/>
         <source>Slot {slot} failed {times} ({when}; last {last}): {faults}.</source>
         <translation>货道 {slot} 失败 {times}({when};最近 {last}):{faults}。</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="548"/>
+        <location filename="../../troubleshoot/history.py" line="550"/>
         <source>{count} time</source>
         <translation>{count} 次</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="549"/>
+        <location filename="../../troubleshoot/history.py" line="551"/>
         <source>{count} times</source>
         <translation>{count} 次</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="571"/>
+        <location filename="../../troubleshoot/history.py" line="573"/>
         <source>{requests} refused by the platform (last: code {code}, {said}).</source>
         <translation>平台拒绝了 {requests}(最近:代码 {code},{said})。</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="578"/>
+        <location filename="../../troubleshoot/history.py" line="580"/>
         <source>{count} dispense request</source>
         <translation>{count} 次出货请求</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="579"/>
+        <location filename="../../troubleshoot/history.py" line="581"/>
         <source>{count} dispense requests</source>
         <translation>{count} 次出货请求</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="589"/>
+        <location filename="../../troubleshoot/history.py" line="591"/>
         <source>{reports} the platform does not confirm (cross-check: suspicious): not counted.</source>
         <translation>{reports}未得到平台证实(核对结果:可疑),未计入。</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="596"/>
+        <location filename="../../troubleshoot/history.py" line="598"/>
         <source>{count} failure report</source>
         <translation>{count} 次失败回调</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="597"/>
+        <location filename="../../troubleshoot/history.py" line="599"/>
         <source>{count} failure reports</source>
         <translation>{count} 次失败回调</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="605"/>
+        <location filename="../../troubleshoot/history.py" line="607"/>
         <source>{results} could belong to this machine or another with the same slot name: not counted.</source>
         <translation>{results}无法确定属于本机还是同名货道的其他机器,未计入。</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="612"/>
+        <location filename="../../troubleshoot/history.py" line="614"/>
         <source>{count} test-dispense result</source>
         <translation>{count} 次测试出货结果</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="613"/>
+        <location filename="../../troubleshoot/history.py" line="615"/>
         <source>{count} test-dispense results</source>
         <translation>{count} 次测试出货结果</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="460"/>
-        <location filename="../../troubleshoot/history.py" line="663"/>
+        <location filename="../../troubleshoot/history.py" line="462"/>
+        <location filename="../../troubleshoot/history.py" line="665"/>
         <source>the last {days} days</source>
         <translation>最近 {days} 天</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="462"/>
-        <location filename="../../troubleshoot/history.py" line="665"/>
+        <location filename="../../troubleshoot/history.py" line="464"/>
+        <location filename="../../troubleshoot/history.py" line="667"/>
         <source>the last 24 hours</source>
         <translation>最近 24 小时</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="472"/>
+        <location filename="../../troubleshoot/history.py" line="474"/>
         <source>No dispense results for this machine in the journal in {window}.</source>
         <translation>日志中{window}没有本机的出货结果。</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="525"/>
+        <location filename="../../troubleshoot/history.py" line="527"/>
         <source>{today} today</source>
         <translation>今天 {today} 次</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="529"/>
+        <location filename="../../troubleshoot/history.py" line="531"/>
         <source>{today} today, {failures} in {window}</source>
         <translation>今天 {today} 次,{window}共 {failures} 次</translation>
     </message>
     <message>
-        <location filename="../../troubleshoot/history.py" line="561"/>
+        <location filename="../../troubleshoot/history.py" line="563"/>
         <source>{unknown_slot} slot unknown</source>
         <translation>{unknown_slot} 次货道未知</translation>
     </message>
