@@ -254,8 +254,8 @@ class CallbackApp:
     def _up_again(self) -> None:
         assert self._down_since is not None
         log.warning(
-            "the journal commits again after %.0f s; %d callback(s) were answered 503 meanwhile",
-            time.monotonic() - self._down_since,
+            "the journal commits again after %d s; %d callback(s) were answered 503 meanwhile",
+            round(time.monotonic() - self._down_since),
             self._down_count,
         )
         self._down_since = None

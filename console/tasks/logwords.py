@@ -36,16 +36,23 @@ LOG_MESSAGES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP(
         "log", "a batch of %d callbacks could not be committed; trying each on its own"
     ),
-    QT_TRANSLATE_NOOP("log", "serving %s failed; its connection is closed"),
-    QT_TRANSLATE_NOOP("log", "the HTTP server loop failed; it stops"),
+    QT_TRANSLATE_NOOP("log", "serving a request from %s failed; its connection is closed"),
+    QT_TRANSLATE_NOOP("log", "the HTTP server failed; it stops"),
     QT_TRANSLATE_NOOP("log", "too many connections (%d): one refused"),
-    QT_TRANSLATE_NOOP("log", "the receiver could not handle %d request(s)"),
-    QT_TRANSLATE_NOOP("log", "could not accept a connection: %s"),
-    QT_TRANSLATE_NOOP("log", "an after-answer step failed"),
+    QT_TRANSLATE_NOOP("log", "group commit failed"),
+    QT_TRANSLATE_NOOP("log", "health check: the journal cannot be read: %s: %s"),
+    QT_TRANSLATE_NOOP("log", "an after-answer step failed for callback #%s"),
     QT_TRANSLATE_NOOP("log", "ignored a malformed %s header"),
     QT_TRANSLATE_NOOP("log", "malformed callback #%s from %s: %s"),
-    QT_TRANSLATE_NOOP("log", "could not journal a callback; answered 500 so it may be re-sent"),
-    QT_TRANSLATE_NOOP("log", "could not journal a malformed callback"),
+    QT_TRANSLATE_NOOP("log", "could not journal %s; answered 500 so it may be re-sent"),
+    QT_TRANSLATE_NOOP(
+        "log", "the journal commits again after %d s; %d callback(s) were answered 503 meanwhile"
+    ),
+    QT_TRANSLATE_NOOP(
+        "log",
+        "the journal is unavailable (%s: %s): callbacks are answered 503 so the platform "
+        "re-sends them",
+    ),
     QT_TRANSLATE_NOOP("log", "on_callback failed for callback #%s"),
     QT_TRANSLATE_NOOP(
         "log",

@@ -3334,34 +3334,9 @@ Paid on (platform date): {date}</source>
         <translation>一批 %d 个回调未能提交；逐个重试</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="39"/>
-        <source>serving %s failed; its connection is closed</source>
-        <translation>处理 %s 失败；已关闭其连接</translation>
-    </message>
-    <message>
-        <location filename="../../tasks/logwords.py" line="40"/>
-        <source>the HTTP server loop failed; it stops</source>
-        <translation>HTTP 服务循环失败；已停止</translation>
-    </message>
-    <message>
         <location filename="../../tasks/logwords.py" line="41"/>
         <source>too many connections (%d): one refused</source>
         <translation>连接过多（%d）：已拒绝一个</translation>
-    </message>
-    <message>
-        <location filename="../../tasks/logwords.py" line="42"/>
-        <source>the receiver could not handle %d request(s)</source>
-        <translation>接收器无法处理 %d 个请求</translation>
-    </message>
-    <message>
-        <location filename="../../tasks/logwords.py" line="43"/>
-        <source>could not accept a connection: %s</source>
-        <translation>无法接受连接：%s</translation>
-    </message>
-    <message>
-        <location filename="../../tasks/logwords.py" line="44"/>
-        <source>an after-answer step failed</source>
-        <translation>应答后的处理步骤失败</translation>
     </message>
     <message>
         <location filename="../../tasks/logwords.py" line="45"/>
@@ -3374,107 +3349,137 @@ Paid on (platform date): {date}</source>
         <translation>格式错误的回调 #%s（来自 %s）：%s</translation>
     </message>
     <message>
+        <location filename="../../tasks/logwords.py" line="39"/>
+        <source>serving a request from %s failed; its connection is closed</source>
+        <translation>处理来自 %s 的请求失败，已关闭该连接</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="40"/>
+        <source>the HTTP server failed; it stops</source>
+        <translation>HTTP 服务出错，已停止</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="42"/>
+        <source>group commit failed</source>
+        <translation>批量写入日志失败</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="43"/>
+        <source>health check: the journal cannot be read: %s: %s</source>
+        <translation>健康检查：无法读取日志：%s：%s</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="44"/>
+        <source>an after-answer step failed for callback #%s</source>
+        <translation>回调 #%s 应答后的处理步骤失败</translation>
+    </message>
+    <message>
         <location filename="../../tasks/logwords.py" line="47"/>
-        <source>could not journal a callback; answered 500 so it may be re-sent</source>
-        <translation>无法将回调写入日志；已回复 500，以便平台重发</translation>
+        <source>could not journal %s; answered 500 so it may be re-sent</source>
+        <translation>无法记录 %s；已回复 500，平台可重新发送</translation>
     </message>
     <message>
         <location filename="../../tasks/logwords.py" line="48"/>
-        <source>could not journal a malformed callback</source>
-        <translation>无法将格式错误的回调写入日志</translation>
+        <source>the journal commits again after %d s; %d callback(s) were answered 503 meanwhile</source>
+        <translation>日志在 %d 秒后恢复写入；其间有 %d 个回调被回复 503</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="49"/>
+        <location filename="../../tasks/logwords.py" line="51"/>
+        <source>the journal is unavailable (%s: %s): callbacks are answered 503 so the platform re-sends them</source>
+        <translation>日志不可用（%s：%s）：回调一律回复 503，以便平台重新发送</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="56"/>
         <source>on_callback failed for callback #%s</source>
         <translation>回调 #%s 的界面通知失败</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="50"/>
+        <location filename="../../tasks/logwords.py" line="57"/>
         <source>cross-check queue full (%d waiting): %d new result(s) left unchecked so far, the latest #%s; the platform is asked at a bounded pace</source>
         <translation>核对队列已满（%d 个等待）：至今有 %d 个新结果未核对，最近的是 #%s；向平台查询的速度有上限</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="55"/>
+        <location filename="../../tasks/logwords.py" line="62"/>
         <source>cross-check failed for callback #%s</source>
         <translation>回调 #%s 的核对失败</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="56"/>
+        <location filename="../../tasks/logwords.py" line="63"/>
         <source>could not store the cross-check of callback #%s</source>
         <translation>无法保存回调 #%s 的核对结果</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="57"/>
+        <location filename="../../tasks/logwords.py" line="64"/>
         <source>on_cross_checked failed for callback #%s</source>
         <translation>回调 #%s 的核对结果通知失败</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="58"/>
+        <location filename="../../tasks/logwords.py" line="65"/>
         <source>sandbox callback to %s failed</source>
         <translation>沙盒发往 %s 的回调失败</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="59"/>
+        <location filename="../../tasks/logwords.py" line="66"/>
         <source>sandbox state file %s cannot be read (%s): starting a fresh world</source>
         <translation>无法读取沙盒状态文件 %s（%s）：从全新状态开始</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="60"/>
+        <location filename="../../tasks/logwords.py" line="67"/>
         <source>sandbox state file %s is not usable (%s); it was %s; starting a fresh world</source>
         <translation>沙盒状态文件 %s 不可用（%s）；该文件：%s；从全新状态开始</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="63"/>
+        <location filename="../../tasks/logwords.py" line="70"/>
         <source>sandbox state not saved to %s: %s</source>
         <translation>沙盒状态未保存到 %s：%s</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="64"/>
+        <location filename="../../tasks/logwords.py" line="71"/>
         <source>sandbox scheduler did not catch up with the clock in time</source>
         <translation>沙盒调度器未能及时赶上时钟</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="65"/>
+        <location filename="../../tasks/logwords.py" line="72"/>
         <source>sandbox event %s failed</source>
         <translation>沙盒事件 %s 失败</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="66"/>
+        <location filename="../../tasks/logwords.py" line="73"/>
         <source>sandbox failed serving %s</source>
         <translation>沙盒处理 %s 失败</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="67"/>
+        <location filename="../../tasks/logwords.py" line="74"/>
         <source>sandbox failed on %s %s</source>
         <translation>沙盒处理 %s %s 失败</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="68"/>
+        <location filename="../../tasks/logwords.py" line="75"/>
         <source>no context for the cross-check of callback #%s</source>
         <translation>回调 #%s 的核对缺少上下文</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="69"/>
+        <location filename="../../tasks/logwords.py" line="76"/>
         <source>background task %r failed</source>
         <translation>后台任务 %r 失败</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="70"/>
+        <location filename="../../tasks/logwords.py" line="77"/>
         <source>work on the %s pool did not finish within %s ms</source>
         <translation>%s 线程池的工作未在 %s 毫秒内完成</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="75"/>
+        <location filename="../../tasks/logwords.py" line="82"/>
         <source>warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="76"/>
+        <location filename="../../tasks/logwords.py" line="83"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="77"/>
+        <location filename="../../tasks/logwords.py" line="84"/>
         <source>critical</source>
         <translation>严重错误</translation>
     </message>
@@ -4486,72 +4491,72 @@ Paid on (platform date): {date}</source>
 <context>
     <name>vendctl</name>
     <message>
-        <location filename="../../cli.py" line="1060"/>
+        <location filename="../../cli.py" line="1097"/>
         <source>Faulty slots:</source>
         <translation>故障货道:</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1068"/>
+        <location filename="../../cli.py" line="1105"/>
         <source>Dispense history (this computer&apos;s journal):</source>
         <translation>出货记录(本机日志):</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1553"/>
+        <location filename="../../cli.py" line="1590"/>
         <source>OPEN</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1554"/>
+        <location filename="../../cli.py" line="1591"/>
         <source>REFUND_REQUESTED</source>
         <translation>已申请退款</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1555"/>
+        <location filename="../../cli.py" line="1592"/>
         <source>REFUNDED</source>
         <translation>已退款</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1556"/>
+        <location filename="../../cli.py" line="1593"/>
         <source>DISMISSED</source>
         <translation>已忽略</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1579"/>
+        <location filename="../../cli.py" line="1616"/>
         <source>#{id}  {state}  order {order} record {record} on machine {machine}  {time}</source>
         <translation>#{id}  {state}  订单 {order} 记录 {record} 机器 {machine}  {time}</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1587"/>
+        <location filename="../../cli.py" line="1624"/>
         <source>#{id}  {state}  order {order} on machine {machine}  {time}</source>
         <translation>#{id}  {state}  订单 {order} 机器 {machine}  {time}</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1595"/>
+        <location filename="../../cli.py" line="1632"/>
         <source>product {id}</source>
         <translation>商品 {id}</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1597"/>
+        <location filename="../../cli.py" line="1634"/>
         <source>product ?</source>
         <translation>商品 ?</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1599"/>
+        <location filename="../../cli.py" line="1636"/>
         <source>amount {amount}  trade {trade}  slot {slot}  {product}  paid on {date}</source>
         <translation>金额 {amount}  交易号 {trade}  货道 {slot}  {product}  支付日期 {date}</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1610"/>
+        <location filename="../../cli.py" line="1647"/>
         <source>{reason}: {meaning}</source>
         <translation>{reason}:{meaning}</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1615"/>
+        <location filename="../../cli.py" line="1652"/>
         <source>evidence: {evidence}  last change: {who} at {when}</source>
         <translation>依据:{evidence}  最近更改:{who},{when}</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1621"/>
+        <location filename="../../cli.py" line="1658"/>
         <source>note: </source>
         <translation>备注:</translation>
     </message>
