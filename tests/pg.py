@@ -141,6 +141,7 @@ class PgServer:
                 "-c max_connections=200",
             ]
         )
+        self._options = options
         # A free port may be taken by someone else before the server binds it: try again.
         for _ in range(5):
             self.port = _free_port()
@@ -163,6 +164,30 @@ class PgServer:
             if "could not bind" not in log and "Address already in use" not in log:
                 break
         raise self._fail("start (pg_ctl start)", proc)
+
+    def pause(self) -> None:
+        """Stop the server and keep its data: a database server that went away."""
+        proc = self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "stop")
+        if proc.returncode != 0:
+            raise self._fail("stop (pg_ctl stop)", proc)
+
+    def resume(self) -> None:
+        """Start a paused server again, on the same port, with its data."""
+        proc = self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"{self._options} -p {self.port}",
+            "start",
+        )
+        if proc.returncode != 0:
+            raise self._fail("start again (pg_ctl start)", proc)
 
     def stop(self) -> None:
         """Stop the server (immediately: nothing in it is kept) and delete its folder."""

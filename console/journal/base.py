@@ -241,9 +241,7 @@ class JournalBase:
         reason = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
         if self.url.password:
             reason = reason.replace(str(self.url.password), "***")
-        if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError) or (
-            exc.connection_invalidated
-        ):
+        if self._unavailable(exc, reason):
             if self.dialect != "sqlite":
                 conn, self._conn = self._conn, None
                 if conn is not None:
@@ -256,6 +254,20 @@ class JournalBase:
                 "try again"
             )
         return JournalError(f"the journal {self.where} refused the change ({reason})")
+
+    def _unavailable(self, exc: sa_exc.DBAPIError, reason: str) -> bool:
+        """Whether ``exc`` says the database cannot be used right now (rather than that a
+        statement is wrong): any lost or refused connection on PostgreSQL; on SQLite (whose
+        driver calls SQL mistakes operational errors too) a file that is locked past the
+        busy timeout, cannot be opened or written, or a full or failing disk."""
+        if exc.connection_invalidated or isinstance(exc, sa_exc.InterfaceError):
+            return True
+        if not isinstance(exc, sa_exc.OperationalError):
+            return False
+        if self.dialect != "sqlite":
+            return True
+        words = ("locked", "busy", "unable to open", "disk i/o", "full", "readonly", "read-only")
+        return any(w in reason.lower() for w in words)
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Connection]:
