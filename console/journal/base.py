@@ -223,7 +223,8 @@ class JournalBase:
         return ts, iso(ts)
 
     def _require(self) -> Connection:
-        """The journal's connection, made again after the database went away."""
+        """The journal's connection, made again after the database went away (called with
+        the lock held, before a transaction begins)."""
         if self._engine is None:
             raise JournalError("the journal is closed")
         if self._conn is None:
@@ -231,6 +232,8 @@ class JournalBase:
                 self._conn = self._engine.connect()
             except sa_exc.DBAPIError as exc:
                 raise self._db_error(exc) from exc
+        elif self._conn.in_transaction():  # left open by a caller outside the journal
+            self._conn.rollback()
         return self._conn
 
     def _db_error(self, exc: sa_exc.DBAPIError) -> JournalError:

@@ -12,7 +12,7 @@ from sqlalchemy import exc as sa_exc
 
 from console.journal import sql
 from console.journal.base import JournalBase, _dumps, _loads_dict
-from console.journal.connection import BUSY_TIMEOUT_S
+from console.journal.connection import BUSY_TIMEOUT_S, JournalError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, RowMapping
@@ -39,7 +39,8 @@ class _Export(JournalBase):
             raise ValueError(f"unknown export kind {kind!r}")
         if fmt not in ("csv", "json"):
             raise ValueError(f"unknown export format {fmt!r}")
-        self._require()
+        if self._engine is None:
+            raise JournalError("the journal is closed")
         from sqlalchemy import create_engine
         from sqlalchemy.pool import NullPool
 
