@@ -77,8 +77,9 @@ __all__ = [
 class Journal(_Actions, _Callbacks, _History, _Export):
     """The console's journal for one profile. Thread-safe; close it when done.
 
-    Opening it recovers actions left ``in_flight`` by a process that died
-    (see ``recover_in_flight``); the rows changed are in ``recovered``.
+    Opening it recovers actions left ``in_flight`` by a writer that died — its lease
+    ran out or was given up (``console.journal.leases``; see ``recover_in_flight``);
+    the rows changed are in ``recovered``.
     """
 
     def __init__(
