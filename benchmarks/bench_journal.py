@@ -14,11 +14,9 @@ PostgreSQL: ``COPY ... FROM STDIN`` through psycopg 3), the indexes created agai
 ``ANALYZE`` (PostgreSQL: ``VACUUM ANALYZE``, identity sequences moved past the ids).
 
 PostgreSQL is a private server started here with tests/pg.py (the suite's starter; fsync
-off, which only matters to the load). The queries on SQLite go through
-``console.journal.Journal``'s public methods. On PostgreSQL, until the Journal runs on
-it (another branch is porting it), the same queries -- the Journal's SQL, written with
-SQLAlchemy Core on ``tables.py`` (``CoreQueries``) -- are timed through SQLAlchemy:
-the result says which (``via``). Both databases are deleted at the end.
+off, which only matters to the load). The queries go through
+``console.journal.Journal``'s public methods on both. Both databases are deleted at the
+end.
 
 ``BENCH_JOURNAL_BACKENDS=sqlite`` (or ``postgresql``) runs one of them.
 """
@@ -245,145 +243,12 @@ def build_postgresql(url: str, callbacks: int, base: float) -> float:
     return time.perf_counter() - t
 
 
-class CoreQueries:
-    """The Journal's read queries -- ``recent_orders`` and ``get_order``
-    (console/journal/orders.py), ``order_history`` (history.py), ``list_followups``
-    (followups.py) -- as SQLAlchemy Core on ``tables.py``, for a backend the Journal
-    does not open yet. Each returns the rows the Journal's SQL reads (not its objects).
-    ``bare_lookup`` is the baseline: one callback row by an indexed column."""
+def bare_lookup(conn: Any) -> Callable[[int], object]:
+    """The baseline on PostgreSQL: one callback row by an indexed column, same connection."""
+    from sqlalchemy import text
 
-    def __init__(self, conn: Any, profile: str = PROFILE) -> None:
-        self.conn = conn
-        self.profile = profile
-
-    def _orders(self, where: Any, limit: int) -> list[Any]:
-        from sqlalchemy import func, select
-
-        from console.journal.tables import followups as f
-        from console.journal.tables import orders as o
-
-        open_followups = (
-            select(func.count())
-            .where(
-                f.c.profile == o.c.profile,
-                f.c.order_id == o.c.order_id,
-                f.c.state.in_(("open", "refund_requested")),
-            )
-            .scalar_subquery()
-            .label("open_followups")
-        )
-        query = (
-            select(o, open_followups)
-            .where(o.c.profile == self.profile, where)
-            .order_by(o.c.last_ts.desc())
-            .limit(limit)
-        )
-        return list(self.conn.execute(query).all())
-
-    def recent_orders(self, limit: int = 50) -> list[Any]:
-        from sqlalchemy import true
-
-        return self._orders(true(), limit)
-
-    def get_order(self, order_id: int) -> Any:
-        from console.journal.tables import orders
-
-        rows = self._orders(orders.c.order_id == order_id, 1)
-        return rows[0] if rows else None
-
-    def order_history(self, order_id: int, limit: int = 2000) -> list[Any]:
-        from sqlalchemy import select
-
-        from console.journal.tables import actions as a
-        from console.journal.tables import callbacks as c
-        from console.journal.tables import followup_events as e
-        from console.journal.tables import followups as f
-
-        acts = self.conn.execute(
-            select(a)
-            .where(a.c.profile == self.profile, a.c.order_id == order_id)
-            .order_by(a.c.id.desc())
-            .limit(limit)
-        ).all()
-        cbs = self.conn.execute(
-            select(
-                c.c.id,
-                c.c.ts,
-                c.c.ts_iso,
-                c.c.summary,
-                c.c.outcome,
-                c.c.duplicate_of,
-                c.c.replay_of,
-                c.c.remote,
-                c.c.cross_check,
-                c.c.cross_check_detail,
-            )
-            .where(c.c.profile == self.profile, c.c.order_id == order_id)
-            .order_by(c.c.id.desc())
-            .limit(limit)
-        ).all()
-        events = self.conn.execute(
-            select(e, f.c.reason, f.c.source)
-            .select_from(f.join(e, e.c.followup_id == f.c.id))
-            .where(f.c.profile == self.profile, f.c.order_id == order_id)
-            .order_by(e.c.id.desc())
-            .limit(limit)
-        ).all()
-        return [*acts, *cbs, *events]
-
-    def active_followups(self, limit: int = 1000) -> list[Any]:
-        from sqlalchemy import JSON, and_, case, cast, select
-
-        from console.journal.tables import actions as a
-        from console.journal.tables import callbacks as c
-        from console.journal.tables import followup_events as e
-        from console.journal.tables import followups as f
-        from console.journal.tables import orders as o
-
-        last_actor = (
-            select(e.c.actor)
-            .where(e.c.followup_id == f.c.id)
-            .order_by(e.c.id.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
-        slot = select(c.c.channel_name).where(c.c.id == f.c.source_id).scalar_subquery()
-        code = select(a.c.code).where(a.c.id == f.c.source_id).scalar_subquery()
-        delivery = (
-            select(cast(a.c.request, JSON)["delivery_id"].as_string())
-            .where(a.c.id == f.c.source_id)
-            .scalar_subquery()
-        )
-        query = (
-            select(
-                f,
-                o.c.amount,
-                o.c.trade_id,
-                o.c.order_date,
-                o.c.status,
-                o.c.records,
-                last_actor.label("last_actor"),
-                case((f.c.source == "callback", slot)).label("ev_slot"),
-                case((f.c.source != "callback", code)).label("ev_code"),
-                case((f.c.source == "platform_record", delivery)).label("ev_delivery"),
-            )
-            .select_from(
-                f.outerjoin(o, and_(o.c.profile == f.c.profile, o.c.order_id == f.c.order_id))
-            )
-            .where(f.c.profile == self.profile, f.c.state.in_(("open", "refund_requested")))
-            .order_by(f.c.id.desc())
-            .limit(limit)
-        )
-        return list(self.conn.execute(query).all())
-
-    def bare_lookup(self, order_id: int) -> Any:
-        from sqlalchemy import select
-
-        from console.journal.tables import callbacks as c
-
-        return self.conn.execute(
-            select(c).where(c.c.profile == self.profile, c.c.order_id == order_id).limit(1)
-        ).first()
+    query = text("SELECT * FROM callbacks WHERE profile = :p AND order_id = :o LIMIT 1")
+    return lambda o: conn.execute(query, {"p": PROFILE, "o": o}).first()
 
 
 def timed(fn: Callable[[int], object], ids: list[int]) -> dict[str, float]:
@@ -414,15 +279,6 @@ def journal_queries(j: Any) -> dict[str, Callable[[int], object]]:
     }
 
 
-def core_queries(q: CoreQueries) -> dict[str, Callable[[int], object]]:
-    return {
-        "recent_orders": lambda _: q.recent_orders(50),
-        "order_history": q.order_history,
-        "active_followups": lambda _: q.active_followups(),
-        "get_order": q.get_order,
-    }
-
-
 def measure(queries: dict[str, Callable[[int], object]], bare: Callable[[int], object],
             ids: list[int]) -> dict[str, Any]:  # fmt: skip
     results = {name: timed(fn, ids) for name, fn in queries.items()}
@@ -443,7 +299,7 @@ def run_sqlite(root: Path, ids: list[int], base: float) -> dict[str, Any]:
     build_s = build_sqlite(path, CALLBACKS, base)
     size = sum(p.stat().st_size for p in root.glob("journal.sqlite3*"))
     with Journal(path, PROFILE) as j:
-        conn = j._require()
+        conn = j._require().connection.driver_connection  # sqlite3 itself: the baseline
         stored = conn.execute("SELECT count(*) FROM callbacks").fetchone()[0]
         result = measure(
             journal_queries(j),
@@ -464,16 +320,10 @@ def run_sqlite(root: Path, ids: list[int], base: float) -> dict[str, Any]:
     }
 
 
-def postgresql_journal(url: str) -> Any:
-    """The Journal on PostgreSQL, or None while it cannot open one: the Journal is being
-    ported (branch h6); when it takes a URL, open it here and the queries below go
-    through it, as on SQLite."""
-    return None
-
-
 def run_postgresql(ids: list[int], base: float) -> dict[str, Any]:
     from sqlalchemy import create_engine, text
 
+    from console.journal import Journal
     from tests.pg import PgServer
 
     server = PgServer()
@@ -490,18 +340,9 @@ def run_postgresql(ids: list[int], base: float) -> dict[str, Any]:
                 stored = conn.execute(text("SELECT count(*) FROM callbacks")).scalar_one()
                 version = conn.execute(text("SHOW server_version")).scalar_one()
                 buffers = conn.execute(text("SHOW shared_buffers")).scalar_one()
-                core = CoreQueries(conn)
-                journal = postgresql_journal(url)
-                if journal is not None:
-                    with journal:
-                        result = measure(journal_queries(journal), core.bare_lookup, ids)
-                    via = "console.journal.Journal (its public methods)"
-                else:
-                    result = measure(core_queries(core), core.bare_lookup, ids)
-                    via = (
-                        "SQLAlchemy Core on tables.py: the Journal's SQL, NOT the Journal "
-                        "(it does not open PostgreSQL yet); rows, not the Journal's objects"
-                    )
+                with Journal(url, PROFILE) as journal:
+                    result = measure(journal_queries(journal), bare_lookup(conn), ids)
+                via = "console.journal.Journal (its public methods)"
         finally:
             engine.dispose()
     finally:

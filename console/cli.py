@@ -73,7 +73,7 @@ from console.i18n import (
     translated,
     use_language,
 )
-from console.journal.store import IntentClash
+from console.journal.store import IntentClash, JournalError
 from console.logsetup import register_secrets, setup_logging, teardown_logging
 from console.paths import app_paths
 
@@ -378,8 +378,10 @@ def build_parser() -> argparse.ArgumentParser:
         q.add_argument(
             "--export", choices=("csv", "json"), help=f"export every {kind[:-1]} (to stdout)"
         )
+        add_journal_option(q)
     q = jsub.add_parser("history", help="an order's full history", parents=[common])
     q.add_argument("order_id", metavar="ORDER")
+    add_journal_option(q)
     q = jsub.add_parser(
         "migrate",
         help="bring the journal's schema to this version's (SQLite or PostgreSQL); "
@@ -426,6 +428,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument(
         "--url", help="the receiver's notify URL (default: the running `vendctl listen`)"
     )
+    add_journal_option(q)
 
     p = add("followup", "failed dispenses to follow up: refund, resolve or dismiss")
     fsub = p.add_subparsers(dest="followup_command", metavar="ACTION")
@@ -443,28 +446,33 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=f"only dispenses sent at least this long ago (default {DEVICE_TIMEOUT_S})",
     )
+    add_journal_option(q)
     q = fsub.add_parser("list", help="follow-ups (default: the ones still to do)", parents=[common])
     q.add_argument(
         "--state",
         default="active",
         choices=("active", "open", "refund_requested", "refunded", "dismissed", "all"),
     )
+    add_journal_option(q)
     q = fsub.add_parser(
         "refund", help="send the order's refund status (2) to the platform", parents=[common]
     )
     q.add_argument("followup_id", metavar="ID")
     q.add_argument("--note", default="", help="a note for the record")
     _write_options(q)
+    add_journal_option(q)
     q = fsub.add_parser(
         "resolve", help="the customer was refunded: close it with a note", parents=[common]
     )
     q.add_argument("followup_id", metavar="ID")
     q.add_argument("--note", required=True, help="e.g. the payment channel's refund reference")
+    add_journal_option(q)
     q = fsub.add_parser(
         "dismiss", help="no refund needed: close it with a reason", parents=[common]
     )
     q.add_argument("followup_id", metavar="ID")
     q.add_argument("--reason", required=True)
+    add_journal_option(q)
 
     p = add("profile", "manage saved profiles (secrets go to the OS keyring)")
     prsub = p.add_subparsers(dest="profile_command", metavar="ACTION")
@@ -653,15 +661,15 @@ def _dry_run(client: api.Client, call: api.Call, out: Out) -> None:
 
 
 @contextmanager
-def _journal(creds: Creds) -> Iterator[Any]:
+def _journal(creds: Creds, where: str | None = None) -> Iterator[Any]:
     """The shared journal, for recording actions before they are sent; scoped by the
-    profile and its platform (base URL + Appid), as the window's."""
+    profile and its platform (base URL + Appid), as the window's. ``where``: a
+    ``--journal URL`` (default: this computer's journal file)."""
     from console.journal import Journal
 
     paths = app_paths().ensure()
-    j = Journal.open(
-        paths.journal_file, creds.profile, platform=platform_key(creds.base_url, creds.appid)
-    )
+    target = paths.journal_file if where is None else journal_url_arg(where)
+    j = Journal.open(target, creds.profile, platform=platform_key(creds.base_url, creds.appid))
     try:
         yield j
     finally:
@@ -1060,8 +1068,6 @@ def cmd_test_dispense(args: argparse.Namespace, out: Out) -> int:
 
 def cmd_doctor(args: argparse.Namespace, out: Out) -> int:
     """One line per check; then the faulty slots' meanings and the journal's history."""
-    import sqlite3
-
     from console.journal import Journal, JournalError
     from console.troubleshoot import diagnose
 
@@ -1081,7 +1087,7 @@ def cmd_doctor(args: argparse.Namespace, out: Out) -> int:
                 adopt=False,
                 recover=False,
             )
-        except (JournalError, sqlite3.Error, OSError) as exc:
+        except (JournalError, OSError) as exc:
             out.warn(f"journal not read, so no dispense history: {exc}")
     try:
         d = diagnose(client, no, journal=journal, lang=lang)
@@ -1543,7 +1549,7 @@ def _limit(args: argparse.Namespace) -> int:
 def cmd_journal_list(args: argparse.Namespace, out: Out) -> int:
     kind = args.journal_command
     creds = resolve_creds(args, need_secrets=False)
-    with _journal(creds) as j:
+    with _journal(creds, args.journal) as j:
         if args.export:
             count = j.export(kind, args.export, out.stdout)
             print(f"exported {count} {kind}", file=out.stderr)
@@ -1808,7 +1814,7 @@ def cmd_journal_copy(args: argparse.Namespace, out: Out) -> int:
 def cmd_journal_history(args: argparse.Namespace, out: Out) -> int:
     oid = check_id(args.order_id, "order id")
     creds = resolve_creds(args, need_secrets=False)
-    with _journal(creds) as j:
+    with _journal(creds, args.journal) as j:
         items = j.order_history(oid)
         summary = j.get_order(oid)
     out.json({"ok": True, "order": summary, "data": items})
@@ -1840,7 +1846,7 @@ def cmd_journal_replay(args: argparse.Namespace, out: Out) -> int:
                 EXIT_TRANSPORT, "no running receiver found: start `vendctl listen` or pass --url"
             ) from None
         url = f"http://{info['host']}:{info['port']}/notify/{_notify_token(creds.profile, out, create=False)}"
-    with _journal(creds) as j:
+    with _journal(creds, args.journal) as j:
         if j.get_callback(cid) is None:
             raise BadInput(f"callback {cid} is not in the journal")
         try:
@@ -1876,7 +1882,7 @@ def cmd_followup_check(args: argparse.Namespace, out: Out) -> int:
         raise BadInput(f"--older-than must be between 0 and {week} seconds, not {older:g}")
     creds = resolve_creds(args)
     client = make_client(args, out, creds)
-    with _journal(creds) as j:
+    with _journal(creds, args.journal) as j:
         from console.receiver.crosscheck import CrossChecker
 
         done = run_checks(client, CrossChecker(client, j), j, time.time(), older)
@@ -1915,7 +1921,7 @@ def cmd_followup_check(args: argparse.Namespace, out: Out) -> int:
 def cmd_followup_list(args: argparse.Namespace, out: Out) -> int:
     creds = resolve_creds(args, need_secrets=False)
     state = None if args.state == "all" else args.state
-    with _journal(creds) as j:
+    with _journal(creds, args.journal) as j:
         rows = j.list_followups(state)
         overdue = j.overdue_dispenses(time.time())
     out.json({"ok": True, "data": [_followup_json(f) for f in rows]})
@@ -1935,7 +1941,7 @@ def cmd_followup_refund(args: argparse.Namespace, out: Out) -> int:
 
     creds = resolve_creds(args)
     client = make_client(args, out, creds)
-    with _journal(creds) as j:
+    with _journal(creds, args.journal) as j:
         f = _get_followup(j, args.followup_id)
         if f.state != "open":
             raise BadInput(f"follow-up {f.id} is {f.state}: only an open follow-up can be refunded")
@@ -1965,7 +1971,7 @@ def cmd_followup_refund(args: argparse.Namespace, out: Out) -> int:
 def _followup_close(args: argparse.Namespace, out: Out, resolve: bool) -> int:
 
     creds = resolve_creds(args, need_secrets=False)
-    with _journal(creds) as j:
+    with _journal(creds, args.journal) as j:
         f = _get_followup(j, args.followup_id)
         try:
             row = (
@@ -2113,6 +2119,8 @@ def _run(args: argparse.Namespace, out: Out) -> int:
         return _fail(out, EXIT_REFUSED, "busy", str(exc))
     except (FollowupError, TextError) as exc:  # refused before anything was sent
         return _fail(out, EXIT_REFUSED, "refused", str(exc))
+    except JournalError as exc:  # unreachable, wrong password, newer schema, not a journal
+        return _fail(out, EXIT_TRANSPORT, "journal", str(exc))
     except CredentialsError as exc:
         return _fail(out, EXIT_CREDENTIALS, "credentials", str(exc))
     except ApiError as exc:

@@ -54,6 +54,17 @@ def pg_server() -> Iterator[PgServer]:
         server.stop()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def journal_at(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Where a journal test keeps its journal, once per backend: a SQLite file (the
+    window's default) and a fresh database on the suite's PostgreSQL server. ``Journal``
+    opens either (a path or a URL); a test taking it runs on both, with the same
+    assertions."""
+    if request.param == "sqlite":
+        return tmp_path / "data" / "journal.sqlite3"
+    return str(request.getfixturevalue("pg_url"))
+
+
 @pytest.fixture
 def pg_url(pg_server: PgServer) -> Iterator[str]:
     """A fresh, empty PostgreSQL database for one test, as a SQLAlchemy URL

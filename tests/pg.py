@@ -171,14 +171,14 @@ class PgServer:
             "start",
         )
 
-    def halt(self) -> None:
+    def pause(self) -> None:
         """Stop the server as an outage would (clients are cut off), keeping its data."""
         proc = self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "stop")
         if proc.returncode != 0:
             raise self._fail("stop (pg_ctl stop)", proc)
 
     def resume(self) -> None:
-        """Start a halted server again, at the same address."""
+        """Start a paused server again, at the same address."""
         proc = self._pg_ctl_start()
         if proc.returncode != 0:
             raise self._fail("start again (pg_ctl start)", proc)

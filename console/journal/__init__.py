@@ -1,5 +1,7 @@
-"""The console's journal: actions, callbacks, orders seen and follow-ups, in SQLite (the
-schema also on PostgreSQL: ``migrate``)."""
+"""The console's journal: actions, callbacks, orders seen and follow-ups, in a SQLite file
+(the default) or a PostgreSQL database, one schema and the same rules on both
+(``Journal(path or URL)``; ``migrate``). ``JournalUnavailable``: the database cannot be
+used right now (the receiver answers 503)."""
 
 from console.journal.connection import JournalUnavailable, NewerSchema
 from console.journal.migration import (

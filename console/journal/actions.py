@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from console.core.errorcodes import explain
 from console.core.followup import (
@@ -37,21 +36,20 @@ from console.core.status import (
     RECORD_NOT_PICKED_UP,
     RECORD_STATUS_LABELS,
 )
+from console.journal import sql
 from console.journal.base import (
     SYSTEM_ACTOR,
     Awaiting,
     IntentClash,
     _dumps,
-    _live_lock,
-    _live_sessions,
     _loads_dict,
     _opt_id,
-    _pid_alive,
     check_text,
 )
 from console.journal.connection import JournalError
 from console.journal.decode import _action_row
 from console.journal.followups import _Followups
+from console.journal.leases import LIVE_WRITER, lease_now
 from console.journal.rows import (
     ACTION_IN_FLIGHT,
     ACTION_KINDS,
@@ -61,6 +59,16 @@ from console.journal.rows import (
     FollowupRow,
     LastDispense,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+_INSERT_ACTION = """
+    INSERT INTO actions (ts, ts_iso, profile, session, pid, kind, machine_no, order_id,
+                         record_id, request, state, actor)
+    VALUES (:ts, :ts_iso, :profile, :session, :pid, :kind, :machine_no, :order_id,
+            :record_id, :request, :state, :actor)
+"""
 
 log = logging.getLogger(__name__)
 
@@ -92,36 +100,34 @@ class _Actions(_Followups):
             # One request per intent, across panels and processes: the check and the
             # intent row are one transaction (console.core.intents).
             self._refuse_clash(conn, kind, machine_no, order_id, record_id, request)
-            cur = conn.execute(
-                """
-                INSERT INTO actions (ts, ts_iso, profile, session, pid, kind, machine_no,
-                                     order_id, record_id, request, state, actor)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                (
-                    ts,
-                    ts_iso,
-                    self.profile,
-                    self._session,
-                    self._pid,
-                    kind,
-                    machine_no,
-                    order_id,
-                    record_id,
-                    _dumps(request),
-                    ACTION_IN_FLIGHT,
-                    self._actor_name(actor),
-                ),
+            who = self._actor_name(actor)
+            # The writer's lease first: the intent belongs to a live writer once committed.
+            self._lease.take(conn, who)
+            action_id = sql.insert_id(
+                conn,
+                _INSERT_ACTION,
+                ts=ts,
+                ts_iso=ts_iso,
+                profile=self.profile,
+                session=self._session,
+                pid=self._pid,
+                kind=kind,
+                machine_no=machine_no,
+                order_id=order_id,
+                record_id=record_id,
+                request=_dumps(request),
+                state=ACTION_IN_FLIGHT,
+                actor=who,
             )
-            action_id = int(cur.lastrowid or 0)
             if order_id is not None:
                 what = f"{kind} record {record_id}" if record_id is not None else kind
                 self._touch_order(conn, order_id, machine_no, f"{what}: sent", ts, ts_iso)
+        self._lease.sending(action_id)
         return action_id
 
     def _refuse_clash(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         kind: str,
         machine_no: str,
         order_id: int | None,
@@ -140,10 +146,12 @@ class _Actions(_Followups):
         )
         fid = _opt_id(request.get("followup_id"))
         if fid is not None:
-            row = conn.execute(
-                "SELECT state, reason FROM followups WHERE id = ? AND profile = ?",
-                (fid, self.profile),
-            ).fetchone()
+            row = sql.row(
+                conn,
+                "SELECT state, reason FROM followups WHERE id = :id AND profile = :profile",
+                id=fid,
+                profile=self.profile,
+            )
             if row is None:
                 raise FollowupError(f"no follow-up {fid}")
             if row["state"] != FollowupState.OPEN.value:
@@ -159,29 +167,37 @@ class _Actions(_Followups):
             return
         # Two queries, each on its partial index (actions_in_flight, actions_awaiting): one
         # with OR between them would scan every action on every write.
-        rows = conn.execute(
-            """
-            SELECT * FROM actions
-            WHERE state = 'in_flight' AND profile = ?
-              AND (order_id = ? OR (kind = 'test_dispense' AND machine_no = ?))
-            """,
-            (self.profile, order_id, machine_no),
-        ).fetchall()
-        rows += conn.execute(
-            """
-            SELECT * FROM actions
-            WHERE profile = ? AND awaiting_result = 1 AND kind = 'dispense' AND order_id = ?
-            """,
-            (self.profile, order_id),
-        ).fetchall()
-        if not rows:
-            return
-        with _live_lock:
-            live = set(_live_sessions)
-        for r in rows:
-            in_flight = r["state"] == ACTION_IN_FLIGHT and (
-                r["session"] in live or (r["pid"] != self._pid and _pid_alive(int(r["pid"])))
+        # Each row says whether its writer is alive (holds its lease: console.journal.leases).
+        # No order: only test dispenses of the machine (``order_id = NULL`` matches nothing).
+        mine = "FALSE" if order_id is None else "order_id = :order_id"
+        rows = list(
+            sql.rows(
+                conn,
+                f"""
+                SELECT actions.*, {LIVE_WRITER} AS live FROM actions
+                WHERE state = 'in_flight' AND profile = :profile
+                  AND ({mine} OR (kind = 'test_dispense' AND machine_no = :machine_no))
+                """,  # noqa: S608 - constant fragments
+                profile=self.profile,
+                order_id=order_id,
+                machine_no=machine_no,
+                lease_now=lease_now(),
             )
+        )
+        if order_id is not None:
+            rows += sql.rows(
+                conn,
+                f"""
+                SELECT actions.*, {LIVE_WRITER} AS live FROM actions
+                WHERE profile = :profile AND awaiting_result = 1 AND kind = 'dispense'
+                  AND order_id = :order_id
+                """,  # noqa: S608 - a constant fragment
+                profile=self.profile,
+                order_id=order_id,
+                lease_now=lease_now(),
+            )
+        for r in rows:
+            in_flight = r["state"] == ACTION_IN_FLIGHT and bool(r["live"])
             old_status = (_loads_dict(r["request"]) or {}).get("status")
             running = Running(
                 Intent(
@@ -222,7 +238,7 @@ class _Actions(_Followups):
             raise ValueError(f"unknown outcome {outcome!r}: use one of {sorted(ACTION_OUTCOMES)}")
         ts, ts_iso = self._now()
         with self._write() as conn:
-            row = conn.execute("SELECT * FROM actions WHERE id = ?", (action_id,)).fetchone()
+            row = sql.row(conn, "SELECT * FROM actions WHERE id = :id", id=action_id)
             if row is None:
                 raise JournalError(f"no action {action_id}")
             if row["state"] != ACTION_IN_FLIGHT:
@@ -253,26 +269,27 @@ class _Actions(_Followups):
             awaiting = 0
             if kind == "dispense" and outcome == "ok" and order_id is not None:
                 awaiting = 0 if self._has_result(conn, order_id, record_id, row["ts"]) else 1
-            conn.execute(
+            sql.run(
+                conn,
                 """
-                UPDATE actions SET state = ?, code = ?, message = ?, response = ?, detail = ?,
-                    check_text = ?, finished_ts = ?, finished_iso = ?, order_id = ?,
-                    awaiting_result = ?
-                WHERE id = ?
+                UPDATE actions SET state = :state, code = :code, message = :message,
+                    response = :response, detail = :detail, check_text = :check,
+                    finished_ts = :ts, finished_iso = :ts_iso, order_id = :order_id,
+                    awaiting_result = :awaiting, delivery_id = :delivery_id
+                WHERE id = :id
                 """,
-                (
-                    outcome,
-                    code,
-                    message,
-                    None if response is None else _dumps(response),
-                    detail,
-                    check,
-                    ts,
-                    ts_iso,
-                    order_id,
-                    awaiting,
-                    action_id,
-                ),
+                state=outcome,
+                code=code,
+                message=message,
+                response=None if response is None else _dumps(response),
+                detail=detail,
+                check=check,
+                ts=ts,
+                ts_iso=ts_iso,
+                order_id=order_id,
+                awaiting=awaiting,
+                delivery_id=response_delivery_id(response) if kind == "dispense" else None,
+                id=action_id,
             )
             if order_id is not None:
                 what = f"{kind} record {record_id}" if record_id is not None else kind
@@ -324,7 +341,9 @@ class _Actions(_Followups):
                     FollowupSource.REFUSED_DISPENSE.value,
                     action_id,
                 )
-            new = conn.execute("SELECT * FROM actions WHERE id = ?", (action_id,)).fetchone()
+            new = sql.row(conn, "SELECT * FROM actions WHERE id = :id", id=action_id)
+        self._lease.done(action_id)
+        assert new is not None
         return _action_row(new)
 
     def record_dispense_result(
@@ -416,30 +435,30 @@ class _Actions(_Followups):
         console) and apply what it decides (``answers``: the dispenses it is the result of)."""
         ts, ts_iso = self._now()
         with self._write() as conn:
-            cur = conn.execute(
+            action_id = sql.insert_id(
+                conn,
                 """
                 INSERT INTO actions (ts, ts_iso, profile, session, pid, kind, machine_no,
                     order_id, record_id, request, state, response, finished_ts, finished_iso,
-                    actor)
-                VALUES (?, ?, ?, ?, ?, 'delivery_query', ?, ?, ?, ?, 'ok', ?, ?, ?, ?)
+                    actor, delivery_id)
+                VALUES (:ts, :ts_iso, :profile, :session, :pid, 'delivery_query', :machine_no,
+                    :order_id, :record_id, :request, 'ok', :response, :ts, :ts_iso, :actor,
+                    :delivery_id)
                 """,
-                (
-                    ts,
-                    ts_iso,
-                    self.profile,
-                    self._session,
-                    self._pid,
-                    machine_no,
-                    order_id,
-                    record_id,
-                    _dumps({**request, "record_id": record_id}),
-                    _dumps(response),
-                    ts,
-                    ts_iso,
-                    SYSTEM_ACTOR,
-                ),
+                ts=ts,
+                ts_iso=ts_iso,
+                profile=self.profile,
+                session=self._session,
+                pid=self._pid,
+                machine_no=machine_no,
+                order_id=order_id,
+                record_id=record_id,
+                request=_dumps({**request, "record_id": record_id}),
+                response=_dumps(response),
+                actor=SYSTEM_ACTOR,
+                # Which delivery it read (a follow-up shows it as its evidence).
+                delivery_id=_opt_id(request.get("delivery_id")),
             )
-            action_id = int(cur.lastrowid or 0)
             what = f"dispense record {record_id}" if record_id is not None else "dispense"
             self._touch_order(conn, order_id, machine_no, f"{what}: {found}", ts, ts_iso)
             fid = self._apply_decision(
@@ -462,32 +481,41 @@ class _Actions(_Followups):
         """A dispense's request may have arrived but its answer was lost: it waits for a
         result like a sent one (the no-result check will ask the platform)."""
         with self._write() as conn:
-            conn.execute(
-                "UPDATE actions SET awaiting_result = 1 WHERE id = ? AND kind = 'dispense' "
+            sql.run(
+                conn,
+                "UPDATE actions SET awaiting_result = 1 WHERE id = :id AND kind = 'dispense' "
                 "AND order_id IS NOT NULL",
-                (action_id,),
+                id=action_id,
             )
 
     def _has_result(
-        self, conn: sqlite3.Connection, order_id: int, record_id: int | None, since: float
+        self, conn: Connection, order_id: int, record_id: int | None, since: float
     ) -> bool:
-        row = conn.execute(
-            """
+        record = "" if record_id is None else "AND record_id = :record_id"
+        found = sql.value(
+            conn,
+            f"""
             SELECT 1 FROM callbacks
-            WHERE profile = ? AND order_id = ? AND (? IS NULL OR record_id = ?)
-              AND outcome IN ('success', 'failure') AND replay_of IS NULL AND ts >= ?
+            WHERE profile = :profile AND order_id = :order_id {record}
+              AND outcome IN ('success', 'failure') AND replay_of IS NULL AND ts >= :since
               AND duplicate_of IS NULL AND cross_check = 'ok'
             LIMIT 1
-            """,
-            (self.profile, order_id, record_id, record_id, since),
-        ).fetchone()
-        return row is not None
+            """,  # noqa: S608 - a constant fragment
+            profile=self.profile,
+            order_id=order_id,
+            record_id=record_id,
+            since=since,
+        )
+        return found is not None
 
     def get_action(self, action_id: int) -> ActionRow | None:
         with self._read() as conn:
-            row = conn.execute(
-                "SELECT * FROM actions WHERE id = ? AND profile = ?", (action_id, self.profile)
-            ).fetchone()
+            row = sql.row(
+                conn,
+                "SELECT * FROM actions WHERE id = :id AND profile = :profile",
+                id=action_id,
+                profile=self.profile,
+            )
         return None if row is None else _action_row(row)
 
     def last_dispenses(self, order_id: int) -> dict[int, LastDispense]:
@@ -499,18 +527,19 @@ class _Actions(_Followups):
         (a callback not found suspicious, or the platform's record) was journalled
         after it. Anything else is settled.
         """
-        with _live_lock:
-            live = set(_live_sessions)
         with self._read() as conn:
-            rows = conn.execute(
-                """
-                SELECT * FROM actions
-                WHERE profile = ? AND order_id = ? AND kind = 'dispense'
+            rows = sql.rows(
+                conn,
+                f"""
+                SELECT actions.*, {LIVE_WRITER} AS live FROM actions
+                WHERE profile = :profile AND order_id = :order_id AND kind = 'dispense'
                   AND record_id IS NOT NULL
                 ORDER BY id
-                """,
-                (self.profile, order_id),
-            ).fetchall()
+                """,  # noqa: S608 - a constant fragment
+                profile=self.profile,
+                order_id=order_id,
+                lease_now=lease_now(),
+            )
             latest = {int(r["record_id"]): r for r in rows}  # the newest wins
             found: dict[int, LastDispense] = {}
             for record_id, r in latest.items():
@@ -520,15 +549,18 @@ class _Actions(_Followups):
                 elif outcome == "ok":
                     # Past its 120 s with no result the platform could give: still unknown
                     # while its "result unknown" follow-up is open.
-                    unknown = conn.execute(
-                        "SELECT 1 FROM followups WHERE profile = ? AND order_id = ? "
-                        "AND record_id = ? AND state = 'open' AND reason = ? LIMIT 1",
-                        (self.profile, order_id, record_id, REASON_UNKNOWN),
-                    ).fetchone()
+                    unknown = sql.value(
+                        conn,
+                        "SELECT 1 FROM followups WHERE profile = :profile "
+                        "AND order_id = :order_id AND record_id = :record_id "
+                        "AND state = 'open' AND reason = :reason LIMIT 1",
+                        profile=self.profile,
+                        order_id=order_id,
+                        record_id=record_id,
+                        reason=REASON_UNKNOWN,
+                    )
                     state = LAST_UNKNOWN if unknown is not None else LAST_SETTLED
-                elif outcome == ACTION_IN_FLIGHT and (
-                    r["session"] in live or (r["pid"] != self._pid and _pid_alive(int(r["pid"])))
-                ):
+                elif outcome == ACTION_IN_FLIGHT and r["live"]:
                     state = LAST_PENDING
                 elif outcome in (ACTION_IN_FLIGHT, ACTION_UNKNOWN, "transport"):
                     answered = self._result_after(conn, order_id, record_id, r)
@@ -552,70 +584,81 @@ class _Actions(_Followups):
         return found
 
     def _result_after(
-        self, conn: sqlite3.Connection, order_id: int, record_id: int, action: sqlite3.Row
+        self, conn: Connection, order_id: int, record_id: int, action: sql.Row
     ) -> bool:
         """Whether a result for the record was journalled after ``action`` was sent."""
-        callback = conn.execute(
+        callback = sql.value(
+            conn,
             """
             SELECT 1 FROM callbacks
-            WHERE profile = ? AND order_id = ? AND record_id = ?
+            WHERE profile = :profile AND order_id = :order_id AND record_id = :record_id
               AND outcome IN ('success', 'failure') AND replay_of IS NULL
-              AND cross_check != 'suspicious' AND ts >= ?
+              AND cross_check != 'suspicious' AND ts >= :since
             LIMIT 1
             """,
-            (self.profile, order_id, record_id, action["ts"]),
-        ).fetchone()
+            profile=self.profile,
+            order_id=order_id,
+            record_id=record_id,
+            since=action["ts"],
+        )
         if callback is not None:
             return True
-        read = conn.execute(
+        read = sql.value(
+            conn,
             """
             SELECT 1 FROM actions
-            WHERE profile = ? AND order_id = ? AND record_id = ? AND kind = 'delivery_query'
-              AND state = 'ok' AND id > ?
+            WHERE profile = :profile AND order_id = :order_id AND record_id = :record_id
+              AND kind = 'delivery_query' AND state = 'ok' AND id > :id
             LIMIT 1
             """,
-            (self.profile, order_id, record_id, action["id"]),
-        ).fetchone()
+            profile=self.profile,
+            order_id=order_id,
+            record_id=record_id,
+            id=action["id"],
+        )
         return read is not None
 
     def list_actions(
         self, limit: int = 100, *, order_id: int | None = None, kind: str | None = None
     ) -> list[ActionRow]:
         """Newest first; of one order and/or one kind when given."""
-        sql = "SELECT * FROM actions WHERE profile = ?"
-        params: list[Any] = [self.profile]
+        query = "SELECT * FROM actions WHERE profile = :profile"
         if order_id is not None:
-            sql += " AND order_id = ?"
-            params.append(order_id)
+            query += " AND order_id = :order_id"
         if kind is not None:
-            sql += " AND kind = ?"
-            params.append(kind)
-        params.append(limit)
+            query += " AND kind = :kind"
         with self._read() as conn:
-            rows = conn.execute(sql + " ORDER BY id DESC LIMIT ?", params).fetchall()
+            rows = sql.rows(
+                conn,
+                query + " ORDER BY id DESC LIMIT :limit",
+                profile=self.profile,
+                order_id=order_id,
+                kind=kind,
+                limit=limit,
+            )
         return [_action_row(r) for r in rows]
 
     def recover_in_flight(self) -> list[ActionRow]:
-        """Turn actions left ``in_flight`` by a dead process into ``unknown``.
+        """Turn actions left ``in_flight`` by a dead writer into ``unknown``.
 
-        Covers every profile in the file (the process is gone whatever profile
-        it used). Actions of journals still open — in this process or in a live
-        one — are left alone. Each recovered row gets a ``check`` text saying
-        what to verify before acting again.
+        Covers every profile in the journal (the writer is gone whatever profile it
+        used). A writer is dead when its lease ran out or was given up
+        (``console.journal.leases``): actions of journals still open — in this process,
+        another one, or on another host — are left alone. Each recovered row gets a
+        ``check`` text saying what to verify before acting again.
         """
         ts, ts_iso = self._now()
-        with _live_lock:
-            live = set(_live_sessions)
+        now = lease_now()
         recovered: list[int] = []
         with self._write() as conn:
-            rows = conn.execute(
-                "SELECT * FROM actions WHERE state = ? ORDER BY id", (ACTION_IN_FLIGHT,)
-            ).fetchall()
+            rows = sql.rows(
+                conn,
+                f"SELECT * FROM actions WHERE state = :state AND NOT {LIVE_WRITER} "  # noqa: S608
+                "ORDER BY id",
+                state=ACTION_IN_FLIGHT,
+                lease_now=now,
+            )
             for row in rows:
-                if row["session"] in live:
-                    continue
-                if row["pid"] != self._pid and _pid_alive(int(row["pid"])):
-                    continue
                 request = _loads_dict(row["request"]) or {}
                 check = check_text(
                     str(row["kind"]), str(row["machine_no"]), row["order_id"], request
@@ -623,10 +666,18 @@ class _Actions(_Followups):
                 # A dispense whose answer was lost may have dropped: it waits for a
                 # result, and the no-result check asks the platform before anything opens.
                 awaiting = 1 if row["kind"] == "dispense" and row["order_id"] is not None else 0
-                conn.execute(
-                    "UPDATE actions SET state = ?, check_text = ?, finished_ts = ?, "
-                    "finished_iso = ?, awaiting_result = ? WHERE id = ? AND state = ?",
-                    (ACTION_UNKNOWN, check, ts, ts_iso, awaiting, row["id"], ACTION_IN_FLIGHT),
+                sql.run(
+                    conn,
+                    "UPDATE actions SET state = :unknown, check_text = :check, "
+                    "finished_ts = :ts, finished_iso = :ts_iso, awaiting_result = :awaiting "
+                    "WHERE id = :id AND state = :in_flight",
+                    unknown=ACTION_UNKNOWN,
+                    check=check,
+                    ts=ts,
+                    ts_iso=ts_iso,
+                    awaiting=awaiting,
+                    id=row["id"],
+                    in_flight=ACTION_IN_FLIGHT,
                 )
                 if row["order_id"] is not None and row["profile"] == self.profile:
                     self._touch_order(
@@ -639,8 +690,22 @@ class _Actions(_Followups):
                     )
                 recovered.append(int(row["id"]))
                 log.warning("action %s (%s): %s", row["id"], row["kind"], check)
-            result = [
-                _action_row(conn.execute("SELECT * FROM actions WHERE id = ?", (i,)).fetchone())
-                for i in recovered
-            ]
+            # Leases that ran out have nothing left to say.
+            sql.run(conn, "DELETE FROM sessions WHERE expires_ts <= :now", now=now)
+            result = []
+            for i in recovered:
+                found = sql.row(conn, "SELECT * FROM actions WHERE id = :id", id=i)
+                assert found is not None
+                result.append(_action_row(found))
         return result
+
+
+def response_delivery_id(response: dict[str, Any] | None) -> int | None:
+    """The delivery id the platform gave a dispense (in its answer, or its ``data``)."""
+    if not response:
+        return None
+    found = _opt_id(response.get("delivery_id"))
+    data = response.get("data")
+    if found is None and isinstance(data, dict):
+        found = _opt_id(data.get("delivery_id"))
+    return found

@@ -1,41 +1,56 @@
-"""What every part of the journal shares: constants, errors, JSON and id helpers, live
-sessions, and ``JournalBase`` (the connection, its lock, transactions, the clock).
+"""What every part of the journal shares: constants, errors, JSON and id helpers, and
+``JournalBase`` (the connection, its lock, transactions, the writer's lease, the clock).
 """
 
 from __future__ import annotations
 
 import contextlib
 import getpass
+import hashlib
 import json
 import logging
-import os
-import sqlite3
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple, Self
+from typing import TYPE_CHECKING, Any, NamedTuple, Self
+
+from sqlalchemy import exc as sa_exc
 
 from console.core.followup import (
     FollowupState,
 )
 from console.core.texts import Text
-from console.journal.connection import JournalError, iso
+from console.journal import sql
+from console.journal.connection import JournalError, JournalUnavailable, iso
+from console.journal.leases import Lease
 from console.journal.rows import (
     ActionRow,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL, Connection, Engine
 
 log = logging.getLogger(__name__)
 
 MAX_RAW = 64 * 1024
 _ACTIVE_STATES = (FollowupState.OPEN.value, FollowupState.REFUND_REQUESTED.value)
-# Tables whose rows carry the journal's scope in ``profile``.
-_SCOPED_TABLES = ("actions", "orders", "callbacks", "followups", "followup_events", "items_out")
+# Tables whose rows carry the journal's scope in ``profile``, each with the query finding
+# a row of the new scope (``:new``) with the same unique key as this one (None: no key).
+_SCOPED_TABLES: dict[str, str | None] = {
+    "actions": None,
+    "orders": "SELECT 1 FROM orders o2 WHERE o2.profile = :new AND o2.order_id = orders.order_id",
+    "callbacks": None,
+    "followups": (
+        "SELECT 1 FROM followups f2 WHERE f2.profile = :new AND f2.source = followups.source "
+        "AND f2.source_id = followups.source_id"
+    ),
+    "followup_events": None,
+    "items_out": (
+        "SELECT 1 FROM items_out i2 WHERE i2.profile = :new AND i2.order_id = items_out.order_id "
+        "AND i2.record_id = items_out.record_id"
+    ),
+}
 SYSTEM_ACTOR = "console"
-
-# Journal sessions open in this process: their in-flight actions are not orphans.
-_live_sessions: set[str] = set()
-_live_lock = threading.Lock()
 
 
 class IntentClash(JournalError):
@@ -97,34 +112,6 @@ def _default_actor() -> str:
         return "operator"
 
 
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    if sys.platform == "win32":
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return False
-        try:
-            code = ctypes.c_ulong()
-            if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
-                return False
-            return code.value == 259  # STILL_ACTIVE
-        finally:
-            kernel32.CloseHandle(handle)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
-
-
 def check_text(
     kind: str,
     machine_no: str,
@@ -150,12 +137,42 @@ def check_text(
     return f"{head} — {what} before acting again"
 
 
+def _lock_key(profile: str) -> int:
+    """The PostgreSQL advisory lock a profile's writers take (a signed 64-bit number)."""
+    return int.from_bytes(
+        hashlib.blake2b(profile.encode(), digest_size=8).digest(), "big", signed=True
+    )
+
+
+# Touching an order (on the callback hot path too).
+_TOUCH_ORDER = """
+    INSERT INTO orders (profile, order_id, machine_no, last_ts, last_iso, last_activity)
+    VALUES (:profile, :order_id, :machine_no, :ts, :ts_iso, :activity)
+    ON CONFLICT (profile, order_id) DO UPDATE SET
+        machine_no = CASE WHEN excluded.machine_no != '' THEN excluded.machine_no
+                          ELSE orders.machine_no END,
+        last_ts = excluded.last_ts,
+        last_iso = excluded.last_iso,
+        last_activity = excluded.last_activity
+"""
+
+
 class JournalBase:
     """The plumbing under ``Journal``: one connection guarded by a lock, the clock and
     the scope. The parts (orders, follow-ups, callbacks, actions, history, export) are
-    classes built on it and combined into ``console.journal.store.Journal``."""
+    classes built on it and combined into ``console.journal.store.Journal``.
 
-    path: Path
+    One writer at a time per profile, on both backends: SQLite's ``BEGIN IMMEDIATE``
+    (the whole file), PostgreSQL's transaction-scoped advisory lock on the profile
+    (``_lock_key``), taken first in every write — each write that checks and then
+    inserts (the clash check, idempotent follow-ups, a callback's repeat) sees
+    the rows of the writes before it.
+    """
+
+    path: Path | None  # the SQLite file; None on PostgreSQL
+    url: URL
+    where: str  # the journal as it may be shown (password masked)
+    dialect: str  # "sqlite" or "postgresql"
     profile_name: str
     platform: str
     profile: str
@@ -167,21 +184,31 @@ class JournalBase:
     _session: str
     _pid: int
     _actor: str | None
-    _conn: sqlite3.Connection | None
+    _engine: Engine | None
+    _conn: Connection | None
+    _lease: Lease
 
     def close(self) -> None:
-        """Close the connection (idempotent). In-flight actions stay in flight."""
+        """Close the connection (idempotent). In-flight actions stay in flight; the
+        journal's lease is given up, so they are "outcome unknown" for the next journal
+        opened (``console.journal.leases``)."""
+        self._lease.stop()  # outside the lock: a heartbeat may be waiting for it
         with self._lock:
+            if self._engine is None:
+                return
+            with contextlib.suppress(JournalError):
+                self._lease.release()
+            engine, self._engine = self._engine, None
             conn, self._conn = self._conn, None
             if conn is not None:
                 # Closing the last connection checkpoints the WAL into the database.
-                conn.close()
-        with _live_lock:
-            _live_sessions.discard(self._session)
+                with contextlib.suppress(sa_exc.SQLAlchemyError):
+                    conn.close()
+            engine.dispose()
 
     @property
     def closed(self) -> bool:
-        return self._conn is None
+        return self._engine is None
 
     def __enter__(self) -> Self:
         return self
@@ -195,29 +222,89 @@ class JournalBase:
         ts = float(self._clock())
         return ts, iso(ts)
 
-    def _require(self) -> sqlite3.Connection:
-        if self._conn is None:
+    def _require(self) -> Connection:
+        """The journal's connection, made again after the database went away (called with
+        the lock held, before a transaction begins)."""
+        if self._engine is None:
             raise JournalError("the journal is closed")
+        if self._conn is None:
+            try:
+                self._conn = self._engine.connect()
+            except sa_exc.DBAPIError as exc:
+                raise self._db_error(exc) from exc
+        elif self._conn.in_transaction():  # left open by a caller outside the journal
+            self._conn.rollback()
         return self._conn
 
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One committed transaction; the lock keeps threads from interleaving."""
-        with self._lock:
-            conn = self._require()
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException:
-                with contextlib.suppress(sqlite3.Error):
-                    conn.execute("ROLLBACK")
-                raise
+    def _db_error(self, exc: sa_exc.DBAPIError) -> JournalError:
+        """A database error as the journal's: ``JournalUnavailable`` when the database
+        cannot be reached, opened or written right now (the connection is dropped and made
+        again on the next call), ``JournalError`` for anything else."""
+        orig = getattr(exc, "orig", None) or exc
+        reason = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+        if self.url.password:
+            reason = reason.replace(str(self.url.password), "***")
+        if self._unavailable(exc, reason):
+            if self.dialect != "sqlite":
+                conn, self._conn = self._conn, None
+                if conn is not None:
+                    with contextlib.suppress(sa_exc.SQLAlchemyError):
+                        conn.invalidate()
+                        conn.close()
+            return JournalUnavailable(
+                f"the journal {self.where} cannot be used right now ({reason}); nothing was "
+                "stored: check that the database is reachable and its disk has room, then "
+                "try again"
+            )
+        return JournalError(f"the journal {self.where} refused the change ({reason})")
+
+    def _unavailable(self, exc: sa_exc.DBAPIError, reason: str) -> bool:
+        """Whether ``exc`` says the database cannot be used right now (rather than that a
+        statement is wrong): any lost or refused connection on PostgreSQL; on SQLite (whose
+        driver calls SQL mistakes operational errors too) a file that is locked past the
+        busy timeout, cannot be opened or written, or a full or failing disk."""
+        if exc.connection_invalidated or isinstance(exc, sa_exc.InterfaceError):
+            return True
+        if not isinstance(exc, sa_exc.OperationalError):
+            return False
+        if self.dialect != "sqlite":
+            return True
+        words = ("locked", "busy", "unable to open", "disk i/o", "full", "readonly", "read-only")
+        return any(w in reason.lower() for w in words)
 
     @contextlib.contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
+    def _write(self) -> Iterator[Connection]:
+        """One committed transaction, one writer of the profile at a time (see the class's
+        docstring); the lock keeps this process's threads from interleaving."""
         with self._lock:
-            yield self._require()
+            conn = self._require()
+            try:
+                with conn.begin():
+                    if self.dialect == "sqlite":
+                        # The driver is in autocommit mode: this opens the transaction
+                        # SQLAlchemy's commit or rollback ends.
+                        conn.exec_driver_sql("BEGIN IMMEDIATE")
+                    else:
+                        sql.run(
+                            conn,
+                            "SELECT pg_advisory_xact_lock(:key)",
+                            key=_lock_key(self.profile),
+                        )
+                    yield conn
+            except sa_exc.DBAPIError as exc:
+                raise self._db_error(exc) from exc
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[Connection]:
+        """Reads without a write lock (SQLite: each statement on its own, as before;
+        PostgreSQL: one read-committed transaction, ended when done)."""
+        with self._lock:
+            conn = self._require()
+            try:
+                with conn.begin():
+                    yield conn
+            except sa_exc.DBAPIError as exc:
+                raise self._db_error(exc) from exc
 
     def _actor_name(self, actor: str | None) -> str:
         if actor:
@@ -228,23 +315,20 @@ class JournalBase:
 
     def _touch_order(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         order_id: int,
         machine_no: str,
         activity: str,
         ts: float,
         ts_iso: str,
     ) -> None:
-        conn.execute(
-            """
-            INSERT INTO orders (profile, order_id, machine_no, last_ts, last_iso, last_activity)
-            VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (profile, order_id) DO UPDATE SET
-                machine_no = CASE WHEN excluded.machine_no != '' THEN excluded.machine_no
-                                  ELSE orders.machine_no END,
-                last_ts = excluded.last_ts,
-                last_iso = excluded.last_iso,
-                last_activity = excluded.last_activity
-            """,
-            (self.profile, order_id, machine_no, ts, ts_iso, activity),
+        sql.run(
+            conn,
+            _TOUCH_ORDER,
+            profile=self.profile,
+            order_id=order_id,
+            machine_no=machine_no,
+            ts=ts,
+            ts_iso=ts_iso,
+            activity=activity,
         )

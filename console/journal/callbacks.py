@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from console.core.callback import Callback
 from console.core.followup import (
@@ -14,6 +13,7 @@ from console.core.followup import (
     callback_decision,
     failure_meaning,
 )
+from console.journal import sql
 from console.journal.base import MAX_RAW, Awaiting, _dumps
 from console.journal.connection import JournalError
 from console.journal.decode import _callback_row
@@ -25,25 +25,38 @@ from console.journal.rows import (
     CallbackRow,
 )
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
 log = logging.getLogger(__name__)
 
-# What recording a callback needs to know, in one query (?1 profile, ?2 order, ?3 record,
-# ?4 dedupe key), read before its insert (the callback's own row changes none of it):
-# the first counted callback with the same key (a repeat is recorded as its duplicate);
-# the order's machine as the journal knows it, else its latest action's; whether a
-# dispense of the record awaits its result; the record's newest open or refund-requested
-# follow-up (id, state). With no order, only the first column means anything.
-_CALLBACK_CONTEXT_SQL = """
+# What recording a callback needs to know, in one query, read before its insert (the
+# callback's own row changes none of it): the first counted callback with the same key
+# (a repeat is recorded as its duplicate); the order's machine as the journal knows it,
+# else its latest action's. With no order, only the first column means anything.
+# The callback hot path: compiled once per dialect and run on the driver's cursor
+# (console.journal.sql says what was measured).
+_CALLBACK_CONTEXT = """
     SELECT
         (SELECT id FROM callbacks
-         WHERE profile = ?1 AND dedupe_key = ?4 AND duplicate_of IS NULL
+         WHERE profile = :profile AND dedupe_key = :key AND duplicate_of IS NULL
            AND replay_of IS NULL AND outcome != 'malformed'
          ORDER BY id LIMIT 1),
         COALESCE(
-            (SELECT NULLIF(machine_no, '') FROM orders WHERE profile = ?1 AND order_id = ?2),
-            (SELECT machine_no FROM actions WHERE profile = ?1 AND order_id = ?2
+            (SELECT NULLIF(machine_no, '') FROM orders
+             WHERE profile = :profile AND order_id = :order_id),
+            (SELECT machine_no FROM actions WHERE profile = :profile AND order_id = :order_id
              ORDER BY id DESC LIMIT 1),
             '')
+"""
+_REPLAYED = "SELECT dedupe_key FROM callbacks WHERE id = :id AND profile = :profile"
+_INSERT_CALLBACK = """
+    INSERT INTO callbacks (ts, ts_iso, profile, remote, content_type, method, order_id,
+        record_id, deliver_status, floor_status, error_msg, channel_name, outcome, summary,
+        reason, extra, raw, raw_size, dedupe_key, duplicate_of, replay_of)
+    VALUES (:ts, :ts_iso, :profile, :remote, :content_type, :method, :order_id, :record_id,
+        :deliver_status, :floor_status, :error_msg, :channel_name, :outcome, :summary,
+        :reason, :extra, :raw, :raw_size, :dedupe_key, :duplicate_of, :replay_of)
 """
 
 
@@ -95,7 +108,7 @@ class _Callbacks(_Followups):
 
     def _record_callback(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         cb: Callback,
         remote: str,
         replay_of: int | None,
@@ -107,10 +120,7 @@ class _Callbacks(_Followups):
         outcome = cb.outcome
         summary = cb.summary()
         if replay_of is not None:
-            orig = conn.execute(
-                "SELECT dedupe_key FROM callbacks WHERE id = ? AND profile = ?",
-                (replay_of, self.profile),
-            ).fetchone()
+            orig = sql.first(conn, _REPLAYED, id=replay_of, profile=self.profile)
             if orig is None or orig[0] != key:
                 log.warning(
                     "callback claims to replay #%s, which %s; recorded as received",
@@ -122,47 +132,41 @@ class _Callbacks(_Followups):
         duplicate_of: int | None = None
         context: _CallbackContext | None = None
         if cb.order_id is not None or may_repeat:
-            first, *rest = conn.execute(
-                _CALLBACK_CONTEXT_SQL, (self.profile, cb.order_id, cb.record_id, key)
-            ).fetchone()
+            found = sql.first(
+                conn, _CALLBACK_CONTEXT, profile=self.profile, order_id=cb.order_id, key=key
+            )
+            assert found is not None
+            first, *rest = found
             if may_repeat and first is not None:
                 duplicate_of = int(first)
             if cb.order_id is not None:
                 context = _CallbackContext(*rest)
         raw = bytes(cb.raw)
-        cur = conn.execute(
-            """
-            INSERT INTO callbacks (ts, ts_iso, profile, remote, content_type, method,
-                order_id, record_id, deliver_status, floor_status, error_msg, channel_name,
-                outcome, summary, reason, extra, raw, raw_size, dedupe_key, duplicate_of,
-                replay_of)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            (
-                ts,
-                ts_iso,
-                self.profile,
-                remote,
-                content_type,
-                cb.method,
-                cb.order_id,
-                cb.record_id,
-                cb.deliver_status,
-                cb.floor_status,
-                cb.error_msg,
-                cb.channel_name,
-                outcome,
-                summary,
-                "; ".join(cb.problems),
-                _dumps(cb.extra),
-                raw[:MAX_RAW],
-                len(raw),
-                key,
-                duplicate_of,
-                replay_of,
-            ),
+        callback_id = sql.insert_id(
+            conn,
+            _INSERT_CALLBACK,
+            ts=ts,
+            ts_iso=ts_iso,
+            profile=self.profile,
+            remote=remote,
+            content_type=content_type,
+            method=cb.method,
+            order_id=cb.order_id,
+            record_id=cb.record_id,
+            deliver_status=cb.deliver_status,
+            floor_status=cb.floor_status,
+            error_msg=cb.error_msg,
+            channel_name=cb.channel_name,
+            outcome=outcome,
+            summary=summary,
+            reason="; ".join(cb.problems),
+            extra=_dumps(cb.extra),
+            raw=raw[:MAX_RAW],
+            raw_size=len(raw),
+            dedupe_key=key,
+            duplicate_of=duplicate_of,
+            replay_of=replay_of,
         )
-        callback_id = int(cur.lastrowid or 0)
         followup_id: int | None = None
         if context is not None and duplicate_of is None and replay_of is None:
             followup_id = self._apply_callback_rules(
@@ -199,7 +203,7 @@ class _Callbacks(_Followups):
 
     def _apply_callback_rules(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         callback_id: int,
         cb: Callback,
         ts: float,
@@ -230,26 +234,25 @@ class _Callbacks(_Followups):
         body = bytes(raw)
         summary = f"malformed: {reason}"
         with self._write() as conn:
-            cur = conn.execute(
+            callback_id = sql.insert_id(
+                conn,
                 """
                 INSERT INTO callbacks (ts, ts_iso, profile, remote, content_type, outcome,
                     summary, reason, raw, raw_size)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (:ts, :ts_iso, :profile, :remote, :content_type, :outcome, :summary,
+                    :reason, :raw, :raw_size)
                 """,
-                (
-                    ts,
-                    ts_iso,
-                    self.profile,
-                    remote,
-                    content_type,
-                    MALFORMED,
-                    summary,
-                    reason,
-                    body[:MAX_RAW],
-                    len(body),
-                ),
+                ts=ts,
+                ts_iso=ts_iso,
+                profile=self.profile,
+                remote=remote,
+                content_type=content_type,
+                outcome=MALFORMED,
+                summary=summary,
+                reason=reason,
+                raw=body[:MAX_RAW],
+                raw_size=len(body),
             )
-            callback_id = int(cur.lastrowid or 0)
         return CallbackRow(
             id=callback_id,
             ts=ts,
@@ -290,16 +293,23 @@ class _Callbacks(_Followups):
             )
         ts, _ = self._now()
         with self._write() as conn:
-            cur = conn.execute(
-                "UPDATE callbacks SET cross_check = ?, cross_check_detail = ?, cross_check_ts = ? "
-                "WHERE id = ?",
-                (verdict, detail, ts, callback_id),
+            changed = sql.run(
+                conn,
+                "UPDATE callbacks SET cross_check = :verdict, cross_check_detail = :detail, "
+                "cross_check_ts = :ts WHERE id = :id",
+                verdict=verdict,
+                detail=detail,
+                ts=ts,
+                id=callback_id,
             )
-            if cur.rowcount == 0:
+            if changed == 0:
                 raise JournalError(f"no callback {callback_id}")
-            row = conn.execute(
-                "SELECT * FROM callbacks WHERE id = ? AND profile = ?", (callback_id, self.profile)
-            ).fetchone()
+            row = sql.row(
+                conn,
+                "SELECT * FROM callbacks WHERE id = :id AND profile = :profile",
+                id=callback_id,
+                profile=self.profile,
+            )
             if (
                 row is None
                 or row["order_id"] is None
@@ -311,9 +321,10 @@ class _Callbacks(_Followups):
             if decision is Decision.NOTHING:
                 return None
             order_id = int(row["order_id"])
-            context = conn.execute(
-                _CALLBACK_CONTEXT_SQL, (self.profile, order_id, row["record_id"], "")
-            ).fetchone()
+            context = sql.first(
+                conn, _CALLBACK_CONTEXT, profile=self.profile, order_id=order_id, key=""
+            )
+            assert context is not None
             if decision is Decision.SUSPICIOUS:
                 meaning = (
                     f"{failure_meaning(row['error_msg'], row['floor_status'])} — the platform "
@@ -339,8 +350,11 @@ class _Callbacks(_Followups):
                 Awaiting(action_id=self._newest_sent_dispense(conn, order_id, row["record_id"])),
             )
             if fid is not None:
-                conn.execute(
-                    "UPDATE callbacks SET followup_id = ? WHERE id = ?", (fid, callback_id)
+                sql.run(
+                    conn,
+                    "UPDATE callbacks SET followup_id = :fid WHERE id = :id",
+                    fid=fid,
+                    id=callback_id,
                 )
         return fid
 
@@ -349,40 +363,43 @@ class _Callbacks(_Followups):
         stopped before checking them, or a flood filled its queue), received before
         ``before_ts``, oldest first. Repeats and replays are not listed."""
         with self._read() as conn:
-            rows = conn.execute(
+            rows = sql.rows(
+                conn,
                 """
                 SELECT * FROM callbacks
-                WHERE profile = ? AND cross_check = 'unchecked' AND order_id IS NOT NULL
+                WHERE profile = :profile AND cross_check = 'unchecked' AND order_id IS NOT NULL
                   AND outcome IN ('success', 'failure') AND duplicate_of IS NULL
-                  AND replay_of IS NULL AND ts <= ?
-                ORDER BY id LIMIT ?
+                  AND replay_of IS NULL AND ts <= :before
+                ORDER BY id LIMIT :limit
                 """,
-                (self.profile, before_ts, limit),
-            ).fetchall()
+                profile=self.profile,
+                before=before_ts,
+                limit=limit,
+            )
         return [_callback_row(r) for r in rows]
 
     def get_callback(self, callback_id: int) -> CallbackRow | None:
         with self._read() as conn:
-            row = conn.execute(
-                "SELECT * FROM callbacks WHERE id = ? AND profile = ?",
-                (callback_id, self.profile),
-            ).fetchone()
+            row = sql.row(
+                conn,
+                "SELECT * FROM callbacks WHERE id = :id AND profile = :profile",
+                id=callback_id,
+                profile=self.profile,
+            )
         return None if row is None else _callback_row(row)
 
     def list_callbacks(self, limit: int = 100, *, order_id: int | None = None) -> list[CallbackRow]:
         """Newest first."""
         with self._read() as conn:
-            if order_id is None:
-                rows = conn.execute(
-                    "SELECT * FROM callbacks WHERE profile = ? ORDER BY id DESC LIMIT ?",
-                    (self.profile, limit),
-                ).fetchall()
-            else:
-                rows = conn.execute(
-                    "SELECT * FROM callbacks WHERE profile = ? AND order_id = ? "
-                    "ORDER BY id DESC LIMIT ?",
-                    (self.profile, order_id, limit),
-                ).fetchall()
+            mine = "" if order_id is None else " AND order_id = :order_id"
+            rows = sql.rows(
+                conn,
+                f"SELECT * FROM callbacks WHERE profile = :profile{mine} "  # noqa: S608
+                "ORDER BY id DESC LIMIT :limit",
+                profile=self.profile,
+                order_id=order_id,
+                limit=limit,
+            )
         return [_callback_row(r) for r in rows]
 
     def callback_counts(self) -> dict[str, int]:
@@ -395,15 +412,16 @@ class _Callbacks(_Followups):
             for k in ("success", "failure", "invalid", "event", MALFORMED, "duplicate", "replay")
         }
         with self._read() as conn:
-            rows = conn.execute(
+            rows = sql.rows(
+                conn,
                 """
                 SELECT CASE WHEN replay_of IS NOT NULL THEN 'replay'
                             WHEN duplicate_of IS NOT NULL THEN 'duplicate'
-                            ELSE outcome END AS k, count(*)
-                FROM callbacks WHERE profile = ? GROUP BY k
+                            ELSE outcome END AS k, count(*) AS n
+                FROM callbacks WHERE profile = :profile GROUP BY k
                 """,
-                (self.profile,),
-            ).fetchall()
-        for k, n in rows:
+                profile=self.profile,
+            )
+        for k, n in ((r["k"], r["n"]) for r in rows):
             counts[str(k)] = int(n)
         return counts

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import sqlite3
+from typing import TYPE_CHECKING
 
 from console.core.followup import (
     FollowupSource,
@@ -20,10 +20,13 @@ from console.journal.rows import (
     OrderRecordDetail,
 )
 
+if TYPE_CHECKING:
+    from console.journal.sql import Row
+
 log = logging.getLogger(__name__)
 
 
-def _action_row(r: sqlite3.Row) -> ActionRow:
+def _action_row(r: Row) -> ActionRow:
     return ActionRow(
         id=int(r["id"]),
         ts=float(r["ts"]),
@@ -46,7 +49,7 @@ def _action_row(r: sqlite3.Row) -> ActionRow:
     )
 
 
-def _callback_row(r: sqlite3.Row) -> CallbackRow:
+def _callback_row(r: Row) -> CallbackRow:
     return CallbackRow(
         id=int(r["id"]),
         ts=float(r["ts"]),
@@ -99,9 +102,9 @@ def _record_details(text: str | None) -> tuple[OrderRecordDetail, ...]:
     return tuple(out)
 
 
-def _followup_row(r: sqlite3.Row) -> FollowupRow:
+def _followup_row(r: Row) -> FollowupRow:
     """A follow-up row; with the columns of ``_FOLLOWUP_SELECT`` when they are there."""
-    if "last_actor" not in r.keys():  # noqa: SIM118 - sqlite3.Row is not a mapping
+    if "last_actor" not in r:
         return _bare_followup_row(r)
     record_id = r["record_id"]
     detail = next((d for d in _record_details(r["o_records"]) if d.record_id == record_id), None)
@@ -125,7 +128,7 @@ def _followup_row(r: sqlite3.Row) -> FollowupRow:
     )
 
 
-def _bare_followup_row(r: sqlite3.Row) -> FollowupRow:
+def _bare_followup_row(r: Row) -> FollowupRow:
     return FollowupRow(
         id=int(r["id"]),
         ts=float(r["ts"]),
@@ -148,7 +151,7 @@ def _bare_followup_row(r: sqlite3.Row) -> FollowupRow:
     )
 
 
-def _event_row(r: sqlite3.Row) -> FollowupEventRow:
+def _event_row(r: Row) -> FollowupEventRow:
     return FollowupEventRow(
         id=int(r["id"]),
         followup_id=int(r["followup_id"]),

@@ -5,8 +5,7 @@ move them on (``console.core.followup`` holds the rules).
 from __future__ import annotations
 
 import logging
-import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING
 
 from console.core.followup import (
     REASON_REFUND,
@@ -22,6 +21,7 @@ from console.core.followup import (
     unknown_result_meaning,
 )
 from console.core.rules import DEVICE_TIMEOUT_S
+from console.journal import sql
 from console.journal.base import _ACTIVE_STATES, SYSTEM_ACTOR, Awaiting
 from console.journal.decode import _action_row, _event_row, _followup_row
 from console.journal.orders import _Orders
@@ -31,13 +31,16 @@ from console.journal.rows import (
     FollowupRow,
 )
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
 log = logging.getLogger(__name__)
 
 
 # A follow-up with what staff need to refund, joined at read time: the order as the
 # platform last gave it (``note_order_details``), who made the last change, and the
 # evidence's details (a callback's slot; a refused dispense's code; a platform
-# record's delivery). Add "WHERE f.profile = ? AND ..." after it.
+# record's delivery). Add "WHERE f.profile = :profile AND ..." after it.
 _FOLLOWUP_SELECT = """
     SELECT f.*,
         o.amount AS o_amount, o.trade_id AS o_trade_id, o.order_date AS o_order_date,
@@ -49,8 +52,7 @@ _FOLLOWUP_SELECT = """
         CASE WHEN f.source != 'callback' THEN
             (SELECT a.code FROM actions a WHERE a.id = f.source_id) END AS ev_code,
         CASE WHEN f.source = 'platform_record' THEN
-            (SELECT json_extract(a.request, '$.delivery_id') FROM actions a
-             WHERE a.id = f.source_id) END AS ev_delivery
+            (SELECT a.delivery_id FROM actions a WHERE a.id = f.source_id) END AS ev_delivery
     FROM followups f
     LEFT JOIN orders o ON o.profile = f.profile AND o.order_id = f.order_id
 """
@@ -59,45 +61,52 @@ _FOLLOWUP_SELECT = """
 class _Followups(_Orders):
     """Follow-ups, and which waiting dispenses a piece of evidence answers."""
 
-    def _newest_sent_dispense(
-        self, conn: sqlite3.Connection, order_id: int, record_id: int | None
-    ) -> int:
+    def _newest_sent_dispense(self, conn: Connection, order_id: int, record_id: int | None) -> int:
         """The newest dispense of the record the platform answered (0: none)."""
-        row = conn.execute(
-            "SELECT max(id) FROM actions WHERE profile = ? AND kind = 'dispense' "
-            "AND order_id = ? AND record_id IS ? AND state = 'ok'",
-            (self.profile, order_id, record_id),
-        ).fetchone()
-        return int(row[0] or 0)
+        record = sql.eq_or_null("record_id", "record_id", record_id)
+        found = sql.value(
+            conn,
+            "SELECT max(id) FROM actions WHERE profile = :profile "  # noqa: S608
+            f"AND kind = 'dispense' AND order_id = :order_id AND {record} AND state = 'ok'",
+            profile=self.profile,
+            order_id=order_id,
+            record_id=record_id,
+        )
+        return int(found or 0)
 
     def _stop_awaiting(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         order_id: int,
         record_id: int | None,
         which: Awaiting | None = None,
     ) -> None:
         """A result arrived: the dispenses it answers no longer wait (``which``: all of the
         record's when None)."""
-        sql = (
-            "UPDATE actions SET awaiting_result = 0 WHERE profile = ? AND awaiting_result = 1 "
-            "AND kind = 'dispense' AND order_id = ? AND (? IS NULL OR record_id = ?)"
+        query = (
+            "UPDATE actions SET awaiting_result = 0 WHERE profile = :profile "
+            "AND awaiting_result = 1 AND kind = 'dispense' AND order_id = :order_id"
         )
-        params: list[Any] = [self.profile, order_id, record_id, record_id]
+        if record_id is not None:
+            query += " AND record_id = :record_id"
         if which is not None and which.action_id is not None:
-            sql += " AND id = ?"
-            params.append(which.action_id)
+            query += " AND id = :action_id"
         if which is not None and which.delivery_id is not None:
-            sql += (
-                " AND coalesce(json_extract(response, '$.delivery_id'),"
-                " json_extract(response, '$.data.delivery_id')) = ?"
-            )
-            params.append(which.delivery_id)
-        conn.execute(sql, params)
+            # The delivery id the platform gave the dispense (revision 0002's column).
+            query += " AND delivery_id = :delivery_id"
+        sql.run(
+            conn,
+            query,
+            profile=self.profile,
+            order_id=order_id,
+            record_id=record_id,
+            action_id=None if which is None else which.action_id,
+            delivery_id=None if which is None else which.delivery_id,
+        )
 
     def _apply_decision(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         decision: Decision,
         order_id: int,
         record_id: int | None,
@@ -137,17 +146,25 @@ class _Followups(_Orders):
         )
         active = self._active_followup(conn, order_id, record_id)
         if record_id is not None and decision is Decision.CLOSE:
-            conn.execute(
-                "INSERT OR IGNORE INTO items_out (profile, order_id, record_id, ts, evidence) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (self.profile, order_id, record_id, ts, evidence),
+            sql.run(
+                conn,
+                "INSERT INTO items_out (profile, order_id, record_id, ts, evidence) "
+                "VALUES (:profile, :order_id, :record_id, :ts, :evidence) ON CONFLICT DO NOTHING",
+                profile=self.profile,
+                order_id=order_id,
+                record_id=record_id,
+                ts=ts,
+                evidence=evidence,
             )
         if decision in (Decision.REFUND, Decision.UNKNOWN) and record_id is not None:
-            out = conn.execute(
-                "SELECT evidence FROM items_out WHERE profile = ? AND order_id = ? "
-                "AND record_id = ?",
-                (self.profile, order_id, record_id),
-            ).fetchone()
+            out = sql.row(
+                conn,
+                "SELECT evidence FROM items_out WHERE profile = :profile "
+                "AND order_id = :order_id AND record_id = :record_id",
+                profile=self.profile,
+                order_id=order_id,
+                record_id=record_id,
+            )
             if out is not None:
                 # An earlier dispense of a record whose item is already out: no refund.
                 if active is not None:
@@ -178,7 +195,7 @@ class _Followups(_Orders):
                     ts_iso,
                 )
             else:  # a refund was already asked for: a person decides
-                conn.execute("UPDATE followups SET next_check_ts = NULL WHERE id = ?", (fid,))
+                sql.run(conn, "UPDATE followups SET next_check_ts = NULL WHERE id = :id", id=fid)
                 self._note(
                     conn,
                     active,
@@ -191,15 +208,23 @@ class _Followups(_Orders):
         if decision is Decision.REFUND:
             if active is not None:
                 # Settled: nothing left to re-check.
-                conn.execute(
-                    "UPDATE followups SET next_check_ts = NULL WHERE id = ?", (active["id"],)
+                sql.run(
+                    conn,
+                    "UPDATE followups SET next_check_ts = NULL WHERE id = :id",
+                    id=active["id"],
                 )
             if active is not None and active["reason"] != REASON_REFUND:
                 if active["state"] == FollowupState.OPEN.value:
-                    conn.execute(
-                        "UPDATE followups SET reason = ?, meaning = ?, next_check_ts = NULL, "
-                        "updated_ts = ?, updated_iso = ? WHERE id = ?",
-                        (REASON_REFUND, meaning, ts, ts_iso, active["id"]),
+                    sql.run(
+                        conn,
+                        "UPDATE followups SET reason = :reason, meaning = :meaning, "
+                        "next_check_ts = NULL, updated_ts = :ts, updated_iso = :ts_iso "
+                        "WHERE id = :id",
+                        reason=REASON_REFUND,
+                        meaning=meaning,
+                        ts=ts,
+                        ts_iso=ts_iso,
+                        id=active["id"],
                     )
                 self._note(conn, active, f"confirmed failed ({evidence}): {meaning}", ts, ts_iso)
                 return int(active["id"])
@@ -210,46 +235,59 @@ class _Followups(_Orders):
         if active is not None:
             # Whatever it says, a dispense of its record now has no known result: it is
             # asked about again by itself until the platform settles it.
-            conn.execute(
-                "UPDATE followups SET next_check_ts = ? WHERE id = ? AND next_check_ts IS NULL",
-                (ts + recheck_delay(0), active["id"]),
+            sql.run(
+                conn,
+                "UPDATE followups SET next_check_ts = :due WHERE id = :id "
+                "AND next_check_ts IS NULL",
+                due=ts + recheck_delay(0),
+                id=active["id"],
             )
             if active["reason"] == REASON_SUSPICIOUS and active["state"] == FollowupState.OPEN:
                 # A real dispense's result is unknown: that, not a forged report, is what
                 # must be checked (and is re-checked by itself).
-                conn.execute(
-                    "UPDATE followups SET reason = ?, meaning = ?, next_check_ts = ?, "
-                    "updated_ts = ?, updated_iso = ? WHERE id = ?",
-                    (REASON_UNKNOWN, meaning, ts + recheck_delay(0), ts, ts_iso, active["id"]),
+                sql.run(
+                    conn,
+                    "UPDATE followups SET reason = :reason, meaning = :meaning, "
+                    "next_check_ts = :due, updated_ts = :ts, updated_iso = :ts_iso "
+                    "WHERE id = :id",
+                    reason=REASON_UNKNOWN,
+                    meaning=meaning,
+                    due=ts + recheck_delay(0),
+                    ts=ts,
+                    ts_iso=ts_iso,
+                    id=active["id"],
                 )
             self._note(conn, active, f"{evidence}: {meaning}", ts, ts_iso)
             return int(active["id"])
         row = self._open_followup(
             conn, order_id, record_id, machine_no, REASON_UNKNOWN, meaning, source, source_id
         )
-        conn.execute(
-            "UPDATE followups SET next_check_ts = ? WHERE id = ? AND next_check_ts IS NULL",
-            (ts + recheck_delay(0), row.id),
+        sql.run(
+            conn,
+            "UPDATE followups SET next_check_ts = :due WHERE id = :id AND next_check_ts IS NULL",
+            due=ts + recheck_delay(0),
+            id=row.id,
         )
         return row.id
 
     def _active_followup(
-        self, conn: sqlite3.Connection, order_id: int, record_id: int | None
-    ) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = conn.execute(
-            """
+        self, conn: Connection, order_id: int, record_id: int | None
+    ) -> sql.Row | None:
+        record = sql.eq_or_null("record_id", "record_id", record_id)
+        return sql.row(
+            conn,
+            f"""
             SELECT * FROM followups
-            WHERE profile = ? AND order_id = ? AND record_id IS ?
+            WHERE profile = :profile AND order_id = :order_id AND {record}
               AND state IN ('open', 'refund_requested')
             ORDER BY id LIMIT 1
-            """,
-            (self.profile, order_id, record_id),
-        ).fetchone()
-        return row
+            """,  # noqa: S608 - a constant fragment
+            profile=self.profile,
+            order_id=order_id,
+            record_id=record_id,
+        )
 
-    def _note(
-        self, conn: sqlite3.Connection, followup: sqlite3.Row, note: str, ts: float, ts_iso: str
-    ) -> None:
+    def _note(self, conn: Connection, followup: sql.Row, note: str, ts: float, ts_iso: str) -> None:
         state = str(followup["state"])
         self._add_event(
             conn, int(followup["id"]), "note", state, state, SYSTEM_ACTOR, note, None, ts, ts_iso
@@ -280,7 +318,7 @@ class _Followups(_Orders):
 
     def _open_followup(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         order_id: int,
         record_id: int | None,
         machine_no: str,
@@ -291,21 +329,17 @@ class _Followups(_Orders):
     ) -> FollowupRow:
         ts, ts_iso = self._now()
         if source_id is not None:
-            same = conn.execute(
-                "SELECT * FROM followups WHERE profile = ? AND source = ? AND source_id = ?",
-                (self.profile, source, source_id),
-            ).fetchone()
+            same = sql.row(
+                conn,
+                "SELECT * FROM followups WHERE profile = :profile AND source = :source "
+                "AND source_id = :source_id",
+                profile=self.profile,
+                source=source,
+                source_id=source_id,
+            )
             if same is not None:
                 return _followup_row(same)
-        active = conn.execute(
-            """
-            SELECT * FROM followups
-            WHERE profile = ? AND order_id = ? AND record_id IS ?
-              AND state IN ('open', 'refund_requested')
-            ORDER BY id LIMIT 1
-            """,
-            (self.profile, order_id, record_id),
-        ).fetchone()
+        active = self._active_followup(conn, order_id, record_id)
         if active is not None:
             ref = f" #{source_id}" if source_id is not None else ""
             self._add_event(
@@ -321,29 +355,26 @@ class _Followups(_Orders):
                 ts_iso,
             )
             return _followup_row(active)
-        cur = conn.execute(
+        fid = sql.insert_id(
+            conn,
             """
             INSERT INTO followups (ts, ts_iso, profile, order_id, record_id, machine_no, reason,
                 meaning, source, source_id, state, updated_ts, updated_iso)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (:ts, :ts_iso, :profile, :order_id, :record_id, :machine_no, :reason,
+                :meaning, :source, :source_id, :state, :ts, :ts_iso)
             """,
-            (
-                ts,
-                ts_iso,
-                self.profile,
-                order_id,
-                record_id,
-                machine_no,
-                reason,
-                meaning,
-                source,
-                source_id,
-                FollowupState.OPEN.value,
-                ts,
-                ts_iso,
-            ),
+            ts=ts,
+            ts_iso=ts_iso,
+            profile=self.profile,
+            order_id=order_id,
+            record_id=record_id,
+            machine_no=machine_no,
+            reason=reason,
+            meaning=meaning,
+            source=source,
+            source_id=source_id,
+            state=FollowupState.OPEN.value,
         )
-        fid = int(cur.lastrowid or 0)
         self._add_event(
             conn,
             fid,
@@ -357,7 +388,8 @@ class _Followups(_Orders):
             ts_iso,
         )
         self._touch_order(conn, order_id, machine_no, f"follow-up opened: {reason}", ts, ts_iso)
-        row = conn.execute("SELECT * FROM followups WHERE id = ?", (fid,)).fetchone()
+        row = sql.row(conn, "SELECT * FROM followups WHERE id = :id", id=fid)
+        assert row is not None
         log.info(
             "follow-up %s opened for order %s record %s: %s", fid, order_id, record_id, meaning
         )
@@ -365,7 +397,7 @@ class _Followups(_Orders):
 
     def _add_event(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         fid: int,
         event: str,
         from_state: str | None,
@@ -376,13 +408,24 @@ class _Followups(_Orders):
         ts: float,
         ts_iso: str,
     ) -> None:
-        conn.execute(
+        sql.run(
+            conn,
             """
             INSERT INTO followup_events (followup_id, ts, ts_iso, profile, event, from_state,
                 to_state, actor, note, action_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (:fid, :ts, :ts_iso, :profile, :event, :from_state, :to_state, :actor, :note,
+                :action_id)
             """,
-            (fid, ts, ts_iso, self.profile, event, from_state, to_state, actor, note, action_id),
+            fid=fid,
+            ts=ts,
+            ts_iso=ts_iso,
+            profile=self.profile,
+            event=event,
+            from_state=from_state,
+            to_state=to_state,
+            actor=actor,
+            note=note,
+            action_id=action_id,
         )
 
     def _transition(
@@ -396,9 +439,12 @@ class _Followups(_Orders):
         ts, ts_iso = self._now()
         who = self._actor_name(actor)
         with self._write() as conn:
-            row = conn.execute(
-                "SELECT * FROM followups WHERE id = ? AND profile = ?", (fid, self.profile)
-            ).fetchone()
+            row = sql.row(
+                conn,
+                "SELECT * FROM followups WHERE id = :id AND profile = :profile",
+                id=fid,
+                profile=self.profile,
+            )
             if row is None:
                 raise FollowupError(f"no follow-up {fid}")
             if target is FollowupState.REFUND_REQUESTED and not refund_allowed(str(row["reason"])):
@@ -413,8 +459,8 @@ class _Followups(_Orders):
 
     def _set_state(
         self,
-        conn: sqlite3.Connection,
-        row: sqlite3.Row,
+        conn: Connection,
+        row: sql.Row,
         target: FollowupState,
         note: str,
         who: str,
@@ -428,22 +474,26 @@ class _Followups(_Orders):
         new = transition(str(row["state"]), target.value, note)
         # Notes are kept: each is added on its own line with who and when.
         line = f"{ts_iso[:16].replace('T', ' ')} {who}: {note.strip()}" if note.strip() else ""
-        conn.execute(
-            """
+        # The line and its newline are parameters of their own: no dialect's char(), and
+        # PostgreSQL never has to guess a type (a NULL action leaves the column as it was).
+        action = "" if action_id is None else ", refund_action_id = :action"
+        note_sql = (
+            "note" if not line else "CASE WHEN note = '' THEN :line ELSE note || :nl_line END"
+        )
+        sql.run(
+            conn,
+            f"""
             UPDATE followups SET state = :state, updated_ts = :ts, updated_iso = :iso,
-                note = CASE WHEN :line = '' THEN note WHEN note = '' THEN :line
-                            ELSE note || char(10) || :line END,
-                refund_action_id = coalesce(:action, refund_action_id)
+                note = {note_sql}{action}
             WHERE id = :id
-            """,
-            {
-                "state": new.value,
-                "ts": ts,
-                "iso": ts_iso,
-                "line": line,
-                "action": action_id,
-                "id": fid,
-            },
+            """,  # noqa: S608 - constant fragments
+            state=new.value,
+            ts=ts,
+            iso=ts_iso,
+            line=line,
+            nl_line="\n" + line,
+            action=action_id,
+            id=fid,
         )
         self._add_event(
             conn, fid, new.value, str(row["state"]), new.value, who, note, action_id, ts, ts_iso
@@ -477,12 +527,15 @@ class _Followups(_Orders):
             raise FollowupError("the note is empty")
         ts, ts_iso = self._now()
         with self._write() as conn:
-            row = conn.execute(
-                "SELECT state FROM followups WHERE id = ? AND profile = ?", (fid, self.profile)
-            ).fetchone()
+            row = sql.row(
+                conn,
+                "SELECT state FROM followups WHERE id = :id AND profile = :profile",
+                id=fid,
+                profile=self.profile,
+            )
             if row is None:
                 raise FollowupError(f"no follow-up {fid}")
-            state = str(row[0])
+            state = str(row["state"])
             self._add_event(
                 conn, fid, "note", state, state, self._actor_name(actor), note, None, ts, ts_iso
             )
@@ -492,10 +545,13 @@ class _Followups(_Orders):
         with self._read() as conn:
             return self._get_followup(conn, fid)
 
-    def _get_followup(self, conn: sqlite3.Connection, fid: int) -> FollowupRow | None:
-        row = conn.execute(
-            _FOLLOWUP_SELECT + " WHERE f.profile = ? AND f.id = ?", (self.profile, fid)
-        ).fetchone()
+    def _get_followup(self, conn: Connection, fid: int) -> FollowupRow | None:
+        row = sql.row(
+            conn,
+            _FOLLOWUP_SELECT + " WHERE f.profile = :profile AND f.id = :id",
+            profile=self.profile,
+            id=fid,
+        )
         return None if row is None else _followup_row(row)
 
     def list_followups(self, state: str | None = "open", limit: int = 1000) -> list[FollowupRow]:
@@ -503,31 +559,44 @@ class _Followups(_Orders):
         newest first, each with its order's details, evidence and last actor."""
         with self._read() as conn:
             if state is None:
-                rows = conn.execute(
-                    _FOLLOWUP_SELECT + " WHERE f.profile = ? ORDER BY f.id DESC LIMIT ?",
-                    (self.profile, limit),
-                ).fetchall()
+                rows = sql.rows(
+                    conn,
+                    _FOLLOWUP_SELECT
+                    + " WHERE f.profile = :profile ORDER BY f.id DESC LIMIT :limit",
+                    profile=self.profile,
+                    limit=limit,
+                )
             elif state == "active":
-                rows = conn.execute(
-                    _FOLLOWUP_SELECT + " WHERE f.profile = ? AND f.state IN (?, ?) "
-                    "ORDER BY f.id DESC LIMIT ?",
-                    (self.profile, *_ACTIVE_STATES, limit),
-                ).fetchall()
+                rows = sql.rows(
+                    conn,
+                    _FOLLOWUP_SELECT + " WHERE f.profile = :profile AND f.state IN (:s1, :s2) "
+                    "ORDER BY f.id DESC LIMIT :limit",
+                    profile=self.profile,
+                    s1=_ACTIVE_STATES[0],
+                    s2=_ACTIVE_STATES[1],
+                    limit=limit,
+                )
             else:
-                rows = conn.execute(
-                    _FOLLOWUP_SELECT + " WHERE f.profile = ? AND f.state = ? "
-                    "ORDER BY f.id DESC LIMIT ?",
-                    (self.profile, FollowupState(state).value, limit),
-                ).fetchall()
+                rows = sql.rows(
+                    conn,
+                    _FOLLOWUP_SELECT + " WHERE f.profile = :profile AND f.state = :state "
+                    "ORDER BY f.id DESC LIMIT :limit",
+                    profile=self.profile,
+                    state=FollowupState(state).value,
+                    limit=limit,
+                )
         return [_followup_row(r) for r in rows]
 
     def followup_events(self, fid: int) -> list[FollowupEventRow]:
         """A follow-up's events, oldest first."""
         with self._read() as conn:
-            rows = conn.execute(
-                "SELECT * FROM followup_events WHERE followup_id = ? AND profile = ? ORDER BY id",
-                (fid, self.profile),
-            ).fetchall()
+            rows = sql.rows(
+                conn,
+                "SELECT * FROM followup_events WHERE followup_id = :fid AND profile = :profile "
+                "ORDER BY id",
+                fid=fid,
+                profile=self.profile,
+            )
         return [_event_row(r) for r in rows]
 
     def overdue_dispenses(
@@ -536,14 +605,17 @@ class _Followups(_Orders):
         """Dispenses sent ``ok`` at least ``older_than_s`` ago that still wait for a result
         (no callback, no platform record read), oldest first."""
         with self._read() as conn:
-            rows = conn.execute(
+            rows = sql.rows(
+                conn,
                 """
                 SELECT * FROM actions
-                WHERE profile = ? AND awaiting_result = 1 AND kind = 'dispense' AND ts <= ?
+                WHERE profile = :profile AND awaiting_result = 1 AND kind = 'dispense'
+                  AND ts <= :before
                 ORDER BY id
                 """,
-                (self.profile, now - older_than_s),
-            ).fetchall()
+                profile=self.profile,
+                before=now - older_than_s,
+            )
         return [_action_row(r) for r in rows]
 
     def has_due_checks(
@@ -553,20 +625,24 @@ class _Followups(_Orders):
         its result, a "result unknown" follow-up due for a re-check, or a result callback
         nobody has cross-checked (``console.dispensing.run_checks`` does the asking)."""
         with self._read() as conn:
-            row = conn.execute(
+            due = sql.value(
+                conn,
                 """
-                SELECT EXISTS (SELECT 1 FROM actions WHERE profile = ?1 AND awaiting_result = 1
-                               AND kind = 'dispense' AND ts <= ?2)
-                    OR EXISTS (SELECT 1 FROM followups WHERE profile = ?1 AND state = 'open'
-                               AND next_check_ts <= ?4)
-                    OR EXISTS (SELECT 1 FROM callbacks WHERE profile = ?1
+                SELECT EXISTS (SELECT 1 FROM actions WHERE profile = :profile
+                               AND awaiting_result = 1 AND kind = 'dispense' AND ts <= :overdue)
+                    OR EXISTS (SELECT 1 FROM followups WHERE profile = :profile
+                               AND state = 'open' AND next_check_ts <= :now)
+                    OR EXISTS (SELECT 1 FROM callbacks WHERE profile = :profile
                                AND cross_check = 'unchecked' AND order_id IS NOT NULL
                                AND outcome IN ('success', 'failure') AND duplicate_of IS NULL
-                               AND replay_of IS NULL AND ts <= ?5)
+                               AND replay_of IS NULL AND ts <= :unconfirmed)
                 """,
-                (self.profile, now - older_than_s, None, now, now - unconfirmed_after_s),
-            ).fetchone()
-        return bool(row[0])
+                profile=self.profile,
+                overdue=now - older_than_s,
+                now=now,
+                unconfirmed=now - unconfirmed_after_s,
+            )
+        return bool(due)
 
     def open_unknown_result_followup(self, action_id: int, found: str) -> FollowupRow | None:
         """No result for dispense ``action_id`` and the platform could not say what became
@@ -575,10 +651,13 @@ class _Followups(_Orders):
         the platform by itself (``due_unknown_checks``). Returns None when the dispense no
         longer waits (its result came meanwhile)."""
         with self._write() as conn:
-            row = conn.execute(
-                "SELECT * FROM actions WHERE id = ? AND profile = ? AND awaiting_result = 1",
-                (action_id, self.profile),
-            ).fetchone()
+            row = sql.row(
+                conn,
+                "SELECT * FROM actions WHERE id = :id AND profile = :profile "
+                "AND awaiting_result = 1",
+                id=action_id,
+                profile=self.profile,
+            )
             if row is None or row["order_id"] is None:
                 return None
             fid = self._apply_decision(
@@ -601,21 +680,21 @@ class _Followups(_Orders):
         platform is due, each with the dispense action it was opened for (None when not
         known), oldest first."""
         with self._read() as conn:
-            rows = conn.execute(
+            rows = sql.rows(
+                conn,
                 """
                 SELECT * FROM followups
-                WHERE profile = ? AND state = 'open' AND next_check_ts <= ?
+                WHERE profile = :profile AND state = 'open' AND next_check_ts <= :now
                 ORDER BY id
                 """,
-                (self.profile, now),
-            ).fetchall()
+                profile=self.profile,
+                now=now,
+            )
             out: list[tuple[FollowupRow, ActionRow | None]] = []
             for r in rows:
                 action = None
                 if r["source"] == FollowupSource.TIMEOUT.value and r["source_id"] is not None:
-                    found = conn.execute(
-                        "SELECT * FROM actions WHERE id = ?", (r["source_id"],)
-                    ).fetchone()
+                    found = sql.row(conn, "SELECT * FROM actions WHERE id = :id", id=r["source_id"])
                     action = None if found is None else _action_row(found)
                 full = self._get_followup(conn, int(r["id"]))
                 assert full is not None
@@ -627,16 +706,22 @@ class _Followups(_Orders):
         the next one later (``recheck_delay``). Returns when the next is due."""
         ts, ts_iso = self._now()
         with self._write() as conn:
-            row = conn.execute(
-                "SELECT * FROM followups WHERE id = ? AND profile = ?", (fid, self.profile)
-            ).fetchone()
+            row = sql.row(
+                conn,
+                "SELECT * FROM followups WHERE id = :id AND profile = :profile",
+                id=fid,
+                profile=self.profile,
+            )
             if row is None:
                 raise FollowupError(f"no follow-up {fid}")
             checks = int(row["checks"]) + 1
             due = ts + recheck_delay(checks)
-            conn.execute(
-                "UPDATE followups SET checks = ?, next_check_ts = ? WHERE id = ?",
-                (checks, due, fid),
+            sql.run(
+                conn,
+                "UPDATE followups SET checks = :checks, next_check_ts = :due WHERE id = :id",
+                checks=checks,
+                due=due,
+                id=fid,
             )
             self._note(conn, row, f"re-checked with the platform: {found}", ts, ts_iso)
         return due

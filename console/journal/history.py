@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from console.core.rules import DEVICE_TIMEOUT_S
+from console.journal import sql
 from console.journal.base import JournalBase
 from console.journal.decode import _action_row, _callback_row
 from console.journal.rows import (
@@ -23,26 +24,33 @@ class _History(JournalBase):
         """Everything about one order, oldest first (at most ``limit`` of each kind)."""
         items: list[HistoryItem] = []
         with self._read() as conn:
-            actions = conn.execute(
-                "SELECT * FROM actions WHERE profile = ? AND order_id = ? ORDER BY id DESC LIMIT ?",
-                (self.profile, order_id, limit),
-            ).fetchall()
-            callbacks = conn.execute(
+            mine = {"profile": self.profile, "order_id": order_id, "limit": limit}
+            actions = sql.rows(
+                conn,
+                "SELECT * FROM actions WHERE profile = :profile AND order_id = :order_id "
+                "ORDER BY id DESC LIMIT :limit",
+                **mine,
+            )
+            callbacks = sql.rows(
+                conn,
                 """
                 SELECT id, ts, ts_iso, summary, outcome, duplicate_of, replay_of, remote,
                        cross_check, cross_check_detail
-                FROM callbacks WHERE profile = ? AND order_id = ? ORDER BY id DESC LIMIT ?
+                FROM callbacks WHERE profile = :profile AND order_id = :order_id
+                ORDER BY id DESC LIMIT :limit
                 """,
-                (self.profile, order_id, limit),
-            ).fetchall()
-            events = conn.execute(
+                **mine,
+            )
+            events = sql.rows(
+                conn,
                 """
                 SELECT e.*, f.reason AS reason, f.source AS source
                 FROM followups f JOIN followup_events e ON e.followup_id = f.id
-                WHERE f.profile = ? AND f.order_id = ? ORDER BY e.id DESC LIMIT ?
+                WHERE f.profile = :profile AND f.order_id = :order_id
+                ORDER BY e.id DESC LIMIT :limit
                 """,
-                (self.profile, order_id, limit),
-            ).fetchall()
+                **mine,
+            )
         for a in actions:
             rec = f" record {a['record_id']}" if a["record_id"] is not None else ""
             items.append(
@@ -121,41 +129,46 @@ class _History(JournalBase):
         order-less callback since ``since`` is returned, with every machine's
         test-dispense actions since ``since`` - ``DEVICE_TIMEOUT_S`` - 60 s, for
         the caller to pair by slot and time. Both paths run on indexes
-        (``orders_recent``, ``callbacks_order``, ``actions_order``); ``CROSS JOIN``
-        keeps SQLite from walking the whole profile by id instead.
+        (``orders_recent``, ``callbacks_order``, ``actions_order``); on SQLite, ``CROSS
+        JOIN`` keeps it from walking the whole profile by id instead
+        (``sql.cross_join``: PostgreSQL plans the join by itself).
         """
         with self._read() as conn:
-            actions = conn.execute(
-                """
+            join = sql.cross_join(conn.dialect)
+            actions = sql.rows(
+                conn,
+                f"""
                 SELECT a.* FROM orders o
-                CROSS JOIN actions a ON a.profile = o.profile AND a.order_id = o.order_id
-                WHERE o.profile = ? AND o.last_ts >= ? AND o.machine_no = ?
+                {join} actions a ON a.profile = o.profile AND a.order_id = o.order_id
+                WHERE o.profile = :profile AND o.last_ts >= :since AND o.machine_no = :machine_no
                 UNION ALL
                 SELECT a.* FROM actions a
-                WHERE a.profile = ? AND a.order_id IS NULL AND a.kind = 'test_dispense'
-                  AND a.ts >= ?
-                ORDER BY id DESC LIMIT ?
-                """,
-                (
-                    self.profile,
-                    since,
-                    machine_no,
-                    self.profile,
-                    since - DEVICE_TIMEOUT_S - 60,
-                    limit,
-                ),
-            ).fetchall()
-            callbacks = conn.execute(
-                """
+                WHERE a.profile = :profile AND a.order_id IS NULL AND a.kind = 'test_dispense'
+                  AND a.ts >= :tests_since
+                ORDER BY id DESC LIMIT :limit
+                """,  # noqa: S608 - a constant fragment
+                profile=self.profile,
+                since=since,
+                machine_no=machine_no,
+                tests_since=since - DEVICE_TIMEOUT_S - 60,
+                limit=limit,
+            )
+            callbacks = sql.rows(
+                conn,
+                f"""
                 SELECT c.* FROM orders o
-                CROSS JOIN callbacks c ON c.profile = o.profile AND c.order_id = o.order_id
-                WHERE o.profile = ? AND o.last_ts >= ? AND o.machine_no = ? AND c.ts >= ?
+                {join} callbacks c ON c.profile = o.profile AND c.order_id = o.order_id
+                WHERE o.profile = :profile AND o.last_ts >= :since AND o.machine_no = :machine_no
+                  AND c.ts >= :since
                 UNION ALL
                 SELECT c.* FROM callbacks c
-                WHERE c.profile = ? AND c.order_id IS NULL AND c.channel_name IS NOT NULL
-                  AND c.ts >= ?
-                ORDER BY id DESC LIMIT ?
-                """,
-                (self.profile, since, machine_no, since, self.profile, since, limit),
-            ).fetchall()
+                WHERE c.profile = :profile AND c.order_id IS NULL AND c.channel_name IS NOT NULL
+                  AND c.ts >= :since
+                ORDER BY id DESC LIMIT :limit
+                """,  # noqa: S608 - a constant fragment
+                profile=self.profile,
+                since=since,
+                machine_no=machine_no,
+                limit=limit,
+            )
         return [_action_row(r) for r in actions], [_callback_row(r) for r in callbacks]

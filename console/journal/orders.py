@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from console.core.models import Order, Product
+from console.journal import sql
 from console.journal.base import JournalBase, _dumps
 from console.journal.connection import iso
 from console.journal.decode import _record_details
@@ -15,26 +15,37 @@ from console.journal.rows import (
     OrderSummary,
 )
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
 log = logging.getLogger(__name__)
 
 
 class _Orders(JournalBase):
     """Orders seen, noted and read back."""
 
-    def _retire_order(self, conn: sqlite3.Connection, order_id: int, old_trade_id: str) -> None:
+    def _retire_order(self, conn: Connection, order_id: int, old_trade_id: str) -> None:
         """The platform gave order ``order_id`` a different trade id than the journal knew:
         it is another order. The old one's rows move to a scope of their own (kept in the
         file and its exports) so they never mix with the new one's."""
         retired = f"{self.profile}~{old_trade_id}"
-        conn.execute(
-            "UPDATE followup_events SET profile = ? WHERE profile = ? AND followup_id IN "
-            "(SELECT id FROM followups WHERE profile = ? AND order_id = ?)",
-            (retired, self.profile, self.profile, order_id),
+        sql.run(
+            conn,
+            "UPDATE followup_events SET profile = :retired WHERE profile = :profile "
+            "AND followup_id IN (SELECT id FROM followups WHERE profile = :profile "
+            "AND order_id = :order_id)",
+            retired=retired,
+            profile=self.profile,
+            order_id=order_id,
         )
         for table in ("actions", "orders", "callbacks", "followups", "items_out"):
-            conn.execute(
-                f"UPDATE {table} SET profile = ? WHERE profile = ? AND order_id = ?",  # noqa: S608
-                (retired, self.profile, order_id),
+            sql.run(
+                conn,
+                f"UPDATE {table} SET profile = :retired WHERE profile = :profile "  # noqa: S608
+                "AND order_id = :order_id",
+                retired=retired,
+                profile=self.profile,
+                order_id=order_id,
             )
         log.warning(
             "order %s: the platform's trade id differs from the journal's (%s): another "
@@ -68,12 +79,12 @@ class _Orders(JournalBase):
                 ts=ts,
                 ts_iso=ts_iso,
             )
-            row = self._order_query(conn, "o.order_id = ?", (order_id,), 1)
+            row = self._order_query(conn, order_id, 1)
         return row[0]
 
     def _note_order(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         order_id: int,
         machine_no: str,
         *,
@@ -84,17 +95,20 @@ class _Orders(JournalBase):
         ts_iso: str,
     ) -> None:
         activity = "created here" if created_here else "first seen"
-        conn.execute(
+        sql.run(
+            conn,
             """
             INSERT INTO orders (profile, order_id, machine_no, trade_id, created_here,
                                 first_seen, first_seen_iso, last_ts, last_iso, last_activity)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (:profile, :order_id, :machine_no, :trade_id, :created_here, :first_seen,
+                    :first_seen_iso, :ts, :ts_iso, :activity)
             ON CONFLICT (profile, order_id) DO UPDATE SET
                 machine_no = CASE WHEN excluded.machine_no != '' THEN excluded.machine_no
                                   ELSE orders.machine_no END,
                 trade_id = CASE WHEN excluded.trade_id != '' THEN excluded.trade_id
                                 ELSE orders.trade_id END,
-                created_here = max(orders.created_here, excluded.created_here),
+                created_here = CASE WHEN excluded.created_here > orders.created_here
+                                    THEN excluded.created_here ELSE orders.created_here END,
                 first_seen_iso = CASE
                     WHEN orders.first_seen IS NULL OR excluded.first_seen < orders.first_seen
                     THEN excluded.first_seen_iso ELSE orders.first_seen_iso END,
@@ -102,18 +116,16 @@ class _Orders(JournalBase):
                     WHEN orders.first_seen IS NULL OR excluded.first_seen < orders.first_seen
                     THEN excluded.first_seen ELSE orders.first_seen END
             """,
-            (
-                self.profile,
-                order_id,
-                machine_no,
-                trade_id,
-                int(created_here),
-                first_seen,
-                iso(first_seen),
-                ts,
-                ts_iso,
-                activity,
-            ),
+            profile=self.profile,
+            order_id=order_id,
+            machine_no=machine_no,
+            trade_id=trade_id,
+            created_here=int(created_here),
+            first_seen=first_seen,
+            first_seen_iso=iso(first_seen),
+            ts=ts,
+            ts_iso=ts_iso,
+            activity=activity,
         )
 
     def note_order_details(
@@ -130,15 +142,18 @@ class _Orders(JournalBase):
         by_id = {p.id: p for p in products or ()}
         ts, ts_iso = self._now()
         with self._write() as conn:
-            row = conn.execute(
-                "SELECT records, trade_id FROM orders WHERE profile = ? AND order_id = ?",
-                (self.profile, order.order_id),
-            ).fetchone()
+            row = sql.row(
+                conn,
+                "SELECT records, trade_id FROM orders WHERE profile = :profile "
+                "AND order_id = :order_id",
+                profile=self.profile,
+                order_id=order.order_id,
+            )
             known_trade = str(row["trade_id"]) if row is not None else ""
             if known_trade and order.trade_id and known_trade != order.trade_id:
                 self._retire_order(conn, order.order_id, known_trade)
                 row = None
-            before = {d.record_id: d for d in _record_details(row[0] if row else None)}
+            before = {d.record_id: d for d in _record_details(row["records"] if row else None)}
             records: list[dict[str, Any]] = []
             for r in order.records:
                 known = before.get(r.id)
@@ -157,11 +172,13 @@ class _Orders(JournalBase):
                         "status": r.status,
                     }
                 )
-            conn.execute(
+            sql.run(
+                conn,
                 """
                 INSERT INTO orders (profile, order_id, machine_no, trade_id, last_ts, last_iso,
                     last_activity, amount, order_date, status, records, details_ts)
-                VALUES (?, ?, ?, ?, ?, ?, 'read from the platform', ?, ?, ?, ?, ?)
+                VALUES (:profile, :order_id, :machine_no, :trade_id, :ts, :ts_iso,
+                    'read from the platform', :amount, :order_date, :status, :records, :ts)
                 ON CONFLICT (profile, order_id) DO UPDATE SET
                     machine_no = CASE WHEN excluded.machine_no != '' THEN excluded.machine_no
                                       ELSE orders.machine_no END,
@@ -173,55 +190,59 @@ class _Orders(JournalBase):
                     records = excluded.records,
                     details_ts = excluded.details_ts
                 """,
-                (
-                    self.profile,
-                    order.order_id,
-                    machine_no,
-                    order.trade_id,
-                    ts,
-                    ts_iso,
-                    order.amount,
-                    order.date,
-                    order.status,
-                    _dumps(records),
-                    ts,
-                ),
+                profile=self.profile,
+                order_id=order.order_id,
+                machine_no=machine_no,
+                trade_id=order.trade_id,
+                ts=ts,
+                ts_iso=ts_iso,
+                amount=order.amount,
+                order_date=order.date,
+                status=order.status,
+                records=_dumps(records),
             )
-            (summary,) = self._order_query(conn, "o.order_id = ?", (order.order_id,), 1)
+            (summary,) = self._order_query(conn, order.order_id, 1)
         return summary
 
     def order_first_seen(self, order_id: int) -> float | None:
         """When the console created or first saw the order; ``None``: age unknown."""
         with self._read() as conn:
-            row = conn.execute(
-                "SELECT first_seen FROM orders WHERE profile = ? AND order_id = ?",
-                (self.profile, order_id),
-            ).fetchone()
-        return None if row is None or row[0] is None else float(row[0])
+            first = sql.value(
+                conn,
+                "SELECT first_seen FROM orders WHERE profile = :profile AND order_id = :order_id",
+                profile=self.profile,
+                order_id=order_id,
+            )
+        return None if first is None else float(first)
 
     def get_order(self, order_id: int) -> OrderSummary | None:
         with self._read() as conn:
-            rows = self._order_query(conn, "o.order_id = ?", (order_id,), 1)
+            rows = self._order_query(conn, order_id, 1)
         return rows[0] if rows else None
 
     def recent_orders(self, limit: int = 50) -> list[OrderSummary]:
         """Orders created, acted on or called back; newest activity first."""
         with self._read() as conn:
-            return self._order_query(conn, "1", (), limit)
+            return self._order_query(conn, None, limit)
 
     def _order_query(
-        self, conn: sqlite3.Connection, where: str, args: tuple[Any, ...], limit: int
+        self, conn: Connection, order_id: int | None, limit: int
     ) -> list[OrderSummary]:
-        rows = conn.execute(
+        """One order (``order_id``), or the most recently active ones (None)."""
+        one = "" if order_id is None else " AND o.order_id = :order_id"
+        rows = sql.rows(
+            conn,
             f"""
             SELECT o.*, (SELECT count(*) FROM followups f
                          WHERE f.profile = o.profile AND f.order_id = o.order_id
                            AND f.state IN ('open', 'refund_requested')) AS open_followups
-            FROM orders o WHERE o.profile = ? AND {where}
-            ORDER BY o.last_ts DESC LIMIT ?
-            """,  # noqa: S608 - "where" is one of this module's constant fragments
-            (self.profile, *args, limit),
-        ).fetchall()
+            FROM orders o WHERE o.profile = :profile{one}
+            ORDER BY o.last_ts DESC LIMIT :limit
+            """,  # noqa: S608 - a constant fragment
+            profile=self.profile,
+            order_id=order_id,
+            limit=limit,
+        )
         return [
             OrderSummary(
                 order_id=int(r["order_id"]),

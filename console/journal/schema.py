@@ -175,8 +175,10 @@ MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Alembic revisions, oldest first; the last is the schema ``console.journal.tables`` describes.
-REVISIONS: tuple[str, ...] = ("0001",)
+REVISIONS: tuple[str, ...] = ("0001", "0002")
 HEAD_REVISION = REVISIONS[-1]
+# ``PRAGMA user_version`` of a SQLite journal at the newest revision (see above).
+HEAD_USER_VERSION = SCHEMA_VERSION + len(REVISIONS) - 1
 # The revision a journal from before Alembic is at once its statements above have run.
 LEGACY_REVISION = "0001"
 # The tables a journal has (at revision 0001 and at user_version 1, bar items_out).

@@ -86,6 +86,9 @@ actions = Table(
     # A dispense sent ok with no result callback yet (0/1).
     Column("awaiting_result", Integer, nullable=False, server_default=text("0")),
     _text("actor", ""),  # v2
+    # 0002: the platform's delivery id of a dispense (its answer) or of a dispense-record
+    # read (its request), as a column for both dialects.
+    Column("delivery_id", Int64),
 )
 Index("actions_order", actions.c.profile, actions.c.order_id, actions.c.id)
 Index("actions_profile", actions.c.profile, actions.c.id)
@@ -200,6 +203,21 @@ followup_events = Table(
     Column("action_id", Int64),
 )
 Index("followup_events_followup", followup_events.c.followup_id, followup_events.c.id)
+
+# 0002: each journal session that sent something holds a lease while it is alive
+# (console.journal.leases): an in-flight action without a live lease is "outcome unknown".
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Text, primary_key=True),  # actions.session
+    _text("profile"),
+    _text("actor", ""),
+    _text("host", ""),
+    Column("pid", Int64, nullable=False),
+    Column("started_ts", Epoch, nullable=False),
+    Column("renewed_ts", Epoch, nullable=False),
+    Column("expires_ts", Epoch, nullable=False),  # wall-clock epoch seconds
+)
 
 # v2: records whose item the platform says is out (dropped, picked up, already
 # delivered): a later report that an earlier dispense of one failed opens no refund.

@@ -6,7 +6,7 @@ concerns: flags checked into one sentence each, logs for journald, signals.
 Nothing imports it but ``console.cli``.
 """
 
-from console.service.journalurl import JournalUrlError, journal_path
+from console.service.journalurl import JournalUrlError, journal_target
 from console.service.run import (
     DEFAULT_CHECK_EVERY_S,
     DEFAULT_HOST,
@@ -23,6 +23,6 @@ __all__ = [
     "JournalUrlError",
     "ServeError",
     "ServeOptions",
-    "journal_path",
+    "journal_target",
     "serve",
 ]

@@ -1,49 +1,37 @@
-"""``--journal URL`` for ``vendctl serve``: which journal file to open.
+"""``--journal URL`` for ``vendctl serve``: which journal to open.
 
-The URL follows SQLAlchemy's form, as ``vendctl journal migrate --journal URL``
-does: ``sqlite:///relative/path`` or ``sqlite:////absolute/path`` (four slashes).
-The journal is SQLite only in this version; a ``postgresql://`` URL is refused
-with a sentence saying so. This is the one function to replace with the journal
-package's URL helper when the PostgreSQL backend lands.
+The URL follows SQLAlchemy's form, as every ``vendctl journal … --journal URL`` does
+(``console.journal.journal_url``, the one rule): ``sqlite:///relative/path`` or
+``sqlite:////absolute/path`` (four slashes) for a SQLite file, or
+``postgresql://user@host/database`` for a PostgreSQL database. The PostgreSQL password
+may be in the URL or, better (the command line is visible to every user of the
+computer), in ``PGPASSWORD`` (for a systemd unit: an ``Environment=`` line in a drop-in
+readable by root only, or ``LoadCredential=`` and ``~/.pgpass``); libpq reads it. The URL
+is only ever shown masked (``console.journal.mask_url``).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from console.journal import JournalUrlError, journal_url
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 EXAMPLE = "sqlite:////var/lib/vendctl/journal.sqlite3"
 
-
-class JournalUrlError(ValueError):
-    """The URL names no journal this version can open (one sentence, no password)."""
+__all__ = ["EXAMPLE", "JournalUrlError", "journal_target"]
 
 
-def journal_path(url: str) -> Path:
-    """The SQLite file a ``--journal`` URL names, or ``JournalUrlError``."""
+def journal_target(url: str) -> URL:
+    """The journal a ``--journal`` URL names, or ``JournalUrlError`` (one sentence, no
+    password)."""
     text = url.strip()
-    try:
-        parsed = make_url(text)
-    except ArgumentError:
+    if "://" not in text:
         raise JournalUrlError(
             f"--journal {text!r} is not a database URL: give the journal as a URL, "
-            f"e.g. {EXAMPLE} (four slashes for an absolute path)"
-        ) from None
-    backend = parsed.get_backend_name()
-    if backend == "postgresql":
-        raise JournalUrlError(
-            "the PostgreSQL journal backend is not available in this version of vendctl "
-            f"serve yet: use a SQLite journal (--journal {EXAMPLE}) for now"
+            f"e.g. {EXAMPLE} (four slashes for an absolute path) or "
+            "postgresql://vendctl@localhost/vendctl"
         )
-    if backend != "sqlite":
-        raise JournalUrlError(
-            f"--journal: unknown database {parsed.drivername!r}: use a SQLite URL such as {EXAMPLE}"
-        )
-    if not parsed.database or parsed.database == ":memory:":
-        raise JournalUrlError(
-            "--journal: an in-memory journal would forget every callback: name a file, "
-            f"e.g. {EXAMPLE}"
-        )
-    return Path(parsed.database).expanduser()
+    return journal_url(text)

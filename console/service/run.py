@@ -23,14 +23,13 @@ from __future__ import annotations
 import ipaddress
 import logging
 import signal
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 from urllib.parse import urlsplit
 
 from console import __version__
@@ -47,12 +46,16 @@ from console.credentials import (
 )
 from console.credentials.sources import ENV_BASE_URL
 from console.dispensing import Checks, run_checks
-from console.journal import Journal, JournalError
+from console.journal import Journal, JournalError, JournalUnavailable
+from console.journal import mask_url as mask_journal_url
 from console.logsetup import register_secrets, setup_service_logging, under_systemd
 from console.paths import app_paths
 from console.receiver import Receiver, mask_url
 from console.receiver.crosscheck import CrossChecker
-from console.service.journalurl import JournalUrlError, journal_path
+from console.service.journalurl import JournalUrlError, journal_target
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 log = logging.getLogger("console.service")
 
@@ -144,24 +147,32 @@ def _credentials(profile: Profile | None, environ: Mapping[str, str]) -> Service
     return creds
 
 
-def _journal_file(options: ServeOptions) -> Path:
+def _journal_target(options: ServeOptions) -> Path | URL:
+    """The SQLite file or the database ``--journal`` names (default: this user's file)."""
     if options.journal_url is None:
         return app_paths().ensure().journal_file
     try:
-        return journal_path(options.journal_url)
+        return journal_target(options.journal_url)
     except JournalUrlError as exc:
         raise ServeError(EXIT_BAD_INPUT, str(exc)) from None
 
 
-def _open_journal(path: Path, profile: str, platform: str) -> Journal:
+def _open_journal(target: Path | URL, profile: str, platform: str) -> Journal:
     try:
-        return Journal.open(path, profile, platform=platform)
-    except (OSError, sqlite3.Error, JournalError) as exc:
+        return Journal.open(target, profile, platform=platform)
+    except JournalUnavailable as exc:  # says which journal and what to check, masked
+        raise ServeError(EXIT_ENVIRONMENT, str(exc)) from None
+    except (OSError, JournalError) as exc:
         raise ServeError(
             EXIT_ENVIRONMENT,
-            f"cannot open the journal {path}: {exc} (check that the directory exists and "
-            "the service's user may write it)",
+            f"cannot open the journal {mask_journal_url(_shown(target))}: {exc} (check that the "
+            "directory exists and the service's user may write it)",
         ) from None
+
+
+def _shown(target: Path | URL) -> str | URL:
+    """A journal as a URL (a file as ``sqlite:///…``)."""
+    return f"sqlite:///{target}" if isinstance(target, Path) else target
 
 
 class Service:
@@ -176,7 +187,7 @@ class Service:
         self.public: tuple[str, bool] | None = (
             public_notify_url(options.public_url) if options.public_url else None
         )
-        self.journal_file = _journal_file(options)
+        self.journal_target = _journal_target(options)
         profile = _profile(options.profile)
         self.creds = _credentials(profile, environ)
         base_url = (
@@ -202,7 +213,7 @@ class Service:
         except ConfigError as exc:
             raise ServeError(EXIT_BAD_INPUT, str(exc)) from None
         self.journal = _open_journal(
-            self.journal_file,
+            self.journal_target,
             profile.name if profile is not None else NO_PROFILE,
             platform_key(base_url, self.creds.appid),
         )
@@ -240,7 +251,7 @@ class Service:
         log.info("vendctl serve %s: credentials from %s", __version__, self.creds.source)
         for note in self.creds.notes:
             log.info("%s", note)
-        log.info("journal: %s", self.journal_file)
+        log.info("journal: %s", self.journal.where)  # its password masked
         local = mask_url(self.receiver.url)
         log.info("listening on %s", local)
         if self.public is None:

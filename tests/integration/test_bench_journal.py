@@ -56,17 +56,19 @@ def test_the_builder_and_queries_on_sqlite_and_postgresql(tmp_path: Path, pg_url
             "active": [f.id for f in active],
         }
 
+    with Journal(pg_url, bench.PROFILE) as j:
+        assert [o.order_id for o in j.recent_orders(50)] == sqlite_rows["recent"]
+        order = j.get_order(4_200)
+        assert order is not None and order.trade_id == "T4200"
+        assert j.get_order(10_001) is None
+        assert len(j.order_history(4_200)) == sqlite_rows["history"]
+        active = j.list_followups("active")
+        assert [f.id for f in active] == sqlite_rows["active"]
+        assert [f.actor for f in active] == ["console", "console"]
     engine = create_engine(pg_url)
     try:
         with engine.connect() as conn:
-            q = bench.CoreQueries(conn)
-            assert [r.order_id for r in q.recent_orders(50)] == sqlite_rows["recent"]
-            assert q.get_order(4_200).trade_id == "T4200"
-            assert q.get_order(10_001) is None
-            assert len(q.order_history(4_200)) == 2 + 4 + 2
-            assert [r.id for r in q.active_followups()] == sqlite_rows["active"]
-            assert [r.last_actor for r in q.active_followups()] == ["console", "console"]
-            bare = q.bare_lookup(4_200)
+            bare = bench.bare_lookup(conn)(4_200)
             assert bare is not None and bare.order_id == 4_200
             # New rows after the bulk load take fresh ids (sequences moved past them).
             nextval = conn.execute(

@@ -1,16 +1,17 @@
-"""Group commit: callbacks that arrive together are journalled together (real SQLite file)."""
+"""Group commit: callbacks that arrive together are journalled together (a real SQLite file
+and a real PostgreSQL database)."""
 
 from __future__ import annotations
 
 import http.client
 import json
-import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy.engine import Connection
 
 from console.core.callback import Callback, parse_callback
 from console.journal import CallbackArrival, CallbackRow, Journal
@@ -45,7 +46,7 @@ class PickyJournal(Journal):
 
     def _record_callback(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         cb: Callback,
         remote: str,
         replay_of: int | None,
@@ -58,8 +59,8 @@ class PickyJournal(Journal):
 
 
 @pytest.fixture
-def journal(tmp_path: Path) -> Iterator[Journal]:
-    j = PickyJournal(tmp_path / "journal.sqlite3", "sandbox")
+def journal(journal_at: Path | str) -> Iterator[Journal]:
+    j = PickyJournal(journal_at, "sandbox")
     yield j
     j.close()
 

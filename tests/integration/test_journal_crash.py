@@ -1,4 +1,5 @@
-"""kill -9 between begin_action and finish_action: the next start says "unknown" and what to check."""
+"""kill -9 between begin_action and finish_action: once the dead writer's lease has run out,
+the next start says "unknown" and what to check — on a SQLite file and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,38 +13,37 @@ from pathlib import Path
 import pytest
 
 from console.journal import Journal, JournalError
+from tests.journals import SHORT_LEASE_S, wait_until_leases_run_out
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = 60.0
 
-ONE_ACTION = """
+ONE_ACTION = f"""
 import sys
-from pathlib import Path
 from console.journal import Journal
 
-j = Journal(Path(sys.argv[1]), "default")
+j = Journal(sys.argv[1], "default", lease_s={SHORT_LEASE_S})
 aid = j.begin_action(
     "dispense", "16327129", 60,
-    {"machine_no": "16327129", "order_id": "60", "record_id": "78", "paid": True},
+    {{"machine_no": "16327129", "order_id": "60", "record_id": "78", "paid": True}},
 )
 print(aid, flush=True)
 sys.stdin.read()  # "waiting for the platform" until killed
 """
 
-MANY_ACTIONS = """
+MANY_ACTIONS = f"""
 import sys
-from pathlib import Path
 from console.journal import Journal
 
-j = Journal(Path(sys.argv[1]), "default")
+j = Journal(sys.argv[1], "default", lease_s={SHORT_LEASE_S})
 for n in range(1, 1_000_000):
-    aid = j.begin_action("set_status", "16327129", n, {"status": 2})
-    j.finish_action(aid, "ok", 0, "ok", {"code": 0, "message": "ok"})
+    aid = j.begin_action("set_status", "16327129", n, {{"status": 2}})
+    j.finish_action(aid, "ok", 0, "ok", {{"code": 0, "message": "ok"}})
     print(aid, flush=True)
 """
 
 
-def run_until(script: str, journal_path: Path, lines_wanted: int) -> list[int]:
+def run_until(script: str, journal_path: Path | str, lines_wanted: int) -> list[int]:
     """Run a script, collect the ids it prints, SIGKILL it after ``lines_wanted`` lines."""
     proc = subprocess.Popen(
         [sys.executable, "-c", script, str(journal_path)],
@@ -94,9 +94,13 @@ def run_until(script: str, journal_path: Path, lines_wanted: int) -> list[int]:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL semantics")
-def test_a_dispense_interrupted_by_kill_9_is_unknown_with_what_to_check(tmp_path: Path) -> None:
-    path = tmp_path / "journal.sqlite3"
+def test_a_dispense_interrupted_by_kill_9_is_unknown_with_what_to_check(
+    journal_at: Path | str,
+) -> None:
+    path = journal_at
+    Journal(path).close()  # made (migrated) before the writer starts
     (aid,) = run_until(ONE_ACTION, path, 1)
+    wait_until_leases_run_out(path)
     with Journal.open(path, "default") as journal:
         assert [a.id for a in journal.recovered] == [aid]
         action = journal.get_action(aid)
@@ -120,12 +124,17 @@ def test_a_dispense_interrupted_by_kill_9_is_unknown_with_what_to_check(tmp_path
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL semantics")
-def test_kill_9_during_a_stream_of_actions_keeps_the_file_sound(tmp_path: Path) -> None:
-    path = tmp_path / "journal.sqlite3"
+def test_kill_9_during_a_stream_of_actions_keeps_the_journal_sound(
+    journal_at: Path | str,
+) -> None:
+    path = journal_at
+    Journal(path).close()
     finished = run_until(MANY_ACTIONS, path, 200)
-    with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-    conn.close()
+    if isinstance(path, Path):
+        with sqlite3.connect(path) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        conn.close()
+    wait_until_leases_run_out(path)
     with Journal.open(path, "default") as journal:
         actions = {a.id: a for a in journal.list_actions(limit=1_000_000)}
         assert all(actions[i].state == "ok" for i in finished)

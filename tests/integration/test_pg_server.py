@@ -60,7 +60,7 @@ def test_a_halted_server_comes_back_at_the_same_address_with_its_data() -> None:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("CREATE TABLE kept (n int)")
             conn.execute("INSERT INTO kept VALUES (1)")
-        server.halt()
+        server.pause()
         with pytest.raises(psycopg.OperationalError):
             psycopg.connect(url, connect_timeout=5)
         server.resume()

@@ -600,11 +600,11 @@ def test_1000_callbacks_from_8_threads_are_all_recorded_exactly_once(
         t.join(120)
     assert not errors
     assert all(s == [200] * 130 for s in statuses)
-    assert journal._conn is not None
-    rows = journal._conn.execute(
-        "SELECT order_id, record_id, count(*) FROM callbacks "
-        "WHERE duplicate_of IS NULL GROUP BY order_id, record_id"
-    ).fetchall()
+    with journal._read() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT order_id, record_id, count(*) FROM callbacks "
+            "WHERE duplicate_of IS NULL GROUP BY order_id, record_id"
+        ).fetchall()
     assert len(rows) == 1000
     assert all(r[2] == 1 for r in rows)
     counts = journal.callback_counts()

@@ -375,16 +375,15 @@ def test_a_plain_http_public_url_warns_that_the_token_crosses_in_clear(
     ("argv", "sentence"),
     [
         (
-            ["--journal", "postgresql://vendctl:pw-0123@db.example/vendctl"],
-            "the PostgreSQL journal backend is not available in this version of vendctl serve "
-            "yet: use a SQLite journal (--journal sqlite:////var/lib/vendctl/journal.sqlite3) "
-            "for now",
+            ["--journal", "mysql://vendctl:pw-0123@db.example/vendctl"],
+            "mysql://vendctl:***@db.example/vendctl: a journal is a SQLite file "
+            "(sqlite:///path) or a PostgreSQL database (postgresql://user:password@host/database)",
         ),
         (
             ["--journal", "/var/lib/vendctl/journal.sqlite3"],
             "--journal '/var/lib/vendctl/journal.sqlite3' is not a database URL: give the "
             "journal as a URL, e.g. sqlite:////var/lib/vendctl/journal.sqlite3 (four slashes "
-            "for an absolute path)",
+            "for an absolute path) or postgresql://vendctl@localhost/vendctl",
         ),
         (
             ["--public-url", f"https://vend.example.com/notify/{TOKEN}"],
@@ -408,10 +407,13 @@ def test_bad_flags_are_one_sentence_and_exit_2(argv: list[str], sentence: str) -
     assert "pw-0123" not in line and TOKEN not in line
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=["sqlite", "postgresql"])
 def journal_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The service's journal, by URL (a PostgreSQL one joins when serve accepts it)."""
-    return f"sqlite:///{tmp_path / 'journal.sqlite3'}"
+    """The service's journal, by URL: a SQLite file, and a database on the suite's
+    PostgreSQL server (the password in PGPASSWORD, not on the command line)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'journal.sqlite3'}"
+    return str(request.getfixturevalue("pg_url"))
 
 
 def test_kill_9_mid_burst_loses_no_answered_callback(
@@ -437,3 +439,52 @@ def test_kill_9_mid_burst_loses_no_answered_callback(
         engine.dispose()
     missing = answered - stored
     assert not missing, f"{len(missing)} callbacks answered 200 but not journalled"
+
+
+def test_serve_on_postgresql_journals_each_callback_before_its_200(
+    serve_env: dict[str, str], served: list[Serve], sandbox: Sandbox, pg_url: str
+) -> None:
+    """`--journal postgresql://user@host/db` with the password in PGPASSWORD (not on the
+    command line): a callback answered 200 is in PostgreSQL; the log names the journal
+    with no password; `vendctl journal callbacks --journal URL` reads it back."""
+    url = sqlalchemy.engine.make_url(pg_url)
+    e = serve_env | {"PGPASSWORD": str(url.password)}
+    no_password = url._replace(password=None).render_as_string(hide_password=False)
+    s = Serve(["--journal", no_password.replace("+psycopg", "")], e)
+    served.append(s)
+    assert f"console.service: journal: postgresql://{url.username}@" in s.err
+    oid = sandbox.demo_order("paid")
+    body = json.dumps(
+        {"method": "device.delivery.response", "order_id": oid, "record_id": 78,
+         "deliver_status": "1", "error_msg": ""}
+    ).encode()  # fmt: skip
+    assert post(s.url, body) == 200
+    engine = sqlalchemy.create_engine(pg_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sqlalchemy.text("SELECT order_id, record_id, outcome FROM callbacks")
+            ).all()
+    finally:
+        engine.dispose()
+    assert [tuple(r) for r in rows] == [(oid, 78, "success")]
+    (row,) = vendctl("--json", "journal", "callbacks", "--journal", pg_url).json["data"]
+    assert (row["order_id"], row["outcome"]) == (oid, "success")
+    code, err = s.terminate()
+    assert code == 0, err
+    assert str(url.password) not in err and "Traceback" not in err
+
+
+def test_an_unreachable_postgresql_journal_is_one_sentence_and_exit_3(
+    serve_env: dict[str, str],
+) -> None:
+    s = Serve(["--journal", "postgresql://vendctl:pw-0123@127.0.0.1:1/vendctl"], serve_env,
+              wait=False)  # fmt: skip
+    code, err = s.finish()
+    assert code == 3, err
+    (line,) = err.splitlines()
+    assert (
+        "ERROR console.service: cannot open the journal postgresql://vendctl:***@127.0.0.1:1/"
+        in line
+    )
+    assert "pw-0123" not in line

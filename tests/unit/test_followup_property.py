@@ -2,8 +2,9 @@
 
 Callbacks (real, forged, unconfirmed), polls of the platform's record (settled,
 still dispensing, unreachable), restarts (also mid-send), the 120 s passing (the
-platform times out what its machine has not finished), re-dispenses — in any order, on the real journal (a SQLite file) with the real
-rules and checks. The platform is a small model: each dispense's true result
+platform times out what its machine has not finished), re-dispenses — in any order, on
+the real journal (a SQLite file, and a PostgreSQL database) with the real rules and
+checks. The platform is a small model: each dispense's true result
 is drawn, and a cross-check judges a callback as the real checker does (it
 reads the order's record). Whatever the order of events, once the platform
 can be asked:
@@ -19,8 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import create_engine, text
 
 from console.api.errors import TransportError
 from console.core.callback import parse_callback
@@ -29,6 +32,7 @@ from console.core.models import Delivery, Order, OrderRecord
 from console.core.status import RECORD_NOT_PICKED_UP, RECORD_PICKED_UP
 from console.dispensing import run_checks
 from console.journal import Journal
+from console.journal.tables import metadata
 
 MACHINE = "16327129"
 ORDER, RECORD = 60, 78
@@ -123,8 +127,22 @@ def _callback(order_id: int, record_id: int, success: bool) -> bytes:
     ).encode()
 
 
+def emptied(url: str) -> str:
+    """The test's PostgreSQL journal, emptied for the next example: one database per test
+    (made and migrated once), its tables truncated between examples — a new database
+    per example would cost more than the example."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            names = ", ".join(sorted(set(metadata.tables) - {"alembic_version"}))
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    finally:
+        engine.dispose()
+    return url
+
+
 class Run:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | str) -> None:
         self.path = path
         self.now = 1_780_000_000.0
         self.platform = PlatformModel()
@@ -202,6 +220,9 @@ class Run:
             run_checks(p, None, self.journal, self.now)
 
 
+_migrated: dict[str, bool] = {}
+
+
 @settings(
     max_examples=150,
     deadline=None,
@@ -209,10 +230,18 @@ class Run:
 )
 @given(steps=STEPS)
 def test_no_refund_for_a_picked_up_record_and_one_for_every_failed_one(
-    tmp_path_factory: object, steps: list[tuple[str, object]]
+    journal_at: Path | str,
+    tmp_path_factory: pytest.TempPathFactory,
+    steps: list[tuple[str, object]],
 ) -> None:
-    path = tmp_path_factory.mktemp("prop") / "journal.sqlite3"  # type: ignore[attr-defined]
-    run = Run(path)
+    if isinstance(journal_at, Path):
+        where: Path | str = tmp_path_factory.mktemp("prop") / "journal.sqlite3"
+    else:
+        if not _migrated.get(journal_at):
+            Journal(journal_at).close()
+            _migrated[journal_at] = True
+        where = emptied(journal_at)
+    run = Run(where)
     try:
         for action, arg in steps:
             run.step(action, arg)

@@ -14,6 +14,7 @@ from console.core.followup import FollowupError
 from console.core.intents import Intent, Running, conflict
 from console.core.models import Delivery
 from console.journal import IntentClash, Journal
+from tests.journals import SHORT_LEASE_S, wait_until_leases_run_out
 
 M = "16327129"
 
@@ -63,17 +64,18 @@ def test_which_running_action_stops_a_new_one(
 
 
 @pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / "journal.sqlite3"
+def path(journal_at: Path | str) -> Path | str:
+    """The journal, once on a SQLite file and once on PostgreSQL."""
+    return journal_at
 
 
 @pytest.fixture
-def journal(path: Path) -> Iterator[Journal]:
+def journal(path: Path | str) -> Iterator[Journal]:
     with Journal(path) as j:
         yield j
 
 
-def test_a_second_seat_cannot_send_what_the_first_is_sending(path: Path) -> None:
+def test_a_second_seat_cannot_send_what_the_first_is_sending(path: Path | str) -> None:
     with Journal(path) as counter, Journal(path) as back_office:
         aid = counter.begin_action("set_status", M, 60, {"status": 2})
         with pytest.raises(IntentClash, match="status change of order 60") as info:
@@ -106,13 +108,15 @@ def test_a_follow_up_is_refunded_once(journal: Journal) -> None:
         journal.begin_action("set_status", M, 60, {"status": 2, "followup_id": f.id})
 
 
-def test_an_intent_held_by_another_live_process_is_refused(path: Path) -> None:
-    """Two processes on one journal file: the second cannot send while the first sends."""
+def test_an_intent_held_by_another_live_process_is_refused(journal_at: Path | str) -> None:
+    """Two processes on one journal: the second cannot send while the first sends; once
+    the first is killed and its lease has run out, it can (SQLite file and PostgreSQL)."""
+    path = journal_at
     Journal(path).close()
     code = (
         "import sys\n"
         "from console.journal import Journal\n"
-        f"j = Journal({str(path)!r})\n"
+        f"j = Journal({str(path)!r}, lease_s={SHORT_LEASE_S})\n"
         f"j.begin_action('dispense', {M!r}, 60, {{'record_id': 78}})\n"
         "print('sending', flush=True)\n"
         "sys.stdin.readline()\n"
@@ -125,8 +129,9 @@ def test_an_intent_held_by_another_live_process_is_refused(path: Path) -> None:
             with Journal(path) as mine:
                 with pytest.raises(IntentClash, match="already being dispensed"):
                     mine.begin_action("dispense", M, 60, {"record_id": 78})
-                holder.kill()  # it dies mid-send: its row is no longer a live intent
+                holder.kill()  # it dies mid-send: its row is a live intent until its lease ends
                 holder.wait(30)
+                wait_until_leases_run_out(path)
                 # Not a clash now; the dead process's dispense is recovered as unknown by
                 # the next journal opened, and then waits for the platform's word.
                 assert mine.begin_action("dispense", M, 60, {"record_id": 78}) > 0

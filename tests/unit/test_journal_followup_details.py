@@ -19,8 +19,8 @@ MACHINE = "16327129"
 
 
 @pytest.fixture
-def journal(tmp_path: Path) -> Iterator[Journal]:
-    j = Journal(tmp_path / "journal.sqlite3", "default", lambda: T0)
+def journal(journal_at: Path | str) -> Iterator[Journal]:
+    j = Journal(journal_at, "default", lambda: T0)
     yield j
     j.close()
 

@@ -28,7 +28,7 @@ from console.journal import (
     sqlite_url,
     upgrade,
 )
-from console.journal.schema import MIGRATIONS, REVISIONS
+from console.journal.schema import HEAD_USER_VERSION, MIGRATIONS, REVISIONS
 from console.journal.tables import metadata
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -157,7 +157,7 @@ def test_sqlite_keeps_its_rowid_ids_and_clustered_tables(tmp_path: Path) -> None
             "VALUES (1, 'x', 'p', 's', 1, 'dispense', 'ok')"
         )
         assert conn.execute("SELECT id = rowid FROM actions").fetchone() == (1,)
-        assert conn.execute("PRAGMA user_version").fetchone() == (2,)
+        assert conn.execute("PRAGMA user_version").fetchone() == (HEAD_USER_VERSION,)
     conn.close()
 
 
@@ -239,12 +239,12 @@ def test_a_version_1_journal_upgrades_in_place_keeping_every_row(tmp_path: Path)
     for table, rows in before.items():
         # The v1 columns first, unchanged; the v2 columns after them with their defaults.
         assert [r[: len(rows[0])] for r in after[table]] == rows, table
-    assert after["actions"][0][len(before["actions"][0]) :] == ("",)  # actor
+    assert after["actions"][0][len(before["actions"][0]) :] == ("", None)  # actor, delivery_id
     assert after["orders"][0][len(before["orders"][0]) :] == ("", "", "", "[]", None)
     assert after["items_out"] == []
     _assert_schema_is_the_metadata(sqlite_url(path))
     with Journal(path) as journal:
-        assert (journal.revision, journal.schema_version) == (HEAD_REVISION, 2)
+        assert (journal.revision, journal.schema_version) == (HEAD_REVISION, HEAD_USER_VERSION)
         (action,) = journal.list_actions(10, order_id=60)
         assert (action.kind, action.code, action.request) == ("dispense", 6001, {"paid": True})
 
@@ -271,7 +271,11 @@ def _legacy_v2_journal(path: Path) -> None:
         j.record_callback(cb, remote="127.0.0.1")  # a repeat
         j.record_bad_callback(b"\xff garbage", "not JSON", "127.0.0.1")
     with sqlite3.connect(path) as conn:
+        # Back to what that console left: no stamp, no revision 0002.
         conn.execute("DROP TABLE alembic_version")
+        conn.execute("DROP TABLE sessions")
+        conn.execute("ALTER TABLE actions DROP COLUMN delivery_id")
+        conn.execute("PRAGMA user_version = 2")
     conn.close()
 
 
@@ -286,7 +290,10 @@ def test_a_version_2_journal_upgrades_in_place_keeping_every_row(tmp_path: Path)
         assert len(journal.list_callbacks()) == 3
         assert journal.callback_counts()["duplicate"] == 1
         assert len(journal.followup_events(journal.list_followups("open")[0].id)) == 2
-    assert _rows(path) == before
+    after = _rows(path)
+    # Every row kept; revision 0002 added the actions' delivery_id (none: refused).
+    assert after.pop("actions") == [(*r, None) for r in before.pop("actions")]
+    assert after == before
     assert current_revision(sqlite_url(path)) == HEAD_REVISION
     _assert_schema_is_the_metadata(sqlite_url(path))
 
@@ -333,6 +340,40 @@ def test_a_database_with_foreign_tables_of_the_same_names_is_not_taken(pg_url: s
         migrate(pg_url)
 
 
+def test_revision_0002_fills_in_the_delivery_ids_from_the_json(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite3"
+    engine = create_engine(sqlite_url(path))
+    with engine.begin() as conn:
+        from alembic import command
+
+        config = Config()
+        config.set_main_option("script_location", str(ROOT / "console" / "journal" / "migrations"))
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        for kind, request, response in (
+            ("dispense", "{}", '{"delivery_id": 7}'),
+            ("dispense", "{}", '{"code": 0, "data": {"delivery_id": "8"}}'),
+            ("dispense", "{}", "not json"),
+            ("delivery_query", '{"delivery_id": 9}', '{"status": "success"}'),
+            ("set_status", '{"delivery_id": 10}', None),
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO actions (ts, ts_iso, profile, session, pid, kind, request, "
+                    "response, state) VALUES (1, 't', 'p', 's', 1, :kind, :request, :response, "
+                    "'ok')"
+                ),
+                {"kind": kind, "request": request, "response": response},
+            )
+    engine.dispose()
+    assert current_revision(sqlite_url(path)) == "0001"
+    migrate(sqlite_url(path))
+    with sqlite3.connect(path) as conn:
+        found = conn.execute("SELECT delivery_id FROM actions ORDER BY id").fetchall()
+    conn.close()
+    assert [d for (d,) in found] == [7, 8, None, 9, None]
+
+
 def test_opening_a_current_journal_loads_no_alembic(tmp_path: Path) -> None:
     path = tmp_path / "journal.sqlite3"
     Journal(path).close()
@@ -349,4 +390,5 @@ def test_opening_a_current_journal_loads_no_alembic(tmp_path: Path) -> None:
         cwd=ROOT,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     ).stdout
-    assert out.strip() == "[]"
+    # SQLAlchemy runs the journal's queries on both backends; Alembic only migrates.
+    assert out.strip() == "['sqlalchemy']"

@@ -1,4 +1,6 @@
-"""The SQLite journal on a real file: actions, orders, callbacks, follow-ups, queries."""
+"""The journal on both backends (a real SQLite file and a real PostgreSQL database, the
+``journal_at`` fixture): actions, orders, callbacks, follow-ups, queries; and what only
+a SQLite file has (its modes, WAL, its upgrades, its query plans) on a file."""
 
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ import pytest
 from console.core.callback import parse_callback
 from console.core.followup import FollowupError
 from console.core.models import Delivery
-from console.journal import SCHEMA_VERSION, CallbackRow, Journal, JournalError
+from console.journal import CallbackRow, Journal, JournalError
+from console.journal.schema import HEAD_USER_VERSION, SCHEMA_VERSION
 from console.journal.store import MAX_RAW
 
 T0 = 1_714_128_000.0
@@ -45,12 +48,13 @@ def clock() -> Clock:
 
 @pytest.fixture
 def path(tmp_path: Path) -> Path:
+    """A SQLite journal file (for what only a file has)."""
     return tmp_path / "data" / "journal.sqlite3"
 
 
 @pytest.fixture
-def journal(path: Path, clock: Clock) -> Iterator[Journal]:
-    j = Journal(path, "default", clock)
+def journal(journal_at: Path | str, clock: Clock) -> Iterator[Journal]:
+    j = Journal(journal_at, "default", clock)
     yield j
     j.close()
 
@@ -87,11 +91,12 @@ def confirmed(
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
-def test_files_are_readable_by_the_user_only(journal: Journal, path: Path) -> None:
-    journal.begin_action("set_status", "16327129", 60, {"status": 2})
-    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-        assert name.exists(), name
-        assert stat.S_IMODE(name.stat().st_mode) == 0o600, name
+def test_files_are_readable_by_the_user_only(path: Path) -> None:
+    with Journal(path) as journal:
+        journal.begin_action("set_status", "16327129", 60, {"status": 2})
+        for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            assert name.exists(), name
+            assert stat.S_IMODE(name.stat().st_mode) == 0o600, name
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
 
 
@@ -122,30 +127,32 @@ def test_a_version_1_journal_upgrades_in_place_without_loss(path: Path) -> None:
     conn.commit()
     conn.close()
     with Journal(path) as journal:
-        assert journal.schema_version == 2
+        assert journal.schema_version == HEAD_USER_VERSION
         (action,) = journal.list_actions(10, order_id=60)
         assert (action.kind, action.machine_no, action.state) == ("set_status", "16327129", "ok")
         summary = journal.get_order(60)
         assert summary is not None and summary.trade_id == "T60"
 
 
-def test_schema_version_wal_and_synchronous(journal: Journal, path: Path) -> None:
-    assert journal.schema_version == SCHEMA_VERSION == 2
+def test_schema_version_wal_and_synchronous(path: Path) -> None:
+    journal = Journal(path)
+    assert journal.schema_version == HEAD_USER_VERSION == SCHEMA_VERSION + 1
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == HEAD_USER_VERSION
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
     assert journal._conn is not None
-    assert journal._conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
-    assert journal._conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+    assert journal._conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    assert journal._conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+    journal.close()
 
 
-def test_reopening_keeps_data_and_does_not_migrate_again(path: Path) -> None:
-    with Journal(path) as j:
+def test_reopening_keeps_data_and_does_not_migrate_again(journal_at: Path | str) -> None:
+    with Journal(journal_at) as j:
         aid = j.begin_action("set_status", "16327129", 60, {"status": 2})
         j.finish_action(aid, "ok")
-    with Journal(path) as j:
-        assert j.schema_version == SCHEMA_VERSION
+    with Journal(journal_at) as j:
+        assert j.schema_version == HEAD_USER_VERSION
         action = j.get_action(aid)
         assert action is not None and action.state == "ok"
 
@@ -155,7 +162,7 @@ def test_a_journal_from_a_newer_console_is_refused(path: Path) -> None:
     with sqlite3.connect(path) as conn:
         # What a newer console's migration leaves: a revision this one does not know.
         conn.execute("UPDATE alembic_version SET version_num = '9999'")
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+        conn.execute(f"PRAGMA user_version = {HEAD_USER_VERSION + 1}")
     conn.close()
     with pytest.raises(JournalError, match=r"newer .*upgrade Vending Console"):
         Journal(path)
@@ -179,17 +186,16 @@ def test_using_a_closed_journal_says_so(journal: Journal) -> None:
 # -- actions and crash recovery -----------------------------------------------------
 
 
-def test_begin_writes_intent_before_finish_records_outcome(journal: Journal, path: Path) -> None:
+def test_begin_writes_intent_before_finish_records_outcome(
+    journal: Journal, journal_at: Path | str
+) -> None:
     aid = journal.begin_action(
         "dispense", "16327129", 60, {"machine_no": "16327129", "record_id": "78"}
     )
     # Committed: another connection sees it before the request would go out.
-    with sqlite3.connect(path) as other:
-        state = other.execute(
-            "SELECT state, record_id FROM actions WHERE id = ?", (aid,)
-        ).fetchone()
-    other.close()
-    assert state == ("in_flight", 78)
+    with Journal(journal_at) as other:
+        seen = other.get_action(aid)
+    assert seen is not None and (seen.state, seen.record_id) == ("in_flight", 78)
     row = journal.finish_action(aid, "refused", 6042, "order expired", {"code": 6042}, "too old")
     assert (row.state, row.outcome, row.code, row.message) == (
         "refused",
@@ -226,14 +232,14 @@ def test_transport_failure_says_what_to_check(journal: Journal) -> None:
 
 
 def test_in_flight_actions_of_a_closed_journal_become_unknown_on_reopen(
-    path: Path, clock: Clock
+    journal_at: Path | str, clock: Clock
 ) -> None:
-    j = Journal(path, "default", clock)
+    j = Journal(journal_at, "default", clock)
     aid = j.begin_action("dispense", "16327129", 60, {"record_id": "78"})
     tid = j.begin_action("test_dispense", "16327129", None, {"channel_name": "A20"})
     cid = j.begin_action("order_create", "16327129", None, {"trade_id": "T" * 24})
     j.close()  # stands in for a crash: nothing will ever finish these
-    with Journal(path, "default", clock) as again:
+    with Journal(journal_at, "default", clock) as again:
         recovered = {a.id: a for a in again.recovered}
         assert set(recovered) == {aid, tid, cid}
         assert recovered[aid].state == "unknown"
@@ -249,10 +255,10 @@ def test_in_flight_actions_of_a_closed_journal_become_unknown_on_reopen(
         assert again.recent_orders()[0].last_activity == "dispense: outcome unknown"
 
 
-def test_a_live_journal_keeps_its_in_flight_actions(path: Path) -> None:
-    with Journal(path) as first:
+def test_a_live_journal_keeps_its_in_flight_actions(journal_at: Path | str) -> None:
+    with Journal(journal_at) as first:
         aid = first.begin_action("set_status", "16327129", 60, {"status": 1})
-        with Journal(path) as second:
+        with Journal(journal_at) as second:
             assert second.recovered == ()
             assert second.recover_in_flight() == []
         assert first.finish_action(aid, "ok").state == "ok"
@@ -387,8 +393,8 @@ def test_cross_check_verdict_is_stored(journal: Journal) -> None:
         journal.set_cross_check(99999, "ok", "")
 
 
-def test_callbacks_of_another_profile_are_not_seen(path: Path) -> None:
-    with Journal(path, "sandbox") as sandbox, Journal(path, "live") as live:
+def test_callbacks_of_another_profile_are_not_seen(journal_at: Path | str) -> None:
+    with Journal(journal_at, "sandbox") as sandbox, Journal(journal_at, "live") as live:
         row = record(sandbox, body(5, 6))
         assert live.get_callback(row.id) is None
         assert live.list_callbacks() == []
@@ -648,11 +654,12 @@ def test_export_of_nothing_still_has_a_header(journal: Journal) -> None:
 
 def _plan(journal: Journal, sql: str, args: tuple[object, ...]) -> str:
     assert journal._conn is not None
-    rows = journal._conn.execute("EXPLAIN QUERY PLAN " + sql, args).fetchall()
+    rows = journal._conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, args).fetchall()
     return " | ".join(str(r[3]) for r in rows)
 
 
-def test_hot_queries_use_indexes(journal: Journal) -> None:
+def test_hot_queries_use_indexes(path: Path) -> None:
+    journal = Journal(path)
     plans = {
         "history": _plan(
             journal,
@@ -676,6 +683,7 @@ def test_hot_queries_use_indexes(journal: Journal) -> None:
             ("default",),
         ),
     }
+    journal.close()
     for name, plan in plans.items():
         assert "USING INDEX" in plan or "USING COVERING INDEX" in plan, (name, plan)
         assert "TEMP B-TREE" not in plan, (name, plan)
@@ -712,13 +720,13 @@ def test_queries_stay_right_with_many_callbacks(path: Path, clock: Clock) -> Non
         assert record(j, body(1234, 4934)).duplicate_of == row.id
 
 
-def test_two_genuine_test_dispenses_of_a_slot_both_count(tmp_path: Path) -> None:
+def test_two_genuine_test_dispenses_of_a_slot_both_count(journal_at: Path | str) -> None:
     """The platform re-pushes only paid orders' callbacks: each test result is new."""
     body = (
         b'{"method":"device.delivery.response","deliver_status":"0","floor_status":"2",'
         b'"error_msg":"Goods are Stuck","channel_name":"A12"}'
     )
-    j = Journal.open(tmp_path / "j.sqlite3", "p")
+    j = Journal.open(journal_at, "p")
     try:
         first = j.record_callback(parse_callback(body, "application/json"), remote="t")
         second = j.record_callback(parse_callback(body, "application/json"), remote="t")
@@ -740,9 +748,10 @@ def test_every_action_records_who_did_it(journal: Journal) -> None:
     assert journal.get_action(named).actor == "Li Na"  # type: ignore[union-attr]
 
 
-def test_an_order_is_the_platforms_order(path: Path, clock: Clock) -> None:
+def test_an_order_is_the_platforms_order(journal_at: Path | str, clock: Clock) -> None:
     """Rows are scoped by the profile's platform (base URL + Appid): order 67 of a
     restarted sandbox (a new platform) is not the old order 67."""
+    path = journal_at
     from console.core.rules import platform_key
 
     old = platform_key("http://127.0.0.1:41000/", "sandbox-app")
@@ -760,7 +769,10 @@ def test_an_order_is_the_platforms_order(path: Path, clock: Clock) -> None:
         assert again.get_order(67) is not None  # kept for the platform it belongs to
 
 
-def test_rows_from_before_platform_scoping_are_adopted_once(path: Path, clock: Clock) -> None:
+def test_rows_from_before_platform_scoping_are_adopted_once(
+    journal_at: Path | str, clock: Clock
+) -> None:
+    path = journal_at
     with Journal(path, "shop", clock) as legacy:
         legacy.note_order(60, "16327129", trade_id="T60")
     with Journal(path, "shop", clock, platform="https://open.example#app1") as scoped:

@@ -429,23 +429,26 @@ def test_empty_history_says_so(journal: Journal, clock: Clock) -> None:
 
 def test_machine_activity_stays_on_indexes(journal: Journal) -> None:
     # The query plans, not timings: every table is searched through an index.
+    from console.journal import sql as journal_sql
+
     conn = journal._conn
     assert conn is not None
     seen: list[tuple[str, tuple[object, ...]]] = []
+    run = journal_sql.execute
 
-    class Spy:
-        def execute(self, sql: str, args: tuple[object, ...] = ()) -> object:
-            seen.append((sql, args))
-            return conn.execute(sql, args)
+    def spy(c: object, text: str, params: dict[str, object]) -> object:
+        driver_sql, names = journal_sql._compiled(text, conn.dialect)
+        seen.append((driver_sql, tuple(params[n] for n in names or ())))
+        return run(c, text, params)  # type: ignore[arg-type]
 
-    journal._conn = Spy()  # type: ignore[assignment]
+    journal_sql.execute = spy  # type: ignore[assignment]
     try:
         journal.machine_activity(CANTEEN, NOON - 86400)
     finally:
-        journal._conn = conn
+        journal_sql.execute = run
     assert len(seen) == 2
     for sql, args in seen:
-        plan = [str(r[3]) for r in conn.execute("EXPLAIN QUERY PLAN " + sql, args)]
+        plan = [str(r[3]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, args)]
         steps = [p for p in plan if p.startswith(("SEARCH", "SCAN"))]
         assert steps and all(p.startswith("SEARCH") and "USING" in p for p in steps), plan
 
