@@ -16,21 +16,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from console.journal import CallbackArrival, CallbackRow, Journal
+from console.journal import CallbackArrival, CallbackRow, Journal, JournalUnavailable
 
 log = logging.getLogger(__name__)
 
 
 def journal_unavailable(exc: BaseException) -> bool:
-    """Whether ``exc`` says the database cannot be used for now (it may come back).
-
-    That is an ``OperationalError`` of the driver: SQLite's "database is locked"
-    (past the busy timeout), "unable to open database file", "disk I/O error",
-    "database or disk is full", "attempt to write a readonly database"; and
-    ``OperationalError`` of psycopg or SQLAlchemy (a PostgreSQL server gone). The
-    name is matched so that this module imports no driver it does not use.
-    """
-    return any(cls.__name__ == "OperationalError" for cls in type(exc).__mro__)
+    """Whether ``exc`` says the database cannot be used for now (it may come back): the
+    journal's own ``JournalUnavailable``, which it raises on both backends for a lock held
+    past the busy timeout, a file it cannot open or write, a full or failing disk, a
+    PostgreSQL server that is gone (``console.journal.connection`` decides which)."""
+    return isinstance(exc, JournalUnavailable)
 
 
 def commit_batch(

@@ -44,7 +44,7 @@ from typing import Any
 from console.core import crosscheck as cc
 from console.core.callback import Callback
 from console.core.errors import PortInUse
-from console.journal import CROSS_CHECK_VERDICTS, CallbackRow, Journal
+from console.journal import CROSS_CHECK_VERDICTS, CallbackRow, Journal, JournalUnavailable
 from console.receiver.asgi import (
     MAX_BODY,
     NOTIFY_PREFIX,
@@ -297,17 +297,25 @@ class Receiver:
             row, cb = item
             try:
                 verdict, detail = check(cb)
+            except JournalUnavailable as exc:
+                # Left unchecked, not marked: the periodic check asks again later.
+                log.warning("callback #%s left unchecked for now: %s", row.id, exc)
+                continue
+            except Exception as exc:
+                log.exception("cross-check failed for callback #%s", row.id)
+                verdict = "error"
+                detail = str(cc.detail(cc.CHECK_FAILED, kind=type(exc).__name__, error=str(exc)))
+            else:
                 if verdict not in CROSS_CHECK_VERDICTS:
                     detail = str(
                         cc.detail(cc.UNKNOWN_VERDICT, verdict=repr(verdict), detail=str(detail))
                     )
                     verdict = "error"
-            except Exception as exc:
-                log.exception("cross-check failed for callback #%s", row.id)
-                verdict = "error"
-                detail = str(cc.detail(cc.CHECK_FAILED, kind=type(exc).__name__, error=str(exc)))
             try:
                 self.journal.set_cross_check(row.id, verdict, str(detail))
+            except JournalUnavailable as exc:
+                log.warning("callback #%s left unchecked for now: %s", row.id, exc)
+                continue
             except Exception:
                 log.exception("could not store the cross-check of callback #%s", row.id)
                 continue

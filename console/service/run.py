@@ -323,7 +323,10 @@ class Service:
         return checks
 
     def _cross_checked(self, callback_id: int, verdict: str, detail: str) -> None:
-        row = self.journal.get_callback(callback_id)
+        try:
+            row = self.journal.get_callback(callback_id)
+        except JournalUnavailable:
+            row = None  # only the follow-up's number is missing from the line
         fid = row.followup_id if row is not None else None
         then = f" → follow-up #{fid}" if fid is not None else ""
         level = logging.INFO if verdict == "ok" else logging.WARNING

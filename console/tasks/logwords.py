@@ -60,6 +60,7 @@ LOG_MESSAGES: tuple[str, ...] = (
         "latest #%s; the platform is asked at a bounded pace",
     ),
     QT_TRANSLATE_NOOP("log", "cross-check failed for callback #%s"),
+    QT_TRANSLATE_NOOP("log", "callback #%s left unchecked for now: %s"),
     QT_TRANSLATE_NOOP("log", "could not store the cross-check of callback #%s"),
     QT_TRANSLATE_NOOP("log", "on_cross_checked failed for callback #%s"),
     QT_TRANSLATE_NOOP("log", "sandbox callback to %s failed"),

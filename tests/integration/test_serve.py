@@ -20,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -29,6 +30,7 @@ import sqlalchemy
 
 from console.cli import main
 from console.sandbox import Sandbox
+from tests.pg import PgServer
 
 from .conftest import CANTEEN, LOBBY
 from .test_cli import vendctl
@@ -204,7 +206,7 @@ def test_serve_with_credentials_from_the_environment(
     code, err = s.terminate()
     assert code == 0, err
     assert err.splitlines()[-1].endswith("console.service: stopped")
-    assert "Traceback" not in err
+    assert "Traceback" not in err, err
     assert not any(secret in err for secret in secrets_of(sandbox))
 
 
@@ -488,3 +490,130 @@ def test_an_unreachable_postgresql_journal_is_one_sentence_and_exit_3(
         in line
     )
     assert "pw-0123" not in line
+
+
+# -- PostgreSQL going away mid-burst ---------------------------------------------------
+# The service keeps running: while PostgreSQL is down every callback is answered 503
+# (never 200) and /healthz says 503; once the server is back the same process answers
+# 200 again by itself, and every callback it ever answered 200 is in PostgreSQL. The
+# database is a PostgreSQL server of the test's own (tests/pg.py), so stopping it
+# touches no other test.
+
+OUTAGE_SENDERS = 4
+
+
+@pytest.fixture
+def own_pg() -> Iterator[PgServer]:
+    server = PgServer()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+def healthz(port: int) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=WAIT)
+    try:
+        conn.request("GET", "/healthz")
+        resp = conn.getresponse()
+        resp.read()
+        return resp.status
+    finally:
+        conn.close()
+
+
+class Burst:
+    """Senders posting callbacks without pause; every answer's status is kept."""
+
+    def __init__(self, url: str) -> None:
+        self.parts = urlsplit(url)
+        self.statuses: Counter[int] = Counter()
+        self.answered: set[tuple[int, int]] = set()
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.threads = [
+            threading.Thread(target=self._send, args=(7000 + n,), daemon=True)
+            for n in range(OUTAGE_SENDERS)
+        ]
+        for t in self.threads:
+            t.start()
+
+    def _send(self, order: int) -> None:
+        conn = http.client.HTTPConnection(self.parts.hostname or "", self.parts.port, timeout=WAIT)
+        record = 0
+        try:
+            while not self.stop.is_set():
+                record += 1
+                conn.request(
+                    "POST",
+                    self.parts.path,
+                    _body(order, record),
+                    {"Content-Type": "application/json"},
+                )
+                resp = conn.getresponse()
+                resp.read()
+                with self.lock:
+                    self.statuses[resp.status] += 1
+                    if resp.status == 200:
+                        self.answered.add((order, record))
+                if resp.status != 200:
+                    time.sleep(0.05)  # as a platform would wait before re-sending
+        finally:
+            conn.close()
+
+    def count(self, status: int) -> int:
+        with self.lock:
+            return self.statuses[status]
+
+    def wait_for(self, status: int, more_than: int) -> None:
+        deadline = time.monotonic() + WAIT
+        while self.count(status) <= more_than:
+            assert time.monotonic() < deadline, f"no {status} answers: {self.statuses}"
+            time.sleep(0.02)
+
+    def finish(self) -> None:
+        self.stop.set()
+        for t in self.threads:
+            t.join(WAIT)
+            assert not t.is_alive()
+
+
+def test_postgresql_stopped_mid_burst_is_503_never_200_and_200_again_by_itself(
+    serve_env: dict[str, str], served: list[Serve], own_pg: PgServer
+) -> None:
+    url = own_pg.url("postgres")
+    s = Serve(["--journal", url], serve_env)
+    served.append(s)
+    pid = s.proc.pid
+    burst = Burst(s.url)
+    try:
+        burst.wait_for(200, 100)
+        own_pg.pause()  # PostgreSQL stopped, mid-burst
+        burst.wait_for(503, 20)
+        assert healthz(s.port) == 503
+        ok_while_down = burst.count(200)
+        burst.wait_for(503, 60)
+        # Nothing was answered 200 while the database was gone.
+        assert burst.count(200) == ok_while_down
+        own_pg.resume()  # back, same address
+        burst.wait_for(200, ok_while_down + 100)
+        assert healthz(s.port) == 200
+    finally:
+        burst.finish()
+    assert s.proc.poll() is None and s.proc.pid == pid  # the same process recovered
+    assert set(burst.statuses) <= {200, 503}, burst.statuses
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            stored = {
+                (r.order_id, r.record_id)
+                for r in conn.execute(sqlalchemy.text("SELECT order_id, record_id FROM callbacks"))
+            }
+    finally:
+        engine.dispose()
+    missing = burst.answered - stored
+    assert not missing, f"{len(missing)} callbacks answered 200 but not in PostgreSQL"
+    code, err = s.terminate()
+    assert code == 0
+    assert "Traceback" not in err, err

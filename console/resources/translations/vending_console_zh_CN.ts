@@ -3405,81 +3405,86 @@ Paid on (platform date): {date}</source>
     </message>
     <message>
         <location filename="../../tasks/logwords.py" line="63"/>
+        <source>callback #%s left unchecked for now: %s</source>
+        <translation>回调 #%s 暂未核对：%s</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="64"/>
         <source>could not store the cross-check of callback #%s</source>
         <translation>无法保存回调 #%s 的核对结果</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="64"/>
+        <location filename="../../tasks/logwords.py" line="65"/>
         <source>on_cross_checked failed for callback #%s</source>
         <translation>回调 #%s 的核对结果通知失败</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="65"/>
+        <location filename="../../tasks/logwords.py" line="66"/>
         <source>sandbox callback to %s failed</source>
         <translation>沙盒发往 %s 的回调失败</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="66"/>
+        <location filename="../../tasks/logwords.py" line="67"/>
         <source>sandbox state file %s cannot be read (%s): starting a fresh world</source>
         <translation>无法读取沙盒状态文件 %s（%s）：从全新状态开始</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="67"/>
+        <location filename="../../tasks/logwords.py" line="68"/>
         <source>sandbox state file %s is not usable (%s); it was %s; starting a fresh world</source>
         <translation>沙盒状态文件 %s 不可用（%s）；该文件：%s；从全新状态开始</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="70"/>
+        <location filename="../../tasks/logwords.py" line="71"/>
         <source>sandbox state not saved to %s: %s</source>
         <translation>沙盒状态未保存到 %s：%s</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="71"/>
+        <location filename="../../tasks/logwords.py" line="72"/>
         <source>sandbox scheduler did not catch up with the clock in time</source>
         <translation>沙盒调度器未能及时赶上时钟</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="72"/>
+        <location filename="../../tasks/logwords.py" line="73"/>
         <source>sandbox event %s failed</source>
         <translation>沙盒事件 %s 失败</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="73"/>
+        <location filename="../../tasks/logwords.py" line="74"/>
         <source>sandbox failed serving %s</source>
         <translation>沙盒处理 %s 失败</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="74"/>
+        <location filename="../../tasks/logwords.py" line="75"/>
         <source>sandbox failed on %s %s</source>
         <translation>沙盒处理 %s %s 失败</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="75"/>
+        <location filename="../../tasks/logwords.py" line="76"/>
         <source>no context for the cross-check of callback #%s</source>
         <translation>回调 #%s 的核对缺少上下文</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="76"/>
+        <location filename="../../tasks/logwords.py" line="77"/>
         <source>background task %r failed</source>
         <translation>后台任务 %r 失败</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="77"/>
+        <location filename="../../tasks/logwords.py" line="78"/>
         <source>work on the %s pool did not finish within %s ms</source>
         <translation>%s 线程池的工作未在 %s 毫秒内完成</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="82"/>
+        <location filename="../../tasks/logwords.py" line="83"/>
         <source>warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="83"/>
+        <location filename="../../tasks/logwords.py" line="84"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="84"/>
+        <location filename="../../tasks/logwords.py" line="85"/>
         <source>critical</source>
         <translation>严重错误</translation>
     </message>
@@ -4491,72 +4496,72 @@ Paid on (platform date): {date}</source>
 <context>
     <name>vendctl</name>
     <message>
-        <location filename="../../cli.py" line="1097"/>
+        <location filename="../../cli.py" line="1103"/>
         <source>Faulty slots:</source>
         <translation>故障货道:</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1105"/>
+        <location filename="../../cli.py" line="1111"/>
         <source>Dispense history (this computer&apos;s journal):</source>
         <translation>出货记录(本机日志):</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1590"/>
+        <location filename="../../cli.py" line="1596"/>
         <source>OPEN</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1591"/>
+        <location filename="../../cli.py" line="1597"/>
         <source>REFUND_REQUESTED</source>
         <translation>已申请退款</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1592"/>
+        <location filename="../../cli.py" line="1598"/>
         <source>REFUNDED</source>
         <translation>已退款</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1593"/>
+        <location filename="../../cli.py" line="1599"/>
         <source>DISMISSED</source>
         <translation>已忽略</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1616"/>
+        <location filename="../../cli.py" line="1622"/>
         <source>#{id}  {state}  order {order} record {record} on machine {machine}  {time}</source>
         <translation>#{id}  {state}  订单 {order} 记录 {record} 机器 {machine}  {time}</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1624"/>
+        <location filename="../../cli.py" line="1630"/>
         <source>#{id}  {state}  order {order} on machine {machine}  {time}</source>
         <translation>#{id}  {state}  订单 {order} 机器 {machine}  {time}</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1632"/>
+        <location filename="../../cli.py" line="1638"/>
         <source>product {id}</source>
         <translation>商品 {id}</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1634"/>
+        <location filename="../../cli.py" line="1640"/>
         <source>product ?</source>
         <translation>商品 ?</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1636"/>
+        <location filename="../../cli.py" line="1642"/>
         <source>amount {amount}  trade {trade}  slot {slot}  {product}  paid on {date}</source>
         <translation>金额 {amount}  交易号 {trade}  货道 {slot}  {product}  支付日期 {date}</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1647"/>
+        <location filename="../../cli.py" line="1653"/>
         <source>{reason}: {meaning}</source>
         <translation>{reason}:{meaning}</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1652"/>
+        <location filename="../../cli.py" line="1658"/>
         <source>evidence: {evidence}  last change: {who} at {when}</source>
         <translation>依据:{evidence}  最近更改:{who},{when}</translation>
     </message>
     <message>
-        <location filename="../../cli.py" line="1658"/>
+        <location filename="../../cli.py" line="1664"/>
         <source>note: </source>
         <translation>备注:</translation>
     </message>
