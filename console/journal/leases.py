@@ -39,6 +39,29 @@ log = logging.getLogger(__name__)
 
 # How long a writer stays alive without renewing its lease.
 LEASE_S = 30.0
+# ... unless this environment variable says otherwise (seconds, 1 to 600): a shorter
+# lease finds a crashed writer sooner (the crash tests use 1 s), a longer one tolerates
+# longer stalls of a writer's host.
+ENV_LEASE_S = "VENDING_CONSOLE_JOURNAL_LEASE_S"
+
+
+def default_lease_s(environ: dict[str, str] | None = None) -> float:
+    """``LEASE_S``, or ``$VENDING_CONSOLE_JOURNAL_LEASE_S`` when it is a number of seconds
+    from 1 to 600 (anything else is ignored, with a warning)."""
+    text = (os.environ if environ is None else environ).get(ENV_LEASE_S, "").strip()
+    if not text:
+        return LEASE_S
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 1.0 <= value <= 600.0:
+        log.warning(
+            "%s=%r is not 1 to 600 seconds: the lease stays %s s", ENV_LEASE_S, text, f"{LEASE_S:g}"
+        )
+        return LEASE_S
+    return value
+
 
 # An ``actions`` row (as ``actions``) whose writer holds a lease at ``:lease_now``.
 LIVE_WRITER = (

@@ -49,7 +49,7 @@ from console.journal.connection import (
 )
 from console.journal.export import ExportFormat, ExportKind, _Export
 from console.journal.history import _History
-from console.journal.leases import LEASE_S, Lease
+from console.journal.leases import Lease, default_lease_s
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
@@ -91,12 +91,13 @@ class Journal(_Actions, _Callbacks, _History, _Export):
         platform: str = "",
         adopt: bool = True,
         recover: bool = True,
-        lease_s: float = LEASE_S,
+        lease_s: float | None = None,
     ) -> None:
         """``path``: the SQLite file (a ``Path``, or a string without ``://``), or a
         journal URL (``sqlite:///path``, ``postgresql://user:password@host/db``, as text
         or a SQLAlchemy ``URL``; ``console.journal.journal_url``). ``lease_s``: how long
-        this writer stays alive without renewing its lease (``console.journal.leases``)."""
+        this writer stays alive without renewing its lease (``console.journal.leases``; by
+        default ``default_lease_s()``)."""
         from console.journal.migration import _unavailable, journal_url, mask_url
 
         if isinstance(path, str) and "://" not in path:
@@ -121,7 +122,12 @@ class Journal(_Actions, _Callbacks, _History, _Export):
         self._session = secrets.token_hex(8)
         self._pid = os.getpid()
         self._actor: str | None = None
-        self._lease = Lease(self._session, self.profile, self._write, lease_s)
+        self._lease = Lease(
+            self._session,
+            self.profile,
+            self._write,
+            default_lease_s() if lease_s is None else lease_s,
+        )
         self._engine = engine = journal_engine(url)
         self._conn = None
         try:

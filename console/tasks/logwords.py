@@ -61,6 +61,8 @@ LOG_MESSAGES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP("log", "cross-check failed for callback #%s"),
     QT_TRANSLATE_NOOP("log", "callback #%s left unchecked for now: %s"),
+    QT_TRANSLATE_NOOP("log", "journal lease of session %s not renewed: %s"),
+    QT_TRANSLATE_NOOP("log", "%s=%r is not 1 to 600 seconds: the lease stays %s s"),
     QT_TRANSLATE_NOOP("log", "could not store the cross-check of callback #%s"),
     QT_TRANSLATE_NOOP("log", "on_cross_checked failed for callback #%s"),
     QT_TRANSLATE_NOOP("log", "sandbox callback to %s failed"),

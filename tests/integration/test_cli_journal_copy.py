@@ -104,7 +104,8 @@ def _files(path: Path) -> tuple[bytes, int]:
 
 def test_a_sqlite_journal_copies_into_postgresql_row_for_row(source: Path, pg_url: str) -> None:
     before = _rows(sqlite_url(source))
-    assert all(before[t.name] for t in metadata.sorted_tables), "every table has rows"
+    # Every table has rows but the leases (a closed journal gives its lease up).
+    assert all(before[t.name] for t in metadata.sorted_tables if t.name != "sessions")
     untouched = _files(source)
     plain = pg_url.replace("postgresql+psycopg://", "postgresql://")
     password = make_url(pg_url).password

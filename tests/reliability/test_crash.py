@@ -30,6 +30,7 @@ from console.sandbox import Sandbox
 from tests.integration.conftest import LOBBY
 from tests.integration.test_cli import VENDCTL, vendctl
 from tests.integration.test_receiver_crash import burst_until_killed, start_receiver, stop
+from tests.journals import wait_until_leases_run_out
 
 from .conftest import Figures
 
@@ -158,6 +159,8 @@ def test_kill_9_while_a_write_waits_for_the_platform_is_never_forgotten(
         VENDCTL_APP_SECRET=c.app_secret,
         VENDCTL_SIGN_KEY=c.sign_key,
         VENDING_CONSOLE_HOME=str(console_home),
+        # A killed writer is found dead when its lease runs out: 1 s here, not 30.
+        VENDING_CONSOLE_JOURNAL_LEASE_S="1",
     )
     for k in ("VENDCTL_BASE_URL", "VENDCTL_APPID", "VENDCTL_APP_SECRET", "VENDCTL_SIGN_KEY"):
         monkeypatch.setenv(k, env[k])
@@ -191,7 +194,9 @@ def test_kill_9_while_a_write_waits_for_the_platform_is_never_forgotten(
         assert proc.returncode == -9
         assert integrity(journal_file) == [("ok",)], f"after killing {label}"
 
-        # Reopening the journal (any vendctl command does) turns it into "unknown" + a check.
+        # Once its lease ran out, reopening the journal (any vendctl command does) turns
+        # it into "unknown" + a check.
+        wait_until_leases_run_out(journal_file)
         r = vendctl("journal", "actions", "--json", "--limit", "1")
         assert r.code == 0, r.err
         (last,) = r.json["data"]

@@ -3410,81 +3410,91 @@ Paid on (platform date): {date}</source>
     </message>
     <message>
         <location filename="../../tasks/logwords.py" line="64"/>
+        <source>journal lease of session %s not renewed: %s</source>
+        <translation>日志会话 %s 的租约未能续期：%s</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="65"/>
+        <source>%s=%r is not 1 to 600 seconds: the lease stays %s s</source>
+        <translation>%s=%r 不是 1 到 600 秒：租约保持 %s 秒</translation>
+    </message>
+    <message>
+        <location filename="../../tasks/logwords.py" line="66"/>
         <source>could not store the cross-check of callback #%s</source>
         <translation>无法保存回调 #%s 的核对结果</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="65"/>
+        <location filename="../../tasks/logwords.py" line="67"/>
         <source>on_cross_checked failed for callback #%s</source>
         <translation>回调 #%s 的核对结果通知失败</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="66"/>
+        <location filename="../../tasks/logwords.py" line="68"/>
         <source>sandbox callback to %s failed</source>
         <translation>沙盒发往 %s 的回调失败</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="67"/>
+        <location filename="../../tasks/logwords.py" line="69"/>
         <source>sandbox state file %s cannot be read (%s): starting a fresh world</source>
         <translation>无法读取沙盒状态文件 %s（%s）：从全新状态开始</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="68"/>
+        <location filename="../../tasks/logwords.py" line="70"/>
         <source>sandbox state file %s is not usable (%s); it was %s; starting a fresh world</source>
         <translation>沙盒状态文件 %s 不可用（%s）；该文件：%s；从全新状态开始</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="71"/>
+        <location filename="../../tasks/logwords.py" line="73"/>
         <source>sandbox state not saved to %s: %s</source>
         <translation>沙盒状态未保存到 %s：%s</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="72"/>
+        <location filename="../../tasks/logwords.py" line="74"/>
         <source>sandbox scheduler did not catch up with the clock in time</source>
         <translation>沙盒调度器未能及时赶上时钟</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="73"/>
+        <location filename="../../tasks/logwords.py" line="75"/>
         <source>sandbox event %s failed</source>
         <translation>沙盒事件 %s 失败</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="74"/>
+        <location filename="../../tasks/logwords.py" line="76"/>
         <source>sandbox failed serving %s</source>
         <translation>沙盒处理 %s 失败</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="75"/>
+        <location filename="../../tasks/logwords.py" line="77"/>
         <source>sandbox failed on %s %s</source>
         <translation>沙盒处理 %s %s 失败</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="76"/>
+        <location filename="../../tasks/logwords.py" line="78"/>
         <source>no context for the cross-check of callback #%s</source>
         <translation>回调 #%s 的核对缺少上下文</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="77"/>
+        <location filename="../../tasks/logwords.py" line="79"/>
         <source>background task %r failed</source>
         <translation>后台任务 %r 失败</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="78"/>
+        <location filename="../../tasks/logwords.py" line="80"/>
         <source>work on the %s pool did not finish within %s ms</source>
         <translation>%s 线程池的工作未在 %s 毫秒内完成</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="83"/>
+        <location filename="../../tasks/logwords.py" line="85"/>
         <source>warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="84"/>
+        <location filename="../../tasks/logwords.py" line="86"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../tasks/logwords.py" line="85"/>
+        <location filename="../../tasks/logwords.py" line="87"/>
         <source>critical</source>
         <translation>严重错误</translation>
     </message>
