@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, is_dataclass
+from dataclasses import asdict, dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -1817,7 +1817,10 @@ def cmd_journal_history(args: argparse.Namespace, out: Out) -> int:
     with _journal(creds, args.journal) as j:
         items = j.order_history(oid)
         summary = j.get_order(oid)
-    out.json({"ok": True, "order": summary, "data": items})
+    out.json({"ok": True, "order": summary, "data": [_history_json(it) for it in items]})
+    lang = str(args.lang)
+    if lang != "en":
+        return _history_lines(oid, summary, items, lang, out)
     if summary is None and not items:
         out.line(f"order {oid} is not in the journal")
         return EXIT_OK
@@ -1829,6 +1832,50 @@ def cmd_journal_history(args: argparse.Namespace, out: Out) -> int:
     for it in items:
         out.line(f"{it.ts_iso}  {it.kind:<13} {it.summary}")
     return EXIT_OK
+
+
+def _history_json(item: Any) -> dict[str, Any]:
+    """A history item for --json: its data, without the message id it is worded from."""
+    return {f.name: getattr(item, f.name) for f in fields(item) if f.name != "words"}
+
+
+def _history_lines(oid: int, summary: Any, items: list[Any], lang: str, out: Out) -> int:
+    """``journal history`` in ``lang`` (zh): the same lines, worded from message ids
+    (``console.core.history``); the platform's words, ids and actors as given."""
+    from console.core.history import kind_text
+
+    def t(source: str, **values: object) -> str:
+        return text("vendctl", source, **values).text(lang)
+
+    if summary is None and not items:
+        out.line(t(QT_TRANSLATE_NOOP("vendctl", "order {order} is not in the journal"), order=oid))
+        return EXIT_OK
+    if summary is not None:
+        age = (
+            t(QT_TRANSLATE_NOOP("vendctl", "age unknown"))
+            if summary.first_seen is None
+            else t(QT_TRANSLATE_NOOP("vendctl", "first seen {time}"), time=summary.first_seen_iso)
+        )
+        out.line(
+            t(
+                QT_TRANSLATE_NOOP("vendctl", "order {order} on machine {machine} ({age})"),
+                order=oid,
+                machine=summary.machine_no or "-",
+                age=age,
+            )
+        )
+    for it in items:
+        words = it.words.text(lang) if it.words is not None else it.summary
+        out.line(f"{it.ts_iso}  {_pad(kind_text(it.kind).text(lang), 13)} {words}")
+    return EXIT_OK
+
+
+def _pad(word: str, width: int) -> str:
+    """``word`` padded to ``width`` terminal columns (a Chinese character takes two)."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in word)
+    return word + " " * max(0, width - used)
 
 
 def cmd_journal_replay(args: argparse.Namespace, out: Out) -> int:
@@ -1888,34 +1935,123 @@ def cmd_followup_check(args: argparse.Namespace, out: Out) -> int:
         done = run_checks(client, CrossChecker(client, j), j, time.time(), older)
     checks = done.overdue
     out.json({"ok": True, "data": checks, "late_cross_checks": done.late})
+    lang = str(args.lang)
     for late in done.late:
-        then = f" → follow-up #{late.followup_id}" if late.followup_id is not None else ""
-        out.line(
-            f"callback #{late.callback_id} (order {late.order_id} record {late.record_id}, "
-            f"{late.outcome}) had not been confirmed: cross-check {late.verdict.upper()} — "
-            f"{late.detail}{then}"
-        )
+        out.line(_late_check_text(late, lang))
     for c in checks:
-        record = f" record {c.record_id}" if c.record_id is not None else ""
-        head = f"order {c.order_id}{record} (delivery {c.delivery_id or '-'}, sent {c.sent_iso})"
-        if c.decision == "result recorded":
-            then = "result recorded, no follow-up"
-        elif c.followup is None:
-            then = "nothing to do (its result came meanwhile)"
-        elif c.decision == "result unknown":
-            then = f"follow-up #{c.followup.id}: result unknown — check before refunding"
-        elif c.decision == "still unknown":
-            then = f"follow-up #{c.followup.id} still unknown: asked again later by itself"
-        elif c.decision == "confirmed failed":
-            then = f"follow-up #{c.followup.id}: it failed — the customer may need a refund"
-        elif c.decision == "follow-up closed":
-            then = f"the item is out: follow-up #{c.followup.id} closed by itself, no refund owed"
-        else:
-            then = f"follow-up #{c.followup.id} opened: the customer may need a refund"
-        out.line(f"{head}: platform says {c.found} → {then}")
+        out.line(_overdue_check_text(c, lang))
     if not checks and not done.late:
-        out.line(f"no dispense has waited more than {older:g} s for its result")
+        out.line(
+            text(
+                "vendctl",
+                QT_TRANSLATE_NOOP(
+                    "vendctl", "no dispense has waited more than {seconds} s for its result"
+                ),
+                seconds=f"{older:g}",
+            ).text(lang)
+        )
     return EXIT_OK
+
+
+# A cross-check's verdict as vendctl prints it (the receiver's word, in capitals).
+_VERDICT_WORDS = {
+    "ok": QT_TRANSLATE_NOOP("vendctl", "OK"),
+    "suspicious": QT_TRANSLATE_NOOP("vendctl", "SUSPICIOUS"),
+    "unchecked": QT_TRANSLATE_NOOP("vendctl", "UNCHECKED"),
+    "error": QT_TRANSLATE_NOOP("vendctl", "ERROR"),
+}
+
+
+def _late_check_text(late: Any, lang: str = "en") -> str:
+    """A callback cross-checked late (``followup check``); the detail is the receiver's
+    stored sentence, worded in ``lang`` when recognised."""
+    from console.core.callback import OUTCOME_WORDS
+    from console.core.followup import CROSS_CHECK, stored_text
+
+    verdict = _VERDICT_WORDS.get(late.verdict)
+    outcome = OUTCOME_WORDS.get(late.outcome)
+    line = text(
+        "vendctl",
+        QT_TRANSLATE_NOOP(
+            "vendctl",
+            "callback #{callback} (order {order} record {record}, {outcome}) had not been "
+            "confirmed: cross-check {verdict} — {detail}",
+        ),
+        callback=late.callback_id,
+        order=late.order_id,
+        record=late.record_id,
+        outcome=translated("callback", outcome, lang) if outcome else late.outcome,
+        verdict=translated("vendctl", verdict, lang) if verdict else late.verdict.upper(),
+        detail=stored_text(late.detail, CROSS_CHECK),
+    )
+    if late.followup_id is not None:
+        line = text(
+            "vendctl",
+            QT_TRANSLATE_NOOP("vendctl", "{line} → follow-up #{id}"),
+            line=line,
+            id=late.followup_id,
+        )
+    return line.text(lang)
+
+
+# What ``followup check`` says it did, by the check's decision (console.dispensing.overdue).
+_CHECK_DECISIONS = {
+    "result unknown": QT_TRANSLATE_NOOP(
+        "vendctl", "follow-up #{id}: result unknown — check before refunding"
+    ),
+    "still unknown": QT_TRANSLATE_NOOP(
+        "vendctl", "follow-up #{id} still unknown: asked again later by itself"
+    ),
+    "confirmed failed": QT_TRANSLATE_NOOP(
+        "vendctl", "follow-up #{id}: it failed — the customer may need a refund"
+    ),
+    "follow-up closed": QT_TRANSLATE_NOOP(
+        "vendctl", "the item is out: follow-up #{id} closed by itself, no refund owed"
+    ),
+}
+
+
+def _overdue_check_text(c: Any, lang: str = "en") -> str:
+    """A dispense without a result, asked about (``followup check``): what the platform
+    said (the journal's sentence, worded in ``lang`` when recognised) and what was done."""
+    from console.core.followup import FOUND, stored_text
+
+    def t(source: str, **values: object) -> str:
+        return text("vendctl", source, **values).text(lang)
+
+    values = {
+        "order": c.order_id,
+        "record": c.record_id,
+        "delivery": c.delivery_id or "-",
+        "time": c.sent_iso,
+    }
+    if c.record_id is not None:
+        head = t(
+            QT_TRANSLATE_NOOP(
+                "vendctl", "order {order} record {record} (delivery {delivery}, sent {time})"
+            ),
+            **values,
+        )
+    else:
+        head = t(
+            QT_TRANSLATE_NOOP("vendctl", "order {order} (delivery {delivery}, sent {time})"),
+            **values,
+        )
+    if c.decision == "result recorded":
+        then = t(QT_TRANSLATE_NOOP("vendctl", "result recorded, no follow-up"))
+    elif c.followup is None:
+        then = t(QT_TRANSLATE_NOOP("vendctl", "nothing to do (its result came meanwhile)"))
+    else:
+        source = _CHECK_DECISIONS.get(c.decision) or QT_TRANSLATE_NOOP(
+            "vendctl", "follow-up #{id} opened: the customer may need a refund"
+        )
+        then = t(source, id=c.followup.id)
+    return t(
+        QT_TRANSLATE_NOOP("vendctl", "{head}: platform says {found} → {then}"),
+        head=head,
+        found=stored_text(c.found, FOUND).text(lang),
+        then=then,
+    )
 
 
 def cmd_followup_list(args: argparse.Namespace, out: Out) -> int:
@@ -2031,10 +2167,14 @@ COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace, Out], int]]
 }
 
 
-def _fail(out: Out, exit_code: int, kind: str, message: str, **extra: Any) -> int:
+def _fail(
+    out: Out, exit_code: int, kind: str, message: str, *, said: str | None = None, **extra: Any
+) -> int:
+    """The error in one sentence on stderr (``said``: in the language asked for, when it
+    differs from the English ``message``); --json keeps the English ``message``."""
     if out.as_json:
         out.json({"ok": False, "error": {"kind": kind, "message": message, **extra}})
-    print(f"vendctl: {message}", file=out.stderr, flush=True)
+    print(f"vendctl: {message if said is None else said}", file=out.stderr, flush=True)
     return exit_code
 
 
@@ -2116,8 +2256,10 @@ def _run(args: argparse.Namespace, out: Out) -> int:
     except ConfigError as exc:
         return _fail(out, EXIT_BAD_INPUT, "bad_input", str(exc))
     except IntentClash as exc:  # another action on this order is running: nothing sent
-        return _fail(out, EXIT_REFUSED, "busy", str(exc))
-    except (FollowupError, TextError) as exc:  # refused before anything was sent
+        return _fail(out, EXIT_REFUSED, "busy", str(exc), said=exc.text.text(str(args.lang)))
+    except TextError as exc:  # refused before anything was sent
+        return _fail(out, EXIT_REFUSED, "refused", str(exc), said=exc.text.text(str(args.lang)))
+    except FollowupError as exc:  # refused before anything was sent (worded in English)
         return _fail(out, EXIT_REFUSED, "refused", str(exc))
     except JournalError as exc:  # unreachable, wrong password, newer schema, not a journal
         return _fail(out, EXIT_TRANSPORT, "journal", str(exc))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from console.core import history as words
 from console.core.rules import DEVICE_TIMEOUT_S
 from console.journal import sql
 from console.journal.base import JournalBase
@@ -52,38 +53,35 @@ class _History(JournalBase):
                 **mine,
             )
         for a in actions:
-            rec = f" record {a['record_id']}" if a["record_id"] is not None else ""
+            sent = words.action_sent(a["kind"], a["record_id"], a["machine_no"], a["actor"])
             items.append(
                 HistoryItem(
                     float(a["ts"]),
                     str(a["ts_iso"]),
                     "action",
                     int(a["id"]),
-                    f"{a['kind']}{rec} sent to machine {a['machine_no']}"
-                    + (f" by {a['actor']}" if a["actor"] else ""),
+                    str(sent),
                     str(a["request"]),
+                    sent,
                 )
             )
             if a["finished_ts"] is not None:
-                text = f"{a['kind']}{rec}: {a['state']}"
-                if a["code"] is not None or a["message"]:
-                    text += f" (code {a['code']}, {a['message']})"
+                result = words.action_result(
+                    a["kind"], a["record_id"], a["state"], a["code"], a["message"]
+                )
                 items.append(
                     HistoryItem(
                         float(a["finished_ts"]),
                         str(a["finished_iso"]),
                         "action_result",
                         int(a["id"]),
-                        text,
+                        str(result),
                         str(a["check_text"] or a["detail"]),
+                        result,
                     )
                 )
         for c in callbacks:
-            text = f"callback {c['summary']}"
-            if c["duplicate_of"] is not None:
-                text += f" (repeat of #{c['duplicate_of']})"
-            if c["replay_of"] is not None:
-                text += f" (replay of #{c['replay_of']})"
+            line = words.callback_item(c["summary"], c["duplicate_of"], c["replay_of"])
             check = "" if c["cross_check"] == "unchecked" else f"cross-check {c['cross_check']}"
             if c["cross_check_detail"]:
                 check += f": {c['cross_check_detail']}"
@@ -93,22 +91,22 @@ class _History(JournalBase):
                     str(c["ts_iso"]),
                     "callback",
                     int(c["id"]),
-                    text,
+                    str(line),
                     f"from {c['remote']}" + (f"; {check}" if check else ""),
+                    line,
                 )
             )
         for e in events:
-            text = f"follow-up #{e['followup_id']} {e['event'].replace('_', ' ')}"
-            if e["event"] == "opened":
-                text += f" ({e['source']}): {e['reason']}"
+            event = words.followup_event(e["followup_id"], e["event"], e["source"], e["reason"])
             items.append(
                 HistoryItem(
                     float(e["ts"]),
                     str(e["ts_iso"]),
                     "followup",
                     int(e["followup_id"]),
-                    text,
+                    str(event),
                     f"{e['note']} — {e['actor']}" if e["note"] else str(e["actor"]),
+                    event,
                 )
             )
         order = {"action": 0, "callback": 1, "action_result": 2, "followup": 3}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from console.core.callback import Callback
+    from console.core.texts import Text
 
 # Action kinds the console journals (write actions must be; reads may be).
 ACTION_KINDS = frozenset(
@@ -230,6 +231,9 @@ class HistoryItem:
     ref_id: int
     summary: str
     detail: str
+    # ``summary`` as a message id (``console.core.history``) for ``vendctl --lang``; not
+    # part of the row's data (``--json`` leaves it out).
+    words: Text | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

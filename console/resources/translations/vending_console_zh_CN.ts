@@ -3302,6 +3302,140 @@ Paid on (platform date): {date}</source>
     </message>
 </context>
 <context>
+    <name>history</name>
+    <message>
+        <location filename="../../core/history.py" line="27"/>
+        <source>action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../core/history.py" line="28"/>
+        <source>action_result</source>
+        <translation>操作结果</translation>
+    </message>
+    <message>
+        <location filename="../../core/history.py" line="29"/>
+        <location filename="../../core/history.py" line="43"/>
+        <source>callback</source>
+        <translation>回调</translation>
+    </message>
+    <message>
+        <location filename="../../core/history.py" line="30"/>
+        <source>followup</source>
+        <translation>跟进</translation>
+    </message>
+    <message>
+        <location filename="../../core/history.py" line="35"/>
+        <source>opened</source>
+        <translation>已创建</translation>
+    </message>
+    <message>
+        <location filename="../../core/history.py" line="36"/>
+        <source>note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../core/history.py" line="37"/>
+        <source>refund requested</source>
+        <translation>已申请退款</translation>
+    </message>
+    <message>
+        <location filename="../../core/history.py" line="38"/>
+        <source>refunded</source>
+        <translation>已退款</translation>
+    </message>
+    <message>
+        <location filename="../../core/history.py" line="39"/>
+        <source>dismissed</source>
+        <translation>已忽略</translation>
+    </message>
+    <message>
+        <location filename="../../core/history.py" line="44"/>
+        <source>timeout</source>
+        <translation>超时无结果</translation>
+    </message>
+    <message>
+        <location filename="../../core/history.py" line="45"/>
+        <source>refused_dispense</source>
+        <translation>出货被拒</translation>
+    </message>
+    <message>
+        <location filename="../../core/history.py" line="46"/>
+        <source>platform_record</source>
+        <translation>平台出货记录</translation>
+    </message>
+    <message>
+        <location filename="../../core/history.py" line="47"/>
+        <source>order_record</source>
+        <translation>订单记录</translation>
+    </message>
+    <message>
+        <location filename="../../core/history.py" line="73"/>
+        <source>{kind} record {record} sent to machine {machine} by {actor}</source>
+        <translation>{kind} 记录 {record} 已发往设备 {machine}，操作人 {actor}</translation>
+    </message>
+    <message>
+        <location filename="../../core/history.py" line="77"/>
+        <source>{kind} record {record} sent to machine {machine}</source>
+        <translation>{kind} 记录 {record} 已发往设备 {machine}</translation>
+    </message>
+    <message>
+        <location filename="../../core/history.py" line="81"/>
+        <source>{kind} sent to machine {machine} by {actor}</source>
+        <translation>{kind} 已发往设备 {machine}，操作人 {actor}</translation>
+    </message>
+    <message>
+        <location filename="../../core/history.py" line="83"/>
+        <source>{kind} sent to machine {machine}</source>
+        <translation>{kind} 已发往设备 {machine}</translation>
+    </message>
+    <message>
+        <location filename="../../core/history.py" line="100"/>
+        <source>{kind} record {record}: {state} (code {code}, {message})</source>
+        <translation>{kind} 记录 {record}：{state}（代码 {code}，{message}）</translation>
+    </message>
+    <message>
+        <location filename="../../core/history.py" line="102"/>
+        <source>{kind} record {record}: {state}</source>
+        <translation>{kind} 记录 {record}：{state}</translation>
+    </message>
+    <message>
+        <location filename="../../core/history.py" line="106"/>
+        <source>{kind}: {state} (code {code}, {message})</source>
+        <translation>{kind}：{state}（代码 {code}，{message}）</translation>
+    </message>
+    <message>
+        <location filename="../../core/history.py" line="108"/>
+        <source>{kind}: {state}</source>
+        <translation>{kind}：{state}</translation>
+    </message>
+    <message>
+        <location filename="../../core/history.py" line="117"/>
+        <source>callback {summary}</source>
+        <translation>回调 {summary}</translation>
+    </message>
+    <message>
+        <location filename="../../core/history.py" line="123"/>
+        <source>{line} (repeat of #{id})</source>
+        <translation>{line}（重复 #{id}）</translation>
+    </message>
+    <message>
+        <location filename="../../core/history.py" line="130"/>
+        <source>{line} (replay of #{id})</source>
+        <translation>{line}（重放 #{id}）</translation>
+    </message>
+    <message>
+        <location filename="../../core/history.py" line="143"/>
+        <source>follow-up #{id} opened ({source}): {reason}</source>
+        <translation>跟进 #{id} 已创建（{source}）：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../core/history.py" line="153"/>
+        <source>follow-up #{id} {event}</source>
+        <translation>跟进 #{id} {event}</translation>
+    </message>
+</context>
+<context>
     <name>log</name>
     <message>
         <location filename="../../tasks/logwords.py" line="27"/>
@@ -4574,6 +4708,111 @@ Paid on (platform date): {date}</source>
         <location filename="../../cli.py" line="1664"/>
         <source>note: </source>
         <translation>备注:</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1851"/>
+        <source>order {order} is not in the journal</source>
+        <translation>日志中没有订单 {order}</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1855"/>
+        <source>age unknown</source>
+        <translation>创建时间未知</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1857"/>
+        <source>first seen {time}</source>
+        <translation>首次出现于 {time}</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1861"/>
+        <source>order {order} on machine {machine} ({age})</source>
+        <translation>订单 {order}，设备 {machine}（{age}）</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1947"/>
+        <source>no dispense has waited more than {seconds} s for its result</source>
+        <translation>没有等待结果超过 {seconds} 秒的出货</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1958"/>
+        <source>OK</source>
+        <translation>确认无误</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1959"/>
+        <source>SUSPICIOUS</source>
+        <translation>可疑</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1960"/>
+        <source>UNCHECKED</source>
+        <translation>未核对</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1961"/>
+        <source>ERROR</source>
+        <translation>核对出错</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1975"/>
+        <source>callback #{callback} (order {order} record {record}, {outcome}) had not been confirmed: cross-check {verdict} — {detail}</source>
+        <translation>回调 #{callback}（订单 {order} 记录 {record}，{outcome}）此前未经确认：核对结果 {verdict} — {detail}</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1990"/>
+        <source>{line} → follow-up #{id}</source>
+        <translation>{line} → 跟进 #{id}</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="1999"/>
+        <source>follow-up #{id}: result unknown — check before refunding</source>
+        <translation>跟进 #{id}：结果未知 — 退款前请先核实</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="2002"/>
+        <source>follow-up #{id} still unknown: asked again later by itself</source>
+        <translation>跟进 #{id} 仍未知：稍后会自动再次查询</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="2005"/>
+        <source>follow-up #{id}: it failed — the customer may need a refund</source>
+        <translation>跟进 #{id}：出货失败 — 顾客可能需要退款</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="2008"/>
+        <source>the item is out: follow-up #{id} closed by itself, no refund owed</source>
+        <translation>商品已出：跟进 #{id} 已自动关闭，无需退款</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="2030"/>
+        <source>order {order} record {record} (delivery {delivery}, sent {time})</source>
+        <translation>订单 {order} 记录 {record}（出货单 {delivery}，发出于 {time}）</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="2037"/>
+        <source>order {order} (delivery {delivery}, sent {time})</source>
+        <translation>订单 {order}（出货单 {delivery}，发出于 {time}）</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="2041"/>
+        <source>result recorded, no follow-up</source>
+        <translation>结果已记录，无需跟进</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="2043"/>
+        <source>nothing to do (its result came meanwhile)</source>
+        <translation>无需处理（结果已在此期间到达）</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="2045"/>
+        <source>follow-up #{id} opened: the customer may need a refund</source>
+        <translation>已创建跟进 #{id}：顾客可能需要退款</translation>
+    </message>
+    <message>
+        <location filename="../../cli.py" line="2050"/>
+        <source>{head}: platform says {found} → {then}</source>
+        <translation>{head}：平台显示 {found} → {then}</translation>
     </message>
 </context>
 </TS>
