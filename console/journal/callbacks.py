@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from console.core.callback import Callback
 from console.core.followup import (
@@ -142,31 +142,30 @@ class _Callbacks(_Followups):
             if cb.order_id is not None:
                 context = _CallbackContext(*rest)
         raw = bytes(cb.raw)
-        callback_id = sql.insert_id(
-            conn,
-            _INSERT_CALLBACK,
-            ts=ts,
-            ts_iso=ts_iso,
-            profile=self.profile,
-            remote=remote,
-            content_type=content_type,
-            method=cb.method,
-            order_id=cb.order_id,
-            record_id=cb.record_id,
-            deliver_status=cb.deliver_status,
-            floor_status=cb.floor_status,
-            error_msg=cb.error_msg,
-            channel_name=cb.channel_name,
-            outcome=outcome,
-            summary=summary,
-            reason="; ".join(cb.problems),
-            extra=_dumps(cb.extra),
-            raw=raw[:MAX_RAW],
-            raw_size=len(raw),
-            dedupe_key=key,
-            duplicate_of=duplicate_of,
-            replay_of=replay_of,
-        )
+        # The columns stored are the row returned: one list of them for both.
+        stored: dict[str, Any] = {
+            "ts": ts,
+            "ts_iso": ts_iso,
+            "profile": self.profile,
+            "remote": remote,
+            "content_type": content_type,
+            "method": cb.method,
+            "order_id": cb.order_id,
+            "record_id": cb.record_id,
+            "deliver_status": cb.deliver_status,
+            "floor_status": cb.floor_status,
+            "error_msg": cb.error_msg,
+            "channel_name": cb.channel_name,
+            "outcome": outcome,
+            "summary": summary,
+            "reason": "; ".join(cb.problems),
+            "raw": raw[:MAX_RAW],
+            "raw_size": len(raw),
+            "dedupe_key": key,
+            "duplicate_of": duplicate_of,
+            "replay_of": replay_of,
+        }
+        callback_id = sql.insert_id(conn, _INSERT_CALLBACK, **stored, extra=_dumps(cb.extra))
         followup_id: int | None = None
         if context is not None and duplicate_of is None and replay_of is None:
             followup_id = self._apply_callback_rules(
@@ -174,27 +173,8 @@ class _Callbacks(_Followups):
             )
         return CallbackRow(
             id=callback_id,
-            ts=ts,
-            ts_iso=ts_iso,
-            profile=self.profile,
-            remote=remote,
-            content_type=content_type,
-            method=cb.method,
-            order_id=cb.order_id,
-            record_id=cb.record_id,
-            deliver_status=cb.deliver_status,
-            floor_status=cb.floor_status,
-            error_msg=cb.error_msg,
-            channel_name=cb.channel_name,
-            outcome=outcome,
-            summary=summary,
-            reason="; ".join(cb.problems),
+            **stored,
             extra=dict(cb.extra),
-            raw=raw[:MAX_RAW],
-            raw_size=len(raw),
-            dedupe_key=key,
-            duplicate_of=duplicate_of,
-            replay_of=replay_of,
             followup_id=followup_id,
             cross_check="unchecked",
             cross_check_detail="",
